@@ -1,0 +1,141 @@
+#pragma once
+// The engine: N pinned reactor threads, each with its own io_uring, TCP connections and
+// registered buffers, running HTTP/1.1 jobs that the control thread submits.
+//
+// Threads: every public method of Engine is called from ONE thread, the control thread.
+// Reactors talk to it only through SPSC rings: control → reactor commands (per job, never
+// per request), reactor → control samples (one per finished request attempt) and job
+// completions. A full sample ring stalls the reactor, it never drops a sample.
+//
+// Nothing here knows stressql: a job is "send these N requests with this concurrency".
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/status.h"
+
+namespace stressql::engine {
+
+using JobId = uint32_t;
+
+enum class Method : uint8_t { kGet, kPost };
+
+// Why an attempt failed; kNone for a 2xx answer.
+enum class Failure : uint8_t {
+  kNone,
+  kHttpStatus,  // a non-2xx answer; Sample::status holds it
+  kQueryError,  // a 2xx answer whose JSON body has an "error" member (check_json_error)
+  kTimeout,     // no complete answer within JobSpec::timeout_ns
+  kRefused,     // connect: connection refused
+  kReset,       // connection reset or closed before the answer was complete
+  kConnect,     // any other connect or socket error (unreachable, …)
+  kCancelled,   // stopped by Engine::cancel / Engine::stop
+};
+const char* failure_name(Failure f);
+
+// One finished attempt of one request.
+struct Sample {
+  JobId job = 0;
+  uint16_t status = 0;        // HTTP status, 0 when there was no answer
+  Failure failure = Failure::kNone;
+  uint8_t attempt = 1;        // 1-based
+  bool final = true;          // no further attempt of this request follows
+  uint32_t points = 0;        // points in the request body (RequestSource says)
+  uint32_t dropped = 0;       // points the server reported dropped (partial write)
+  uint32_t request_bytes = 0; // whole request, header included
+  uint32_t response_bytes = 0;// answer body bytes
+  uint64_t request_index = 0;
+  int64_t latency_ns = 0;     // from the moment the attempt was due to the last answer byte
+  int64_t due_unix_ns = 0;    // wall-clock time the attempt was due
+};
+
+// Renders the requests of one job. Shared read-only by all reactors: render() runs
+// concurrently on reactor threads and must not mutate shared state except atomics.
+class RequestSource {
+ public:
+  virtual ~RequestSource() = default;
+  virtual size_t max_target_bytes() const = 0;  // path + query string
+  virtual size_t max_body_bytes() const = 0;    // 0 for GET jobs
+  struct Rendered {
+    uint32_t target_len = 0;
+    uint32_t body_len = 0;
+    uint32_t points = 0;
+  };
+  // Renders request `index` (0 ≤ index < JobSpec::requests): the request target into
+  // `target` and the body into `body`, within the capacities above.
+  virtual Rendered render(uint64_t index, char* target, char* body) const = 0;
+};
+
+// A resolved "host:port".
+struct Address {
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+  std::string text;  // as the user wrote it; also the Host header
+};
+// Resolves "host:port", "[v6]:port" or "host" (port 8086). Blocking; control thread only.
+Status resolve_address(const std::string& host_port, Address* out);
+
+struct JobSpec {
+  Method method = Method::kPost;
+  std::shared_ptr<const RequestSource> source;
+  uint64_t requests = 0;        // request indices 0 … requests-1, each sent exactly once
+                                // (plus retries)
+  uint32_t concurrency = 1;     // requests in flight across all reactors (≥ 1); one
+                                // keep-alive connection per slot
+  int64_t interval_ns = 0;      // pause between consecutive requests of one slot
+  int64_t timeout_ns = 10'000'000'000;  // per attempt
+  uint32_t max_attempts = 5;    // ≥ 1; retried: 429, 500, 503, timeout, refused, reset
+  int64_t backoff_base_ns = 100'000'000;  // exponential with full jitter, capped
+  int64_t backoff_max_ns = 5'000'000'000;
+  bool check_json_error = false;  // queries: a 2xx JSON body with "error" fails
+  bool parse_dropped = false;     // writes: "partial write … dropped=N" in a 400 body
+  std::string extra_headers;      // whole header lines, each ending "\r\n"
+  std::vector<Address> targets;   // round-robin, ≥ 1
+};
+
+// Summary sent once per job when every reactor has finished its share.
+struct JobResult {
+  JobId job = 0;
+  uint64_t requests_done = 0;  // requests with a final sample
+  bool cancelled = false;
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void on_sample(const Sample& s) = 0;
+  virtual void on_job_finished(const JobResult& r) = 0;
+};
+
+struct EngineOptions {
+  int reactors = 0;       // 0: one per online CPU
+  bool pin = true;        // pin reactor i to CPU i % online CPUs
+  bool send_zc = false;   // zero-copy sends (falls back when the kernel copies)
+};
+
+class Engine {
+ public:
+  // Starts the reactor threads. REQUIRES: options.reactors ≥ 0.
+  static Status start(const EngineOptions& options, std::unique_ptr<Engine>* out);
+  // Cancels every job, joins the reactors, closes every descriptor.
+  virtual ~Engine() = default;
+
+  virtual int reactor_count() const = 0;
+  // Starts a job. `id` must be unique among running jobs. Fails (without starting
+  // anything) when the spec is invalid.
+  virtual Status submit(JobId id, JobSpec spec) = 0;
+  // Stops a job: unsent requests are never sent, in-flight ones end as kCancelled.
+  // on_job_finished still arrives for it.
+  virtual void cancel(JobId id) = 0;
+  // Delivers pending samples and job completions to `sink`, waiting up to `max_wait_ns`
+  // for the first one when none is pending. Returns the number of events delivered.
+  virtual size_t poll(EventSink* sink, int64_t max_wait_ns) = 0;
+};
+
+}  // namespace stressql::engine

@@ -1,0 +1,2 @@
+#include "parser/settings.h"
+// Stub: replaced by the parser work.

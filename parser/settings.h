@@ -1,0 +1,85 @@
+#pragma once
+// SET parameters (SPEC §3 SET): their names, typed values and validation. The parser
+// validates every SET with apply_setting(); the control thread applies the same
+// function at run time, so a value that parsed is a value that runs.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stressql::parser {
+
+enum class SetName {
+  kAddresses,
+  kSSL,
+  kUsername,
+  kPassword,
+  kDatabase,
+  kPrecision,
+  kStartDate,
+  kBatchSize,
+  kWriteInterval,
+  kQueryInterval,
+  kWriteConcurrency,
+  kQueryConcurrency,
+  kSeed,
+};
+
+// Timestamp unit of generated points and of the `precision=` write parameter.
+enum class Precision { kNanoseconds, kMicroseconds, kMilliseconds, kSeconds, kMinutes, kHours };
+
+// "ns", "u", "ms", "s", "m" or "h": the spelling InfluxDB takes as precision=.
+std::string_view precision_name(Precision p);
+// Nanoseconds in one unit of p.
+int64_t precision_nanos(Precision p);
+
+struct StartDate {
+  bool now = false;         // resolved when the INSERT starts
+  int64_t unix_ns = 1451606400LL * 1000000000LL;  // 2016-01-01T00:00:00Z
+};
+
+struct Settings {
+  std::vector<std::string> addresses{"localhost:8086"};
+  bool ssl = false;
+  std::string username;
+  std::string password;
+  std::string database = "stress";
+  Precision precision = Precision::kSeconds;
+  StartDate start_date;
+  int64_t batch_size = 5000;
+  int64_t write_interval_ns = 0;
+  int64_t query_interval_ns = 0;
+  int64_t write_concurrency = 15;
+  int64_t query_concurrency = 5;
+  std::optional<uint64_t> seed;  // unset: a random seed chosen per run
+};
+
+struct SettingInfo {
+  SetName name;
+  std::string_view canonical;  // "BatchSize"
+  std::string_view flag;       // "batch-size" (command line: --batch-size)
+  std::string_view help;       // one line for --help
+};
+
+// Every SET name, in SPEC order.
+std::span<const SettingInfo> all_settings();
+
+// Case-insensitive lookup of a SET name; nullopt when unknown.
+std::optional<SetName> find_setting(std::string_view name);
+const SettingInfo& setting_info(SetName name);
+
+// Parses `value` for `name` and stores it in *settings. On a malformed value returns
+// false, leaves *settings unchanged and sets *error to what was expected.
+bool apply_setting(SetName name, std::string_view value, Settings* settings, std::string* error);
+
+// Parses a duration: one or more <number><unit> with units ns, us, µs, ms, s, m, h
+// ("1m30s", "10ms"). Returns false on anything else or on overflow.
+bool parse_duration(std::string_view text, int64_t* out_ns);
+
+// Text shown for a SET in the report: the value, or *** for the password.
+std::string display_value(SetName name, std::string_view value);
+
+}  // namespace stressql::parser
