@@ -30,8 +30,10 @@ class Child {
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
 
-  // Starts argv with stdout/stderr to files in a fresh temporary directory.
-  bool start(const std::vector<std::string>& argv, std::string* error);
+  // Starts argv (searched in PATH) in its own process group, stdin from `stdin_text`,
+  // stdout/stderr to files in a fresh temporary directory.
+  bool start(const std::vector<std::string>& argv, std::string* error,
+             const std::string& stdin_text = "");
   pid_t pid() const { return pid_; }
   bool running();
   void signal(int sig);
