@@ -53,6 +53,10 @@ struct Sample {
   uint64_t request_index = 0;
   int64_t latency_ns = 0;     // from the moment the attempt was due to the last answer byte
   int64_t due_unix_ns = 0;    // wall-clock time the attempt was due
+  // For a failed answer (non-2xx, or a JSON "error"): the server's message — the JSON
+  // "error" member when there is one, else the start of the body — NUL-terminated and
+  // cut to fit. Empty otherwise. (Added by the lead for the report; fill it.)
+  char message[120] = {};
 };
 
 // Renders the requests of one job. Shared read-only by all reactors: render() runs
@@ -117,6 +121,9 @@ struct EngineOptions {
   int reactors = 0;       // 0: one per online CPU
   bool pin = true;        // pin reactor i to CPU i % online CPUs
   bool send_zc = false;   // zero-copy sends (falls back when the kernel copies)
+  // Connections one reactor can hold (registered-file and fixed-buffer table size); the sum
+  // of running jobs' shares on a reactor may not exceed it (submit fails).
+  uint32_t max_connections_per_reactor = 4096;
 };
 
 class Engine {

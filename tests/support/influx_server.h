@@ -8,23 +8,16 @@
 #include <memory>
 #include <string>
 
+#include "reporting/http_client.h"
+#include "statements/http_target.h"
 #include "tests/support/process.h"
 
 namespace stressql::testing {
 
-struct HttpReply {
-  int status = 0;      // 0: no answer (error says why)
-  std::string body;
-  std::string error;
-};
-
-// One blocking HTTP/1.1 request with "Connection: close" (a test helper, not the engine).
-HttpReply http_request(const std::string& host_port, const std::string& method,
-                       const std::string& target, const std::string& body = "",
-                       const std::string& extra_headers = "",
-                       std::chrono::milliseconds limit = std::chrono::seconds(30));
-// Percent-encodes for a URL query component.
-std::string url_escape(const std::string& s);
+// The shared blocking client and URL escaping, under the names the tests use.
+using reporting::HttpReply;
+using reporting::http_request;
+using statements::url_escape;
 
 class InfluxServer {
  public:

@@ -1,0 +1,27 @@
+#pragma once
+// A small blocking HTTP/1.1 client ("Connection: close", one request per connection) for
+// traffic that is not the measured load: results rows, `stressql report`, test fixtures.
+// Never used on a reactor thread.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace stressql::reporting {
+
+struct HttpReply {
+  int status = 0;      // 0: no answer (error says why)
+  std::string body;
+  std::string error;
+};
+
+// REQUIRES: host_port is "host:port" (or "[v6]:port").
+HttpReply http_request(const std::string& host_port, const std::string& method,
+                       const std::string& target, std::string_view body = "",
+                       const std::string& extra_headers = "",
+                       std::chrono::milliseconds limit = std::chrono::seconds(30));
+
+// "http://host:port[/]" → "host:port"; false for anything else (https is not supported here).
+bool parse_http_url(const std::string& url, std::string* host_port);
+
+}  // namespace stressql::reporting

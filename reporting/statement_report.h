@@ -1,0 +1,73 @@
+#pragma once
+// What one statement did: the numbers behind its lines in the text report, the JSON
+// report and the results rows. Filled on the control thread, from engine samples.
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "engine/engine.h"
+#include "reporting/histogram.h"
+
+namespace stressql::reporting {
+
+// Aggregates the samples of one request-sending statement.
+// Points: attempted = accepted + dropped + failed, exactly, once every request is final.
+class RequestStats {
+ public:
+  void add(const engine::Sample& s);
+
+  uint64_t requests_ok = 0;      // final 2xx answers
+  uint64_t requests_failed = 0;  // final failures of any class
+  uint64_t attempts = 0;         // every attempt, retries included
+  uint64_t retries = 0;          // attempts beyond the first
+  uint64_t points_accepted = 0;  // points the server took
+  uint64_t points_dropped = 0;   // points the server reported dropped (partial writes)
+  uint64_t points_failed = 0;    // points of requests that finally failed
+  uint64_t request_bytes = 0;    // bytes of final attempts that got a 2xx answer
+  uint64_t response_bytes = 0;   // answer body bytes of final 2xx answers
+  // Latency of successful requests (their final attempt), from when it was due.
+  Histogram latency;
+  // Final failures by class ("http 404", "timeout", "connection refused", …).
+  std::map<std::string, uint64_t> failures;
+  // Every attempt's HTTP status (0: no answer).
+  std::map<int, uint64_t> statuses;
+};
+
+enum class StatementKind { kSet, kInsert, kQuery, kExec, kInfluxQL, kWait };
+
+struct StatementReport {
+  StatementKind kind = StatementKind::kSet;
+  std::string id;
+  std::string name;    // INSERT/QUERY name, InfluxQL text, EXEC command, SET name
+  bool go = false;
+  bool ran = false;    // false: never started (interrupted, or an earlier fatal error)
+  bool ok = true;
+  bool offline = false;  // --dump / --dry-run: generated, never sent
+  std::string error;   // why it failed, for the report
+  int64_t start_unix_ns = 0;
+  int64_t duration_ns = 0;
+
+  // INSERT / QUERY / InfluxQL
+  RequestStats stats;
+  uint64_t points_requested = 0;  // INSERT: points in the statement
+  uint64_t requests_planned = 0;
+  uint64_t series = 0;
+  int http_status = 0;            // InfluxQL: the answer's status
+  std::string server_message;     // InfluxQL / failures: the server's error text
+
+  // EXEC
+  int exit_status = -1;
+
+  // SET
+  std::string set_value;          // already masked for the password
+
+  // Settings in force when it started (results-row tags and the JSON report).
+  int number_targets = 0;
+  std::string precision;
+  int64_t writers = 0, readers = 0;
+  int64_t write_interval_ns = 0, query_interval_ns = 0, batch_size = 0;
+  int number_fields = 0;
+};
+
+}  // namespace stressql::reporting

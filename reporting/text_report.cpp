@@ -1,0 +1,160 @@
+#include "reporting/text_report.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "reporting/go_duration.h"
+
+namespace stressql::reporting {
+namespace {
+
+constexpr size_t kLabelWidth = 39;  // the value column of the original report
+
+void line(std::string* out, std::string label, const std::string& value) {
+  if (label.size() < kLabelWidth) label.resize(kLabelWidth, ' ');
+  *out += label + value + "\n";
+}
+
+std::string dur(double ns) { return go_duration(static_cast<int64_t>(std::llround(ns))); }
+
+std::string failures_text(const RequestStats& s) {
+  std::string t;
+  for (const auto& [what, n] : s.failures) {
+    if (!t.empty()) t += ", ";
+    t += what + ": " + std::to_string(n);
+  }
+  return t.empty() ? "none" : t;
+}
+
+void latency_lines(std::string* out, const RequestStats& s, const char* p95_label) {
+  const Histogram& h = s.latency;
+  line(out, "  Resp Time Average:", dur(h.mean()));
+  line(out, "  Resp Time Standard Deviation:", dur(h.stddev()));
+  line(out, std::string("  ") + p95_label + ":", dur(double(h.value_at_percentile(95))));
+  line(out, "  Resp Time p50 / p99 / Max:",
+       dur(double(h.value_at_percentile(50))) + " / " + dur(double(h.value_at_percentile(99))) +
+           " / " + dur(double(h.max())));
+}
+
+std::string status_mark(const StatementReport& r) { return r.ok ? "[√] " : "[X] "; }
+
+}  // namespace
+
+uint64_t points_per_second(const StatementReport& r) {
+  if (r.duration_ns <= 0) return 0;
+  return static_cast<uint64_t>(double(r.stats.points_accepted) * 1e9 / double(r.duration_ns));
+}
+
+std::string render_statement(const StatementReport& r) {
+  std::string out;
+  const RequestStats& s = r.stats;
+  switch (r.kind) {
+    case StatementKind::kSet:
+      out = "SET " + r.name + " = '" + r.set_value + "'\n";
+      break;
+    case StatementKind::kWait:
+      out = "WAIT -> " + go_duration(r.duration_ns) + "\n";
+      break;
+    case StatementKind::kInfluxQL:
+      out = status_mark(r) + "'" + r.name + "' -> " + go_duration(r.duration_ns);
+      if (!r.ok) {
+        out += " (" + (r.http_status ? "HTTP " + std::to_string(r.http_status) : r.error);
+        if (!r.server_message.empty()) out += ": " + r.server_message;
+        out += ")";
+      }
+      out += "\n";
+      break;
+    case StatementKind::kExec:
+      out = status_mark(r) + (r.go ? "GO EXEC '" : "EXEC '") + r.name + "' -> ";
+      out += r.exit_status >= 0 ? "exit " + std::to_string(r.exit_status) : r.error;
+      out += " in " + go_duration(r.duration_ns) + "\n";
+      break;
+    case StatementKind::kInsert:
+      line(&out, r.go ? "Go Write Statement:" : "Write Statement:", r.name);
+      if (!r.ran) {
+        line(&out, "  Not run:", r.error);
+        break;
+      }
+      if (r.offline) {
+        line(&out, "  Points Generated/Sec (not sent):", std::to_string(points_per_second(r)));
+        line(&out, "  Points Generated:", std::to_string(s.points_accepted));
+        line(&out, "  Requests Generated:", std::to_string(s.requests_ok));
+        line(&out, "  Bytes Generated:", std::to_string(s.request_bytes));
+        line(&out, "  Run Time:", go_duration(r.duration_ns));
+        break;
+      }
+      line(&out, "  Points/Sec:", std::to_string(points_per_second(r)));
+      latency_lines(&out, s, "95th Percentile Write Response");
+      line(&out, "  Average Request Bytes:",
+           std::to_string(s.requests_ok ? s.request_bytes / s.requests_ok : 0));
+      line(&out, "  Successful Write Reqs:", std::to_string(s.requests_ok));
+      line(&out, "  Failed Write Reqs:", std::to_string(s.requests_failed));
+      line(&out, "  Retries:", std::to_string(s.retries));
+      line(&out, "  Failures:", failures_text(s));
+      line(&out, "  Points Requested:", std::to_string(r.points_requested));
+      line(&out, "  Points Accepted / Dropped / Failed:",
+           std::to_string(s.points_accepted) + " / " + std::to_string(s.points_dropped) + " / " +
+               std::to_string(s.points_failed));
+      line(&out, "  Run Time:", go_duration(r.duration_ns));
+      if (!r.error.empty()) line(&out, "  Error:", r.error);
+      break;
+    case StatementKind::kQuery:
+      line(&out, r.go ? "Go Query Statement:" : "Query Statement:", r.name);
+      if (!r.ran) {
+        line(&out, "  Not run:", r.error);
+        break;
+      }
+      latency_lines(&out, s, "95th Percentile Read Response");
+      line(&out, "  Query Resp Bytes Average:",
+           std::to_string(s.requests_ok ? s.response_bytes / s.requests_ok : 0) + " bytes");
+      line(&out, "  Successful Queries:", std::to_string(s.requests_ok));
+      line(&out, "  Failed Queries:", std::to_string(s.requests_failed));
+      line(&out, "  Retries:", std::to_string(s.retries));
+      line(&out, "  Failures:", failures_text(s));
+      line(&out, "  Run Time:", go_duration(r.duration_ns));
+      if (!r.error.empty()) line(&out, "  Error:", r.error);
+      break;
+  }
+  return out;
+}
+
+std::string render_report(const std::vector<StatementReport>& statements, const RunSummary& run) {
+  std::string out;
+  uint64_t accepted = 0, dropped = 0, failed = 0, requested = 0, ok_reqs = 0, bad_reqs = 0;
+  int failed_statements = 0;
+  for (const auto& r : statements) {
+    out += render_statement(r);
+    if (r.kind == StatementKind::kInsert) {
+      requested += r.points_requested;
+      accepted += r.stats.points_accepted;
+      dropped += r.stats.points_dropped;
+      failed += r.stats.points_failed;
+    }
+    ok_reqs += r.stats.requests_ok;
+    bad_reqs += r.stats.requests_failed;
+    if (!r.ok) ++failed_statements;
+  }
+  out += "\n";
+  line(&out, "Test ID:", run.test_id);
+  line(&out, "Run Time:", go_duration(run.duration_ns));
+  line(&out, "Points Requested:", std::to_string(requested));
+  line(&out, "Points Accepted / Dropped / Failed:",
+       std::to_string(accepted) + " / " + std::to_string(dropped) + " / " + std::to_string(failed));
+  line(&out, "Requests OK / Failed:", std::to_string(ok_reqs) + " / " + std::to_string(bad_reqs));
+  char cpu[160];
+  double cpu_total = run.cpu_user_s + run.cpu_system_s;
+  std::snprintf(cpu, sizeof cpu, "%.3fs user + %.3fs system", run.cpu_user_s, run.cpu_system_s);
+  std::string cpu_text = cpu;
+  if (accepted > 0) {
+    std::snprintf(cpu, sizeof cpu, " (%.4f CPU-s per million points)", cpu_total * 1e6 / double(accepted));
+    cpu_text += cpu;
+  }
+  line(&out, "stressql CPU:", cpu_text);
+  if (!run.results_note.empty()) line(&out, "Results:", run.results_note);
+  std::string verdict = run.interrupted ? "INTERRUPTED" : failed_statements ? "FAILED" : "OK";
+  if (failed_statements) verdict += " (" + std::to_string(failed_statements) + " statement(s) failed)";
+  line(&out, "Result:", verdict);
+  return out;
+}
+
+}  // namespace stressql::reporting

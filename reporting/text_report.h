@@ -1,0 +1,31 @@
+#pragma once
+// The text report (SPEC §5): the original tool's labels and layout, plus what users
+// need to trust the numbers (percentiles, failures by class, where the points went).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reporting/statement_report.h"
+
+namespace stressql::reporting {
+
+struct RunSummary {
+  std::string test_id;
+  int64_t start_unix_ns = 0;
+  int64_t duration_ns = 0;
+  double cpu_user_s = 0;   // the tool's own CPU time
+  double cpu_system_s = 0;
+  bool interrupted = false;
+  std::string results_note;  // where the results rows went
+};
+
+// The lines of one statement, each ending in "\n".
+std::string render_statement(const StatementReport& r);
+// Every statement in script order, then the run's totals.
+std::string render_report(const std::vector<StatementReport>& statements, const RunSummary& run);
+
+// Points accepted per second of the statement's own run time.
+uint64_t points_per_second(const StatementReport& r);
+
+}  // namespace stressql::reporting
