@@ -1,26 +1,114 @@
+// `stressql check FILE`: everything the parser knows, without contacting a server.
 #include "cli/check_command.h"
 
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ostream>
+#include <string>
 
 #include "parser/parser.h"
+#include "parser/series.h"
 
 namespace stressql::cli {
+namespace {
+
+bool read_file(const std::string& path, std::string* out, std::string* error) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    *error = std::strerror(errno);
+    return false;
+  }
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, n);
+  bool failed = std::ferror(f) != 0;
+  int saved = errno;
+  std::fclose(f);
+  if (failed) {
+    *error = std::strerror(saved);
+    return false;
+  }
+  return true;
+}
+
+std::string pos_text(const parser::SourcePos& p) {
+  return std::to_string(p.line) + ":" + std::to_string(p.column);
+}
+
+std::string vars_text(uint8_t vars) {
+  std::string s;
+  if (vars & parser::kVarM) s += " %m";
+  if (vars & parser::kVarF) s += " %f";
+  if (vars & parser::kVarT) s += " %t";
+  if (vars & parser::kVarA) s += " %a";
+  return s;
+}
+
+struct Counts {
+  int set = 0, insert = 0, query = 0, wait = 0, exec = 0, influxql = 0;
+};
+
+void print_statement(const parser::Statement& st, const parser::Settings& settings,
+                     std::ostream& out, Counts* counts) {
+  out << "  " << pos_text(st.pos) << "  " << (st.go ? "GO " : "");
+  if (const auto* s = std::get_if<parser::SetStmt>(&st.body)) {
+    ++counts->set;
+    out << "SET " << parser::setting_info(s->name).canonical << " = '"
+        << parser::display_value(s->name, s->value) << "'\n";
+  } else if (const auto* i = std::get_if<parser::InsertStmt>(&st.body)) {
+    ++counts->insert;
+    out << "INSERT " << i->name << ": " << parser::series_count(*i) << " series, " << i->count
+        << " points, " << parser::request_count(*i, settings.batch_size)
+        << " write requests at BatchSize " << settings.batch_size << "\n";
+  } else if (const auto* q = std::get_if<parser::QueryStmt>(&st.body)) {
+    ++counts->query;
+    out << "QUERY " << q->name << ": DO " << q->count;
+    if (q->vars != 0) out << " (variables" << vars_text(q->vars) << ")";
+    out << "\n";
+  } else if (std::holds_alternative<parser::WaitStmt>(st.body)) {
+    ++counts->wait;
+    out << "WAIT\n";
+  } else if (const auto* e = std::get_if<parser::ExecStmt>(&st.body)) {
+    ++counts->exec;
+    out << "EXEC " << e->command << "\n";
+  } else if (const auto* x = std::get_if<parser::InfluxQLStmt>(&st.body)) {
+    ++counts->influxql;
+    std::string text = x->text;
+    for (char& c : text) {
+      if (c == '\n') c = ' ';
+    }
+    if (text.size() > 60) text = text.substr(0, 57) + "...";
+    out << "'" << text << "' (" << (x->is_read ? "GET" : "POST") << ")\n";
+  }
+}
+
+}  // namespace
 
 int run_check(const std::string& path, std::ostream& out, std::ostream& err) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err << "stressql: cannot read " << path << "\n";
+  std::string source, why;
+  if (!read_file(path, &source, &why)) {
+    err << "stressql: cannot read " << path << ": " << why << "\n";
     return 2;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string source = buf.str();
   parser::ParseResult r = parser::parse_script(path, source);
-  for (const auto& d : r.errors) err << parser::format_diagnostic(path, source, d);
-  if (!r.ok()) return 2;
+  if (!r.ok()) {
+    parser::LineIndex lines(source);
+    for (const parser::Diagnostic& d : r.errors) {
+      err << parser::format_diagnostic(path, lines, d);
+    }
+    err << path << ": " << r.errors.size() << (r.errors.size() == 1 ? " error" : " errors")
+        << "; nothing was run\n";
+    return 2;
+  }
+  Counts counts;
   out << path << ": ok, " << r.script.statements.size() << " statements\n";
+  for (size_t i = 0; i < r.script.statements.size(); ++i) {
+    print_statement(r.script.statements[i], r.settings_for(i), out, &counts);
+  }
+  out << "statements: " << counts.set << " SET, " << counts.insert << " INSERT, " << counts.query
+      << " QUERY, " << counts.wait << " WAIT, " << counts.exec << " EXEC, " << counts.influxql
+      << " InfluxQL\n";
   return 0;
 }
 

@@ -1,8 +1,233 @@
 #include "parser/settings.h"
-// Stub until the parser lands.
+
+#include <limits>
+
+#include "parser/text.h"
+#include "parser/time_text.h"
+
 namespace stressql::parser {
-std::string_view precision_name(Precision p) {
-  static constexpr std::string_view kNames[] = {"ns", "u", "ms", "s", "m", "h"};
-  return kNames[static_cast<int>(p)];
+namespace {
+
+constexpr SettingInfo kSettings[] = {
+    {SetName::kAddresses, "Addresses", "addresses",
+     "'|'-separated host:port targets; requests go round-robin across them"},
+    {SetName::kSSL, "SSL", "ssl", "true: HTTPS with verified certificates; false: plain HTTP"},
+    {SetName::kUsername, "Username", "username", "user name sent to the target (HTTP Basic auth)"},
+    {SetName::kPassword, "Password", "password", "password sent to the target (never printed)"},
+    {SetName::kDatabase, "Database", "database", "database for writes, queries and passthrough"},
+    {SetName::kPrecision, "Precision", "precision",
+     "timestamp unit of generated points and of precision=: ns, u, ms, s, m or h"},
+    {SetName::kStartDate, "StartDate", "start-date",
+     "first timestamp of each INSERT: YYYY-MM-DD, RFC 3339 time, or now"},
+    {SetName::kBatchSize, "BatchSize", "batch-size", "points per write request (>= 1)"},
+    {SetName::kWriteInterval, "WriteInterval", "write-interval",
+     "pause between write requests of one writer (duration, e.g. 10ms)"},
+    {SetName::kQueryInterval, "QueryInterval", "query-interval",
+     "pause between queries of one reader (duration, e.g. 1s)"},
+    {SetName::kWriteConcurrency, "WriteConcurrency", "write-concurrency",
+     "write requests in flight at once (>= 1)"},
+    {SetName::kQueryConcurrency, "QueryConcurrency", "query-concurrency",
+     "queries in flight at once (>= 1)"},
+    {SetName::kSeed, "Seed", "seed",
+     "seed of the random value generators; the same seed gives the same bytes"},
+};
+
+bool parse_count(std::string_view value, int64_t* out, std::string* error) {
+  uint64_t v = 0;
+  if (!parse_uint(value, static_cast<uint64_t>(std::numeric_limits<int64_t>::max()), &v) ||
+      v == 0) {
+    *error = "expected a whole number >= 1, found '" + quote_snippet(value) + "'";
+    return false;
+  }
+  *out = static_cast<int64_t>(v);
+  return true;
 }
+
+bool parse_interval(std::string_view value, int64_t* out, std::string* error) {
+  if (!parse_duration(value, out)) {
+    *error =
+        "expected a duration like 0s, 500ms, 10s or 1m30s (units ns, us, ms, s, m, h), found '" +
+        quote_snippet(value) + "'";
+    return false;
+  }
+  return true;
+}
+
+bool parse_address(std::string_view a, std::string* error) {
+  if (a.empty()) {
+    *error = "empty address in the list; expected host:port[|host:port...]";
+    return false;
+  }
+  if (a.find("://") != std::string_view::npos) {
+    *error = "address '" + quote_snippet(a) +
+             "' has a scheme; write host:port and use SET SSL [true] for HTTPS";
+    return false;
+  }
+  for (char c : a) {
+    if (is_space(c)) {
+      *error = "address '" + quote_snippet(a) + "' contains a blank; expected host:port";
+      return false;
+    }
+  }
+  size_t colon = a.rfind(':');
+  size_t bracket = a.rfind(']');  // IPv6: [::1]:8086
+  uint64_t port = 0;
+  if (colon == std::string_view::npos || colon == 0 ||
+      (bracket != std::string_view::npos && bracket > colon) ||
+      !parse_uint(a.substr(colon + 1), 65535, &port) || port == 0) {
+    *error = "expected host:port (port 1-65535), found '" + quote_snippet(a) + "'";
+    return false;
+  }
+  return true;
+}
+
+bool parse_addresses(std::string_view value, std::vector<std::string>* out, std::string* error) {
+  std::vector<std::string> list;
+  size_t start = 0;
+  while (true) {
+    size_t bar = value.find('|', start);
+    std::string_view item = trim_blanks(value.substr(start, bar - start));
+    if (!parse_address(item, error)) return false;
+    list.emplace_back(item);
+    if (bar == std::string_view::npos) break;
+    start = bar + 1;
+  }
+  *out = std::move(list);
+  return true;
+}
+
+bool parse_precision(std::string_view value, Precision* out, std::string* error) {
+  struct Name {
+    std::string_view text;
+    Precision p;
+  };
+  // `us` and `µs` are accepted for u because that is how durations spell microseconds.
+  static constexpr Name kNames[] = {
+      {"ns", Precision::kNanoseconds},  {"u", Precision::kMicroseconds},
+      {"us", Precision::kMicroseconds}, {"\xC2\xB5s", Precision::kMicroseconds},
+      {"ms", Precision::kMilliseconds}, {"s", Precision::kSeconds},
+      {"m", Precision::kMinutes},       {"h", Precision::kHours},
+  };
+  for (const Name& n : kNames) {
+    if (iequals(value, n.text)) {
+      *out = n.p;
+      return true;
+    }
+  }
+  *error = "expected a precision ns, u, ms, s, m or h, found '" + quote_snippet(value) + "'";
+  return false;
+}
+
+}  // namespace
+
+std::string_view precision_name(Precision p) {
+  switch (p) {
+    case Precision::kNanoseconds:
+      return "ns";
+    case Precision::kMicroseconds:
+      return "u";
+    case Precision::kMilliseconds:
+      return "ms";
+    case Precision::kSeconds:
+      return "s";
+    case Precision::kMinutes:
+      return "m";
+    case Precision::kHours:
+      return "h";
+  }
+  return "s";
+}
+
+int64_t precision_nanos(Precision p) {
+  switch (p) {
+    case Precision::kNanoseconds:
+      return 1;
+    case Precision::kMicroseconds:
+      return 1000;
+    case Precision::kMilliseconds:
+      return 1000000;
+    case Precision::kSeconds:
+      return 1000000000;
+    case Precision::kMinutes:
+      return 60000000000;
+    case Precision::kHours:
+      return 3600000000000;
+  }
+  return 1000000000;
+}
+
+std::span<const SettingInfo> all_settings() { return kSettings; }
+
+std::optional<SetName> find_setting(std::string_view name) {
+  for (const SettingInfo& s : kSettings) {
+    if (iequals(s.canonical, name)) return s.name;
+  }
+  return std::nullopt;
+}
+
+const SettingInfo& setting_info(SetName name) {
+  for (const SettingInfo& s : kSettings) {
+    if (s.name == name) return s;
+  }
+  return kSettings[0];  // unreachable: every enumerator is in the table
+}
+
+bool apply_setting(SetName name, std::string_view value, Settings* settings, std::string* error) {
+  switch (name) {
+    case SetName::kAddresses:
+      return parse_addresses(value, &settings->addresses, error);
+    case SetName::kSSL:
+      if (iequals(value, "true") || iequals(value, "false")) {
+        settings->ssl = iequals(value, "true");
+        return true;
+      }
+      *error = "expected true or false, found '" + quote_snippet(value) + "'";
+      return false;
+    case SetName::kUsername:
+      settings->username = std::string(value);
+      return true;
+    case SetName::kPassword:
+      settings->password = std::string(value);
+      return true;
+    case SetName::kDatabase:
+      if (value.empty()) {
+        *error = "expected a database name, found nothing";
+        return false;
+      }
+      settings->database = std::string(value);
+      return true;
+    case SetName::kPrecision:
+      return parse_precision(value, &settings->precision, error);
+    case SetName::kStartDate:
+      return parse_start_date(value, &settings->start_date, error);
+    case SetName::kBatchSize:
+      return parse_count(value, &settings->batch_size, error);
+    case SetName::kWriteInterval:
+      return parse_interval(value, &settings->write_interval_ns, error);
+    case SetName::kQueryInterval:
+      return parse_interval(value, &settings->query_interval_ns, error);
+    case SetName::kWriteConcurrency:
+      return parse_count(value, &settings->write_concurrency, error);
+    case SetName::kQueryConcurrency:
+      return parse_count(value, &settings->query_concurrency, error);
+    case SetName::kSeed: {
+      uint64_t seed = 0;
+      if (!parse_uint(value, std::numeric_limits<uint64_t>::max(), &seed)) {
+        *error =
+            "expected a whole number 0-18446744073709551615, found '" + quote_snippet(value) + "'";
+        return false;
+      }
+      settings->seed = seed;
+      return true;
+    }
+  }
+  *error = "unknown setting";
+  return false;
+}
+
+std::string display_value(SetName name, std::string_view value) {
+  if (name == SetName::kPassword) return "***";
+  return std::string(value);
+}
+
 }  // namespace stressql::parser
