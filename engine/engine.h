@@ -74,6 +74,9 @@ class RequestSource {
   // Renders request `index` (0 ≤ index < JobSpec::requests): the request target into
   // `target` and the body into `body`, within the capacities above.
   virtual Rendered render(uint64_t index, char* target, char* body) const = 0;
+  // True when render() writes the same target and body for every index (a fixed request,
+  // e.g. a repeated query): the engine then renders once per connection and resends it.
+  virtual bool fixed_request() const { return false; }
 };
 
 // A resolved "host:port".
@@ -97,10 +100,14 @@ struct JobSpec {
   uint32_t max_attempts = 5;    // ≥ 1; retried: 429, 500, 503, timeout, refused, reset
   int64_t backoff_base_ns = 100'000'000;  // exponential with full jitter, capped
   int64_t backoff_max_ns = 5'000'000'000;
+  // Give up on a target after this many consecutive requests to it finally failed with a
+  // retryable failure (transport errors, 429/5xx after every attempt) and no success in
+  // between: its remaining requests are not sent (JobResult says so). 0: never.
+  uint32_t give_up_after = 0;
   bool check_json_error = false;  // queries: a 2xx JSON body with "error" fails
   bool parse_dropped = false;     // writes: "partial write … dropped=N" in a 400 body
   std::string extra_headers;      // whole header lines, each ending "\r\n"
-  std::vector<Address> targets;   // round-robin, ≥ 1
+  std::vector<Address> targets;   // ≥ 1; request i goes to targets[i mod size]
 };
 
 // Summary sent once per job when every reactor has finished its share.
@@ -108,6 +115,8 @@ struct JobResult {
   JobId job = 0;
   uint64_t requests_done = 0;  // requests with a final sample
   bool cancelled = false;
+  uint64_t requests_not_sent = 0;  // requests never sent (cancelled, or given up)
+  std::string gave_up;             // "gave up on 127.0.0.1:1 after 10 …" or empty
 };
 
 class EventSink {
@@ -123,7 +132,7 @@ struct EngineOptions {
   bool send_zc = false;   // zero-copy sends (falls back when the kernel copies)
   // Connections one reactor can hold (registered-file and fixed-buffer table size); the sum
   // of running jobs' shares on a reactor may not exceed it (submit fails).
-  uint32_t max_connections_per_reactor = 4096;
+  uint32_t max_connections_per_reactor = 1024;
 };
 
 class Engine {

@@ -1,0 +1,36 @@
+#include "engine/connection.h"
+
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace stressql::engine {
+
+Status open_socket(const Address& address, int* fd) {
+  *fd = socket(address.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (*fd < 0) return Status::error(std::string("socket: ") + strerror(errno));
+  int one = 1;
+  if (setsockopt(*fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
+    Status s = Status::error(std::string("TCP_NODELAY: ") + strerror(errno));
+    close(*fd);
+    *fd = -1;
+    return s;
+  }
+  return Status::ok();
+}
+
+void close_socket(int fd, bool abort) {
+  if (fd < 0) return;
+  if (abort) {
+    linger l{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+  }
+  shutdown(fd, SHUT_RDWR);
+  close(fd);
+}
+
+}  // namespace stressql::engine

@@ -1,0 +1,80 @@
+#pragma once
+// One connection slot of a reactor: a keep-alive TCP connection (at most one request in
+// flight), its send buffer and response parser, and the request it is working on.
+// Owned by one reactor; reactor thread only.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "engine/engine.h"
+#include "engine/http_request.h"
+#include "engine/http_response.h"
+#include "engine/status.h"
+
+namespace stressql::engine {
+
+struct JobRun;
+struct JobShared;
+
+enum class SlotState : uint8_t {
+  kFree,        // in the free list
+  kIdle,        // waits until wake_ns, then takes the next request
+  kWaitNotif,   // wants the next request, but a zero-copy NOTIF still holds the buffer
+  kBackoff,     // waits until wake_ns, then retries the current request
+  kConnecting,  // attempt open: connect in flight
+  kSending,     // attempt open: sending and/or awaiting the answer
+  kDraining,    // no job any more; released once `ops` reaches 0
+};
+
+struct Connection {
+  // Socket. `generation` changes on every close, so completions of an older socket are
+  // recognised as stale; `ops` counts CQEs still to come for this slot, of any generation.
+  int fd = -1;
+  uint32_t generation = 0;
+  uint32_t ops = 0;
+  bool connected = false;
+  bool recv_armed = false;
+  bool send_inflight = false;
+  bool zc_notif_pending = false;
+  bool response_complete = false;  // the answer is in, the send CQE not yet
+  bool in_ready = false;           // queued in the reactor's ready list
+
+  SlotState state = SlotState::kFree;
+  JobRun* run = nullptr;
+  JobShared* job = nullptr;
+  const Address* address = nullptr;
+  const RequestTemplate* request_template = nullptr;
+  uint32_t job_slot = 0;   // index among the job's slots: picks the targets it serves
+  uint32_t target = 0;     // index into the job's targets of `address`
+  uint32_t next_pick = 0;  // rotation among its targets when it serves several
+
+  // Send buffer: aligned, registered as fixed buffer `slot` when `registered`.
+  char* buffer = nullptr;
+  size_t buffer_bytes = 0;
+  bool registered = false;
+  uint64_t rendered_serial = 0;  // JobShared::serial of a fixed request already in `buffer`
+
+  // The request being worked on.
+  uint64_t request_index = 0;
+  uint32_t attempt = 0;
+  uint32_t points = 0;
+  size_t request_offset = 0;  // first byte of the request in `buffer`
+  size_t request_bytes = 0;
+  size_t sent = 0;
+  int64_t due_ns = 0;       // monotonic time the current attempt was due
+  int64_t deadline_ns = 0;  // attempt timeout
+  int64_t wake_ns = 0;      // kIdle / kBackoff: when to act
+
+  ResponseParser parser;
+
+  bool attempt_open() const { return state == SlotState::kConnecting || state == SlotState::kSending; }
+};
+
+// Creates a non-blocking TCP socket for `address` with TCP_NODELAY. *fd = -1 on failure.
+Status open_socket(const Address& address, int* fd);
+// Ends a socket; `abort` makes the final close send RST instead of FIN (SO_LINGER 0).
+// shutdown() first, because io_uring's registered-file reference keeps the socket alive
+// past close() and a pending recv would otherwise never complete.
+void close_socket(int fd, bool abort);
+
+}  // namespace stressql::engine

@@ -1,0 +1,153 @@
+#pragma once
+// PointPlan: an INSERT compiled into pre-rendered line-protocol pieces (DESIGN "The hot
+// path"). Built once on the control thread, then shared read-only by every reactor, each
+// rendering its own share of the points straight into its send buffer.
+//
+// Invariants:
+//  - Immutable after create(); every const method is thread-safe and allocation-free
+//    except the query accessors that return std::string.
+//  - render(k, …) is a pure function of (plan, k): any split of the points gives the same
+//    bytes as one renderer.
+//  - Point k: series k mod S, timestamp index t = floor(k / S). Series enumerate the tag
+//    templates like nested loops, the last one fastest. Field templates with a count
+//    advance per point (value k mod count); unbounded ones per timestamp (value t).
+//
+// Memory: series keys are pre-rendered for the longest run of trailing tag templates
+// whose keys fit `key_budget_bytes` (default 64 MiB): all of them for ordinary scripts.
+// The remaining leading templates form a key prefix rendered on the fly, once per change,
+// into the output itself and copied from there. Value tables with a count are
+// pre-rendered when they fit `table_budget_bytes` (default 16 MiB each), else each value
+// is generated when used. So a plan holds at most 64 MiB + 16 MiB per template.
+//
+// Nothing here knows stressql: the spec below is line protocol plus value templates.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/status.h"
+#include "engine/value_gen.h"
+
+namespace stressql::engine {
+
+constexpr size_t kDefaultKeyBudgetBytes = size_t{64} << 20;
+constexpr size_t kDefaultTableBudgetBytes = size_t{16} << 20;
+constexpr size_t kMaxTagTemplates = 64;
+constexpr size_t kMaxFieldTemplates = 256;
+
+// One piece of a tag value or field value.
+struct PlanValue {
+  enum class Kind : uint8_t { kLiteral, kGen, kList };
+  Kind kind = Kind::kLiteral;
+  std::string literal;             // kLiteral: line-protocol form, copied as written
+  GenSpec gen;                     // kGen
+  std::vector<std::string> items;  // kList: raw (unescaped) items, cycled in order
+};
+
+struct PlanTag {
+  std::string key;  // line-protocol form
+  std::vector<PlanValue> value;
+};
+
+struct PlanField {
+  std::string key;  // line-protocol form
+  PlanValue value;  // a literal is written as is; a kStr gen or a list is quoted
+};
+
+struct PlanSpec {
+  std::string measurement;  // line-protocol form
+  std::vector<PlanTag> tags;
+  std::vector<PlanField> fields;  // at least one
+  uint64_t points = 0;
+  int64_t start_unix_ns = 0;
+  int64_t interval_ns = 0;
+  int64_t unit_ns = 1'000'000'000;  // timestamps are written in this unit (floored)
+  uint64_t seed = 0;
+  size_t key_budget_bytes = kDefaultKeyBudgetBytes;
+  size_t table_budget_bytes = kDefaultTableBudgetBytes;
+};
+
+class PointPlan {
+ public:
+  // Validates `spec` and renders the tables. Control thread; may take a while for big
+  // templates (bounded by the budgets).
+  static Status create(const PlanSpec& spec, std::shared_ptr<const PointPlan>* out);
+
+  PointPlan(const PointPlan&) = delete;
+  PointPlan& operator=(const PointPlan&) = delete;
+  ~PointPlan();
+
+  uint64_t points() const { return points_; }
+  uint64_t series() const { return series_; }
+  // Upper bound of one rendered line, '\n' included.
+  size_t max_line_bytes() const { return max_line_bytes_; }
+
+  // Writes points [first, first + n) at dst, one line each ending in '\n'. Returns the
+  // bytes written. REQUIRES: dst has n * max_line_bytes() bytes of room. Any k is valid
+  // (points() is only what the INSERT asked for).
+  size_t render(uint64_t first, uint64_t n, char* dst) const;
+
+  // ---- Query variables (raw text: line-protocol escapes removed) ----
+  const std::string& measurement() const { return measurement_raw_; }
+  size_t field_count() const { return field_keys_raw_.size(); }
+  const std::string& field_key(size_t i) const { return field_keys_raw_[i]; }
+  size_t tag_count() const { return tag_keys_raw_.size(); }
+  const std::string& tag_key(size_t i) const { return tag_keys_raw_[i]; }
+  // The value of tag i in point k. REQUIRES: i < tag_count().
+  std::string tag_value(uint64_t k, size_t i) const;
+  // Point k's timestamp as written, in nanoseconds.
+  int64_t timestamp_ns(uint64_t k) const { return timestamp_units(k / series_) * unit_ns_; }
+
+  // For tests and the report: how many leading tag templates are rendered on the fly
+  // (0: every series key is pre-rendered), and the bytes held by pre-rendered keys.
+  size_t keys_on_the_fly_dims() const { return split_; }
+  size_t prerendered_key_bytes() const { return suffix_bytes_.size(); }
+
+ private:
+  struct Values;
+  struct KeyPart;
+  struct RunPiece;
+  struct FieldOp;
+  struct TagPiece;
+  struct Cursor;
+  class Builder;
+
+  PointPlan();
+  int64_t timestamp_units(uint64_t t) const;
+  void start_cursor(uint64_t k, Cursor* c) const;
+  char* write_prefix(const Cursor& c, char* dst) const;
+  void advance_series(Cursor* c) const;
+  char* render_first_line(uint64_t t, Cursor* c, char* dst) const;
+  char* render_next_line(Cursor* c, char* dst) const;
+
+  uint64_t points_ = 0;
+  uint64_t series_ = 1;
+  int64_t start_unix_ns_ = 0;
+  int64_t interval_ns_ = 0;
+  int64_t unit_ns_ = 1;
+  size_t max_line_bytes_ = 0;
+
+  // Series key = parts[0].lit dim0 parts[1].lit dim1 … parts[D].lit.
+  std::vector<Values> dims_;
+  std::vector<KeyPart> key_parts_;  // D + 1 entries
+  size_t split_ = 0;                // dims [0, split_) form the on-the-fly prefix
+  uint64_t suffix_count_ = 1;       // product of the radices of dims [split_, D)
+  std::string suffix_bytes_;        // pre-rendered key suffixes, back to back
+  std::vector<uint32_t> suffix_off_;
+
+  // Fields in written order: per-point cycles and per-timestamp runs. The last run ends
+  // with the timestamp and '\n'.
+  std::vector<Values> cycles_;
+  std::vector<std::vector<RunPiece>> runs_;
+  std::vector<ValueGen> unbounded_;
+  std::vector<FieldOp> ops_;
+
+  std::string measurement_raw_;
+  std::vector<std::string> tag_keys_raw_;
+  std::vector<std::string> field_keys_raw_;
+  std::vector<std::vector<TagPiece>> tag_pieces_;
+};
+
+}  // namespace stressql::engine

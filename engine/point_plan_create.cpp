@@ -1,0 +1,254 @@
+// PointPlan::create: turns a PlanSpec into pre-rendered pieces (see point_plan.h for the
+// memory budgets).
+
+#include <algorithm>
+#include <limits>
+#include <string>
+
+#include "engine/line_protocol.h"
+#include "engine/point_plan.h"
+#include "engine/point_plan_parts.h"
+
+namespace stressql::engine {
+
+namespace {
+
+constexpr size_t kTimestampBytes = 1 + 20 + 1;  // ' ', int64 digits, '\n'
+
+bool mul_overflows(uint64_t a, uint64_t b, uint64_t* out) {
+  return __builtin_mul_overflow(a, b, out);
+}
+
+}  // namespace
+
+class PointPlan::Builder {
+ public:
+  Builder(const PlanSpec& spec, PointPlan* plan) : spec_(spec), plan_(plan) {}
+
+  Status build() {
+    if (spec_.fields.empty()) return Status::error("an INSERT needs at least one field");
+    if (spec_.unit_ns < 1) return Status::error("timestamp unit must be >= 1ns");
+    if (spec_.interval_ns < 0) return Status::error("interval must be >= 0");
+    PointPlan& p = *plan_;
+    p.points_ = spec_.points;
+    p.start_unix_ns_ = spec_.start_unix_ns;
+    p.interval_ns_ = spec_.interval_ns;
+    p.unit_ns_ = spec_.unit_ns;
+    p.measurement_raw_ = lp_unescape(spec_.measurement, LpPlace::kMeasurement);
+    Status s = build_tags();
+    if (s) s = choose_split();
+    if (s) s = build_fields();
+    if (!s) return s;
+    p.max_line_bytes_ = key_bytes_ + field_bytes_ + kTimestampBytes;
+    return Status::ok();
+  }
+
+ private:
+  uint64_t next_key() { return hash2(spec_.seed, template_id_++); }
+
+  // Fills v (count, decoration already set) from a gen or list.
+  Status make_values(const PlanValue& pv, LpPlace place, const std::string& what, Values* v) {
+    if (pv.kind == PlanValue::Kind::kList) {
+      if (pv.items.empty()) return Status::error(what + ": empty list");
+      v->count = pv.items.size();
+      v->raw = pv.items;
+      v->tabled = true;
+      v->off.push_back(0);
+      for (const std::string& item : pv.items) {
+        v->bytes += v->pre;
+        if (place == LpPlace::kStringField) v->bytes += '"';
+        lp_escape(item, place, &v->bytes);
+        if (place == LpPlace::kStringField) v->bytes += '"';
+        v->bytes += v->post;
+        v->off.push_back(static_cast<uint32_t>(v->bytes.size()));
+      }
+    } else {
+      Status s = ValueGen::create(pv.gen, next_key(), &v->gen);
+      if (!s) return Status::error(what + ": " + s.message());
+      v->count = static_cast<uint64_t>(pv.gen.count);
+      v->max_bytes = v->pre.size() + v->gen.max_chars() + v->post.size();
+      tabulate_gen(v);
+    }
+    if (v->tabled) {
+      v->max_bytes = 0;
+      for (uint64_t i = 0; i < v->count; ++i)
+        v->max_bytes = std::max<size_t>(v->max_bytes, v->off[i + 1] - v->off[i]);
+    }
+    return Status::ok();
+  }
+
+  // Pre-renders a generator's values when they fit the table budget (lists are always
+  // tabled: they are script-sized).
+  void tabulate_gen(Values* v) {
+    uint64_t bound;
+    if (mul_overflows(v->count, v->max_bytes + 4, &bound)) return;
+    if (bound > spec_.table_budget_bytes || bound > std::numeric_limits<uint32_t>::max()) return;
+    std::string bytes(bound, '\0');
+    v->off.reserve(v->count + 1);
+    char* out = bytes.data();
+    v->off.push_back(0);
+    for (uint64_t i = 0; i < v->count; ++i) {
+      out = v->write(i, out);  // not tabled yet: renders pre, value, post
+      v->off.push_back(static_cast<uint32_t>(out - bytes.data()));
+    }
+    bytes.resize(out - bytes.data());
+    v->bytes = std::move(bytes);
+    v->tabled = true;
+  }
+
+  Status build_tags() {
+    PointPlan& p = *plan_;
+    std::string lit = spec_.measurement;
+    for (const PlanTag& tag : spec_.tags) {
+      lit += ',';
+      lit += tag.key;
+      lit += '=';
+      p.tag_keys_raw_.push_back(lp_unescape(tag.key, LpPlace::kKey));
+      std::vector<TagPiece> pieces(1);
+      for (const PlanValue& pv : tag.value) {
+        if (pv.kind == PlanValue::Kind::kLiteral) {
+          lit += pv.literal;
+          pieces.back().raw_lit += lp_unescape(pv.literal, LpPlace::kKey);
+          continue;
+        }
+        std::string what = "tag '" + tag.key + "'";
+        if (pv.kind == PlanValue::Kind::kGen && pv.gen.count == 0)
+          return Status::error(what + ": a tag template needs a count > 0 (finite series)");
+        if (p.dims_.size() == kMaxTagTemplates)
+          return Status::error(what + ": more than " + std::to_string(kMaxTagTemplates) +
+                               " tag templates");
+        Values v;
+        Status s = make_values(pv, LpPlace::kKey, what, &v);
+        if (!s) return s;
+        uint64_t series;
+        if (mul_overflows(p.series_, v.count, &series))
+          return Status::error(what + ": the series count overflows 64 bits");
+        p.series_ = series;
+        pieces.back().dim = static_cast<int>(p.dims_.size());
+        pieces.emplace_back();
+        p.key_parts_.push_back({std::move(lit)});
+        lit.clear();
+        key_bytes_ += v.max_bytes;
+        p.dims_.push_back(std::move(v));
+      }
+      p.tag_pieces_.push_back(std::move(pieces));
+    }
+    p.key_parts_.push_back({std::move(lit)});
+    for (const KeyPart& part : p.key_parts_) key_bytes_ += part.lit.size();
+    return Status::ok();
+  }
+
+  // Pre-renders the keys of the longest run of trailing dims that fits the key budget.
+  Status choose_split() {
+    PointPlan& p = *plan_;
+    const size_t d_count = p.dims_.size();
+    size_t split = d_count;
+    uint64_t count = 1;
+    size_t entry = p.key_parts_[d_count].lit.size();
+    uint64_t budget = std::min<uint64_t>(spec_.key_budget_bytes, std::numeric_limits<uint32_t>::max());
+    for (size_t j = d_count; j-- > 0;) {
+      uint64_t c, bound;
+      if (mul_overflows(count, p.dims_[j].count, &c)) break;
+      size_t e = entry + p.key_parts_[j].lit.size() + p.dims_[j].max_bytes;
+      if (mul_overflows(c, e + 4, &bound) || bound > budget) break;
+      split = j;
+      count = c;
+      entry = e;
+    }
+    p.split_ = split;
+    p.suffix_count_ = count;
+    std::string bytes(count * entry, '\0');
+    p.suffix_off_.reserve(count + 1);
+    p.suffix_off_.push_back(0);
+    uint64_t digits[kMaxTagTemplates] = {};
+    char* out = bytes.data();
+    for (uint64_t e = 0; e < count; ++e) {
+      for (size_t d = split; d < d_count; ++d) {
+        out = put_str(out, p.key_parts_[d].lit);
+        out = p.dims_[d].write(digits[d], out);
+      }
+      out = put_str(out, p.key_parts_[d_count].lit);
+      p.suffix_off_.push_back(static_cast<uint32_t>(out - bytes.data()));
+      for (size_t d = d_count; d-- > split;) {
+        if (++digits[d] < p.dims_[d].count) break;
+        digits[d] = 0;
+      }
+    }
+    bytes.resize(out - bytes.data());
+    p.suffix_bytes_ = std::move(bytes);
+    return Status::ok();
+  }
+
+  void close_run(std::vector<RunPiece>* run, bool last) {
+    PointPlan& p = *plan_;
+    if (!last && run->size() == 1 && run->front().text.empty()) return;
+    p.ops_.push_back({false, static_cast<uint32_t>(p.runs_.size())});
+    p.runs_.push_back(std::move(*run));
+    run->assign(1, RunPiece{});
+  }
+
+  Status build_fields() {
+    PointPlan& p = *plan_;
+    std::vector<RunPiece> run(1);
+    for (size_t i = 0; i < spec_.fields.size(); ++i) {
+      const PlanField& f = spec_.fields[i];
+      p.field_keys_raw_.push_back(lp_unescape(f.key, LpPlace::kKey));
+      std::string pre = (i == 0 ? " " : ",") + f.key + "=";
+      const PlanValue& pv = f.value;
+      std::string what = "field '" + f.key + "'";
+      if (pv.kind == PlanValue::Kind::kLiteral) {
+        run.back().text += pre + pv.literal;
+        field_bytes_ += pre.size() + pv.literal.size();
+        continue;
+      }
+      bool is_str = pv.kind == PlanValue::Kind::kList || pv.gen.type == GenType::kStr;
+      std::string quote = is_str && pv.kind == PlanValue::Kind::kGen ? "\"" : "";
+      std::string post = pv.kind == PlanValue::Kind::kGen && pv.gen.type == GenType::kInt ? "i" : quote;
+      if (pv.kind == PlanValue::Kind::kGen && pv.gen.count == 0) {
+        ValueGen g;
+        Status s = ValueGen::create(pv.gen, next_key(), &g);
+        if (!s) return Status::error(what + ": " + s.message());
+        run.back().text += pre + quote;
+        run.back().gen = static_cast<int>(p.unbounded_.size());
+        run.push_back(RunPiece{post, -1});
+        field_bytes_ += pre.size() + quote.size() + g.max_chars() + post.size();
+        p.unbounded_.push_back(g);
+        continue;
+      }
+      if (p.cycles_.size() == kMaxFieldTemplates)
+        return Status::error(what + ": more than " + std::to_string(kMaxFieldTemplates) +
+                             " field templates with a count");
+      Values v;
+      v.pre = pre + quote;
+      v.post = post;
+      if (pv.kind == PlanValue::Kind::kList) {
+        v.pre = pre;
+        v.post.clear();
+      }
+      Status s = make_values(pv, is_str ? LpPlace::kStringField : LpPlace::kKey, what, &v);
+      if (!s) return s;
+      field_bytes_ += v.max_bytes;
+      close_run(&run, false);
+      p.ops_.push_back({true, static_cast<uint32_t>(p.cycles_.size())});
+      p.cycles_.push_back(std::move(v));
+    }
+    close_run(&run, true);
+    return Status::ok();
+  }
+
+  const PlanSpec& spec_;
+  PointPlan* plan_;
+  uint64_t template_id_ = 0;
+  size_t key_bytes_ = 0;
+  size_t field_bytes_ = 0;
+};
+
+Status PointPlan::create(const PlanSpec& spec, std::shared_ptr<const PointPlan>* out) {
+  std::shared_ptr<PointPlan> plan(new PointPlan());
+  Status s = Builder(spec, plan.get()).build();
+  if (!s) return s;
+  *out = std::move(plan);
+  return Status::ok();
+}
+
+}  // namespace stressql::engine

@@ -1,0 +1,301 @@
+#include "engine/reactor.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <future>
+#include <string>
+
+namespace stressql::engine {
+
+namespace {
+
+constexpr int64_t kMaxWaitNs = 100'000'000;      // bounds command/stop latency when idle
+constexpr int64_t kStopDrainNs = 2'000'000'000;  // how long teardown waits for in-flight ops
+constexpr unsigned kCqeBatch = 256;
+constexpr uint16_t kBufferGroup = 0;
+
+int64_t clock_ns(clockid_t clock) {
+  timespec ts;
+  clock_gettime(clock, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+}  // namespace
+
+Reactor::Reactor(const ReactorConfig& config)
+    : config_(config),
+      commands_(config.command_capacity),
+      events_(config.event_capacity),
+      random_(0x5eed0000u + static_cast<uint64_t>(config.index) * 7919u +
+              static_cast<uint64_t>(clock_ns(CLOCK_MONOTONIC))) {}
+
+Reactor::~Reactor() {
+  if (thread_.joinable()) stop_and_join();
+}
+
+Status Reactor::start() {
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd_ < 0) return Status::error(std::string("eventfd: ") + strerror(errno));
+  std::promise<Status> ready;
+  std::future<Status> result = ready.get_future();
+  thread_ = std::thread([this, &ready] {
+    Status s = setup();
+    const bool ok = s.is_ok();
+    ready.set_value(std::move(s));
+    if (!ok) {
+      teardown();
+      return;
+    }
+    loop();
+    teardown();
+  });
+  Status s = result.get();
+  if (!s.is_ok()) {
+    thread_.join();
+    close(wake_fd_);
+    wake_fd_ = -1;
+  }
+  return s;
+}
+
+void Reactor::stop_and_join() {
+  stop_.store(true, std::memory_order_release);
+  wake();
+  if (thread_.joinable()) thread_.join();
+  if (wake_fd_ >= 0) {
+    close(wake_fd_);
+    wake_fd_ = -1;
+  }
+}
+
+void Reactor::wake() {
+  uint64_t one = 1;
+  if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof(one));
+}
+
+Status Reactor::setup() {
+  if (config_.cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(config_.cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);  // best effort
+  }
+  io_uring_params p{};
+  p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SUBMIT_ALL |
+            IORING_SETUP_CQSIZE;
+  // Every multishot recv CQE holds a provided buffer, so buffers bound recv CQEs; sends,
+  // NOTIFs and connects add at most three per slot.
+  p.cq_entries = std::max(4096u, config_.recv_buffers + 3 * config_.max_slots + 64);
+  int rc = io_uring_queue_init_params(2048, &ring_, &p);
+  if (rc < 0) return Status::error(std::string("io_uring_queue_init: ") + strerror(-rc));
+  ring_ready_ = true;
+  if (!(p.features & IORING_FEAT_NODROP)) return Status::error("io_uring: kernel lacks FEAT_NODROP");
+  io_uring_register_ring_fd(&ring_);  // an optimisation; fine if it fails
+  rc = io_uring_register_files_sparse(&ring_, config_.max_slots);
+  if (rc < 0) return Status::error(std::string("register_files_sparse: ") + strerror(-rc));
+  rc = io_uring_register_buffers_sparse(&ring_, config_.max_slots);
+  if (rc < 0) return Status::error(std::string("register_buffers_sparse: ") + strerror(-rc));
+  unsigned workers[2] = {4, 4};  // a stalled socket must not spawn many io-wq threads
+  io_uring_register_iowq_max_workers(&ring_, workers);
+  Status s = buffers_.init(&ring_, kBufferGroup, config_.recv_buffers, config_.recv_buffer_bytes);
+  if (!s.is_ok()) return s;
+  slots_ = std::vector<Connection>(config_.max_slots);
+  free_slots_.reserve(config_.max_slots);
+  for (uint32_t i = config_.max_slots; i > 0; --i) free_slots_.push_back(i - 1);
+  ready_.reserve(config_.max_slots);
+  ready_next_.reserve(config_.max_slots);
+  send_zc_ = config_.send_zc;
+  mono_to_unix_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+  arm_wake();
+  return Status::ok();
+}
+
+void Reactor::teardown() {
+  for (uint32_t id = 0; id < slot_limit_; ++id) close_connection(id, true);
+  buffers_.destroy();
+  if (ring_ready_) io_uring_queue_exit(&ring_);  // also cancels what is still in flight
+  ring_ready_ = false;
+  // The kernel pins registered pages itself, so freeing after queue_exit is safe.
+  for (Connection& c : slots_) {
+    std::free(c.buffer);
+    c.buffer = nullptr;
+  }
+  runs_.clear();
+}
+
+void Reactor::loop() {
+  bool stopping = false;
+  int64_t stop_deadline = 0;
+  for (;;) {
+    now_ = clock_ns(CLOCK_MONOTONIC);
+    if (!stopping && stop_.load(std::memory_order_acquire)) {
+      stopping = true;
+      stop_deadline = now_ + kStopDrainNs;
+      for (auto& r : runs_) cancel_job(r.get());
+    }
+    if (stopping) {
+      bool busy = false;
+      for (uint32_t id = 0; id < slot_limit_ && !busy; ++id) busy = slots_[id].ops > 0;
+      if (!busy || now_ > stop_deadline) return;
+    } else {
+      drain_commands();
+      open_pending_slots();
+    }
+    if (now_ >= next_scan_ns_) scan_timers();
+    run_ready();
+    if (pushed_events_) notify_control();
+    int64_t wait = std::clamp<int64_t>(next_scan_ns_ - now_, 0, kMaxWaitNs);
+    if (stopping) wait = std::min<int64_t>(wait, 10'000'000);
+    __kernel_timespec ts{wait / 1'000'000'000, wait % 1'000'000'000};
+    io_uring_cqe* cqe = nullptr;
+    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+    now_ = clock_ns(CLOCK_MONOTONIC);
+    io_uring_cqe* batch[kCqeBatch];
+    unsigned n;
+    while ((n = io_uring_peek_batch_cqe(&ring_, batch, kCqeBatch)) > 0) {
+      for (unsigned i = 0; i < n; ++i) dispatch(batch[i]);
+      io_uring_cq_advance(&ring_, n);
+      if (n < kCqeBatch) break;
+    }
+    buffers_.flush();
+  }
+}
+
+io_uring_sqe* Reactor::get_sqe() {
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  while (sqe == nullptr) {  // SQ full: a cold path, the SQ is sized for a turn's work
+    io_uring_submit(&ring_);
+    sqe = io_uring_get_sqe(&ring_);
+  }
+  return sqe;
+}
+
+// ---- Control channel -------------------------------------------------------------------
+
+void Reactor::emit(const Event& e) {
+  while (!events_.try_push(e)) {
+    // Full: stall (no new completions, no new requests) until the control thread drains.
+    if (stop_.load(std::memory_order_acquire)) return;  // nobody will read it any more
+    notify_control();
+    timespec pause{0, 50'000};
+    nanosleep(&pause, nullptr);
+  }
+  pushed_events_ = true;
+}
+
+void Reactor::notify_control() {
+  pushed_events_ = false;
+  if (control_sleeping_.exchange(false, std::memory_order_seq_cst)) {
+    uint64_t one = 1;
+    (void)!write(config_.control_eventfd, &one, sizeof(one));
+  }
+}
+
+void Reactor::arm_wake() {
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_read(sqe, wake_fd_, &wake_value_, sizeof(wake_value_), 0);
+  io_uring_sqe_set_data64(sqe, encode_user_data(Op::kWake, 0, 0));
+}
+
+void Reactor::drain_commands() {
+  Command c;
+  while (commands_.try_pop(&c)) {
+    if (c.kind == Command::Kind::kStart) {
+      start_job(c);
+    } else {
+      for (auto& r : runs_) {
+        if (r->job == c.job) cancel_job(r.get());
+      }
+    }
+  }
+}
+
+void Reactor::start_job(const Command& c) {
+  auto run = std::make_unique<JobRun>();
+  run->job = c.job;
+  run->first_slot = c.first_slot;
+  run->slots = c.slots;
+  run->to_open = c.slots;
+  if (target_scratch_.size() < c.job->max_target_bytes + 1) target_scratch_.resize(c.job->max_target_bytes + 1);
+  runs_.push_back(std::move(run));
+}
+
+void Reactor::open_pending_slots() {
+  for (size_t i = 0; i < runs_.size(); ++i) {
+    JobRun* run = runs_[i].get();
+    if (run->cancelled) run->to_open = 0;
+    while (run->to_open > 0 && !free_slots_.empty()) {
+      const uint32_t id = free_slots_.back();
+      free_slots_.pop_back();
+      configure_slot(id, run, run->first_slot + (run->slots - run->to_open));
+      --run->to_open;
+      ++run->active;
+    }
+    if (run->to_open == 0 && run->active == 0) {
+      // Nothing (left) to do on this reactor: report and forget the run.
+      Event e;
+      e.kind = Event::Kind::kJobDone;
+      e.sample.job = run->job->id;
+      e.requests_done = run->requests_done;
+      e.cancelled = run->cancelled;
+      emit(e);
+      runs_.erase(runs_.begin() + static_cast<long>(i));
+      --i;
+    }
+  }
+}
+
+void Reactor::cancel_job(JobRun* run) {
+  if (run->cancelled) return;
+  run->cancelled = true;
+  run->to_open = 0;
+  for (uint32_t id = 0; id < slot_limit_; ++id) {
+    Connection& c = slots_[id];
+    if (c.run != run) continue;
+    if (c.attempt_open() || c.state == SlotState::kBackoff) {
+      // In flight or waiting for its retry: this request ends here, as cancelled.
+      if (c.state == SlotState::kBackoff) c.due_ns = std::min(c.wake_ns, now_);
+      close_connection(id, true);
+      end_attempt(id, Failure::kCancelled, nullptr);  // final: the run is cancelled
+    } else {
+      finish_slot(id);
+    }
+  }
+}
+
+void Reactor::scan_timers() {
+  int64_t next = now_ + kMaxWaitNs;
+  for (uint32_t id = 0; id < slot_limit_; ++id) {
+    Connection& c = slots_[id];
+    switch (c.state) {
+      case SlotState::kIdle:
+      case SlotState::kBackoff:
+        if (c.wake_ns <= now_) make_ready(id);
+        else next = std::min(next, c.wake_ns);
+        break;
+      case SlotState::kConnecting:
+      case SlotState::kSending:
+        if (c.deadline_ns <= now_) {
+          close_connection(id, true);
+          end_attempt(id, Failure::kTimeout, nullptr);
+          if (c.state == SlotState::kBackoff || c.state == SlotState::kIdle) next = std::min(next, c.wake_ns);
+        } else {
+          next = std::min(next, c.deadline_ns);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  next_scan_ns_ = next;
+}
+
+}  // namespace stressql::engine

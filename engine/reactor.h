@@ -1,0 +1,151 @@
+#pragma once
+// A reactor: one pinned thread with its own io_uring, connection slots, send buffers and
+// provided-buffer ring. It runs its share of jobs and reports one Sample per attempt.
+//
+// Invariants:
+//  - The ring, the slots, the buffers and the JobRuns are touched only by the reactor
+//    thread (the ring is created on it: SINGLE_ISSUER).
+//  - The control thread talks to it only through commands_ (control produces) and events_
+//    (reactor produces), plus three atomics: stop_ (set once), control_sleeping_ (the
+//    control thread's "wake me" flag, cleared by whoever wakes it) and the two eventfds.
+//  - events_ is never overrun and never dropped from: a full ring stalls the reactor until
+//    the control thread drains it (except after stop, when nobody listens any more).
+//  - Every SQE carries encode_user_data(op, slot, generation); dispatch() is the one place
+//    where stale completions (older generation) are dropped, their buffers recycled.
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "engine/buffer_ring.h"
+#include "engine/connection.h"
+#include "engine/job.h"
+#include "engine/retry_policy.h"
+#include "engine/spsc_ring.h"
+#include "engine/uring_compat.h"
+#include "engine/user_data.h"
+
+namespace stressql::engine {
+
+struct ReactorConfig {
+  int index = 0;
+  int cpu = -1;                 // pin to this CPU; -1: no pinning
+  bool send_zc = false;
+  uint32_t max_slots = 4096;    // connections (fixed files, fixed buffers)
+  unsigned recv_buffers = 1024; // provided buffers (power of two)
+  unsigned recv_buffer_bytes = 4096;
+  size_t event_capacity = 4096;
+  size_t command_capacity = 256;
+  int control_eventfd = -1;     // written when the control thread asked to be woken
+};
+
+// A job's share on one reactor. Reactor thread only.
+struct JobRun {
+  JobShared* job = nullptr;
+  uint32_t first_slot = 0;
+  uint32_t slots = 0;
+  uint32_t to_open = 0;      // slots not yet allocated (all slot ids busy)
+  uint32_t active = 0;       // slots allocated and working for the job
+  uint64_t requests_done = 0;
+  bool cancelled = false;
+};
+
+class Reactor {
+ public:
+  explicit Reactor(const ReactorConfig& config);
+  ~Reactor();  // REQUIRES: stop_and_join() was called (or start() failed)
+  Reactor(const Reactor&) = delete;
+  Reactor& operator=(const Reactor&) = delete;
+
+  // Control thread: spawns the thread and waits until its ring is set up.
+  Status start();
+  // Control thread: cancels everything, waits for the thread, which closes every fd.
+  void stop_and_join();
+
+  // Control thread: false when the command ring is full (nothing stored).
+  bool push_command(const Command& c) { return commands_.try_push(c); }
+  // Control thread: rings the reactor's doorbell after push_command.
+  void wake();
+  // Control thread: the consumer side of the event ring.
+  SpscRing<Event>& events() { return events_; }
+  // Control thread: asks to be woken (control_eventfd) on the next event. Seq-cst RMW on
+  // both sides, so either the reactor sees the request or the caller sees the event.
+  void request_wakeup() { control_sleeping_.exchange(true, std::memory_order_seq_cst); }
+
+ private:
+  void run();
+  Status setup();
+  void teardown();
+  void loop();
+
+  // Commands.
+  void drain_commands();
+  void start_job(const Command& c);
+  void cancel_job(JobRun* run);
+  void open_pending_slots();
+
+  // Slot life cycle.
+  void configure_slot(uint32_t id, JobRun* run, uint32_t job_slot);
+  void make_ready(uint32_t id);
+  void run_ready();
+  void start_next_request(uint32_t id);
+  // Claims the slot's next request and the target it goes to; false when none is left.
+  bool claim_request(Connection& c, uint64_t* index, uint32_t* target);
+  void start_attempt(uint32_t id);
+  void start_connect(uint32_t id);
+  void send_more(uint32_t id);
+  void arm_recv(uint32_t id);
+  void feed(uint32_t id, const char* data, size_t n);
+  void complete_attempt(uint32_t id);
+  void end_attempt(uint32_t id, Failure failure, const HttpResponse* response);
+  void schedule_next(uint32_t id);
+  void finish_slot(uint32_t id);
+  void release_slot(uint32_t id);
+  void close_connection(uint32_t id, bool abort);
+  void scan_timers();
+  void arm_timer(int64_t at) {
+    if (at < next_scan_ns_) next_scan_ns_ = at;
+  }
+
+  // Completions: one handler per kind.
+  void dispatch(const io_uring_cqe* cqe);
+  void on_connect(uint32_t id, int res);
+  void on_send(uint32_t id, int res, uint32_t flags, bool zc);
+  void on_send_notif(uint32_t id, int res);
+  void on_recv(uint32_t id, int res, uint32_t flags);
+  void arm_wake();
+
+  void emit(const Event& e);
+  void notify_control();
+  io_uring_sqe* get_sqe();
+
+  ReactorConfig config_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  alignas(kFalseSharing) std::atomic<bool> control_sleeping_{false};
+  alignas(kFalseSharing) int wake_fd_ = -1;
+  SpscRing<Command> commands_;
+  SpscRing<Event> events_;
+
+  // Reactor thread state.
+  io_uring ring_{};
+  bool ring_ready_ = false;
+  BufferRing buffers_;
+  std::vector<Connection> slots_;
+  std::vector<uint32_t> free_slots_;
+  uint32_t slot_limit_ = 0;  // 1 + highest slot id ever used
+  std::vector<uint32_t> ready_;
+  std::vector<uint32_t> ready_next_;
+  std::vector<std::unique_ptr<JobRun>> runs_;
+  std::vector<char> target_scratch_;
+  Random random_;
+  bool send_zc_ = false;
+  bool pushed_events_ = false;
+  uint64_t wake_value_ = 0;
+  int64_t now_ = 0;
+  int64_t next_scan_ns_ = 0;
+  int64_t mono_to_unix_ns_ = 0;
+};
+
+}  // namespace stressql::engine

@@ -1,0 +1,409 @@
+// Reactor, part two: a connection slot's life cycle (request → attempt → sample) and the
+// completion handlers that drive it. See reactor.h for the invariants.
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+
+#include "engine/reactor.h"
+
+namespace stressql::engine {
+
+namespace {
+
+Failure connect_failure(int res) {
+  return res == -ECONNREFUSED ? Failure::kRefused : Failure::kConnect;
+}
+
+}  // namespace
+
+// ---- Slot life cycle -------------------------------------------------------------------
+
+void Reactor::configure_slot(uint32_t id, JobRun* run, uint32_t job_slot) {
+  Connection& c = slots_[id];
+  JobShared* job = run->job;
+  const uint32_t target = job_slot % static_cast<uint32_t>(job->spec.targets.size());
+  c.run = run;
+  c.job = job;
+  c.job_slot = job_slot;
+  c.target = target;
+  c.next_pick = 0;
+  c.address = &job->spec.targets[target];
+  c.request_template = &job->templates[target];
+  if (c.buffer_bytes < job->buffer_bytes) {
+    // Per job, not per request: a slot keeps its buffer for later jobs that fit.
+    std::free(c.buffer);
+    const size_t bytes = (job->buffer_bytes + 4095) & ~size_t{4095};
+    c.buffer = static_cast<char*>(std::aligned_alloc(4096, bytes));
+    c.buffer_bytes = bytes;
+    iovec iov{c.buffer, bytes};
+    c.registered = io_uring_register_buffers_update_tag(&ring_, id, &iov, nullptr, 1) == 1;
+  }
+  c.rendered_serial = 0;
+  c.parser.reset(job->spec.check_json_error, job->spec.parse_dropped);
+  c.state = SlotState::kIdle;
+  c.wake_ns = now_;
+  if (id >= slot_limit_) slot_limit_ = id + 1;
+  make_ready(id);
+}
+
+void Reactor::make_ready(uint32_t id) {
+  Connection& c = slots_[id];
+  if (c.in_ready) return;
+  c.in_ready = true;
+  ready_.push_back(id);
+}
+
+void Reactor::run_ready() {
+  // Slots made ready while running these go to the next turn, so failures that end
+  // attempts at once (socket() errors) cannot recurse.
+  ready_next_.swap(ready_);
+  ready_.clear();
+  for (uint32_t id : ready_next_) {
+    Connection& c = slots_[id];
+    c.in_ready = false;
+    if (c.state == SlotState::kIdle) start_next_request(id);
+    else if (c.state == SlotState::kBackoff) start_attempt(id);
+  }
+  ready_next_.clear();
+}
+
+void Reactor::start_next_request(uint32_t id) {
+  Connection& c = slots_[id];
+  JobRun* run = c.run;
+  if (run->cancelled || run->job->cancelled.load(std::memory_order_relaxed)) return finish_slot(id);
+  if (c.zc_notif_pending) {
+    c.state = SlotState::kWaitNotif;  // the kernel may still read the buffer
+    return;
+  }
+  JobShared* job = run->job;
+  uint64_t index = 0;
+  uint32_t target = 0;
+  if (!claim_request(c, &index, &target)) return finish_slot(id);
+  if (target != c.target) {
+    // Fewer slots than targets: this slot serves several, one connection at a time.
+    close_connection(id, false);
+    c.target = target;
+    c.address = &job->spec.targets[target];
+    c.request_template = &job->templates[target];
+    c.rendered_serial = 0;
+  }
+  if (c.rendered_serial != job->serial) {
+    const RequestTemplate& t = *c.request_template;
+    RequestSource::Rendered r =
+        job->spec.source->render(index, target_scratch_.data(), c.buffer + t.header_room());
+    c.request_offset = t.frame(c.buffer, target_scratch_.data(), r.target_len, r.body_len);
+    c.request_bytes = t.header_room() - c.request_offset + (t.has_body() ? r.body_len : 0);
+    c.points = r.points;
+    c.rendered_serial = job->fixed_request ? job->serial : 0;
+  }
+  c.request_index = index;
+  c.attempt = 1;
+  c.due_ns = c.wake_ns;
+  start_attempt(id);
+}
+
+bool Reactor::claim_request(Connection& c, uint64_t* index, uint32_t* target) {
+  // A slot serves target job_slot mod T when there are at least as many slots as targets,
+  // else every target t ≡ job_slot (mod C), in rotation, so no target is left without one.
+  JobShared* job = c.job;
+  const uint32_t targets = static_cast<uint32_t>(job->spec.targets.size());
+  const uint32_t slots = job->spec.concurrency;
+  if (slots >= targets) {
+    *target = c.job_slot % targets;
+    return job->claim(*target, index);
+  }
+  const uint32_t served = (targets - c.job_slot + slots - 1) / slots;  // t = job_slot + k·slots
+  for (uint32_t tries = 0; tries < served; ++tries) {
+    const uint32_t t = c.job_slot + ((c.next_pick + tries) % served) * slots;
+    if (job->claim(t, index)) {
+      c.next_pick = (c.next_pick + tries + 1) % served;
+      *target = t;
+      return true;
+    }
+  }
+  return false;
+}
+
+void Reactor::start_attempt(uint32_t id) {
+  Connection& c = slots_[id];
+  c.due_ns = c.wake_ns;
+  c.deadline_ns = now_ + c.job->spec.timeout_ns;
+  arm_timer(c.deadline_ns);
+  c.sent = 0;
+  c.response_complete = false;
+  if (!c.connected) return start_connect(id);
+  c.state = SlotState::kSending;
+  send_more(id);
+}
+
+void Reactor::start_connect(uint32_t id) {
+  Connection& c = slots_[id];
+  c.state = SlotState::kConnecting;
+  int fd;
+  if (!open_socket(*c.address, &fd).is_ok()) return end_attempt(id, Failure::kConnect, nullptr);
+  if (io_uring_register_files_update(&ring_, id, &fd, 1) != 1) {
+    close_socket(fd, true);
+    return end_attempt(id, Failure::kConnect, nullptr);
+  }
+  c.fd = fd;
+  c.parser.reset(c.job->spec.check_json_error, c.job->spec.parse_dropped);
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_connect(sqe, static_cast<int>(id), reinterpret_cast<const sockaddr*>(&c.address->addr),
+                        c.address->len);
+  sqe->flags |= IOSQE_FIXED_FILE;
+  io_uring_sqe_set_data64(sqe, encode_user_data(Op::kConnect, id, c.generation));
+  ++c.ops;
+}
+
+void Reactor::send_more(uint32_t id) {
+  Connection& c = slots_[id];
+  const char* p = c.buffer + c.request_offset + c.sent;
+  const size_t n = c.request_bytes - c.sent;
+  io_uring_sqe* sqe = get_sqe();
+  if (send_zc_ && c.registered) {
+    io_uring_prep_send_zc_fixed(sqe, static_cast<int>(id), p, n, MSG_NOSIGNAL | MSG_WAITALL,
+                                IORING_SEND_ZC_REPORT_USAGE, id);
+    io_uring_sqe_set_data64(sqe, encode_user_data(Op::kSendZc, id, c.generation));
+  } else {
+    io_uring_prep_send(sqe, static_cast<int>(id), p, n, MSG_NOSIGNAL | MSG_WAITALL);
+    io_uring_sqe_set_data64(sqe, encode_user_data(Op::kSend, id, c.generation));
+  }
+  sqe->flags |= IOSQE_FIXED_FILE;
+  ++c.ops;
+  c.send_inflight = true;
+}
+
+void Reactor::arm_recv(uint32_t id) {
+  Connection& c = slots_[id];
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_recv_multishot(sqe, static_cast<int>(id), nullptr, 0, 0);
+  sqe->flags |= IOSQE_FIXED_FILE | IOSQE_BUFFER_SELECT;
+  sqe->buf_group = buffers_.group();
+  io_uring_sqe_set_data64(sqe, encode_user_data(Op::kRecv, id, c.generation));
+  ++c.ops;
+  c.recv_armed = true;
+}
+
+void Reactor::feed(uint32_t id, const char* data, size_t n) {
+  Connection& c = slots_[id];
+  const uint32_t generation = c.generation;
+  while (n > 0 && c.generation == generation) {
+    if (c.state != SlotState::kSending || c.response_complete) {
+      close_connection(id, true);  // bytes nobody asked for: the stream is out of step
+      return;
+    }
+    size_t used = 0;
+    ResponseParser::Result r = c.parser.feed(data, n, &used);
+    data += used;
+    n -= used;
+    if (r == ResponseParser::Result::kNeedMore) return;
+    if (r == ResponseParser::Result::kError) {
+      close_connection(id, true);
+      return end_attempt(id, Failure::kReset, nullptr);
+    }
+    c.response_complete = true;
+    if (!c.send_inflight) complete_attempt(id);
+  }
+}
+
+void Reactor::complete_attempt(uint32_t id) {
+  Connection& c = slots_[id];
+  const HttpResponse resp = c.parser.response();
+  Failure f = Failure::kNone;
+  if (resp.status < 200 || resp.status >= 300) f = Failure::kHttpStatus;
+  else if (c.job->spec.check_json_error && resp.json_error) f = Failure::kQueryError;
+  if (!resp.keep_alive) close_connection(id, false);
+  end_attempt(id, f, &resp);
+}
+
+void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* response) {
+  Connection& c = slots_[id];
+  JobRun* run = c.run;
+  const JobSpec& spec = c.job->spec;
+  Event e;
+  e.kind = Event::Kind::kSample;
+  Sample& s = e.sample;
+  s.job = c.job->id;
+  s.status = response != nullptr ? response->status : 0;
+  s.failure = failure;
+  s.attempt = static_cast<uint8_t>(std::min<uint32_t>(c.attempt, 255));
+  s.points = c.points;
+  if (response != nullptr && spec.parse_dropped && response->has_dropped) s.dropped = response->dropped;
+  s.request_bytes = static_cast<uint32_t>(c.request_bytes);
+  s.response_bytes = response != nullptr ? static_cast<uint32_t>(std::min<uint64_t>(response->body_bytes, UINT32_MAX)) : 0;
+  s.request_index = c.request_index;
+  s.latency_ns = std::max<int64_t>(now_ - c.due_ns, 0);
+  s.due_unix_ns = c.due_ns + mono_to_unix_ns_;
+  if (failure != Failure::kNone && response != nullptr) error_message(*response, s.message, sizeof s.message);
+  const bool retry = !run->cancelled && c.attempt < spec.max_attempts && is_retryable(failure, s.status);
+  s.final = !retry;
+  emit(e);
+  c.response_complete = false;
+  if (retry) {
+    const int64_t retry_after = response != nullptr ? response->retry_after_s : -1;
+    ++c.attempt;
+    c.wake_ns = now_ + retry_delay_ns(c.attempt, spec.backoff_base_ns, spec.backoff_max_ns, retry_after, &random_);
+    c.state = SlotState::kBackoff;
+    if (c.wake_ns <= now_) make_ready(id);
+    else arm_timer(c.wake_ns);
+    return;
+  }
+  ++run->requests_done;
+  if (run->cancelled) return finish_slot(id);
+  TargetState& ts = c.job->targets[c.target];
+  if (failure == Failure::kNone) {
+    ts.consecutive_failed.store(0, std::memory_order_relaxed);
+  } else if (spec.give_up_after > 0 && is_retryable(failure, s.status) &&
+             ts.consecutive_failed.fetch_add(1, std::memory_order_relaxed) + 1 >= spec.give_up_after) {
+    ts.gave_up.store(true, std::memory_order_relaxed);
+  }
+  schedule_next(id);
+}
+
+void Reactor::schedule_next(uint32_t id) {
+  Connection& c = slots_[id];
+  c.state = SlotState::kIdle;
+  c.wake_ns = now_ + c.job->spec.interval_ns;
+  if (c.job->spec.interval_ns <= 0) make_ready(id);
+  else arm_timer(c.wake_ns);
+}
+
+void Reactor::finish_slot(uint32_t id) {
+  Connection& c = slots_[id];
+  JobRun* run = c.run;
+  close_connection(id, false);
+  c.state = SlotState::kDraining;
+  c.run = nullptr;
+  c.job = nullptr;
+  c.address = nullptr;
+  c.request_template = nullptr;
+  --run->active;
+  if (c.ops == 0) release_slot(id);
+  // The run itself is reported (kJobDone) by open_pending_slots at the top of the turn,
+  // after every sample of this turn.
+}
+
+void Reactor::release_slot(uint32_t id) {
+  Connection& c = slots_[id];
+  c.state = SlotState::kFree;
+  c.zc_notif_pending = false;
+  free_slots_.push_back(id);
+}
+
+void Reactor::close_connection(uint32_t id, bool abort) {
+  Connection& c = slots_[id];
+  if (c.fd < 0) return;
+  close_socket(c.fd, abort);
+  int none = -1;
+  io_uring_register_files_update(&ring_, id, &none, 1);
+  c.fd = -1;
+  ++c.generation;  // completions still in flight for this socket are now stale
+  c.connected = false;
+  c.recv_armed = false;
+  c.send_inflight = false;
+  c.zc_notif_pending = false;
+}
+
+// ---- Completions -----------------------------------------------------------------------
+
+void Reactor::dispatch(const io_uring_cqe* cqe) {
+  const UserData ud = decode_user_data(cqe->user_data);
+  if (ud.op == Op::kWake) {
+    if (!stop_.load(std::memory_order_relaxed)) arm_wake();
+    return;  // commands are drained at the top of every turn
+  }
+  Connection& c = slots_[ud.slot];
+  if (!(cqe->flags & IORING_CQE_F_MORE)) --c.ops;
+  if (ud.generation != c.generation) {
+    // Stale: the socket it belonged to is closed. A selected buffer must still go back.
+    if (cqe->flags & IORING_CQE_F_BUFFER) {
+      buffers_.recycle(static_cast<uint16_t>(cqe->flags >> IORING_CQE_BUFFER_SHIFT));
+    }
+    if (c.state == SlotState::kDraining && c.ops == 0) release_slot(ud.slot);
+    return;
+  }
+  switch (ud.op) {
+    case Op::kConnect: return on_connect(ud.slot, cqe->res);
+    case Op::kSend: return on_send(ud.slot, cqe->res, cqe->flags, false);
+    case Op::kSendZc:
+      if (cqe->flags & IORING_CQE_F_NOTIF) return on_send_notif(ud.slot, cqe->res);
+      return on_send(ud.slot, cqe->res, cqe->flags, true);
+    case Op::kRecv: return on_recv(ud.slot, cqe->res, cqe->flags);
+    case Op::kWake: return;
+  }
+}
+
+void Reactor::on_connect(uint32_t id, int res) {
+  Connection& c = slots_[id];
+  if (res < 0) {
+    close_connection(id, true);
+    return end_attempt(id, connect_failure(res), nullptr);
+  }
+  c.connected = true;
+  arm_recv(id);
+  c.state = SlotState::kSending;
+  send_more(id);
+}
+
+void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
+  Connection& c = slots_[id];
+  c.send_inflight = false;
+  // Zero copy: F_MORE means a NOTIF follows; until then the kernel may read the buffer.
+  if (zc && (flags & IORING_CQE_F_MORE)) c.zc_notif_pending = true;
+  if (res == -EAGAIN || res == -EINTR) return send_more(id);
+  if (res < 0) {
+    close_connection(id, true);
+    return end_attempt(id, Failure::kReset, nullptr);
+  }
+  c.sent += static_cast<size_t>(res);
+  // Short send (legal even with MSG_WAITALL): send the rest from where it stopped.
+  if (c.sent < c.request_bytes) return send_more(id);
+  if (c.response_complete) complete_attempt(id);
+}
+
+void Reactor::on_send_notif(uint32_t id, int res) {
+  Connection& c = slots_[id];
+  c.zc_notif_pending = false;
+  // The kernel copied after all (always so over loopback): plain send is cheaper.
+  if (static_cast<uint32_t>(res) & IORING_NOTIF_USAGE_ZC_COPIED) send_zc_ = false;
+  if (c.state == SlotState::kWaitNotif) {
+    c.state = SlotState::kIdle;
+    make_ready(id);
+  }
+}
+
+void Reactor::on_recv(uint32_t id, int res, uint32_t flags) {
+  Connection& c = slots_[id];
+  // Without F_MORE the multishot recv is over and must be re-armed to keep reading.
+  if (!(flags & IORING_CQE_F_MORE)) c.recv_armed = false;
+  const uint32_t generation = c.generation;
+  if (res > 0) {
+    const uint16_t bid = static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
+    feed(id, buffers_.buffer(bid), static_cast<size_t>(res));
+    buffers_.recycle(bid);
+  } else if (res == -ENOBUFS) {
+    // Out of provided buffers: not a connection error; the buffers come back at the end
+    // of this batch (flush), before the re-armed recv is submitted.
+  } else if (res == 0) {
+    // The peer closed. An answer that runs to EOF is complete now; otherwise it's a reset.
+    const bool answer = c.state == SlotState::kSending && c.parser.in_progress() &&
+                        c.parser.finish() == ResponseParser::Result::kComplete;
+    close_connection(id, false);
+    if (answer) {
+      c.response_complete = true;
+      return complete_attempt(id);
+    }
+    if (c.attempt_open()) end_attempt(id, Failure::kReset, nullptr);
+    return;
+  } else {
+    close_connection(id, true);
+    if (c.attempt_open()) end_attempt(id, Failure::kReset, nullptr);
+    return;
+  }
+  if (c.generation == generation && c.connected && !c.recv_armed) arm_recv(id);
+}
+
+}  // namespace stressql::engine

@@ -1,0 +1,192 @@
+#include "engine/point_plan.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+#include <string>
+
+#include "engine/line_protocol.h"
+#include "engine/value_gen.h"
+#include "engine/write_source.h"
+
+namespace stressql::engine {
+namespace {
+
+std::string value_text(const ValueGen& g, uint64_t i) {
+  std::string buf(g.max_chars(), '\0');
+  buf.resize(g.write(i, buf.data()) - buf.data());
+  return buf;
+}
+
+TEST(Permutation, IsABijectionOnSmallDomains) {
+  for (uint64_t domain = 1; domain < 300; domain += 7) {
+    Permutation p;
+    p.init(domain, domain * 31);
+    std::set<uint64_t> seen;
+    for (uint64_t i = 0; i < domain; ++i) {
+      uint64_t v = p.at(i);
+      ASSERT_LT(v, domain);
+      seen.insert(v);
+    }
+    EXPECT_EQ(seen.size(), domain);
+  }
+}
+
+TEST(ValueGen, CountedRandValuesAreDistinctAndInRange) {
+  struct Case {
+    GenType type;
+    int64_t arg, count;
+  } cases[] = {{GenType::kInt, 10, 10},   {GenType::kInt, 1000000, 5000},
+               {GenType::kFloat, 1, 5000}, {GenType::kFloat, 100, 5000},
+               {GenType::kStr, 1, 36},    {GenType::kStr, 3, 5000},
+               {GenType::kStr, 20, 5000}};
+  for (const Case& c : cases) {
+    ValueGen g;
+    ASSERT_TRUE(ValueGen::create({c.type, GenFn::kRand, c.arg, c.count}, 5, &g).is_ok());
+    std::set<std::string> seen;
+    for (int64_t i = 0; i < c.count; ++i) {
+      std::string v = value_text(g, i);
+      ASSERT_LE(v.size(), g.max_chars());
+      if (c.type == GenType::kStr) {
+        ASSERT_EQ(v.size(), static_cast<size_t>(c.arg));
+        ASSERT_EQ(v.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz"), std::string::npos);
+      } else {
+        double d = std::stod(v);
+        ASSERT_GE(d, 0);
+        ASSERT_LT(d, c.arg);
+      }
+      seen.insert(v);
+    }
+    EXPECT_EQ(seen.size(), static_cast<size_t>(c.count)) << c.arg;
+  }
+}
+
+TEST(ValueGen, FloatFormatIsFixedShortestRoundTrip) {
+  ValueGen inc;
+  ASSERT_TRUE(ValueGen::create({GenType::kFloat, GenFn::kInc, -2, 0}, 1, &inc).is_ok());
+  EXPECT_EQ(value_text(inc, 0), "-2");
+  EXPECT_EQ(value_text(inc, 5), "3");
+  ValueGen rnd;
+  ASSERT_TRUE(ValueGen::create({GenType::kFloat, GenFn::kRand, 1, 0}, 1, &rnd).is_ok());
+  for (uint64_t t = 0; t < 1000; ++t) {
+    std::string v = value_text(rnd, t);
+    EXPECT_EQ(v.find('e'), std::string::npos) << v;
+    EXPECT_LT(std::stod(v), 1.0);
+  }
+}
+
+TEST(ValueGen, UnboundedRandChangesWithTheIndexAndTheKey) {
+  ValueGen a, b;
+  ASSERT_TRUE(ValueGen::create({GenType::kStr, GenFn::kRand, 10, 0}, 1, &a).is_ok());
+  ASSERT_TRUE(ValueGen::create({GenType::kStr, GenFn::kRand, 10, 0}, 2, &b).is_ok());
+  EXPECT_NE(value_text(a, 0), value_text(a, 1));
+  EXPECT_NE(value_text(a, 0), value_text(b, 0));
+  EXPECT_EQ(value_text(a, 7), value_text(a, 7));
+}
+
+TEST(LineProtocol, EscapeAndUnescape) {
+  std::string out;
+  lp_escape("a b,c=d", LpPlace::kMeasurement, &out);
+  EXPECT_EQ(out, "a\\ b\\,c=d");
+  out.clear();
+  lp_escape("a b,c=d", LpPlace::kKey, &out);
+  EXPECT_EQ(out, "a\\ b\\,c\\=d");
+  EXPECT_EQ(lp_unescape(out, LpPlace::kKey), "a b,c=d");
+  out.clear();
+  lp_escape("say \"hi\" \\o/", LpPlace::kStringField, &out);
+  EXPECT_EQ(out, "say \\\"hi\\\" \\\\o/");
+  EXPECT_EQ(lp_unescape("x\\y", LpPlace::kKey), "x\\y");
+}
+
+PlanSpec sample_spec() {
+  PlanSpec spec;
+  spec.measurement = "cpu";
+  PlanValue host_list;
+  host_list.kind = PlanValue::Kind::kList;
+  host_list.items = {"a", "b", "c"};
+  PlanValue host_gen;
+  host_gen.kind = PlanValue::Kind::kGen;
+  host_gen.gen = {GenType::kInt, GenFn::kInc, 0, 7};
+  PlanValue dash;
+  dash.literal = "-";
+  spec.tags = {{"loc", {host_list}}, {"host", {dash, host_gen}}};
+  PlanValue f1;
+  f1.kind = PlanValue::Kind::kGen;
+  f1.gen = {GenType::kFloat, GenFn::kRand, 100, 0};
+  PlanValue f2;
+  f2.kind = PlanValue::Kind::kGen;
+  f2.gen = {GenType::kInt, GenFn::kRand, 50, 4};
+  PlanValue f3;
+  f3.literal = "true";
+  spec.fields = {{"a", f1}, {"b", f2}, {"c", f3}};
+  spec.points = 1000;
+  spec.interval_ns = 1'000'000'000;
+  spec.start_unix_ns = 1'000'000'000'000'000'000;
+  spec.seed = 3;
+  return spec;
+}
+
+std::string render(const PointPlan& plan, uint64_t first, uint64_t n) {
+  std::string out(n * plan.max_line_bytes(), '\0');
+  out.resize(plan.render(first, n, out.data()));
+  return out;
+}
+
+TEST(PointPlan, BudgetsChangeMemoryNotBytes) {
+  PlanSpec spec = sample_spec();
+  std::shared_ptr<const PointPlan> full, tight, none;
+  ASSERT_TRUE(PointPlan::create(spec, &full).is_ok());
+  EXPECT_EQ(full->keys_on_the_fly_dims(), 0u);
+  spec.key_budget_bytes = 300;  // room for the 7 host suffixes only
+  spec.table_budget_bytes = 0;
+  ASSERT_TRUE(PointPlan::create(spec, &tight).is_ok());
+  EXPECT_EQ(tight->keys_on_the_fly_dims(), 1u);
+  spec.key_budget_bytes = 0;
+  ASSERT_TRUE(PointPlan::create(spec, &none).is_ok());
+  EXPECT_EQ(none->keys_on_the_fly_dims(), 2u);
+  std::string want = render(*full, 0, 1000);
+  EXPECT_EQ(render(*tight, 0, 1000), want);
+  EXPECT_EQ(render(*none, 0, 1000), want);
+}
+
+TEST(PointPlan, RenderingAnyRangeIsASliceOfTheWhole) {
+  std::shared_ptr<const PointPlan> plan;
+  ASSERT_TRUE(PointPlan::create(sample_spec(), &plan).is_ok());
+  std::string whole = render(*plan, 0, 1000);
+  std::mt19937_64 rng(1);
+  for (int i = 0; i < 200; ++i) {
+    uint64_t first = rng() % 1000, n = rng() % (1000 - first + 1);
+    std::string part = render(*plan, first, n);
+    size_t begin = 0;
+    for (uint64_t l = 0; l < first; ++l) begin = whole.find('\n', begin) + 1;
+    EXPECT_EQ(whole.compare(begin, part.size(), part), 0) << first << "+" << n;
+  }
+}
+
+TEST(WriteSource, RequestsCoverThePointsInBatches) {
+  EXPECT_EQ(WriteSource::request_count(0, 5), 0u);
+  EXPECT_EQ(WriteSource::request_count(10, 5), 2u);
+  EXPECT_EQ(WriteSource::request_count(11, 5), 3u);
+  std::shared_ptr<const PointPlan> plan;
+  ASSERT_TRUE(PointPlan::create(sample_spec(), &plan).is_ok());
+  std::shared_ptr<const WriteSource> source;
+  EXPECT_FALSE(WriteSource::create(plan, 0, "/w", &source).is_ok());
+  ASSERT_TRUE(WriteSource::create(plan, 300, "/write?db=x&precision=s", &source).is_ok());
+  ASSERT_EQ(source->requests(), 4u);
+  std::string target(source->max_target_bytes(), '\0'), body(source->max_body_bytes(), '\0');
+  std::string joined;
+  uint64_t points = 0;
+  for (uint64_t i = 0; i < 4; ++i) {
+    auto r = source->render(i, target.data(), body.data());
+    EXPECT_EQ(target.substr(0, r.target_len), "/write?db=x&precision=s");
+    EXPECT_EQ(r.points, i < 3 ? 300u : 100u);
+    points += r.points;
+    joined.append(body.data(), r.body_len);
+  }
+  EXPECT_EQ(points, 1000u);
+  EXPECT_EQ(joined, render(*plan, 0, 1000));
+}
+
+}  // namespace
+}  // namespace stressql::engine
