@@ -3,10 +3,15 @@
 #include <iostream>
 
 #include "cli/check_command.h"
+#include "cli/report_command.h"
+#include "cli/run_command.h"
 #include "statements/version.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"stressql: a load generator for InfluxDB that runs stress v2 (.iql) scripts"};
+  CLI::App app{
+      "stressql: a load generator for InfluxDB 1.x that runs stress v2 (.iql) scripts on "
+      "io_uring.\nExit status: 0 success, 1 a statement failed or the run was interrupted, "
+      "2 usage or script errors."};
   app.set_version_flag("--version", std::string("stressql ") + stressql::version());
   app.require_subcommand(1);
 
@@ -14,8 +19,25 @@ int main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check", "Parse a script and print a summary; contacts no server");
   check->add_option("FILE", check_file, "script to check")->required();
 
-  CLI11_PARSE(app, argc, argv);
+  stressql::cli::RunArgs run_args;
+  CLI::App* run = stressql::cli::add_run_command(app, &run_args);
+
+  std::string report_id, report_results = "http://localhost:8086";
+  CLI::App* report = app.add_subcommand(
+      "report", "Rebuild the text report of an earlier run from its rows in _stressTest");
+  report->add_option("TEST_ID", report_id, "the Test ID printed at the end of the run")->required();
+  report->add_option("--results", report_results, "the reporting InfluxDB, http://host:port")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);  // prints help, version, or the usage error
+    return rc == 0 ? 0 : 2;
+  }
 
   if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
+  if (*run) return stressql::cli::run_run(run_args);
+  if (*report) return stressql::cli::run_report(report_id, report_results, std::cout, std::cerr);
   return 2;
 }

@@ -137,6 +137,8 @@ void ResultsWriter::add_statement(const StatementReport& st, size_t index, int64
   add_int(&buffer_, "duration_ns", st.duration_ns);
   add_int(&buffer_, "points_requested", static_cast<int64_t>(st.points_requested));
   add_int(&buffer_, "requests_planned", static_cast<int64_t>(st.requests_planned));
+  add_int(&buffer_, "requests_not_sent", static_cast<int64_t>(st.requests_not_sent));
+  add_int(&buffer_, "points_not_sent", static_cast<int64_t>(st.points_not_sent));
   add_int(&buffer_, "series", static_cast<int64_t>(st.series));
   add_int(&buffer_, "http_status", st.http_status);
   add_str(&buffer_, "server_message", st.server_message);
@@ -150,8 +152,11 @@ void ResultsWriter::add_run(const RunSummary& run, size_t statements) {
   buffer_ += "run,test_id=" + escape_tag(test_id_) + " ";
   add_int(&buffer_, "statements", static_cast<int64_t>(statements), true);
   add_int(&buffer_, "duration_ns", run.duration_ns);
-  buffer_ += ",cpu_user_s=" + std::to_string(run.cpu_user_s);
-  buffer_ += ",cpu_system_s=" + std::to_string(run.cpu_system_s);
+  // %.17g round-trips a double, so `stressql report` prints the same CPU times.
+  char cpu[96];
+  std::snprintf(cpu, sizeof cpu, ",cpu_user_s=%.17g,cpu_system_s=%.17g", run.cpu_user_s,
+                run.cpu_system_s);
+  buffer_ += cpu;
   add_bool(&buffer_, "interrupted", run.interrupted);
   buffer_ += ' ' + std::to_string(run.start_unix_ns) + '\n';
   ++rows_in_buffer_;

@@ -51,6 +51,8 @@ struct StatementReport {
   // INSERT / QUERY / InfluxQL
   RequestStats stats;
   uint64_t points_requested = 0;  // INSERT: points in the statement
+  uint64_t points_not_sent = 0;   // INSERT: never sent (interrupted, or the target given up)
+  uint64_t requests_not_sent = 0;
   uint64_t requests_planned = 0;
   uint64_t series = 0;
   int http_status = 0;            // InfluxQL: the answer's status

@@ -95,6 +95,7 @@ std::string render_statement(const StatementReport& r) {
       line(&out, "  Points Accepted / Dropped / Failed:",
            std::to_string(s.points_accepted) + " / " + std::to_string(s.points_dropped) + " / " +
                std::to_string(s.points_failed));
+      if (r.points_not_sent > 0) line(&out, "  Points Not Sent:", std::to_string(r.points_not_sent));
       line(&out, "  Run Time:", go_duration(r.duration_ns));
       if (!r.error.empty()) line(&out, "  Error:", r.error);
       break;
@@ -111,6 +112,7 @@ std::string render_statement(const StatementReport& r) {
       line(&out, "  Failed Queries:", std::to_string(s.requests_failed));
       line(&out, "  Retries:", std::to_string(s.retries));
       line(&out, "  Failures:", failures_text(s));
+      if (r.requests_not_sent > 0) line(&out, "  Queries Not Sent:", std::to_string(r.requests_not_sent));
       line(&out, "  Run Time:", go_duration(r.duration_ns));
       if (!r.error.empty()) line(&out, "  Error:", r.error);
       break;
@@ -121,14 +123,16 @@ std::string render_statement(const StatementReport& r) {
 std::string render_report(const std::vector<StatementReport>& statements, const RunSummary& run) {
   std::string out;
   uint64_t accepted = 0, dropped = 0, failed = 0, requested = 0, ok_reqs = 0, bad_reqs = 0;
+  uint64_t not_sent = 0;
   int failed_statements = 0;
   for (const auto& r : statements) {
     out += render_statement(r);
-    if (r.kind == StatementKind::kInsert) {
+    if (r.kind == StatementKind::kInsert && !r.offline) {
       requested += r.points_requested;
       accepted += r.stats.points_accepted;
       dropped += r.stats.points_dropped;
       failed += r.stats.points_failed;
+      not_sent += r.points_not_sent;
     }
     ok_reqs += r.stats.requests_ok;
     bad_reqs += r.stats.requests_failed;
@@ -140,6 +144,7 @@ std::string render_report(const std::vector<StatementReport>& statements, const 
   line(&out, "Points Requested:", std::to_string(requested));
   line(&out, "Points Accepted / Dropped / Failed:",
        std::to_string(accepted) + " / " + std::to_string(dropped) + " / " + std::to_string(failed));
+  if (not_sent > 0) line(&out, "Points Not Sent:", std::to_string(not_sent));
   line(&out, "Requests OK / Failed:", std::to_string(ok_reqs) + " / " + std::to_string(bad_reqs));
   char cpu[160];
   double cpu_total = run.cpu_user_s + run.cpu_system_s;

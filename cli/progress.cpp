@@ -1,0 +1,60 @@
+#include "cli/progress.h"
+
+#include <cstdio>
+
+#include "reporting/go_duration.h"
+
+namespace stressql::cli {
+namespace {
+constexpr int kPlainEveryTicks = 5;  // plain lines every ~5 s
+}
+
+void Progress::tick(const std::vector<statements::Task*>& running) {
+  if (!terminal_ && ++ticks_ % kPlainEveryTicks != 0) return;
+  int64_t now = statements::monotonic_ns();
+  std::string text;
+  int lines = 0;
+  for (statements::Task* t : running) {
+    const reporting::StatementReport& r = t->report();
+    if (r.kind != reporting::StatementKind::kInsert && r.kind != reporting::StatementKind::kQuery) continue;
+    const reporting::RequestStats& s = r.stats;
+    uint64_t requests = s.requests_ok + s.requests_failed;
+    Last& last = last_[&r];
+    double secs = last.at_ns ? double(now - last.at_ns) / 1e9 : 0;
+    double pps = secs > 0 ? double(s.points_accepted - last.points) / secs : 0;
+    double rps = secs > 0 ? double(requests - last.requests) / secs : 0;
+    last = {now, s.points_accepted, requests};
+    char buf[256];
+    double done = r.requests_planned ? 100.0 * double(requests) / double(r.requests_planned) : 0;
+    int64_t elapsed = r.start_unix_ns ? statements::unix_ns() - r.start_unix_ns : 0;
+    std::snprintf(buf, sizeof buf, "%-6s %-20.20s %12.0f points/s %9.0f req/s %6llu errors %10s %5.1f%%",
+                  r.kind == reporting::StatementKind::kInsert ? "INSERT" : "QUERY", r.name.c_str(),
+                  pps, rps, static_cast<unsigned long long>(s.requests_failed),
+                  reporting::go_duration(elapsed / 1'000'000 * 1'000'000).c_str(), done);
+    text += buf;
+    text += terminal_ ? "\x1b[K\n" : "\n";
+    ++lines;
+  }
+  if (terminal_) {
+    std::string up;
+    for (int i = 0; i < lines_drawn_; ++i) up += "\x1b[1A";
+    out_ << up << "\r" << text;
+    for (int i = lines; i < lines_drawn_; ++i) out_ << "\x1b[K\n";
+    if (lines < lines_drawn_) {
+      for (int i = lines; i < lines_drawn_; ++i) out_ << "\x1b[1A";
+    }
+    lines_drawn_ = lines;
+  } else {
+    out_ << text;
+  }
+  out_.flush();
+}
+
+void Progress::finish() {
+  if (!terminal_ || lines_drawn_ == 0) return;
+  for (int i = 0; i < lines_drawn_; ++i) out_ << "\x1b[1A\x1b[K";
+  out_.flush();
+  lines_drawn_ = 0;
+}
+
+}  // namespace stressql::cli

@@ -1,0 +1,176 @@
+#include "cli/report_command.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "reporting/http_client.h"
+#include "reporting/results_writer.h"
+#include "reporting/text_report.h"
+#include "statements/http_target.h"
+
+namespace stressql::cli {
+namespace {
+
+using Row = std::map<std::string, nlohmann::json>;
+
+// Runs a chunked SELECT and returns every row as column → value.
+bool select_rows(const std::string& host_port, const std::string& q, std::vector<Row>* rows,
+                 std::string* error) {
+  std::string target = std::string("/query?db=") + reporting::kResultsDatabase +
+                       "&epoch=ns&chunked=true&chunk_size=10000&q=" + statements::url_escape(q);
+  reporting::HttpReply r = reporting::http_request(host_port, "GET", target, "", "",
+                                                   std::chrono::seconds(120));
+  if (r.status != 200) {
+    *error = r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
+    return false;
+  }
+  size_t pos = 0;
+  while (pos < r.body.size()) {
+    size_t eol = r.body.find('\n', pos);
+    if (eol == std::string::npos) eol = r.body.size();
+    auto j = nlohmann::json::parse(r.body.begin() + static_cast<std::ptrdiff_t>(pos),
+                                   r.body.begin() + static_cast<std::ptrdiff_t>(eol), nullptr, false);
+    pos = eol + 1;
+    if (j.is_discarded()) continue;
+    for (const auto& result : j.value("results", nlohmann::json::array())) {
+      if (result.contains("error")) {
+        *error = result["error"].get<std::string>();
+        return false;
+      }
+      for (const auto& series : result.value("series", nlohmann::json::array())) {
+        const auto& cols = series["columns"];
+        for (const auto& values : series["values"]) {
+          Row row;
+          for (size_t i = 0; i < cols.size() && i < values.size(); ++i) row[cols[i]] = values[i];
+          rows->push_back(std::move(row));
+        }
+      }
+    }
+  }
+  return true;
+}
+
+int64_t num(const Row& r, const char* key) {
+  auto it = r.find(key);
+  if (it == r.end() || !it->second.is_number()) return 0;
+  return it->second.get<int64_t>();
+}
+std::string str(const Row& r, const char* key) {
+  auto it = r.find(key);
+  return it != r.end() && it->second.is_string() ? it->second.get<std::string>() : "";
+}
+bool flag(const Row& r, const char* key) {
+  auto it = r.find(key);
+  return it != r.end() && it->second.is_boolean() && it->second.get<bool>();
+}
+
+reporting::StatementKind kind_of(const std::string& k) {
+  using K = reporting::StatementKind;
+  if (k == "insert") return K::kInsert;
+  if (k == "query") return K::kQuery;
+  if (k == "exec") return K::kExec;
+  if (k == "influxql") return K::kInfluxQL;
+  if (k == "wait") return K::kWait;
+  return K::kSet;
+}
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+int run_report(const std::string& test_id, const std::string& results_url, std::ostream& out,
+               std::ostream& err) {
+  std::string host_port;
+  if (!reporting::parse_http_url(results_url, &host_port)) {
+    err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
+    return 2;
+  }
+  std::string where = " WHERE test_id = " + quote(test_id);
+  std::vector<Row> statements, runs, samples;
+  std::string error;
+  if (!select_rows(host_port, "SELECT * FROM \"statement\"" + where, &statements, &error) ||
+      !select_rows(host_port, "SELECT * FROM \"run\"" + where, &runs, &error)) {
+    err << "stressql: cannot read results from " << host_port << ": " << error << "\n";
+    return 1;
+  }
+  if (statements.empty() || runs.empty()) {
+    err << "stressql: no results for test " << test_id << " in " << reporting::kResultsDatabase
+        << " on " << host_port << "\n";
+    return 1;
+  }
+  std::vector<reporting::StatementReport> reports(statements.size());
+  std::map<std::string, reporting::StatementReport*> by_id;
+  for (const Row& row : statements) {
+    size_t index = static_cast<size_t>(num(row, "index"));
+    if (index >= reports.size()) continue;
+    reporting::StatementReport& r = reports[index];
+    r.id = str(row, "statement_id");
+    r.kind = kind_of(str(row, "kind"));
+    r.name = str(row, "name");
+    r.go = flag(row, "go");
+    r.ran = flag(row, "ran");
+    r.ok = flag(row, "ok");
+    r.offline = flag(row, "offline");
+    r.error = str(row, "error");
+    r.start_unix_ns = num(row, "start_unix_ns");
+    r.duration_ns = num(row, "duration_ns");
+    r.points_requested = static_cast<uint64_t>(num(row, "points_requested"));
+    r.requests_planned = static_cast<uint64_t>(num(row, "requests_planned"));
+    r.requests_not_sent = static_cast<uint64_t>(num(row, "requests_not_sent"));
+    r.points_not_sent = static_cast<uint64_t>(num(row, "points_not_sent"));
+    r.series = static_cast<uint64_t>(num(row, "series"));
+    r.http_status = static_cast<int>(num(row, "http_status"));
+    r.server_message = str(row, "server_message");
+    r.exit_status = static_cast<int>(num(row, "exit_status"));
+    r.set_value = str(row, "set_value");
+    by_id[r.id] = &r;
+  }
+  for (const char* measurement : {"write", "query"}) {
+    samples.clear();
+    if (!select_rows(host_port,
+                     std::string("SELECT statement_id, status_code, response_time_ns, points, "
+                                 "attempt, \"final\", failure_class, dropped, request_bytes, "
+                                 "response_bytes FROM \"") +
+                         measurement + "\"" + where,
+                     &samples, &error)) {
+      err << "stressql: cannot read results from " << host_port << ": " << error << "\n";
+      return 1;
+    }
+    for (const Row& row : samples) {
+      auto it = by_id.find(str(row, "statement_id"));
+      if (it == by_id.end()) continue;
+      engine::Sample s;
+      s.status = static_cast<uint16_t>(num(row, "status_code"));
+      s.latency_ns = num(row, "response_time_ns");
+      s.points = static_cast<uint32_t>(num(row, "points"));
+      s.attempt = static_cast<uint8_t>(num(row, "attempt"));
+      s.final = flag(row, "final");
+      s.failure = static_cast<engine::Failure>(num(row, "failure_class"));
+      s.dropped = static_cast<uint32_t>(num(row, "dropped"));
+      s.request_bytes = static_cast<uint32_t>(num(row, "request_bytes"));
+      s.response_bytes = static_cast<uint32_t>(num(row, "response_bytes"));
+      it->second->stats.add(s);
+    }
+  }
+  const Row& run = runs.front();
+  reporting::RunSummary summary;
+  summary.test_id = test_id;
+  summary.start_unix_ns = num(run, "time");
+  summary.duration_ns = num(run, "duration_ns");
+  summary.cpu_user_s = run.count("cpu_user_s") ? run.at("cpu_user_s").get<double>() : 0;
+  summary.cpu_system_s = run.count("cpu_system_s") ? run.at("cpu_system_s").get<double>() : 0;
+  summary.interrupted = flag(run, "interrupted");
+  summary.results_note = "rebuilt from " + std::string(reporting::kResultsDatabase) + " on " + host_port;
+  out << reporting::render_report(reports, summary);
+  return 0;
+}
+
+}  // namespace stressql::cli

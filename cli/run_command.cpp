@@ -1,0 +1,222 @@
+#include "cli/run_command.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/progress.h"
+#include "parser/parser.h"
+#include "reporting/http_client.h"
+#include "reporting/json_report.h"
+#include "reporting/results_writer.h"
+#include "reporting/text_report.h"
+#include "statements/controller.h"
+#include "statements/version.h"
+
+namespace stressql::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void on_signal(int) { g_stop.store(true, std::memory_order_relaxed); }
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+// The run's options for the JSON report. Credentials are left out on purpose.
+nlohmann::json options_json(const RunArgs& args) {
+  const statements::RunOptions& o = args.options;
+  const parser::Settings& s = o.settings;
+  nlohmann::json addresses = s.addresses;
+  nlohmann::json j = {
+      {"script", args.script},
+      {"reactors", o.reactors},
+      {"results", o.results_url},
+      {"dump", o.dump_file},
+      {"dry_run", o.dry_run},
+      {"no_exec", o.no_exec},
+      {"timeout_ns", o.request_timeout_ns},
+      {"max_attempts", o.max_attempts},
+      {"initial_settings",
+       {{"addresses", addresses},
+        {"ssl", s.ssl},
+        {"database", s.database},
+        {"precision", std::string(parser::precision_name(s.precision))},
+        {"start_date", s.start_date.now ? std::string("now") : reporting::rfc3339(s.start_date.unix_ns)},
+        {"batch_size", s.batch_size},
+        {"write_interval_ns", s.write_interval_ns},
+        {"query_interval_ns", s.query_interval_ns},
+        {"write_concurrency", s.write_concurrency},
+        {"query_concurrency", s.query_concurrency}}}};
+  if (o.seed) j["seed"] = *o.seed;
+  return j;
+}
+
+}  // namespace
+
+CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
+  CLI::App* run = app.add_subcommand("run", "Run a script against InfluxDB and print the report");
+  run->add_option("SCRIPT", args->script, "the .iql script")->required();
+  for (const parser::SettingInfo& info : parser::all_settings()) {
+    if (info.name == parser::SetName::kSeed) continue;  // --seed below, a plain integer
+    std::string help = std::string(info.help) + " (SET " + std::string(info.canonical) + ")";
+    run->add_option("--" + std::string(info.flag), args->set_flags[std::string(info.canonical)], help);
+  }
+  run->add_option("--password-file", args->password_file,
+                  "read the password from FILE (first line) instead of the command line");
+  run->add_option("--results", args->options.results_url,
+                  "where results rows go: http://host:port of an InfluxDB, or none")
+      ->capture_default_str();
+  run->add_option("--seed", args->seed_text, "seed for random values (same seed, same bytes)");
+  run->add_option("--reactors", args->options.reactors,
+                  "reactor threads, each pinned to a core (0: one per online CPU)")
+      ->capture_default_str();
+  run->add_option("--dump", args->options.dump_file,
+                  "write the request bodies to FILE instead of sending them (no server needed)");
+  run->add_flag("--dry-run", args->options.dry_run,
+                "generate every point and discard it; reports the tool's own points/s");
+  run->add_option("--json", args->options.json_file,
+                  "also write the report as JSON (schema: reporting/report.schema.json)");
+  run->add_flag("--progress", args->options.progress,
+                "print progress lines on stderr even when it is not a terminal");
+  run->add_flag("--no-exec", args->options.no_exec, "refuse scripts that contain EXEC");
+  run->add_option("--timeout", args->timeout_text, "time limit of one request attempt")
+      ->capture_default_str();
+  run->add_option("--max-attempts", args->options.max_attempts,
+                  "attempts per request for retryable failures (429, 500, 503, transport)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  return run;
+}
+
+int run_run(RunArgs& args) {
+  // Flags set the starting values of the SET parameters, validated exactly like a SET.
+  parser::Settings& settings = args.options.settings;
+  // The password can stay off the command line (where `ps` shows it): a file, or the
+  // STRESSQL_PASSWORD environment variable. --password wins, then the file, then the variable.
+  if (!args.password_file.empty() && args.set_flags["Password"].empty()) {
+    std::ifstream pf(args.password_file);
+    std::string pw;
+    if (!pf || !std::getline(pf, pw)) {
+      std::cerr << "stressql: --password-file: cannot read " << args.password_file << "\n";
+      return 2;
+    }
+    if (!pw.empty() && pw.back() == '\r') pw.pop_back();
+    args.set_flags["Password"] = pw;
+  }
+  if (const char* pw = std::getenv("STRESSQL_PASSWORD"); pw && args.set_flags["Password"].empty()) {
+    args.set_flags["Password"] = pw;
+  }
+  for (const parser::SettingInfo& info : parser::all_settings()) {
+    const std::string& value = args.set_flags[std::string(info.canonical)];
+    if (value.empty()) continue;
+    std::string error;
+    if (!parser::apply_setting(info.name, value, &settings, &error)) {
+      std::cerr << "stressql: --" << info.flag << ": " << error << "\n";
+      return 2;
+    }
+  }
+  if (!args.seed_text.empty()) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = std::strtoull(args.seed_text.c_str(), &end, 10);
+    if (errno != 0 || *end != '\0' || args.seed_text[0] == '-') {
+      std::cerr << "stressql: --seed: expected a non-negative integer, got '" << args.seed_text << "'\n";
+      return 2;
+    }
+    args.options.seed = v;
+  }
+  if (!parser::parse_duration(args.timeout_text, &args.options.request_timeout_ns) ||
+      args.options.request_timeout_ns <= 0) {
+    std::cerr << "stressql: --timeout: expected a duration like 10s or 500ms, got '"
+              << args.timeout_text << "'\n";
+    return 2;
+  }
+
+  std::ifstream in(args.script, std::ios::binary);
+  if (!in) {
+    std::cerr << "stressql: cannot read " << args.script << "\n";
+    return 2;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string source = buf.str();
+  parser::ParseResult parsed = parser::parse_script(args.script, source);
+  for (const auto& d : parsed.errors) std::cerr << parser::format_diagnostic(args.script, source, d);
+  if (!parsed.ok()) return 2;
+  if (args.options.no_exec) {
+    bool refused = false;
+    for (const auto& st : parsed.script.statements) {
+      if (std::holds_alternative<parser::ExecStmt>(st.body)) {
+        std::cerr << parser::format_diagnostic(
+            args.script, source, {st.pos, "EXEC is refused by --no-exec; nothing was run"});
+        refused = true;
+      }
+    }
+    if (refused) return 2;
+  }
+
+  install_signal_handlers();
+  statements::Controller controller(parsed.script, args.options, &g_stop, std::cerr);
+  bool offline = args.options.dry_run || !args.options.dump_file.empty();
+  std::unique_ptr<reporting::ResultsWriter> results;
+  if (args.options.results_url != "none" && !offline) {
+    std::string host_port;
+    if (!reporting::parse_http_url(args.options.results_url, &host_port)) {
+      std::cerr << "stressql: --results: expected http://host:port or none, got '"
+                << args.options.results_url << "'\n";
+      return 2;
+    }
+    results = std::make_unique<reporting::ResultsWriter>(
+        host_port, controller.test_id(), "stressql-results-" + controller.test_id() + ".lp");
+    controller.set_observer([&results](const reporting::StatementReport& st, const engine::Sample& s) {
+      results->add_sample(st, s);
+    });
+  }
+  bool terminal = isatty(STDERR_FILENO) == 1;
+  Progress progress(std::cerr, terminal);
+  if (terminal || args.options.progress) {
+    controller.set_ticker([&progress](const std::vector<reporting::StatementReport>&,
+                                      const std::vector<statements::Task*>& running) {
+      progress.tick(running);
+    });
+  }
+  int rc = controller.run();
+  progress.finish();
+  if (rc == 2) return 2;
+  reporting::RunSummary& summary = controller.summary();
+  if (results) {
+    for (size_t i = 0; i < controller.reports().size(); ++i) {
+      results->add_statement(controller.reports()[i], i, summary.start_unix_ns);
+    }
+    results->add_run(summary, controller.reports().size());
+    summary.results_note = results->finish();
+  } else {
+    summary.results_note = offline ? "none (nothing was sent)" : "none (--results none)";
+  }
+  std::cout << reporting::render_report(controller.reports(), summary);
+  std::cout.flush();
+  if (!args.options.json_file.empty()) {
+    std::ofstream json(args.options.json_file, std::ios::trunc);
+    json << reporting::json_report(controller.reports(), summary, options_json(args), version()).dump(2)
+         << "\n";
+    if (!json) {
+      std::cerr << "stressql: cannot write " << args.options.json_file << "\n";
+      return rc == 0 ? 1 : rc;
+    }
+  }
+  return rc;
+}
+
+}  // namespace stressql::cli

@@ -1,0 +1,170 @@
+#include "reporting/json_report.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <fstream>
+
+namespace stressql::reporting {
+namespace {
+
+const char* kind_text(StatementKind k) {
+  switch (k) {
+    case StatementKind::kSet: return "set";
+    case StatementKind::kInsert: return "insert";
+    case StatementKind::kQuery: return "query";
+    case StatementKind::kExec: return "exec";
+    case StatementKind::kInfluxQL: return "influxql";
+    case StatementKind::kWait: return "wait";
+  }
+  return "unknown";
+}
+
+nlohmann::json latency_json(const Histogram& h) {
+  return {{"count", h.count()},
+          {"min", h.min()},
+          {"mean", h.mean()},
+          {"stddev", h.stddev()},
+          {"p50", h.value_at_percentile(50)},
+          {"p95", h.value_at_percentile(95)},
+          {"p99", h.value_at_percentile(99)},
+          {"p999", h.value_at_percentile(99.9)},
+          {"max", h.max()}};
+}
+
+nlohmann::json statement_json(const StatementReport& r, size_t index) {
+  const RequestStats& s = r.stats;
+  nlohmann::json j = {{"index", index},
+                      {"id", r.id},
+                      {"kind", kind_text(r.kind)},
+                      {"name", r.name},
+                      {"go", r.go},
+                      {"ran", r.ran},
+                      {"ok", r.ok},
+                      {"error", r.error},
+                      {"start_time", r.start_unix_ns ? rfc3339(r.start_unix_ns) : ""},
+                      {"duration_ns", r.duration_ns}};
+  switch (r.kind) {
+    case StatementKind::kSet:
+      j["value"] = r.set_value;
+      break;
+    case StatementKind::kExec:
+      j["exit_status"] = r.exit_status;
+      break;
+    case StatementKind::kWait:
+      break;
+    case StatementKind::kInsert:
+    case StatementKind::kQuery:
+    case StatementKind::kInfluxQL: {
+      nlohmann::json failures = nlohmann::json::object();
+      for (const auto& [k, v] : s.failures) failures[k] = v;
+      nlohmann::json statuses = nlohmann::json::object();
+      for (const auto& [k, v] : s.statuses) statuses[std::to_string(k)] = v;
+      j["offline"] = r.offline;
+      j["requests"] = {{"planned", r.requests_planned}, {"ok", s.requests_ok},
+                       {"failed", s.requests_failed},   {"attempts", s.attempts},
+                       {"retries", s.retries},          {"not_sent", r.requests_not_sent}};
+      j["latency_ns"] = latency_json(s.latency);
+      j["failures"] = failures;
+      j["statuses"] = statuses;
+      j["bytes"] = {{"request", s.request_bytes}, {"response", s.response_bytes}};
+      j["http_status"] = r.http_status;
+      j["server_message"] = r.server_message;
+      j["settings"] = {{"number_targets", r.number_targets},
+                       {"precision", r.precision},
+                       {"batch_size", r.batch_size},
+                       {"write_concurrency", r.writers},
+                       {"query_concurrency", r.readers},
+                       {"write_interval_ns", r.write_interval_ns},
+                       {"query_interval_ns", r.query_interval_ns}};
+      if (r.kind == StatementKind::kInsert) {
+        j["series"] = r.series;
+        j["points"] = {{"requested", r.points_requested}, {"accepted", s.points_accepted},
+                       {"dropped", s.points_dropped},     {"failed", s.points_failed},
+                       {"not_sent", r.points_not_sent}};
+        j["points_per_second"] = points_per_second(r);
+      }
+      break;
+    }
+  }
+  return j;
+}
+
+}  // namespace
+
+std::string rfc3339(int64_t unix_ns) {
+  time_t secs = static_cast<time_t>(unix_ns / 1'000'000'000);
+  int64_t frac = unix_ns % 1'000'000'000;
+  tm t{};
+  gmtime_r(&secs, &t);
+  char buf[64];
+  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
+  snprintf(buf + n, sizeof buf - n, ".%09lldZ", static_cast<long long>(frac));
+  return buf;
+}
+
+HostInfo host_info() {
+  HostInfo h;
+  h.cores = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  utsname u{};
+  if (uname(&u) == 0) h.kernel = std::string(u.sysname) + " " + u.release;
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) == 0) {
+      size_t colon = line.find(':');
+      if (colon != std::string::npos) h.cpu_model = line.substr(line.find_first_not_of(' ', colon + 1));
+      break;
+    }
+  }
+  return h;
+}
+
+nlohmann::json json_report(const std::vector<StatementReport>& statements, const RunSummary& run,
+                           const nlohmann::json& options, const std::string& version) {
+  HostInfo host = host_info();
+  uint64_t requested = 0, accepted = 0, dropped = 0, failed = 0, ok_reqs = 0, bad_reqs = 0;
+  uint64_t not_sent = 0;
+  bool all_ok = !run.interrupted;
+  nlohmann::json list = nlohmann::json::array();
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const StatementReport& r = statements[i];
+    list.push_back(statement_json(r, i));
+    all_ok = all_ok && r.ok;
+    ok_reqs += r.stats.requests_ok;
+    bad_reqs += r.stats.requests_failed;
+    if (r.kind == StatementKind::kInsert && !r.offline) {
+      requested += r.points_requested;
+      accepted += r.stats.points_accepted;
+      dropped += r.stats.points_dropped;
+      failed += r.stats.points_failed;
+      not_sent += r.points_not_sent;
+    }
+  }
+  double cpu = run.cpu_user_s + run.cpu_system_s;
+  return {{"schema", "stressql-report"},
+          {"schema_version", kJsonSchemaVersion},
+          {"tool", {{"name", "stressql"}, {"version", version}}},
+          {"test_id", run.test_id},
+          {"start_time", rfc3339(run.start_unix_ns)},
+          {"end_time", rfc3339(run.start_unix_ns + run.duration_ns)},
+          {"duration_ns", run.duration_ns},
+          {"ok", all_ok},
+          {"interrupted", run.interrupted},
+          {"host", {{"cpu_model", host.cpu_model}, {"cores", host.cores}, {"kernel", host.kernel}}},
+          {"options", options},
+          {"cpu", {{"user_s", run.cpu_user_s},
+                   {"system_s", run.cpu_system_s},
+                   {"per_million_points", accepted ? cpu * 1e6 / double(accepted) : 0.0}}},
+          {"totals", {{"points_requested", requested},
+                      {"points_accepted", accepted},
+                      {"points_dropped", dropped},
+                      {"points_failed", failed},
+                      {"points_not_sent", not_sent},
+                      {"requests_ok", ok_reqs},
+                      {"requests_failed", bad_reqs}}},
+          {"results", run.results_note},
+          {"statements", list}};
+}
+
+}  // namespace stressql::reporting

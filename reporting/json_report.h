@@ -1,0 +1,31 @@
+#pragma once
+// `--json FILE`: everything in the text report plus settings, test ID, tool version, host
+// and times, for CI regression suites that compare runs. The schema is versioned and
+// documented in reporting/report.schema.json; change it only with a new schema_version.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "reporting/statement_report.h"
+#include "reporting/text_report.h"
+
+namespace stressql::reporting {
+
+inline constexpr int kJsonSchemaVersion = 1;
+
+struct HostInfo {
+  std::string cpu_model;
+  int cores = 0;
+  std::string kernel;
+};
+HostInfo host_info();
+
+// `options`: the run's options as the caller describes them (no credentials).
+nlohmann::json json_report(const std::vector<StatementReport>& statements, const RunSummary& run,
+                           const nlohmann::json& options, const std::string& version);
+
+// RFC 3339 UTC with nanoseconds: "2026-11-24T10:52:17.074080890Z".
+std::string rfc3339(int64_t unix_ns);
+
+}  // namespace stressql::reporting

@@ -1,0 +1,251 @@
+#include "statements/controller.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <type_traits>
+
+namespace stressql::statements {
+namespace {
+
+using reporting::StatementKind;
+
+// After Ctrl-C, in-flight requests get this long to be cancelled and reported.
+constexpr int64_t kStopGraceNs = 5'000'000'000;
+constexpr int64_t kTickNs = 1'000'000'000;
+// The control thread sleeps until the engine has events, or this long: the granularity of
+// EXEC completion, query-wait time-outs and Ctrl-C. Waking every millisecond instead cost
+// 4 % of a core while idle.
+constexpr int64_t kIdleWaitNs = 20'000'000;
+
+uint64_t random_u64() {
+  std::random_device rd;
+  return (uint64_t(rd()) << 32) ^ rd();
+}
+
+std::string hex_id(uint64_t v, int digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(static_cast<size_t>(digits), '0');
+  for (int i = digits - 1; i >= 0; --i, v >>= 4) s[static_cast<size_t>(i)] = kHex[v & 15];
+  return s;
+}
+
+// Seed of statement `index`: the same script and seed give the same bytes.
+uint64_t statement_seed(uint64_t seed, size_t index) {
+  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (index + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+Controller::Controller(const parser::Script& script, const RunOptions& options,
+                       const std::atomic<bool>* stop, std::ostream& err)
+    : script_(script), options_(options), stop_(stop), err_(err) {
+  summary_.test_id = hex_id(random_u64(), 16);
+  ctx_.options = &options_;
+  ctx_.script = &script_;
+  ctx_.next_job_id = [this] { return next_job_++; };
+  ctx_.find_insert = [this](const std::string& name) -> std::shared_ptr<InsertProgress> {
+    auto it = inserts_.find(name);
+    return it == inserts_.end() ? nullptr : it->second;
+  };
+  ctx_.publish_insert = [this](const std::string& name, std::shared_ptr<InsertProgress> p) {
+    inserts_[name] = std::move(p);
+  };
+}
+
+Controller::~Controller() {
+  tasks_.clear();
+  engine_.reset();
+  if (dump_ != nullptr) std::fclose(dump_);
+}
+
+void Controller::on_sample(const engine::Sample& s) {
+  auto it = by_job_.find(s.job);
+  if (it != by_job_.end()) it->second->on_sample(s);
+}
+
+void Controller::on_job_finished(const engine::JobResult& r) {
+  auto it = by_job_.find(r.job);
+  if (it == by_job_.end()) return;
+  it->second->on_job_finished(r);
+  by_job_.erase(it);
+}
+
+void Controller::turn(int64_t max_wait_ns) {
+  if (engine_) engine_->poll(this, max_wait_ns);
+  int64_t now = monotonic_ns();
+  for (size_t i = 0; i < running_.size();) {
+    Task* t = running_[i];
+    if (t->poll(ctx_, now)) {
+      running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
+      continue;
+    }
+    // A templated QUERY submits its job from poll(); route that job's events from now on.
+    if (t->job() != 0 && by_job_.count(t->job()) == 0) by_job_[t->job()] = t;
+    ++i;
+  }
+  if (ticker_ && now >= next_tick_ns_) {
+    next_tick_ns_ = now + kTickNs;
+    ticker_(reports_, running_);
+  }
+}
+
+void Controller::stop_everything() {
+  if (stopping_) return;
+  stopping_ = true;
+  summary_.interrupted = true;
+  stop_deadline_ns_ = monotonic_ns() + kStopGraceNs;
+  for (Task* t : running_) t->cancel(ctx_);
+}
+
+void Controller::wait_until(const std::function<bool()>& done) {
+  while (!done()) {
+    if (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) stop_everything();
+    if (stopping_ && monotonic_ns() > stop_deadline_ns_) {
+      err_ << "stressql: in-flight requests did not stop within "
+           << kStopGraceNs / 1'000'000'000 << "s; giving up on them\n";
+      for (Task* t : running_) {
+        t->report().ok = false;
+        if (t->report().error.empty()) t->report().error = "interrupted";
+      }
+      running_.clear();
+      return;
+    }
+    turn(kIdleWaitNs);
+  }
+}
+
+void Controller::run_statement(size_t index, const parser::Settings& settings, uint64_t seed) {
+  const parser::Statement& st = script_.statements[index];
+  reporting::StatementReport& r = reports_[index];
+  std::unique_ptr<Task> task;
+  std::visit(
+      [&](const auto& body) {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, parser::InsertStmt>) {
+          task = make_insert_task(&r, body);
+        } else if constexpr (std::is_same_v<T, parser::QueryStmt>) {
+          task = make_query_task(&r, body);
+        } else if constexpr (std::is_same_v<T, parser::InfluxQLStmt>) {
+          task = make_influxql_task(&r, body);
+        } else if constexpr (std::is_same_v<T, parser::ExecStmt>) {
+          task = make_exec_task(&r, body);
+        }
+      },
+      st.body);
+  if (!task) return;
+  Task* t = task.get();
+  tasks_.push_back(std::move(task));
+  t->start(ctx_, settings, statement_seed(seed, index), monotonic_ns());
+  if (t->job() != 0) by_job_[t->job()] = t;
+  running_.push_back(t);
+  if (!st.go) {
+    wait_until([&] { return std::find(running_.begin(), running_.end(), t) == running_.end(); });
+  }
+}
+
+int Controller::run() {
+  summary_.start_unix_ns = unix_ns();
+  int64_t t0 = monotonic_ns();
+  reports_.resize(script_.statements.size());
+  for (size_t i = 0; i < reports_.size(); ++i) {
+    const parser::Statement& st = script_.statements[i];
+    reporting::StatementReport& r = reports_[i];
+    r.id = st.id;
+    r.go = st.go;
+    std::visit(
+        [&](const auto& b) {
+          using T = std::decay_t<decltype(b)>;
+          if constexpr (std::is_same_v<T, parser::SetStmt>) {
+            r.kind = StatementKind::kSet;
+            r.name = std::string(parser::setting_info(b.name).canonical);
+          } else if constexpr (std::is_same_v<T, parser::InsertStmt>) {
+            r.kind = StatementKind::kInsert;
+            r.name = b.name;
+          } else if constexpr (std::is_same_v<T, parser::QueryStmt>) {
+            r.kind = StatementKind::kQuery;
+            r.name = b.name;
+          } else if constexpr (std::is_same_v<T, parser::WaitStmt>) {
+            r.kind = StatementKind::kWait;
+          } else if constexpr (std::is_same_v<T, parser::ExecStmt>) {
+            r.kind = StatementKind::kExec;
+            r.name = b.command;
+          } else {
+            r.kind = StatementKind::kInfluxQL;
+            r.name = b.text;
+          }
+        },
+        st.body);
+  }
+
+  bool offline = !options_.dump_file.empty() || options_.dry_run;
+  if (!options_.dump_file.empty()) {
+    dump_ = std::fopen(options_.dump_file.c_str(), "wb");
+    if (dump_ == nullptr) {
+      err_ << "stressql: cannot write " << options_.dump_file << ": " << std::strerror(errno) << "\n";
+      return 2;
+    }
+    ctx_.dump = dump_;
+  }
+  if (!offline) {
+    engine::EngineOptions eo;
+    eo.reactors = options_.reactors;
+    if (engine::Status st = engine::Engine::start(eo, &engine_); !st) {
+      err_ << "stressql: cannot start the engine: " << st.message() << "\n";
+      return 1;
+    }
+    ctx_.engine = engine_.get();
+  }
+
+  parser::Settings settings = options_.settings;
+  uint64_t run_seed = options_.seed.value_or(random_u64());
+  for (size_t i = 0; i < script_.statements.size(); ++i) {
+    if (stopping_ || (stop_ != nullptr && stop_->load())) {
+      stop_everything();
+      break;
+    }
+    const parser::Statement& st = script_.statements[i];
+    reporting::StatementReport& r = reports_[i];
+    if (const auto* set = std::get_if<parser::SetStmt>(&st.body)) {
+      std::string error;
+      r.ran = true;
+      r.set_value = parser::display_value(set->name, set->value);
+      if (!parser::apply_setting(set->name, set->value, &settings, &error)) {
+        r.ok = false;  // the parser validated it; this would be a bug
+        r.error = error;
+      }
+      continue;
+    }
+    if (std::holds_alternative<parser::WaitStmt>(st.body)) {
+      int64_t w0 = monotonic_ns();
+      r.ran = true;
+      wait_until([&] { return running_.empty(); });
+      r.duration_ns = monotonic_ns() - w0;
+      continue;
+    }
+    run_statement(i, settings, settings.seed.value_or(run_seed));
+  }
+  wait_until([&] { return running_.empty(); });
+  if (stopping_) {
+    for (auto& r : reports_) {
+      if (!r.ran && r.kind != StatementKind::kSet && r.error.empty()) r.error = "not run: interrupted";
+    }
+  }
+  engine_.reset();  // joins the reactors: their CPU time is all in before we read it
+  summary_.duration_ns = monotonic_ns() - t0;
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  summary_.cpu_user_s = double(ru.ru_utime.tv_sec) + double(ru.ru_utime.tv_usec) / 1e6;
+  summary_.cpu_system_s = double(ru.ru_stime.tv_sec) + double(ru.ru_stime.tv_usec) / 1e6;
+  bool all_ok = !summary_.interrupted;
+  for (const auto& r : reports_) all_ok = all_ok && r.ok;
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace stressql::statements

@@ -1,0 +1,74 @@
+#pragma once
+// The control thread: runs a script's statements in order (SPEC §3), GO in the background,
+// WAIT for all of them, the end of the script waits too. Talks to the engine only through
+// Engine::submit/cancel/poll. One Controller runs one script once.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "parser/script.h"
+#include "reporting/text_report.h"
+#include "statements/run_options.h"
+#include "statements/task.h"
+
+namespace stressql::statements {
+
+class Controller : public engine::EventSink {
+ public:
+  // `stop` is set (by a signal handler) to stop the run early; the report still comes.
+  Controller(const parser::Script& script, const RunOptions& options,
+             const std::atomic<bool>* stop, std::ostream& err);
+  ~Controller() override;
+
+  // Runs every statement. Returns 0 when every statement succeeded, 1 otherwise.
+  int run();
+
+  const std::vector<reporting::StatementReport>& reports() const { return reports_; }
+  const reporting::RunSummary& summary() const { return summary_; }
+  reporting::RunSummary& summary() { return summary_; }
+  const std::string& test_id() const { return summary_.test_id; }
+  // Observer for every attempt (results rows); set before run().
+  void set_observer(SampleObserver observer) { ctx_.observe = std::move(observer); }
+  // Called about every `period_ns` while statements run (live progress).
+  void set_ticker(std::function<void(const std::vector<reporting::StatementReport>&,
+                                     const std::vector<Task*>&)> tick) {
+    ticker_ = std::move(tick);
+  }
+
+  void on_sample(const engine::Sample& s) override;
+  void on_job_finished(const engine::JobResult& r) override;
+
+ private:
+  // Pumps engine events and polls running tasks until `done()` or the run is stopped.
+  void wait_until(const std::function<bool()>& done);
+  void turn(int64_t max_wait_ns);
+  void run_statement(size_t index, const parser::Settings& settings, uint64_t seed);
+  void stop_everything();
+
+  const parser::Script& script_;
+  RunOptions options_;
+  const std::atomic<bool>* stop_;
+  std::ostream& err_;
+  std::unique_ptr<engine::Engine> engine_;
+  TaskContext ctx_;
+  std::vector<reporting::StatementReport> reports_;
+  std::vector<std::unique_ptr<Task>> tasks_;   // every task started, in start order
+  std::vector<Task*> running_;                 // started and not yet finished
+  std::map<engine::JobId, Task*> by_job_;
+  std::map<std::string, std::shared_ptr<InsertProgress>> inserts_;
+  engine::JobId next_job_ = 1;
+  bool stopping_ = false;
+  int64_t stop_deadline_ns_ = 0;
+  std::function<void(const std::vector<reporting::StatementReport>&, const std::vector<Task*>&)>
+      ticker_;
+  int64_t next_tick_ns_ = 0;
+  reporting::RunSummary summary_;
+  std::FILE* dump_ = nullptr;
+};
+
+}  // namespace stressql::statements

@@ -1,0 +1,111 @@
+// INSERT: compile the plan once, then one write job across the reactors.
+#include <cstdio>
+#include <vector>
+
+#include "engine/point_plan.h"
+#include "engine/write_source.h"
+#include "statements/http_target.h"
+#include "statements/insert_plan_builder.h"
+#include "statements/request_task.h"
+
+namespace stressql::statements {
+namespace {
+
+class InsertTask : public RequestTask {
+ public:
+  InsertTask(reporting::StatementReport* r, const parser::InsertStmt& s) : RequestTask(r), stmt_(s) {}
+
+  void start(TaskContext& ctx, const parser::Settings& settings, uint64_t seed,
+             int64_t now_ns) override {
+    snapshot_settings(settings, report_);
+    report_->number_fields = static_cast<int>(stmt_.fields.size());
+    report_->points_requested = static_cast<uint64_t>(stmt_.count);
+    batch_ = static_cast<uint64_t>(settings.batch_size);
+    int64_t start_ns = settings.start_date.now ? unix_ns() : settings.start_date.unix_ns;
+    std::shared_ptr<const engine::PointPlan> plan;
+    if (engine::Status st = build_insert_plan(stmt_, settings, seed, start_ns, &plan); !st) {
+      report_->ran = true;
+      fail(st.message());
+      return;
+    }
+    report_->series = plan->series();
+    progress_ = std::make_shared<InsertProgress>();
+    progress_->plan = plan;
+    ctx.publish_insert(stmt_.name, progress_);
+    std::shared_ptr<const engine::WriteSource> source;
+    if (engine::Status st = engine::WriteSource::create(plan, batch_, write_target(settings), &source);
+        !st) {
+      report_->ran = true;
+      fail(st.message());
+      return;
+    }
+    report_->requests_planned = source->requests();
+    if (ctx.engine == nullptr) {
+      generate_offline(ctx, *source, now_ns);
+      return;
+    }
+    engine::JobSpec spec;
+    if (engine::Status st = base_job(ctx, settings, &spec); !st) {
+      report_->ran = true;
+      fail(st.message());
+      return;
+    }
+    spec.method = engine::Method::kPost;
+    spec.source = source;
+    spec.requests = source->requests();
+    spec.concurrency = static_cast<uint32_t>(settings.write_concurrency);
+    spec.interval_ns = settings.write_interval_ns;
+    spec.parse_dropped = true;
+    spec.extra_headers = request_headers(settings, true);
+    submit(ctx, std::move(spec), now_ns);
+  }
+
+ protected:
+  void on_final(const engine::Sample& s) override {
+    if (s.failure != engine::Failure::kNone) return;
+    // Newest accepted point: the last one of this request.
+    uint64_t last_plus_one =
+        std::min<uint64_t>((s.request_index + 1) * batch_, report_->points_requested);
+    uint64_t seen = progress_->newest_point_plus_one.load(std::memory_order_relaxed);
+    if (last_plus_one > seen) {
+      progress_->newest_point_plus_one.store(last_plus_one, std::memory_order_release);
+    }
+  }
+
+ private:
+  // --dump writes every body in order; --dry-run renders and discards (the tool's ceiling).
+  void generate_offline(TaskContext& ctx, const engine::WriteSource& source, int64_t now_ns) {
+    report_->ran = true;
+    report_->offline = true;
+    report_->start_unix_ns = unix_ns();
+    std::vector<char> target(source.max_target_bytes() + 1);
+    std::vector<char> body(source.max_body_bytes() + 1);
+    uint64_t points = 0, bytes = 0;
+    for (uint64_t i = 0; i < source.requests(); ++i) {
+      engine::RequestSource::Rendered r = source.render(i, target.data(), body.data());
+      points += r.points;
+      bytes += r.body_len;
+      if (ctx.dump != nullptr && std::fwrite(body.data(), 1, r.body_len, ctx.dump) != r.body_len) {
+        fail("cannot write the dump file");
+        break;
+      }
+    }
+    report_->stats.points_accepted = points;  // generated, not sent: the report says so
+    report_->stats.request_bytes = bytes;
+    report_->stats.requests_ok = source.requests();
+    report_->duration_ns = monotonic_ns() - now_ns;
+    finished_ = true;
+  }
+
+  const parser::InsertStmt& stmt_;
+  std::shared_ptr<InsertProgress> progress_;
+  uint64_t batch_ = 1;
+};
+
+}  // namespace
+
+std::unique_ptr<Task> make_insert_task(reporting::StatementReport* r, const parser::InsertStmt& s) {
+  return std::make_unique<InsertTask>(r, s);
+}
+
+}  // namespace stressql::statements

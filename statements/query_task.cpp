@@ -1,0 +1,216 @@
+// QUERY and InfluxQL passthrough: GET/POST /query jobs.
+#include <cstring>
+
+#include "engine/point_plan.h"
+#include "statements/http_target.h"
+#include "statements/request_task.h"
+
+namespace stressql::statements {
+namespace {
+
+// A fixed request: the same target for every request index.
+class FixedSource : public engine::RequestSource {
+ public:
+  explicit FixedSource(std::string target) : target_(std::move(target)) {}
+  size_t max_target_bytes() const override { return target_.size(); }
+  size_t max_body_bytes() const override { return 0; }
+  Rendered render(uint64_t, char* target, char*) const override {
+    std::memcpy(target, target_.data(), target_.size());
+    return {static_cast<uint32_t>(target_.size()), 0, 0};
+  }
+
+ private:
+  std::string target_;
+};
+
+// A templated QUERY: %m %f %t %a filled from a recent point of the INSERT of the same name.
+// Query i takes point (newest - i mod window), window = min(points so far, series), so
+// consecutive queries walk across the series of the newest timestamps.
+class TemplatedQuerySource : public engine::RequestSource {
+ public:
+  TemplatedQuerySource(std::string prefix, const std::string& text,
+                       std::shared_ptr<InsertProgress> progress)
+      : prefix_(std::move(prefix)), progress_(std::move(progress)) {
+    size_t lit = 0;
+    for (size_t i = 0; i + 1 < text.size(); ++i) {
+      if (text[i] != '%' || std::strchr("mfta", text[i + 1]) == nullptr) continue;
+      pieces_.push_back({url_escape(text.substr(lit, i - lit)), 0});
+      pieces_.push_back({"", text[i + 1]});
+      lit = i + 2;
+      ++i;
+    }
+    pieces_.push_back({url_escape(text.substr(lit)), 0});
+    const engine::PointPlan& plan = *progress_->plan;
+    size_t longest_var = 24 + plan.max_line_bytes();  // any key, value or timestamp fits
+    max_target_ = prefix_.size();
+    for (const auto& p : pieces_) max_target_ += p.var ? 3 * longest_var : p.literal.size();
+  }
+
+  size_t max_target_bytes() const override { return max_target_; }
+  size_t max_body_bytes() const override { return 0; }
+
+  Rendered render(uint64_t index, char* target, char*) const override {
+    const engine::PointPlan& plan = *progress_->plan;
+    uint64_t newest = progress_->newest_point_plus_one.load(std::memory_order_acquire);
+    newest = newest ? newest - 1 : 0;
+    uint64_t window = std::min<uint64_t>(newest + 1, std::max<uint64_t>(plan.series(), 1));
+    uint64_t k = newest - index % window;
+    char* out = target;
+    auto put = [&](std::string_view s) {
+      std::memcpy(out, s.data(), s.size());
+      out += s.size();
+    };
+    put(prefix_);
+    std::string value;
+    for (const auto& p : pieces_) {
+      if (!p.var) {
+        put(p.literal);
+        continue;
+      }
+      value.clear();
+      switch (p.var) {
+        case 'm': value = plan.measurement(); break;
+        case 'f': value = plan.field_count() ? plan.field_key(index % plan.field_count()) : ""; break;
+        case 'a': value = std::to_string(plan.timestamp_ns(k)); break;
+        case 't':
+          if (plan.tag_count() == 0) {
+            value = "time > 0";  // no tag to filter on: a filter that keeps every point
+          } else {
+            size_t t = index % plan.tag_count();
+            value = plan.tag_key(t) + "='";
+            for (char c : plan.tag_value(k, t)) {
+              if (c == '\'' || c == '\\') value += '\\';
+              value += c;
+            }
+            value += "'";
+          }
+          break;
+      }
+      put(url_escape(value));
+    }
+    return {static_cast<uint32_t>(out - target), 0, 0};
+  }
+
+ private:
+  struct Piece {
+    std::string literal;  // url-escaped
+    char var;             // 'm', 'f', 't', 'a', or 0 for a literal
+  };
+  std::string prefix_;
+  std::vector<Piece> pieces_;
+  std::shared_ptr<InsertProgress> progress_;
+  size_t max_target_ = 0;
+};
+
+class QueryTask : public RequestTask {
+ public:
+  QueryTask(reporting::StatementReport* r, const parser::QueryStmt& s) : RequestTask(r), stmt_(s) {}
+
+  void start(TaskContext& ctx, const parser::Settings& settings, uint64_t, int64_t now_ns) override {
+    snapshot_settings(settings, report_);
+    settings_ = settings;
+    created_ns_ = now_ns;
+    report_->requests_planned = static_cast<uint64_t>(stmt_.count);
+    if (ctx.engine == nullptr) {  // --dump / --dry-run: nothing is sent
+      report_->ran = false;
+      report_->error = "not sent (--dump/--dry-run)";
+      finished_ = true;
+      return;
+    }
+    if (stmt_.vars == 0) launch(ctx, std::make_shared<FixedSource>(query_target(settings, stmt_.text)), now_ns);
+  }
+
+  bool poll(TaskContext& ctx, int64_t now_ns) override {
+    if (finished_ || job_ != 0) return finished_;
+    // Templated and not yet started: wait for the first accepted point of its INSERT.
+    auto progress = ctx.find_insert(stmt_.name);
+    if (progress && progress->newest_point_plus_one.load(std::memory_order_acquire) > 0) {
+      std::string prefix = "/query?db=" + url_escape(settings_.database) + "&q=";
+      launch(ctx, std::make_shared<TemplatedQuerySource>(prefix, stmt_.text, progress), now_ns);
+    } else if (now_ns - created_ns_ > ctx.options->query_wait_ns) {
+      report_->ran = true;
+      fail("no point of INSERT " + stmt_.name + " was accepted within " +
+           std::to_string(ctx.options->query_wait_ns / 1'000'000'000) +
+           "s; the query needs one to fill in its variables");
+    }
+    return finished_;
+  }
+
+  void cancel(TaskContext& ctx) override {
+    if (job_ == 0 && !finished_) {
+      report_->ran = true;
+      fail("interrupted");
+      return;
+    }
+    RequestTask::cancel(ctx);
+  }
+
+ private:
+  void launch(TaskContext& ctx, std::shared_ptr<engine::RequestSource> source, int64_t now_ns) {
+    engine::JobSpec spec;
+    if (engine::Status st = base_job(ctx, settings_, &spec); !st) {
+      report_->ran = true;
+      fail(st.message());
+      return;
+    }
+    spec.method = engine::Method::kGet;
+    spec.source = std::move(source);
+    spec.requests = static_cast<uint64_t>(stmt_.count);
+    spec.concurrency = static_cast<uint32_t>(settings_.query_concurrency);
+    spec.interval_ns = settings_.query_interval_ns;
+    spec.check_json_error = true;
+    spec.extra_headers = request_headers(settings_, false);
+    submit(ctx, std::move(spec), now_ns);
+  }
+
+  const parser::QueryStmt& stmt_;
+  parser::Settings settings_;
+  int64_t created_ns_ = 0;
+};
+
+class InfluxQLTask : public RequestTask {
+ public:
+  InfluxQLTask(reporting::StatementReport* r, const parser::InfluxQLStmt& s)
+      : RequestTask(r), stmt_(s) {}
+
+  void start(TaskContext& ctx, const parser::Settings& settings, uint64_t, int64_t now_ns) override {
+    snapshot_settings(settings, report_);
+    if (ctx.engine == nullptr) {
+      report_->error = "not sent (--dump/--dry-run)";
+      finished_ = true;
+      return;
+    }
+    engine::JobSpec spec;
+    if (engine::Status st = base_job(ctx, settings, &spec); !st) {
+      report_->ran = true;
+      fail(st.message());
+      return;
+    }
+    spec.method = stmt_.is_read ? engine::Method::kGet : engine::Method::kPost;
+    spec.source = std::make_shared<FixedSource>(query_target(settings, stmt_.text));
+    spec.requests = 1;
+    spec.concurrency = 1;
+    spec.check_json_error = true;
+    spec.extra_headers = request_headers(settings, false);
+    submit(ctx, std::move(spec), now_ns);
+  }
+
+ protected:
+  void on_final(const engine::Sample& s) override { report_->http_status = s.status; }
+
+ private:
+  const parser::InfluxQLStmt& stmt_;
+};
+
+}  // namespace
+
+std::unique_ptr<Task> make_query_task(reporting::StatementReport* r, const parser::QueryStmt& s) {
+  return std::make_unique<QueryTask>(r, s);
+}
+
+std::unique_ptr<Task> make_influxql_task(reporting::StatementReport* r,
+                                         const parser::InfluxQLStmt& s) {
+  return std::make_unique<InfluxQLTask>(r, s);
+}
+
+}  // namespace stressql::statements

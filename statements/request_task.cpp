@@ -1,0 +1,124 @@
+#include "statements/request_task.h"
+
+#include <time.h>
+
+#include <algorithm>
+
+namespace stressql::statements {
+
+int64_t monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+int64_t unix_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+void snapshot_settings(const parser::Settings& s, reporting::StatementReport* r) {
+  r->number_targets = static_cast<int>(s.addresses.size());
+  r->precision = std::string(parser::precision_name(s.precision));
+  r->writers = s.write_concurrency;
+  r->readers = s.query_concurrency;
+  r->write_interval_ns = s.write_interval_ns;
+  r->query_interval_ns = s.query_interval_ns;
+  r->batch_size = s.batch_size;
+}
+
+engine::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine::JobSpec* spec) {
+  spec->targets.clear();
+  for (const auto& a : s.addresses) {
+    engine::Address addr;
+    if (engine::Status st = engine::resolve_address(a, &addr); !st) return st;
+    spec->targets.push_back(std::move(addr));
+  }
+  if (s.ssl) return engine::Status::error("SET SSL [true]: HTTPS is not supported yet");
+  spec->timeout_ns = ctx.options->request_timeout_ns;
+  spec->max_attempts = ctx.options->max_attempts;
+  return engine::Status::ok();
+}
+
+void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns) {
+  observe_ = ctx.observe;
+  started_ns_ = now_ns;
+  report_->ran = true;
+  report_->start_unix_ns = unix_ns();
+  // A dead target must end the statement, not retry request after request for hours:
+  // give up on it once every connection to it has failed twice in a row.
+  if (spec.give_up_after == 0) {
+    uint32_t per_target = (spec.concurrency + static_cast<uint32_t>(spec.targets.size()) - 1) /
+                          static_cast<uint32_t>(spec.targets.size());
+    spec.give_up_after = std::max<uint32_t>(4, 2 * per_target);
+  }
+  job_ = ctx.next_job_id();
+  if (engine::Status st = ctx.engine->submit(job_, std::move(spec)); !st) {
+    job_ = 0;
+    fail(st.message());
+  }
+}
+
+void RequestTask::fail(const std::string& error) {
+  report_->ok = false;
+  if (report_->error.empty()) report_->error = error;
+  finished_ = true;
+}
+
+void RequestTask::on_sample(const engine::Sample& s) {
+  report_->stats.add(s);
+  if (observe_) observe_(*report_, s);
+  if (s.final) {
+    if (s.failure != engine::Failure::kNone && report_->server_message.empty() &&
+        s.message[0] != '\0') {
+      report_->server_message = s.message;
+    }
+    on_final(s);
+  }
+}
+
+void RequestTask::on_job_finished(const engine::JobResult& r) {
+  cancelled_ = cancelled_ || r.cancelled;
+  report_->requests_not_sent = r.requests_not_sent;
+  if (report_->points_requested > 0) {
+    const auto& st = report_->stats;
+    uint64_t done = st.points_accepted + st.points_dropped + st.points_failed;
+    report_->points_not_sent = report_->points_requested > done ? report_->points_requested - done : 0;
+  }
+  if (!r.gave_up.empty()) {
+    report_->ok = false;
+    report_->error = r.gave_up + "; " + std::to_string(r.requests_not_sent) + " request(s) not sent";
+  }
+  finished_ = true;
+  report_->duration_ns = monotonic_ns() - started_ns_;
+  conclude();
+}
+
+void RequestTask::conclude() {
+  const auto& st = report_->stats;
+  if (cancelled_) {
+    report_->ok = false;
+    if (report_->error.empty()) report_->error = "interrupted";
+  } else if (st.requests_failed > 0) {
+    report_->ok = false;
+    if (report_->error.empty()) {
+      report_->error = std::to_string(st.requests_failed) + " request(s) failed";
+      if (!report_->server_message.empty()) report_->error += ": " + report_->server_message;
+    }
+  }
+}
+
+bool RequestTask::poll(TaskContext&, int64_t) { return finished_; }
+
+void RequestTask::cancel(TaskContext& ctx) {
+  if (finished_) return;
+  cancelled_ = true;
+  if (job_ != 0 && ctx.engine != nullptr) {
+    ctx.engine->cancel(job_);
+  } else {
+    fail("interrupted");
+  }
+}
+
+}  // namespace stressql::statements

@@ -1,0 +1,35 @@
+#pragma once
+// The part every request-sending statement shares (INSERT, QUERY, InfluxQL): one engine
+// job, its samples folded into the report, finished when the engine says the job is.
+
+#include "statements/task.h"
+
+namespace stressql::statements {
+
+class RequestTask : public Task {
+ public:
+  using Task::Task;
+  void on_sample(const engine::Sample& s) override;
+  void on_job_finished(const engine::JobResult& r) override;
+  bool poll(TaskContext& ctx, int64_t now_ns) override;
+  void cancel(TaskContext& ctx) override;
+  engine::JobId job() const override { return job_; }
+
+ protected:
+  // Submits `spec` as this task's job; on failure the statement ends with the error.
+  void submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns);
+  // Ends the statement at once (nothing sent), with `error`.
+  void fail(const std::string& error);
+  // Hook for subclasses, called for each final sample.
+  virtual void on_final(const engine::Sample&) {}
+  // Sets report().ok and error once the job has finished.
+  virtual void conclude();
+
+  SampleObserver observe_;
+  engine::JobId job_ = 0;
+  int64_t started_ns_ = 0;
+  bool finished_ = false;
+  bool cancelled_ = false;
+};
+
+}  // namespace stressql::statements

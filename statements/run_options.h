@@ -1,0 +1,27 @@
+#pragma once
+// Everything `stressql run` takes from the command line.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "parser/settings.h"
+
+namespace stressql::statements {
+
+struct RunOptions {
+  parser::Settings settings;           // starting values of the SET parameters (flags)
+  std::string results_url = "http://localhost:8086";  // "none" switches results rows off
+  std::optional<uint64_t> seed;        // --seed; SET Seed overrides it from that point on
+  int reactors = 0;                    // 0: one per online CPU
+  std::string dump_file;               // --dump: write request bodies here instead of sending
+  bool dry_run = false;                // --dry-run: generate and discard, report points/s
+  bool no_exec = false;                // --no-exec: refuse scripts that contain EXEC
+  std::string json_file;               // --json
+  bool progress = false;               // --progress (plain lines when stderr is no terminal)
+  int64_t request_timeout_ns = 10'000'000'000;  // --timeout, per attempt
+  uint32_t max_attempts = 5;           // --max-attempts
+  int64_t query_wait_ns = 30'000'000'000;  // how long a templated QUERY waits for a point
+};
+
+}  // namespace stressql::statements

@@ -1,0 +1,87 @@
+#pragma once
+// A statement while it runs. Tasks live on the control thread only: the controller
+// starts them, routes engine events to them by job id, and polls them every loop turn.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/engine.h"
+#include "parser/script.h"
+#include "reporting/statement_report.h"
+#include "statements/run_options.h"
+
+namespace stressql::engine {
+class PointPlan;
+}
+
+namespace stressql::statements {
+
+// What a templated QUERY reads from the INSERT of the same name. The INSERT task
+// publishes; query sources read it on reactor threads (hence the atomic).
+struct InsertProgress {
+  std::shared_ptr<const engine::PointPlan> plan;
+  // 1 + the index of the newest point the server accepted; 0 while none.
+  std::atomic<uint64_t> newest_point_plus_one{0};
+};
+
+// Called for every attempt of every request, for results rows.
+using SampleObserver =
+    std::function<void(const reporting::StatementReport&, const engine::Sample&)>;
+
+struct TaskContext {
+  engine::Engine* engine = nullptr;  // null with --dump / --dry-run
+  const RunOptions* options = nullptr;
+  const parser::Script* script = nullptr;
+  std::function<engine::JobId()> next_job_id;
+  // The newest INSERT started so far with this name, or null.
+  std::function<std::shared_ptr<InsertProgress>(const std::string&)> find_insert;
+  std::function<void(const std::string&, std::shared_ptr<InsertProgress>)> publish_insert;
+  SampleObserver observe;
+  std::FILE* dump = nullptr;         // --dump target
+};
+
+class Task {
+ public:
+  explicit Task(reporting::StatementReport* report) : report_(report) {}
+  virtual ~Task() = default;
+  Task(const Task&) = delete;
+  Task& operator=(const Task&) = delete;
+
+  // Starts the statement with the settings in force now. `now_ns` is monotonic.
+  virtual void start(TaskContext& ctx, const parser::Settings& settings, uint64_t seed,
+                     int64_t now_ns) = 0;
+  virtual void on_sample(const engine::Sample&) {}
+  virtual void on_job_finished(const engine::JobResult&) {}
+  // Advances time-driven work; returns true once the statement has finished.
+  virtual bool poll(TaskContext& ctx, int64_t now_ns) = 0;
+  // Stops the statement (Ctrl-C); poll() still reports when it has finished.
+  virtual void cancel(TaskContext& ctx) = 0;
+  // The engine job whose events go to this task; 0 when none.
+  virtual engine::JobId job() const { return 0; }
+
+  reporting::StatementReport& report() { return *report_; }
+
+ protected:
+  reporting::StatementReport* report_;  // owned by the controller; outlives the task
+};
+
+// Monotonic and wall-clock nanoseconds.
+int64_t monotonic_ns();
+int64_t unix_ns();
+
+std::unique_ptr<Task> make_insert_task(reporting::StatementReport* r, const parser::InsertStmt& s);
+std::unique_ptr<Task> make_query_task(reporting::StatementReport* r, const parser::QueryStmt& s);
+std::unique_ptr<Task> make_influxql_task(reporting::StatementReport* r,
+                                         const parser::InfluxQLStmt& s);
+std::unique_ptr<Task> make_exec_task(reporting::StatementReport* r, const parser::ExecStmt& s);
+
+// Fills the report's settings snapshot (results-row tags, JSON).
+void snapshot_settings(const parser::Settings& s, reporting::StatementReport* r);
+
+// JobSpec fields every request-sending statement shares.
+engine::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine::JobSpec* spec);
+
+}  // namespace stressql::statements

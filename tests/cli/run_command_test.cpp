@@ -1,0 +1,216 @@
+// `stressql run` end to end: the real binary against real InfluxDB servers started by the
+// fixture on free loopback ports. Counts are read back from the server.
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/cli/run_test_util.h"
+
+namespace stressql::testing {
+namespace {
+
+class RunCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    server_ = InfluxServer::start(&error);
+    ASSERT_TRUE(server_) << error;
+  }
+  std::unique_ptr<InfluxServer> server_;
+  ScriptDir dir_;
+};
+
+TEST_F(RunCommandTest, GoInsertsAndTemplatedQueryWriteExactlyTheRequestedPoints) {
+  std::string script = dir_.write("run.iql", R"(CREATE DATABASE e2e
+
+SET Database [e2e]
+
+SET BatchSize [1000]
+
+SET WriteConcurrency [3]
+
+GO INSERT cpuload
+cpu,host=server-[int inc(0) 50],loc=[us-west|us-east]
+value=[float rand(100) 0],n=[int inc(0) 0]
+23457 10s
+
+GO INSERT memload
+mem,host=server-[int inc(0) 10]
+used=[int rand(1000) 0]
+5001 1s
+
+GO QUERY cpuload
+SELECT count(value) FROM %m WHERE %t
+DO 20
+
+WAIT
+)");
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server_->count_points("e2e", "cpu"), 23457) << r.out;
+  EXPECT_EQ(server_->count_points("e2e", "mem"), 5001) << r.out;
+  EXPECT_NE(r.out.find("Go Write Statement:                    cpuload"), std::string::npos) << r.out;
+  EXPECT_EQ(report_value(r.out, "  Successful Queries:"), "20") << r.out;
+  EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), "28458 / 0 / 0") << r.out;
+  EXPECT_NE(r.out.find("Result:                                OK"), std::string::npos) << r.out;
+}
+
+TEST_F(RunCommandTest, MissingDatabaseIsAClear404FailureNotAHang) {
+  std::string script = dir_.write("missing.iql", R"(SET Database [nosuchdb]
+
+INSERT w
+cpu,host=[a|b]
+value=[int inc(0) 0]
+100 1s
+)");
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", script},
+                             std::chrono::seconds(60));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("http 404"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("database not found"), std::string::npos) << r.out;
+  EXPECT_EQ(report_value(r.out, "  Points Accepted / Dropped / Failed:"), "0 / 0 / 100") << r.out;
+  EXPECT_NE(r.out.find("Result:                                FAILED"), std::string::npos);
+}
+
+TEST_F(RunCommandTest, TwoAddressesEachReceiveAFairShare) {
+  std::string error;
+  auto second = InfluxServer::start(&error);
+  ASSERT_TRUE(second) << error;
+  for (InfluxServer* s : {server_.get(), second.get()}) {
+    ASSERT_EQ(s->query("CREATE DATABASE pair").status, 200);
+  }
+  // 40 requests of 100 distinct points; round-robin gives each server half.
+  std::string script = dir_.write("pair.iql", R"(SET Database [pair]
+
+SET BatchSize [100]
+
+SET WriteConcurrency [4]
+
+INSERT spread
+cpu,host=h-[int inc(0) 100]
+value=[int inc(0) 0]
+4000 1s
+)");
+  ProcessResult r = stressql({"run", "--addresses", server_->address() + "|" + second->address(),
+                              "--results", "none", script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  int64_t a = server_->count_points("pair", "cpu");
+  int64_t b = second->count_points("pair", "cpu");
+  EXPECT_EQ(a + b, 4000);
+  EXPECT_GE(a, 1500) << "first server got " << a;
+  EXPECT_GE(b, 1500) << "second server got " << b;
+}
+
+TEST_F(RunCommandTest, SigintStopsPromptlyAndStillPrintsTheReport) {
+  ASSERT_EQ(server_->query("CREATE DATABASE stop").status, 200);
+  // Far more than can be written in the test's time: the run must be stopped.
+  std::string script = dir_.write("long.iql", R"(SET Database [stop]
+
+SET BatchSize [1000]
+
+SET WriteInterval [20ms]
+
+SET WriteConcurrency [2]
+
+GO INSERT forever
+cpu,host=h-[int inc(0) 1000]
+value=[int inc(0) 0]
+100000000 1s
+
+WAIT
+)");
+  Child child;
+  std::string error;
+  ASSERT_TRUE(child.start({STRESSQL_BINARY, "run", "--addresses", server_->address(), "--results",
+                           "none", script},
+                          &error))
+      << error;
+  // Wait until the server has points, so the stop really is mid-run.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (server_->count_points("stop", "cpu") <= 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_GT(server_->count_points("stop", "cpu"), 0);
+  auto t0 = std::chrono::steady_clock::now();
+  child.signal(SIGINT);
+  ASSERT_TRUE(child.wait(std::chrono::seconds(5))) << "still running 5 s after SIGINT";
+  auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_LT(took, std::chrono::seconds(2));
+  EXPECT_EQ(child.exit_code(), 1);
+  std::string out = child.out();
+  EXPECT_NE(out.find("Go Write Statement:                    forever"), std::string::npos) << out;
+  EXPECT_NE(out.find("INTERRUPTED"), std::string::npos) << out;
+  // Accepted points are on the server; requests cancelled in flight may or may not have
+  // landed, and the report counts them as failed, never as accepted.
+  int64_t on_server = server_->count_points("stop", "cpu");
+  std::string counts = report_value(out, "  Points Accepted / Dropped / Failed:");
+  long long accepted = -1, dropped = -1, failed = -1;
+  ASSERT_EQ(std::sscanf(counts.c_str(), "%lld / %lld / %lld", &accepted, &dropped, &failed), 3) << out;
+  EXPECT_GT(accepted, 0);
+  EXPECT_LE(accepted, on_server);
+  EXPECT_LE(on_server, accepted + failed);
+}
+
+TEST_F(RunCommandTest, ResultsRowsJsonAndReportCommandAgreeWithTheLiveReport) {
+  std::string script = dir_.write("results.iql", R"(CREATE DATABASE res
+
+SET Database [res]
+
+SET BatchSize [500]
+
+GO INSERT writes
+cpu,host=h-[int inc(0) 20]
+value=[float rand(10) 0]
+5000 1s
+
+GO QUERY writes
+SELECT last(value) FROM cpu WHERE %t
+DO 7
+
+WAIT
+
+EXEC true
+)");
+  std::string json_path = dir_.path() + "/report.json";
+  std::string results = "http://" + server_->address();
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", results,
+                              "--json", json_path, script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string test_id = report_value(r.out, "Test ID:");
+  ASSERT_EQ(test_id.size(), 16u) << r.out;
+
+  // One row per request in _stressTest (no retries happen against a healthy server).
+  EXPECT_EQ(server_->count_points("_stressTest", "write", "status_code"), 10);
+  // The 7 queries and the CREATE DATABASE passthrough, which is a query too.
+  EXPECT_EQ(server_->count_points("_stressTest", "query", "status_code"), 8);
+  EXPECT_EQ(server_->count_points("_stressTest", "statement", "index"), 7);
+
+  // `stressql report` rebuilds the same report from those rows.
+  ProcessResult rebuilt = stressql({"report", test_id, "--results", results});
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  auto without_results_line = [](std::string s) {
+    size_t at = s.find("Results:");
+    return at == std::string::npos ? s : s.erase(at, s.find('\n', at) + 1 - at);
+  };
+  EXPECT_EQ(without_results_line(rebuilt.out), without_results_line(r.out));
+
+  // The JSON validates against the published schema and carries the same numbers.
+  ProcessResult valid = run_process(
+      {"python3", "-c",
+       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+       "json.load(open(sys.argv[2])))",
+       json_path, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
+      std::chrono::seconds(60));
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  auto j = nlohmann::json::parse(read_file(json_path));
+  EXPECT_EQ(j["test_id"], test_id);
+  EXPECT_EQ(j["totals"]["points_accepted"], 5000);
+  EXPECT_EQ(j["statements"][3]["points"]["accepted"], 5000);
+  EXPECT_EQ(j["statements"][4]["requests"]["ok"], 7);
+  EXPECT_EQ(j.dump().find("password"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stressql::testing

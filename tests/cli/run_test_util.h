@@ -1,0 +1,50 @@
+#pragma once
+// Helpers for end-to-end tests that run the real stressql binary against a real influxd.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/influx_server.h"
+#include "tests/support/process.h"
+
+namespace stressql::testing {
+
+// A temporary directory holding a script; removed at destruction.
+class ScriptDir {
+ public:
+  ScriptDir() : dir_(make_temp_dir("stressql-script")) {}
+  ~ScriptDir() { remove_tree(dir_); }
+  // Writes `text` as `name` in the directory; returns its path.
+  std::string write(const std::string& name, const std::string& text) {
+    std::string path = dir_ + "/" + name;
+    write_file(path, text);
+    return path;
+  }
+  const std::string& path() const { return dir_; }
+
+ private:
+  std::string dir_;
+};
+
+// Runs `stressql ARGS...` with a time limit.
+inline ProcessResult stressql(std::vector<std::string> args,
+                              std::chrono::milliseconds limit = std::chrono::seconds(120)) {
+  args.insert(args.begin(), STRESSQL_BINARY);
+  return run_process(args, limit);
+}
+
+// The value column of the first report line that starts with `label` (indent included),
+// or "".
+inline std::string report_value(const std::string& report, const std::string& label) {
+  size_t at = report.compare(0, label.size(), label) == 0 ? 0 : report.find("\n" + label);
+  if (at == std::string::npos) return "";
+  if (at != 0) ++at;
+  size_t eol = report.find('\n', at);
+  std::string line = report.substr(at, eol - at);
+  size_t value = line.find_first_not_of(' ', label.size());
+  return value == std::string::npos ? "" : line.substr(value);
+}
+
+}  // namespace stressql::testing
