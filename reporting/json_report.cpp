@@ -9,18 +9,6 @@
 namespace stressql::reporting {
 namespace {
 
-const char* kind_text(StatementKind k) {
-  switch (k) {
-    case StatementKind::kSet: return "set";
-    case StatementKind::kInsert: return "insert";
-    case StatementKind::kQuery: return "query";
-    case StatementKind::kExec: return "exec";
-    case StatementKind::kInfluxQL: return "influxql";
-    case StatementKind::kWait: return "wait";
-  }
-  return "unknown";
-}
-
 nlohmann::json latency_json(const Histogram& h) {
   return {{"count", h.count()},
           {"min", h.min()},
@@ -37,7 +25,7 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
   const RequestStats& s = r.stats;
   nlohmann::json j = {{"index", index},
                       {"id", r.id},
-                      {"kind", kind_text(r.kind)},
+                      {"kind", kind_name(r.kind)},
                       {"name", r.name},
                       {"go", r.go},
                       {"ran", r.ran},
@@ -123,24 +111,10 @@ HostInfo host_info() {
 nlohmann::json json_report(const std::vector<StatementReport>& statements, const RunSummary& run,
                            const nlohmann::json& options, const std::string& version) {
   HostInfo host = host_info();
-  uint64_t requested = 0, accepted = 0, dropped = 0, failed = 0, ok_reqs = 0, bad_reqs = 0;
-  uint64_t not_sent = 0;
-  bool all_ok = !run.interrupted;
+  const RunTotals t = run_totals(statements);
   nlohmann::json list = nlohmann::json::array();
-  for (size_t i = 0; i < statements.size(); ++i) {
-    const StatementReport& r = statements[i];
-    list.push_back(statement_json(r, i));
-    all_ok = all_ok && r.ok;
-    ok_reqs += r.stats.requests_ok;
-    bad_reqs += r.stats.requests_failed;
-    if (r.kind == StatementKind::kInsert && !r.offline) {
-      requested += r.points_requested;
-      accepted += r.stats.points_accepted;
-      dropped += r.stats.points_dropped;
-      failed += r.stats.points_failed;
-      not_sent += r.points_not_sent;
-    }
-  }
+  for (size_t i = 0; i < statements.size(); ++i) list.push_back(statement_json(statements[i], i));
+  const uint64_t accepted = t.points_accepted;
   double cpu = run.cpu_user_s + run.cpu_system_s;
   return {{"schema", "stressql-report"},
           {"schema_version", kJsonSchemaVersion},
@@ -149,21 +123,22 @@ nlohmann::json json_report(const std::vector<StatementReport>& statements, const
           {"start_time", rfc3339(run.start_unix_ns)},
           {"end_time", rfc3339(run.start_unix_ns + run.duration_ns)},
           {"duration_ns", run.duration_ns},
-          {"ok", all_ok},
+          {"ok", !run.interrupted && t.failed_statements == 0},
           {"interrupted", run.interrupted},
           {"host", {{"cpu_model", host.cpu_model}, {"cores", host.cores}, {"kernel", host.kernel}}},
           {"options", options},
           {"cpu", {{"user_s", run.cpu_user_s},
                    {"system_s", run.cpu_system_s},
                    {"per_million_points", accepted ? cpu * 1e6 / double(accepted) : 0.0}}},
-          {"totals", {{"points_requested", requested},
-                      {"points_accepted", accepted},
-                      {"points_dropped", dropped},
-                      {"points_failed", failed},
-                      {"points_not_sent", not_sent},
-                      {"requests_ok", ok_reqs},
-                      {"requests_failed", bad_reqs}}},
+          {"totals", {{"points_requested", t.points_requested},
+                      {"points_accepted", t.points_accepted},
+                      {"points_dropped", t.points_dropped},
+                      {"points_failed", t.points_failed},
+                      {"points_not_sent", t.points_not_sent},
+                      {"requests_ok", t.requests_ok},
+                      {"requests_failed", t.requests_failed}}},
           {"results", run.results_note},
+          {"tls_insecure", run.tls_insecure},
           {"statements", list}};
 }
 

@@ -12,18 +12,6 @@ constexpr size_t kRowsPerPost = 5000;
 // results path must never grow without bound nor slow the measured load.
 constexpr size_t kMaxQueuedBytes = 256u << 20;
 
-const char* kind_name(StatementKind k) {
-  switch (k) {
-    case StatementKind::kSet: return "set";
-    case StatementKind::kInsert: return "insert";
-    case StatementKind::kQuery: return "query";
-    case StatementKind::kExec: return "exec";
-    case StatementKind::kInfluxQL: return "influxql";
-    case StatementKind::kWait: return "wait";
-  }
-  return "?";
-}
-
 void add_int(std::string* out, const char* key, int64_t v, bool first = false) {
   if (!first) *out += ',';
   *out += key;

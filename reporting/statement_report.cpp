@@ -30,4 +30,32 @@ void RequestStats::add(const engine::Sample& s) {
   ++failures[key];
 }
 
+const char* kind_name(StatementKind k) {
+  switch (k) {
+    case StatementKind::kSet: return "set";
+    case StatementKind::kInsert: return "insert";
+    case StatementKind::kQuery: return "query";
+    case StatementKind::kExec: return "exec";
+    case StatementKind::kInfluxQL: return "influxql";
+    case StatementKind::kWait: return "wait";
+  }
+  return "unknown";
+}
+
+RunTotals run_totals(const std::vector<StatementReport>& statements) {
+  RunTotals t;
+  for (const StatementReport& r : statements) {
+    t.requests_ok += r.stats.requests_ok;
+    t.requests_failed += r.stats.requests_failed;
+    if (!r.ok) ++t.failed_statements;
+    if (r.kind != StatementKind::kInsert || r.offline) continue;
+    t.points_requested += r.points_requested;
+    t.points_accepted += r.stats.points_accepted;
+    t.points_dropped += r.stats.points_dropped;
+    t.points_failed += r.stats.points_failed;
+    t.points_not_sent += r.points_not_sent;
+  }
+  return t;
+}
+
 }  // namespace stressql::reporting

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 #include "reporting/histogram.h"
@@ -71,5 +72,16 @@ struct StatementReport {
   int64_t write_interval_ns = 0, query_interval_ns = 0, batch_size = 0;
   int number_fields = 0;
 };
+
+// "set", "insert", "query", "exec", "influxql" or "wait" (JSON report, results rows).
+const char* kind_name(StatementKind k);
+
+// The run's totals over its statements (offline INSERTs count no points).
+struct RunTotals {
+  uint64_t points_requested = 0, points_accepted = 0, points_dropped = 0, points_failed = 0;
+  uint64_t points_not_sent = 0, requests_ok = 0, requests_failed = 0;
+  int failed_statements = 0;
+};
+RunTotals run_totals(const std::vector<StatementReport>& statements);
 
 }  // namespace stressql::reporting

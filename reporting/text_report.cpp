@@ -122,42 +122,32 @@ std::string render_statement(const StatementReport& r) {
 
 std::string render_report(const std::vector<StatementReport>& statements, const RunSummary& run) {
   std::string out;
-  uint64_t accepted = 0, dropped = 0, failed = 0, requested = 0, ok_reqs = 0, bad_reqs = 0;
-  uint64_t not_sent = 0;
-  int failed_statements = 0;
-  for (const auto& r : statements) {
-    out += render_statement(r);
-    if (r.kind == StatementKind::kInsert && !r.offline) {
-      requested += r.points_requested;
-      accepted += r.stats.points_accepted;
-      dropped += r.stats.points_dropped;
-      failed += r.stats.points_failed;
-      not_sent += r.points_not_sent;
-    }
-    ok_reqs += r.stats.requests_ok;
-    bad_reqs += r.stats.requests_failed;
-    if (!r.ok) ++failed_statements;
-  }
+  for (const auto& r : statements) out += render_statement(r);
+  const RunTotals t = run_totals(statements);
   out += "\n";
   line(&out, "Test ID:", run.test_id);
   line(&out, "Run Time:", go_duration(run.duration_ns));
-  line(&out, "Points Requested:", std::to_string(requested));
+  line(&out, "Points Requested:", std::to_string(t.points_requested));
   line(&out, "Points Accepted / Dropped / Failed:",
-       std::to_string(accepted) + " / " + std::to_string(dropped) + " / " + std::to_string(failed));
-  if (not_sent > 0) line(&out, "Points Not Sent:", std::to_string(not_sent));
-  line(&out, "Requests OK / Failed:", std::to_string(ok_reqs) + " / " + std::to_string(bad_reqs));
+       std::to_string(t.points_accepted) + " / " + std::to_string(t.points_dropped) + " / " +
+           std::to_string(t.points_failed));
+  if (t.points_not_sent > 0) line(&out, "Points Not Sent:", std::to_string(t.points_not_sent));
+  line(&out, "Requests OK / Failed:",
+       std::to_string(t.requests_ok) + " / " + std::to_string(t.requests_failed));
   char cpu[160];
   double cpu_total = run.cpu_user_s + run.cpu_system_s;
   std::snprintf(cpu, sizeof cpu, "%.3fs user + %.3fs system", run.cpu_user_s, run.cpu_system_s);
   std::string cpu_text = cpu;
-  if (accepted > 0) {
-    std::snprintf(cpu, sizeof cpu, " (%.4f CPU-s per million points)", cpu_total * 1e6 / double(accepted));
+  if (t.points_accepted > 0) {
+    std::snprintf(cpu, sizeof cpu, " (%.4f CPU-s per million points)",
+                  cpu_total * 1e6 / double(t.points_accepted));
     cpu_text += cpu;
   }
   line(&out, "stressql CPU:", cpu_text);
   if (!run.results_note.empty()) line(&out, "Results:", run.results_note);
-  std::string verdict = run.interrupted ? "INTERRUPTED" : failed_statements ? "FAILED" : "OK";
-  if (failed_statements) verdict += " (" + std::to_string(failed_statements) + " statement(s) failed)";
+  if (run.tls_insecure) line(&out, "TLS:", "INSECURE: certificates and names NOT verified (--insecure)");
+  std::string verdict = run.interrupted ? "INTERRUPTED" : t.failed_statements ? "FAILED" : "OK";
+  if (t.failed_statements) verdict += " (" + std::to_string(t.failed_statements) + " statement(s) failed)";
   line(&out, "Result:", verdict);
   return out;
 }

@@ -18,6 +18,7 @@ struct RunSummary {
   double cpu_system_s = 0;
   bool interrupted = false;
   std::string results_note;  // where the results rows went
+  bool tls_insecure = false;  // --insecure: HTTPS certificates were not verified
 };
 
 // The lines of one statement, each ending in "\n".
