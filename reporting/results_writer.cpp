@@ -37,14 +37,23 @@ void add_bool(std::string* out, const char* key, bool v) {
 }  // namespace
 
 std::string escape_tag(const std::string& s) {
+  // InfluxDB 1.x unescapes only `\,`, `\=` and `\ ` in tags: any other backslash is stored
+  // as written, so it is copied as written. But its scanner pairs backslashes, so a run of
+  // them must be even where it meets an escaped separator or the end of the value; an odd
+  // run there (unrepresentable) gets one more rather than corrupting the whole line.
   std::string out;
+  size_t run = 0;  // backslashes just written
   for (char c : s) {
     if (c == '\n' || c == '\r') c = ' ';
-    if (c == ',' || c == '=' || c == ' ' || c == '\\') out += '\\';
+    if (c == ',' || c == '=' || c == ' ') {
+      if (run % 2 == 1) out += '\\';
+      out += '\\';
+    }
     out += c;
+    run = c == '\\' ? run + 1 : 0;
   }
-  if (!out.empty() && out.back() == '\\') out += ' ';  // a trailing backslash would escape the separator
-  return out.empty() ? std::string("-") : out;      // empty tag values are not allowed
+  if (run % 2 == 1) out += '\\';
+  return out.empty() ? std::string("-") : out;  // empty tag values are not allowed
 }
 
 std::string escape_field_string(const std::string& s) {

@@ -127,12 +127,14 @@ WAIT
                            "none", script},
                           &error))
       << error;
-  // Wait until the server has points, so the stop really is mid-run.
+  // Wait until the server holds three batches: with two connections the third is sent only
+  // after an answer came back, so the client has seen an acknowledgement and the stop
+  // really is mid-run.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (server_->count_points("stop", "cpu") <= 0 && std::chrono::steady_clock::now() < deadline) {
+  while (server_->count_points("stop", "cpu") < 3000 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  ASSERT_GT(server_->count_points("stop", "cpu"), 0);
+  ASSERT_GE(server_->count_points("stop", "cpu"), 3000);
   auto t0 = std::chrono::steady_clock::now();
   child.signal(SIGINT);
   ASSERT_TRUE(child.wait(std::chrono::seconds(5))) << "still running 5 s after SIGINT";

@@ -68,7 +68,7 @@ Child::~Child() {
 }
 
 bool Child::start(const std::vector<std::string>& argv, std::string* error,
-                  const std::string& stdin_text) {
+                  const std::string& stdin_text, const SpawnOptions& spawn) {
   if (pid_ > 0 && running()) {
     *error = "the previous process is still running";
     return false;
@@ -88,6 +88,8 @@ bool Child::start(const std::vector<std::string>& argv, std::string* error,
   posix_spawn_file_actions_addopen(&fa, 0, stdin_path.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, (dir_ + "/out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, 2, (dir_ + "/err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  // The output files are opened above, by absolute path, before the child changes directory.
+  if (!spawn.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, spawn.cwd.c_str());
   // Own process group, so a test's SIGINT goes to the child alone.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -101,7 +103,20 @@ bool Child::start(const std::vector<std::string>& argv, std::string* error,
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  int rc = posix_spawnp(&pid_, args[0], &fa, &attr, args.data(), environ);
+  // Our environment, with spawn.env's entries replacing those of the same name.
+  std::vector<std::string> env_text;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry = *e;
+    std::string name = entry.substr(0, entry.find('='));
+    bool replaced = false;
+    for (const auto& extra : spawn.env) replaced |= extra.compare(0, name.size() + 1, name + "=") == 0;
+    if (!replaced) env_text.push_back(std::move(entry));
+  }
+  env_text.insert(env_text.end(), spawn.env.begin(), spawn.env.end());
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  int rc = posix_spawnp(&pid_, args[0], &fa, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
@@ -151,11 +166,11 @@ std::string Child::out() const { return read_file(dir_ + "/out"); }
 std::string Child::err() const { return read_file(dir_ + "/err"); }
 
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds limit,
-                          const std::string& stdin_text) {
+                          const std::string& stdin_text, const SpawnOptions& spawn) {
   ProcessResult r;
   Child c;
   std::string error;
-  if (!c.start(argv, &error, stdin_text)) {
+  if (!c.start(argv, &error, stdin_text, spawn)) {
     r.err = error;
     return r;
   }

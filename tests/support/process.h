@@ -18,9 +18,15 @@ struct ProcessResult {
   std::string err;      // stderr
 };
 
+// Where and with what a child runs, beyond its arguments. Empty: inherit.
+struct SpawnOptions {
+  std::string cwd;               // working directory
+  std::vector<std::string> env;  // extra "NAME=value" entries, added to (or replacing) ours
+};
+
 // Runs argv[0] (searched in PATH) with `argv`; kills it (SIGKILL) after `limit`.
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds limit,
-                          const std::string& stdin_text = "");
+                          const std::string& stdin_text = "", const SpawnOptions& spawn = {});
 
 // A process running in the background. Destruction kills it (SIGKILL) if still running.
 class Child {
@@ -33,7 +39,7 @@ class Child {
   // Starts argv (searched in PATH) in its own process group, stdin from `stdin_text`,
   // stdout/stderr to files in a fresh temporary directory.
   bool start(const std::vector<std::string>& argv, std::string* error,
-             const std::string& stdin_text = "");
+             const std::string& stdin_text = "", const SpawnOptions& spawn = {});
   pid_t pid() const { return pid_; }
   bool running();
   void signal(int sig);
