@@ -4,7 +4,8 @@
 // harness only ever points it at 127.0.0.1.
 //
 //   engine_http_bench --target 127.0.0.1:PORT --body-file F [--seconds S] [--requests N]
-//                     [--concurrency C] [--reactors R] [--pin] [--zc]
+//                     [--concurrency C] [--reactors R] [--pin] [--zc] [--tls-ca FILE]
+//   --tls-ca FILE: HTTPS, verifying the server against FILE (the harness's test CA).
 
 #include <sys/resource.h>
 
@@ -17,6 +18,7 @@
 #include <string>
 
 #include "engine/engine.h"
+#include "engine/tls_context.h"
 
 namespace {
 
@@ -70,14 +72,14 @@ double cpu_seconds() {
 int usage() {
   std::fprintf(stderr,
                "usage: engine_http_bench --target HOST:PORT --body-file FILE [--seconds S]\n"
-               "       [--requests N] [--concurrency C] [--reactors R] [--pin] [--zc]\n");
+               "       [--requests N] [--concurrency C] [--reactors R] [--pin] [--zc] [--tls-ca FILE]\n");
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string target, body_file;
+  std::string target, body_file, tls_ca;
   double seconds = 5;
   uint64_t requests = 0;
   uint32_t concurrency = 16;
@@ -95,6 +97,7 @@ int main(int argc, char** argv) {
     else if (a == "--reactors") options.reactors = std::atoi(next());
     else if (a == "--pin") options.pin = true;
     else if (a == "--zc") options.send_zc = true;
+    else if (a == "--tls-ca") tls_ca = next();
     else return usage();
   }
   if (target.empty() || body_file.empty() || seconds <= 0 || seconds > 600) return usage();
@@ -124,6 +127,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   spec.targets.push_back(a);
+  if (!tls_ca.empty()) {
+    TlsOptions tls;
+    tls.ca_file = tls_ca;
+    if (!(s = TlsContext::create(tls, &spec.tls)).is_ok()) {
+      std::fprintf(stderr, "tls: %s\n", s.message().c_str());
+      return 1;
+    }
+  }
 
   CountSink sink;
   const double cpu0 = cpu_seconds();

@@ -9,7 +9,7 @@
 #   env: ROUNDS=3 POINTS=2000000 WRK_SECONDS=6 REACTORS=1 CONNECTIONS=4
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${1:-$ROOT/build/release}
+BUILD=$(cd "${1:-$ROOT/build/release}" && pwd)
 export STRESSQL=$BUILD/cli/stressql ROOT
 export ROUNDS=${ROUNDS:-3} POINTS=${POINTS:-2000000} WRK_SECONDS=${WRK_SECONDS:-6}
 export REACTORS=${REACTORS:-1} CONNECTIONS=${CONNECTIONS:-4}

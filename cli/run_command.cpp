@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -59,6 +60,11 @@ nlohmann::json options_json(const RunArgs& args) {
         {"query_interval_ns", s.query_interval_ns},
         {"write_concurrency", s.write_concurrency},
         {"query_concurrency", s.query_concurrency}}}};
+  j["tls"] = {{"ca_file", o.tls.ca_file},
+              {"cert", o.tls.cert_file},
+              {"key", o.tls.key_file},
+              {"server_name", o.tls.server_name},
+              {"insecure", o.tls.insecure}};
   if (o.seed) j["seed"] = *o.seed;
   return j;
 }
@@ -93,6 +99,15 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
   run->add_flag("--no-exec", args->options.no_exec, "refuse scripts that contain EXEC");
   run->add_option("--timeout", args->timeout_text, "time limit of one request attempt")
       ->capture_default_str();
+  run->add_option("--ca-file", args->options.tls.ca_file,
+                  "HTTPS: also trust the CA certificates in FILE (PEM), besides the system store");
+  run->add_option("--cert", args->options.tls.cert_file,
+                  "HTTPS: client certificate chain (PEM) for mutual TLS; needs --key");
+  run->add_option("--key", args->options.tls.key_file, "HTTPS: private key (PEM) of --cert");
+  run->add_option("--server-name", args->options.tls.server_name,
+                  "HTTPS: name sent as SNI and checked against the certificate (default: the host)");
+  run->add_flag("--insecure", args->options.tls.insecure,
+                "HTTPS: do NOT verify certificates or names (said in the report)");
   run->add_option("--max-attempts", args->options.max_attempts,
                   "attempts per request for retryable failures (429, 500, 503, transport)")
       ->capture_default_str()
@@ -144,6 +159,16 @@ int run_run(RunArgs& args) {
     return 2;
   }
 
+  const engine::TlsOptions& tls = args.options.tls;
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    std::cerr << "stressql: --cert and --key go together (mutual TLS needs both)\n";
+    return 2;
+  }
+  if (tls.insecure) {
+    std::cerr << "stressql: WARNING: --insecure: HTTPS certificates and host names are NOT verified;"
+                 " anyone on the path can read and change the traffic\n";
+  }
+
   std::ifstream in(args.script, std::ios::binary);
   if (!in) {
     std::cerr << "stressql: cannot read " << args.script << "\n";
@@ -179,7 +204,8 @@ int run_run(RunArgs& args) {
       return 2;
     }
     results = std::make_unique<reporting::ResultsWriter>(
-        host_port, controller.test_id(), "stressql-results-" + controller.test_id() + ".lp");
+        host_port, controller.test_id(),
+        (std::filesystem::current_path() / ("stressql-results-" + controller.test_id() + ".lp")).string());
     controller.set_observer([&results](const reporting::StatementReport& st, const engine::Sample& s) {
       results->add_sample(st, s);
     });
@@ -196,6 +222,7 @@ int run_run(RunArgs& args) {
   progress.finish();
   if (rc == 2) return 2;
   reporting::RunSummary& summary = controller.summary();
+  summary.tls_insecure = args.options.tls.insecure;
   if (results) {
     for (size_t i = 0; i < controller.reports().size(); ++i) {
       results->add_statement(controller.reports()[i], i, summary.start_unix_ns);

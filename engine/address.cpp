@@ -16,6 +16,7 @@ const char* failure_name(Failure f) {
     case Failure::kReset: return "connection reset";
     case Failure::kConnect: return "connect error";
     case Failure::kCancelled: return "cancelled";
+    case Failure::kTls: return "tls";
   }
   return "unknown";
 }

@@ -10,6 +10,7 @@
 #include "engine/http_request.h"
 #include "engine/http_response.h"
 #include "engine/status.h"
+#include "engine/tls_session.h"
 
 namespace stressql::engine {
 
@@ -66,6 +67,14 @@ struct Connection {
   int64_t wake_ns = 0;      // kIdle / kBackoff: when to act
 
   ResponseParser parser;
+
+  // HTTPS (job->spec.tls): the TLS layer of the current socket, and the session of the
+  // last one, kept for resumption on reconnect to the same (job, target).
+  // While tls.active(): `sent` counts plaintext handed to TLS; the wire bytes are tls.output().
+  TlsSession tls;
+  SSL_SESSION* tls_resume = nullptr;
+  uint64_t tls_resume_serial = 0;  // JobShared::serial and target of tls_resume
+  uint32_t tls_resume_target = 0;
 
   bool attempt_open() const { return state == SlotState::kConnecting || state == SlotState::kSending; }
 };

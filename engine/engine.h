@@ -36,6 +36,8 @@ enum class Failure : uint8_t {
   kReset,       // connection reset or closed before the answer was complete
   kConnect,     // any other connect or socket error (unreachable, …)
   kCancelled,   // stopped by Engine::cancel / Engine::stop
+  kTls,         // TLS handshake or record error (certificate not trusted, expired, wrong
+                // name, …): final, never retried; the job stops sending to that target
 };
 const char* failure_name(Failure f);
 
@@ -80,6 +82,8 @@ class RequestSource {
 };
 
 // A resolved "host:port".
+class TlsContext;
+
 struct Address {
   sockaddr_storage addr{};
   socklen_t len = 0;
@@ -108,6 +112,9 @@ struct JobSpec {
   bool parse_dropped = false;     // writes: "partial write … dropped=N" in a 400 body
   std::string extra_headers;      // whole header lines, each ending "\r\n"
   std::vector<Address> targets;   // ≥ 1; request i goes to targets[i mod size]
+  // HTTPS when set: every connection of the job runs TLS with this context (shared
+  // read-only by the reactors; see engine/tls_context.h). Null: plain HTTP.
+  std::shared_ptr<const TlsContext> tls;
 };
 
 // Summary sent once per job when every reactor has finished its share.

@@ -157,6 +157,7 @@ Status EngineImpl::submit(JobId id, JobSpec spec) {
   shared->targets = std::make_unique<TargetState[]>(s.targets.size());
   for (const Address& a : s.targets) {
     shared->templates.emplace_back(s.method, a.text, s.extra_headers, shared->max_target_bytes);
+    if (s.tls) shared->tls_peers.push_back(s.tls->peer_for(a));
     shared->header_room = std::max(shared->header_room, shared->templates.back().header_room());
   }
   // One header room for the job, whatever the target, so one buffer size fits all slots.
@@ -248,8 +249,10 @@ size_t EngineImpl::drain(EventSink* sink) {
         for (size_t t = 0; t < spec.targets.size(); ++t) {
           if (!job.shared->targets[t].gave_up.load(std::memory_order_relaxed)) continue;
           result.gave_up += std::string(result.gave_up.empty() ? "" : "; ") + "gave up on " +
-                            spec.targets[t].text + " after " + std::to_string(spec.give_up_after) +
-                            " consecutive failed requests";
+                            spec.targets[t].text;
+          result.gave_up += job.shared->targets[t].tls_failed.load(std::memory_order_relaxed)
+                                ? std::string(": TLS failed")
+                                : " after " + std::to_string(spec.give_up_after) + " consecutive failed requests";
         }
         jobs_.erase(it);  // no reactor refers to the job any more
         sink->on_job_finished(result);

@@ -17,6 +17,7 @@
 
 #include "engine/engine.h"
 #include "engine/http_request.h"
+#include "engine/tls_context.h"
 
 namespace stressql::engine {
 
@@ -27,12 +28,14 @@ struct alignas(128) TargetState {
   std::atomic<uint64_t> next{0};                // k: target t's next request is k·T + t
   std::atomic<uint32_t> consecutive_failed{0};  // final retryable failures since a success
   std::atomic<bool> gave_up{false};             // no further request is sent to it
+  std::atomic<bool> tls_failed{false};          // gave up because TLS failed (kTls)
 };
 
 struct JobShared {
   JobId id = 0;
   JobSpec spec;
   std::vector<RequestTemplate> templates;  // one per spec.targets entry
+  std::vector<TlsPeer> tls_peers;          // one per spec.targets entry when spec.tls
   size_t header_room = 0;                  // max over templates
   size_t buffer_bytes = 0;                 // header_room + max body
   size_t max_target_bytes = 0;

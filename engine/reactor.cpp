@@ -112,6 +112,7 @@ Status Reactor::setup() {
   for (uint32_t i = config_.max_slots; i > 0; --i) free_slots_.push_back(i - 1);
   ready_.reserve(config_.max_slots);
   ready_next_.reserve(config_.max_slots);
+  tls_plain_.resize(16384);  // one TLS record's plaintext
   send_zc_ = config_.send_zc;
   mono_to_unix_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
   arm_wake();
@@ -120,6 +121,10 @@ Status Reactor::setup() {
 
 void Reactor::teardown() {
   for (uint32_t id = 0; id < slot_limit_; ++id) close_connection(id, true);
+  for (Connection& c : slots_) {
+    SSL_SESSION_free(c.tls_resume);
+    c.tls_resume = nullptr;
+  }
   buffers_.destroy();
   if (ring_ready_) io_uring_queue_exit(&ring_);  // also cancels what is still in flight
   ring_ready_ = false;

@@ -98,11 +98,21 @@ class Reactor {
   void arm_recv(uint32_t id);
   void feed(uint32_t id, const char* data, size_t n);
   void complete_attempt(uint32_t id);
-  void end_attempt(uint32_t id, Failure failure, const HttpResponse* response);
+  // `message`: Sample::message for failures without an answer (kTls); may be null.
+  void end_attempt(uint32_t id, Failure failure, const HttpResponse* response,
+                   const char* message = nullptr);
   void schedule_next(uint32_t id);
   void finish_slot(uint32_t id);
   void release_slot(uint32_t id);
   void close_connection(uint32_t id, bool abort);
+  void peer_closed(uint32_t id);
+
+  // HTTPS (reactor_tls.cpp): the TLS layer between the socket and the HTTP code.
+  void tls_start(uint32_t id);
+  void tls_receive(uint32_t id, const char* data, size_t n);
+  void tls_pump(uint32_t id);
+  void tls_failed(uint32_t id);
+  void tls_close(uint32_t id, bool abort);
   void scan_timers();
   void arm_timer(int64_t at) {
     if (at < next_scan_ns_) next_scan_ns_ = at;
@@ -139,6 +149,7 @@ class Reactor {
   std::vector<uint32_t> ready_next_;
   std::vector<std::unique_ptr<JobRun>> runs_;
   std::vector<char> target_scratch_;
+  std::vector<char> tls_plain_;  // decrypted bytes on their way to a ResponseParser
   Random random_;
   bool send_zc_ = false;
   bool pushed_events_ = false;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 #include "engine/reactor.h"
@@ -136,6 +137,7 @@ void Reactor::start_attempt(uint32_t id) {
   c.response_complete = false;
   if (!c.connected) return start_connect(id);
   c.state = SlotState::kSending;
+  if (c.tls.active()) return tls_pump(id);
   send_more(id);
 }
 
@@ -160,10 +162,12 @@ void Reactor::start_connect(uint32_t id) {
 
 void Reactor::send_more(uint32_t id) {
   Connection& c = slots_[id];
-  const char* p = c.buffer + c.request_offset + c.sent;
-  const size_t n = c.request_bytes - c.sent;
+  // HTTPS sends the ciphertext TLS made of the request (or the handshake), never c.buffer.
+  const bool tls = c.tls.active();
+  const char* p = tls ? c.tls.output() : c.buffer + c.request_offset + c.sent;
+  const size_t n = tls ? c.tls.output_bytes() : c.request_bytes - c.sent;
   io_uring_sqe* sqe = get_sqe();
-  if (send_zc_ && c.registered) {
+  if (send_zc_ && c.registered && !tls) {
     io_uring_prep_send_zc_fixed(sqe, static_cast<int>(id), p, n, MSG_NOSIGNAL | MSG_WAITALL,
                                 IORING_SEND_ZC_REPORT_USAGE, id);
     io_uring_sqe_set_data64(sqe, encode_user_data(Op::kSendZc, id, c.generation));
@@ -205,7 +209,7 @@ void Reactor::feed(uint32_t id, const char* data, size_t n) {
       return end_attempt(id, Failure::kReset, nullptr);
     }
     c.response_complete = true;
-    if (!c.send_inflight) complete_attempt(id);
+    if (!c.send_inflight && c.sent >= c.request_bytes) complete_attempt(id);
   }
 }
 
@@ -219,7 +223,8 @@ void Reactor::complete_attempt(uint32_t id) {
   end_attempt(id, f, &resp);
 }
 
-void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* response) {
+void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* response,
+                          const char* message) {
   Connection& c = slots_[id];
   JobRun* run = c.run;
   const JobSpec& spec = c.job->spec;
@@ -238,6 +243,7 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   s.latency_ns = std::max<int64_t>(now_ - c.due_ns, 0);
   s.due_unix_ns = c.due_ns + mono_to_unix_ns_;
   if (failure != Failure::kNone && response != nullptr) error_message(*response, s.message, sizeof s.message);
+  if (message != nullptr) std::snprintf(s.message, sizeof s.message, "%s", message);
   const bool retry = !run->cancelled && c.attempt < spec.max_attempts && is_retryable(failure, s.status);
   s.final = !retry;
   emit(e);
@@ -256,6 +262,10 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   TargetState& ts = c.job->targets[c.target];
   if (failure == Failure::kNone) {
     ts.consecutive_failed.store(0, std::memory_order_relaxed);
+  } else if (failure == Failure::kTls) {
+    // Every connection to the target would fail the same way: stop sending to it.
+    ts.tls_failed.store(true, std::memory_order_relaxed);
+    ts.gave_up.store(true, std::memory_order_relaxed);
   } else if (spec.give_up_after > 0 && is_retryable(failure, s.status) &&
              ts.consecutive_failed.fetch_add(1, std::memory_order_relaxed) + 1 >= spec.give_up_after) {
     ts.gave_up.store(true, std::memory_order_relaxed);
@@ -296,6 +306,7 @@ void Reactor::release_slot(uint32_t id) {
 void Reactor::close_connection(uint32_t id, bool abort) {
   Connection& c = slots_[id];
   if (c.fd < 0) return;
+  if (c.tls.active()) tls_close(id, abort);
   close_socket(c.fd, abort);
   int none = -1;
   io_uring_register_files_update(&ring_, id, &none, 1);
@@ -305,6 +316,19 @@ void Reactor::close_connection(uint32_t id, bool abort) {
   c.recv_armed = false;
   c.send_inflight = false;
   c.zc_notif_pending = false;
+}
+
+void Reactor::peer_closed(uint32_t id) {
+  Connection& c = slots_[id];
+  // An answer that runs to EOF is complete now; otherwise it's a reset.
+  const bool answer = c.state == SlotState::kSending && c.parser.in_progress() &&
+                      c.parser.finish() == ResponseParser::Result::kComplete;
+  close_connection(id, false);
+  if (answer) {
+    c.response_complete = true;
+    return complete_attempt(id);
+  }
+  if (c.attempt_open()) end_attempt(id, Failure::kReset, nullptr);
 }
 
 // ---- Completions -----------------------------------------------------------------------
@@ -345,6 +369,7 @@ void Reactor::on_connect(uint32_t id, int res) {
   c.connected = true;
   arm_recv(id);
   c.state = SlotState::kSending;
+  if (c.job->spec.tls) return tls_start(id);
   send_more(id);
 }
 
@@ -357,6 +382,10 @@ void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
   if (res < 0) {
     close_connection(id, true);
     return end_attempt(id, Failure::kReset, nullptr);
+  }
+  if (c.tls.active()) {
+    c.tls.consumed(static_cast<size_t>(res));
+    return tls_pump(id);  // the rest of this output, or the next chunk of the request
   }
   c.sent += static_cast<size_t>(res);
   // Short send (legal even with MSG_WAITALL): send the rest from where it stopped.
@@ -382,22 +411,14 @@ void Reactor::on_recv(uint32_t id, int res, uint32_t flags) {
   const uint32_t generation = c.generation;
   if (res > 0) {
     const uint16_t bid = static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
-    feed(id, buffers_.buffer(bid), static_cast<size_t>(res));
+    if (c.tls.active()) tls_receive(id, buffers_.buffer(bid), static_cast<size_t>(res));
+    else feed(id, buffers_.buffer(bid), static_cast<size_t>(res));
     buffers_.recycle(bid);
   } else if (res == -ENOBUFS) {
     // Out of provided buffers: not a connection error; the buffers come back at the end
     // of this batch (flush), before the re-armed recv is submitted.
   } else if (res == 0) {
-    // The peer closed. An answer that runs to EOF is complete now; otherwise it's a reset.
-    const bool answer = c.state == SlotState::kSending && c.parser.in_progress() &&
-                        c.parser.finish() == ResponseParser::Result::kComplete;
-    close_connection(id, false);
-    if (answer) {
-      c.response_complete = true;
-      return complete_attempt(id);
-    }
-    if (c.attempt_open()) end_attempt(id, Failure::kReset, nullptr);
-    return;
+    return peer_closed(id);
   } else {
     close_connection(id, true);
     if (c.attempt_open()) end_attempt(id, Failure::kReset, nullptr);

@@ -16,6 +16,7 @@ bool is_retryable(Failure failure, uint16_t status) {
     case Failure::kNone:
     case Failure::kQueryError:
     case Failure::kCancelled:
+    case Failure::kTls:  // a certificate does not get better by asking again
       return false;
   }
   return false;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "engine/tls_context.h"
+
 namespace stressql::statements {
 
 int64_t monotonic_ns() {
@@ -35,7 +37,11 @@ engine::Status base_job(const TaskContext& ctx, const parser::Settings& s, engin
     if (engine::Status st = engine::resolve_address(a, &addr); !st) return st;
     spec->targets.push_back(std::move(addr));
   }
-  if (s.ssl) return engine::Status::error("SET SSL [true]: HTTPS is not supported yet");
+  spec->tls.reset();
+  if (s.ssl) {
+    // One context per job: its settings are fixed for the job's life, and reactors share it.
+    if (engine::Status st = engine::TlsContext::create(ctx.options->tls, &spec->tls); !st) return st;
+  }
   spec->timeout_ns = ctx.options->request_timeout_ns;
   spec->max_attempts = ctx.options->max_attempts;
   return engine::Status::ok();
@@ -58,6 +64,16 @@ void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns)
     job_ = 0;
     fail(st.message());
   }
+}
+
+bool RequestTask::prepare_job(const TaskContext& ctx, const parser::Settings& settings,
+                              engine::JobSpec* spec) {
+  if (engine::Status st = base_job(ctx, settings, spec); !st) {
+    report_->ran = true;
+    fail(st.message());
+    return false;
+  }
+  return true;
 }
 
 void RequestTask::fail(const std::string& error) {
@@ -89,6 +105,8 @@ void RequestTask::on_job_finished(const engine::JobResult& r) {
   if (!r.gave_up.empty()) {
     report_->ok = false;
     report_->error = r.gave_up + "; " + std::to_string(r.requests_not_sent) + " request(s) not sent";
+    // Why it gave up, e.g. "certificate verify failed: certificate has expired".
+    if (!report_->server_message.empty()) report_->error += " (" + report_->server_message + ")";
   }
   finished_ = true;
   report_->duration_ns = monotonic_ns() - started_ns_;

@@ -18,6 +18,9 @@ class RequestTask : public Task {
  protected:
   // Submits `spec` as this task's job; on failure the statement ends with the error.
   void submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns);
+  // Fills the JobSpec fields every statement shares (base_job); on an error the statement
+  // ends at once with it and false is returned.
+  bool prepare_job(const TaskContext& ctx, const parser::Settings& settings, engine::JobSpec* spec);
   // Ends the statement at once (nothing sent), with `error`.
   void fail(const std::string& error);
   // Hook for subclasses, called for each final sample.

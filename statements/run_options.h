@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/tls_context.h"
 #include "parser/settings.h"
 
 namespace stressql::statements {
@@ -22,6 +23,8 @@ struct RunOptions {
   int64_t request_timeout_ns = 10'000'000'000;  // --timeout, per attempt
   uint32_t max_attempts = 5;           // --max-attempts
   int64_t query_wait_ns = 30'000'000'000;  // how long a templated QUERY waits for a point
+  engine::TlsOptions tls;              // --ca-file, --cert, --key, --server-name, --insecure:
+                                       // used while SET SSL is true
 };
 
 }  // namespace stressql::statements

@@ -21,9 +21,16 @@ using statements::url_escape;
 
 class InfluxServer {
  public:
+  struct Options {
+    bool https = false;  // https-enabled with `cert` / `key` (PEM)
+    std::string cert;
+    std::string key;
+    std::string ca;      // what the fixture's own HTTPS client trusts; empty: `cert`
+  };
   // Starts influxd and waits until /ping answers 204 (up to 60 s). nullptr and *error on
   // failure.
   static std::unique_ptr<InfluxServer> start(std::string* error);
+  static std::unique_ptr<InfluxServer> start(const Options& options, std::string* error);
   ~InfluxServer();
 
   std::string address() const;  // "127.0.0.1:PORT"
@@ -33,7 +40,8 @@ class InfluxServer {
   void kill();
   bool restart(std::string* error);
 
-  // Runs an InfluxQL statement through /query (POST); returns the reply.
+  // Runs an InfluxQL statement through /query (POST); returns the reply. Over HTTPS
+  // (Options::https) it goes through `curl --cacert`, verifying the server certificate.
   HttpReply query(const std::string& q, const std::string& db = "");
   // `SELECT count(<field>) FROM <measurement>` in db: the count, or -1 on error.
   int64_t count_points(const std::string& db, const std::string& measurement,
@@ -42,6 +50,8 @@ class InfluxServer {
  private:
   InfluxServer() = default;
   bool launch(std::string* error);
+  HttpReply request(const std::string& method, const std::string& target, std::chrono::milliseconds limit);
+  Options options_;
   std::string dir_;
   int http_port_ = 0;
   int rpc_port_ = 0;
