@@ -37,6 +37,7 @@ class InsertTask : public RequestTask {
         !st) {
       report_->ran = true;
       fail(st.message());
+      progress_->finished = true;
       return;
     }
     report_->requests_planned = source->requests();
@@ -45,9 +46,8 @@ class InsertTask : public RequestTask {
       return;
     }
     engine::JobSpec spec;
-    if (engine::Status st = base_job(ctx, settings, &spec); !st) {
-      report_->ran = true;
-      fail(st.message());
+    if (!prepare_job(ctx, settings, &spec)) {
+      progress_->finished = true;
       return;
     }
     spec.method = engine::Method::kPost;
@@ -58,9 +58,15 @@ class InsertTask : public RequestTask {
     spec.parse_dropped = true;
     spec.extra_headers = request_headers(settings, true);
     submit(ctx, std::move(spec), now_ns);
+    if (job_ == 0) progress_->finished = true;  // submit failed
   }
 
  protected:
+  void conclude() override {
+    RequestTask::conclude();
+    if (progress_) progress_->finished = true;
+  }
+
   void on_final(const engine::Sample& s) override {
     if (s.failure != engine::Failure::kNone) return;
     // Newest accepted point: the last one of this request.
@@ -95,6 +101,7 @@ class InsertTask : public RequestTask {
     report_->stats.requests_ok = source.requests();
     report_->duration_ns = monotonic_ns() - now_ns;
     finished_ = true;
+    progress_->finished = true;
   }
 
   const parser::InsertStmt& stmt_;

@@ -127,6 +127,10 @@ class QueryTask : public RequestTask {
     if (progress && progress->newest_point_plus_one.load(std::memory_order_acquire) > 0) {
       std::string prefix = "/query?db=" + url_escape(settings_.database) + "&q=";
       launch(ctx, std::make_shared<TemplatedQuerySource>(prefix, stmt_.text, progress), now_ns);
+    } else if (progress && progress->finished) {
+      report_->ran = true;
+      fail("INSERT " + stmt_.name +
+           " finished without an accepted point; the query needs one to fill in its variables");
     } else if (now_ns - created_ns_ > ctx.options->query_wait_ns) {
       report_->ran = true;
       fail("no point of INSERT " + stmt_.name + " was accepted within " +
@@ -148,11 +152,7 @@ class QueryTask : public RequestTask {
  private:
   void launch(TaskContext& ctx, std::shared_ptr<engine::RequestSource> source, int64_t now_ns) {
     engine::JobSpec spec;
-    if (engine::Status st = base_job(ctx, settings_, &spec); !st) {
-      report_->ran = true;
-      fail(st.message());
-      return;
-    }
+    if (!prepare_job(ctx, settings_, &spec)) return;
     spec.method = engine::Method::kGet;
     spec.source = std::move(source);
     spec.requests = static_cast<uint64_t>(stmt_.count);
@@ -181,11 +181,7 @@ class InfluxQLTask : public RequestTask {
       return;
     }
     engine::JobSpec spec;
-    if (engine::Status st = base_job(ctx, settings, &spec); !st) {
-      report_->ran = true;
-      fail(st.message());
-      return;
-    }
+    if (!prepare_job(ctx, settings, &spec)) return;
     spec.method = stmt_.is_read ? engine::Method::kGet : engine::Method::kPost;
     spec.source = std::make_shared<FixedSource>(query_target(settings, stmt_.text));
     spec.requests = 1;

@@ -25,6 +25,9 @@ struct InsertProgress {
   std::shared_ptr<const engine::PointPlan> plan;
   // 1 + the index of the newest point the server accepted; 0 while none.
   std::atomic<uint64_t> newest_point_plus_one{0};
+  // Set (control thread) when the INSERT has finished: a query still waiting for a point
+  // then knows none will come.
+  bool finished = false;
 };
 
 // Called for every attempt of every request, for results rows.

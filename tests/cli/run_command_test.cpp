@@ -74,6 +74,29 @@ value=[int inc(0) 0]
   EXPECT_NE(r.out.find("Result:                                FAILED"), std::string::npos);
 }
 
+TEST_F(RunCommandTest, TemplatedQueryOfAnInsertThatGotNoPointFailsAtOnce) {
+  // Every write fails (no such database), so no point will ever be there to query: the
+  // query must say so when the INSERT ends, not wait out its 30 s.
+  std::string script = dir_.write("q.iql", R"(SET Database [nosuchdb]
+
+GO INSERT w
+cpu,host=[a|b]
+value=[int inc(0) 0]
+100 1s
+
+GO QUERY w
+SELECT * FROM %m WHERE %t
+DO 5
+
+WAIT
+)");
+  auto t0 = std::chrono::steady_clock::now();
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", script});
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("INSERT w finished without an accepted point"), std::string::npos) << r.out;
+}
+
 TEST_F(RunCommandTest, TwoAddressesEachReceiveAFairShare) {
   std::string error;
   auto second = InfluxServer::start(&error);
