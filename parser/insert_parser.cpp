@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "parser/parse_error.h"
 #include "parser/series.h"
 #include "parser/template_parser.h"
 #include "parser/text.h"
@@ -10,15 +11,6 @@
 
 namespace stressql::parser {
 namespace {
-
-std::string pos_text(SourcePos p) {
-  return std::to_string(p.line) + ":" + std::to_string(p.column);
-}
-
-bool fail(Diagnostic* err, SourcePos pos, std::string message) {
-  *err = {pos, std::move(message)};
-  return false;
-}
 
 std::string found(const Lexer& lx) {
   if (lx.at_end()) return "the end of the statement";

@@ -3,15 +3,11 @@
 #include <limits>
 #include <vector>
 
+#include "parser/parse_error.h"
 #include "parser/text.h"
 
 namespace stressql::parser {
 namespace {
-
-bool fail(Diagnostic* err, SourcePos pos, std::string message) {
-  *err = {pos, std::move(message)};
-  return false;
-}
 
 struct Word {
   size_t begin;

@@ -2,16 +2,12 @@
 
 #include "parser/insert_parser.h"
 #include "parser/lexer.h"
+#include "parser/parse_error.h"
 #include "parser/query_parser.h"
 #include "parser/text.h"
 
 namespace stressql::parser {
 namespace {
-
-bool fail(Diagnostic* err, SourcePos pos, std::string message) {
-  *err = {pos, std::move(message)};
-  return false;
-}
 
 std::string found(const Lexer& lx) {
   if (lx.at_end()) return "the end of the statement";

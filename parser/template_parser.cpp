@@ -2,20 +2,12 @@
 
 #include <limits>
 
+#include "parser/parse_error.h"
 #include "parser/series.h"
 #include "parser/text.h"
 
 namespace stressql::parser {
 namespace {
-
-std::string pos_text(SourcePos p) {
-  return std::to_string(p.line) + ":" + std::to_string(p.column);
-}
-
-bool fail(Diagnostic* err, SourcePos pos, std::string message) {
-  *err = {pos, std::move(message)};
-  return false;
-}
 
 // Cursor over [begin, end) of the block text: the inside of one template.
 struct Inner {
