@@ -307,7 +307,9 @@ class InsertParser {
       if (seg.kind != Segment::Kind::kGenerator) continue;
       const Generator& g = seg.generator;
       if (g.count != 0 || g.fn != ValueFn::kInc || g.type == ValueType::kFloat) continue;
-      if (static_cast<uint64_t>(std::numeric_limits<int64_t>::max() - g.arg) < stamps - 1) {
+      // 128-bit: arg may be negative, and INT64_MAX - arg would overflow int64.
+      const __int128 room = static_cast<__int128>(std::numeric_limits<int64_t>::max()) - g.arg;
+      if (room < static_cast<__int128>(stamps - 1)) {
         return fail(err_, seg.pos,
                     std::string("[") + describe_template(seg) +
                         "] runs past the largest 64-bit integer over " + std::to_string(stamps) +

@@ -20,6 +20,16 @@ void expect_error(std::string_view text, int line, int column, std::string_view 
   EXPECT_NE(d.message.find(fragment), std::string::npos) << d.message;
 }
 
+// The overflow check of an unbounded counter must not overflow itself when the start is
+// negative (the fuzzer found INT64_MAX - (-5)); the smallest start still fits.
+TEST(Insert, UnboundedIncFromANegativeStartFits) {
+  InsertStmt in = only<InsertStmt>("INSERT x cpu i=[int inc(-5) 0] 1000 1s\n");
+  EXPECT_EQ(in.fields[0].value[0].generator.arg, -5);
+  only<InsertStmt>("INSERT x cpu i=[int inc(-9223372036854775808) 0] 1000 1s\n");
+  expect_error("INSERT x cpu i=[int inc(9223372036854775000) 0] 1000 1s\n", 1, 16,
+               "runs past the largest 64-bit integer");
+}
+
 // The example of SPEC §3.
 TEST(Insert, SpecExample) {
   InsertStmt in = only<InsertStmt>(
