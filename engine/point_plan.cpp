@@ -56,20 +56,20 @@ inline char* write_key(const char* suffixes, const uint32_t* off, uint64_t s, ch
 
 }  // namespace
 
+// The on-the-fly part of the series key is rendered at the start of the first line that
+// needs it, and copied from there by the following lines until it changes.
+inline char* PointPlan::write_line_prefix(Cursor* c, char* dst) const {
+  if (!c->need_prefix) return put_bytes(dst, c->prefix, c->prefix_len);
+  char* begin = dst;
+  dst = write_prefix(*c, dst);
+  c->prefix = begin;
+  c->prefix_len = dst - begin;
+  c->need_prefix = false;
+  return dst;
+}
+
 char* PointPlan::render_first_line(uint64_t t, Cursor* c, char* dst) const {
-  if (split_ > 0) {
-    // The prefix is rendered here, at the start of this line, and copied from here by
-    // the following lines until it changes.
-    if (c->need_prefix) {
-      char* begin = dst;
-      dst = write_prefix(*c, dst);
-      c->prefix = begin;
-      c->prefix_len = dst - begin;
-      c->need_prefix = false;
-    } else {
-      dst = put_bytes(dst, c->prefix, c->prefix_len);
-    }
-  }
+  if (split_ > 0) dst = write_line_prefix(c, dst);
   dst = write_key(suffix_bytes_.data(), suffix_off_.data(), c->s_lo, dst);
   for (const FieldOp& op : ops_) {
     if (op.cycle) {
@@ -96,17 +96,7 @@ char* PointPlan::render_first_line(uint64_t t, Cursor* c, char* dst) const {
 }
 
 char* PointPlan::render_next_line(Cursor* c, char* dst) const {
-  if (split_ > 0) {
-    if (c->need_prefix) {
-      char* begin = dst;
-      dst = write_prefix(*c, dst);
-      c->prefix = begin;
-      c->prefix_len = dst - begin;
-      c->need_prefix = false;
-    } else {
-      dst = put_bytes(dst, c->prefix, c->prefix_len);
-    }
-  }
+  if (split_ > 0) dst = write_line_prefix(c, dst);
   dst = write_key(suffix_bytes_.data(), suffix_off_.data(), c->s_lo, dst);
   for (const FieldOp& op : ops_) {
     if (op.cycle) {

@@ -118,6 +118,8 @@ class PointPlan {
   int64_t timestamp_units(uint64_t t) const;
   void start_cursor(uint64_t k, Cursor* c) const;
   char* write_prefix(const Cursor& c, char* dst) const;
+  // REQUIRES: split_ > 0. The prefix of the cursor's line, rendered or copied.
+  char* write_line_prefix(Cursor* c, char* dst) const;
   void advance_series(Cursor* c) const;
   char* render_first_line(uint64_t t, Cursor* c, char* dst) const;
   char* render_next_line(Cursor* c, char* dst) const;
