@@ -22,6 +22,20 @@ int remaining_ms(Clock::time_point deadline) {
   return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
+// Waits until `fd` has `events`: "" when it does, else why not ("timed out", "stopped").
+const char* wait_for(int fd, short events, Clock::time_point deadline, const std::atomic<bool>* abort) {
+  constexpr int kAbortCheckMs = 50;
+  while (true) {
+    if (abort != nullptr && abort->load(std::memory_order_relaxed)) return "stopped";
+    int left = remaining_ms(deadline);
+    if (left == 0) return "timed out";
+    pollfd p{fd, events, 0};
+    int n = poll(&p, 1, abort != nullptr && left > kAbortCheckMs ? kAbortCheckMs : left);
+    if (n > 0) return "";
+    if (n < 0 && errno != EINTR) return "poll failed";
+  }
+}
+
 // Decodes a chunked body; returns false when it is malformed or incomplete.
 bool dechunk(const std::string& in, std::string* out) {
   size_t pos = 0;
@@ -38,11 +52,34 @@ bool dechunk(const std::string& in, std::string* out) {
   }
 }
 
+// True once `raw` holds a whole answer: its head and all of its body by Content-Length or
+// chunked encoding. Without either the body ends when the server closes.
+bool answer_complete(const std::string& raw) {
+  size_t head_end = raw.find("\r\n\r\n");
+  if (head_end == std::string::npos) return false;
+  if (raw.compare(0, 13, "HTTP/1.1 204 ") == 0 || raw.compare(0, 13, "HTTP/1.1 304 ") == 0) {
+    return true;  // never a body
+  }
+  std::string head = raw.substr(0, head_end);
+  for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (head.find("transfer-encoding: chunked") != std::string::npos) {
+    // Decoding only when the last chunk may have come keeps long answers linear.
+    if (raw.size() < 5 || raw.compare(raw.size() - 5, 5, "0\r\n\r\n") != 0) return false;
+    std::string body;
+    return dechunk(raw.substr(head_end + 4), &body);
+  }
+  size_t at = head.find("\r\ncontent-length:");
+  if (at == std::string::npos) return false;
+  size_t length = std::strtoul(head.c_str() + at + 17, nullptr, 10);
+  return raw.size() - (head_end + 4) >= length;
+}
+
 }  // namespace
 
 HttpReply http_request(const std::string& host_port, const std::string& method,
                        const std::string& target, std::string_view body,
-                       const std::string& extra_headers, std::chrono::milliseconds limit) {
+                       const std::string& extra_headers, std::chrono::milliseconds limit,
+                       const std::atomic<bool>* abort) {
   HttpReply reply;
   engine::Address addr;
   if (engine::Status st = engine::resolve_address(host_port, &addr); !st) {
@@ -66,9 +103,8 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
   }
   size_t sent = 0;
   while (ok && sent < req.size()) {
-    pollfd p{fd, POLLOUT, 0};
-    if (poll(&p, 1, remaining_ms(deadline)) <= 0) {
-      reply.error = "timed out sending";
+    if (const char* why = wait_for(fd, POLLOUT, deadline, abort); *why != '\0') {
+      reply.error = std::string(why) + " sending";
       ok = false;
       break;
     }
@@ -82,9 +118,8 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
   }
   char buf[65536];
   while (ok) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, remaining_ms(deadline)) <= 0) {
-      reply.error = "timed out waiting for the answer";
+    if (const char* why = wait_for(fd, POLLIN, deadline, abort); *why != '\0') {
+      reply.error = std::string(why) + " waiting for the answer";
       ok = false;
       break;
     }
@@ -95,6 +130,7 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
       ok = false;
     } else if (n > 0) {
       raw.append(buf, static_cast<size_t>(n));
+      if (answer_complete(raw)) break;  // do not wait for a close that may never come
     }
   }
   close(fd);

@@ -3,6 +3,7 @@
 // traffic that is not the measured load: results rows, `stressql report`, test fixtures.
 // Never used on a reactor thread.
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -15,11 +16,13 @@ struct HttpReply {
   std::string error;
 };
 
-// REQUIRES: host_port is "host:port" (or "[v6]:port").
+// REQUIRES: host_port is "host:port" (or "[v6]:port"). Gives up after `limit`, or soon
+// after `*abort` is set.
 HttpReply http_request(const std::string& host_port, const std::string& method,
                        const std::string& target, std::string_view body = "",
                        const std::string& extra_headers = "",
-                       std::chrono::milliseconds limit = std::chrono::seconds(30));
+                       std::chrono::milliseconds limit = std::chrono::seconds(30),
+                       const std::atomic<bool>* abort = nullptr);
 
 // "http://host:port[/]" → "host:port"; false for anything else (https is not supported here).
 bool parse_http_url(const std::string& url, std::string* host_port);
