@@ -1,32 +1,67 @@
 #!/usr/bin/env bash
 # Does writing results rows slow the measured load? The same INSERT into the nginx 204
-# sink, alternating --results none and --results <a throwaway influxd>, ROUNDS rounds each;
-# prints points/s for both and the ratio (target: on/off >= 0.98). nginx answers as fast
-# as loopback allows, so a row per request is as many rows per second as it gets.
+# sink, ROUNDS rounds of three runs each, interleaved so drift hits all three alike:
+#   off   --results none
+#   after --results <a throwaway influxd> (the default --results-upload after: rows wait in a
+#         local file and are posted once the script has ended)
+#   live  --results <the same influxd> --results-upload live (posted while the load runs)
+# Prints points/s of each, after/off (target >= 0.98) and live/off. The reporting influxd
+# shares the machine's cores with stressql and nginx, as with the default --results
+# (localhost:8086): what live costs is mostly its CPU ingesting a row per request.
+# nginx answers as fast as loopback allows, so a row per request is as many rows per second
+# as it gets. Before each run the machine must be idle (influxd still ingesting or compacting
+# the last run's rows would slow the next one), and the order of the three turns each round;
+# the median of the per-round ratios is printed next to the ratio of the means.
 #
 #   bench/results_overhead.sh [BUILD_DIR]    (default build/release)
-#   env: ROUNDS=3 POINTS=20000000 BATCH=5000 CONNECTIONS=16
+#   env: ROUNDS=5 POINTS=100000000 BATCH=5000 CONNECTIONS=16
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export BUILD=$(cd "${1:-$ROOT/build/release}" && pwd) ROOT
-export ROUNDS=${ROUNDS:-3} POINTS=${POINTS:-20000000} BATCH=${BATCH:-5000} CONNECTIONS=${CONNECTIONS:-16}
+export ROUNDS=${ROUNDS:-5} POINTS=${POINTS:-100000000} BATCH=${BATCH:-5000} CONNECTIONS=${CONNECTIONS:-16}
 [[ -x $BUILD/cli/stressql ]] || { echo "missing $BUILD/cli/stressql" >&2; exit 2; }
-(( ROUNDS >= 1 && ROUNDS <= 10 && POINTS <= 200000000 )) || { echo "ROUNDS 1-10, POINTS <= 2e8" >&2; exit 2; }
+(( ROUNDS >= 1 && ROUNDS <= 10 && POINTS <= 500000000 )) || { echo "ROUNDS 1-10, POINTS <= 5e8" >&2; exit 2; }
 exec "$ROOT/scripts/influxd-throwaway" "$ROOT/bench/nginx-sink" bash -c '
 set -euo pipefail
 TMP=$(mktemp -d /tmp/stressql-bench.XXXXXX); trap "rm -rf $TMP" EXIT
-PORT=$SINK_PORT
 printf "SET BatchSize [%s]\n\nSET WriteConcurrency [%s]\n\nINSERT load\ncpu,host=server-[int inc(0) 10000],loc=[a|b|c]\nvalue=[float rand(100) 0]\n%s 10s\n" \
   "$BATCH" "$CONNECTIONS" "$POINTS" > "$TMP/load.iql"
-echo "nginx sink 127.0.0.1:$PORT; results server $STRESSQL_TARGET; $POINTS points, BatchSize $BATCH, $ROUNDS rounds"
-off=0; on=0
+echo "nginx sink 127.0.0.1:$SINK_PORT; results server $STRESSQL_TARGET; $POINTS points, BatchSize $BATCH, $ROUNDS rounds"
+run() {  # prints "points/s|results note"
+  local out
+  out=$(cd "$TMP" && "$BUILD/cli/stressql" run --addresses "127.0.0.1:$SINK_PORT" "$@" "$TMP/load.iql")
+  printf "%s|%s\n" "$(sed -n "s/^  Points\/Sec: *\([0-9]*\).*/\1/p" <<<"$out")" "$(sed -n "s/^Results: *//p" <<<"$out")"
+}
+settle() {  # until the CPUs are >= 90 % idle over a quarter second (at most ~10 s)
+  local a b
+  for _ in $(seq 40); do
+    a=($(head -1 /proc/stat)); sleep 0.25; b=($(head -1 /proc/stat))
+    local busy=0 total=0 i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    busy=$((total - (b[4] - a[4]) - (b[5] - a[5])))
+    (( total > 0 && busy * 10 < total )) && return 0
+  done
+  echo "(the machine did not go idle; measuring anyway)" >&2
+}
+declare -A args=([off]="--results none" [after]="--results http://$STRESSQL_TARGET" \
+                 [live]="--results http://$STRESSQL_TARGET --results-upload live")
+order=(off after live)
+: > "$TMP/rounds"
 for r in $(seq "$ROUNDS"); do
-  a=$("$BUILD/cli/stressql" run --addresses "127.0.0.1:$PORT" --results none "$TMP/load.iql" | sed -n "s/^  Points\/Sec: *\([0-9]*\).*/\1/p")
-  out=$(cd "$TMP" && "$BUILD/cli/stressql" run --addresses "127.0.0.1:$PORT" --results "http://$STRESSQL_TARGET" "$TMP/load.iql")
-  b=$(sed -n "s/^  Points\/Sec: *\([0-9]*\).*/\1/p" <<<"$out")
-  rows=$(sed -n "s/^Results: *//p" <<<"$out")
-  printf "round %d: results off %10d points/s | on %10d points/s (%s)\n" "$r" "$a" "$b" "$rows"
-  off=$((off + a)); on=$((on + b))
+  declare -A pps=() note=()
+  for k in 0 1 2; do
+    name=${order[$(( (k + r) % 3 ))]}
+    settle
+    res=$(run ${args[$name]}); pps[$name]=${res%%|*}; note[$name]=${res#*|}
+  done
+  printf "round %d: off %10d | after %10d | live %10d points/s   (after: %s)\n" "$r" \
+    "${pps[off]}" "${pps[after]}" "${pps[live]}" "${note[after]}"
+  echo "${pps[off]} ${pps[after]} ${pps[live]}" >> "$TMP/rounds"
 done
-awk -v a="$off" -v b="$on" -v n="$ROUNDS" "BEGIN { printf \"mean: off %.0f, on %.0f points/s; on/off = %.3f (target >= 0.98)\n\", a/n, b/n, b/a }"
+sort_median() { sort -g | awk "{ v[NR] = \$1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }"; }
+awk "{ a += \$1; b += \$2; c += \$3 } END {
+  printf \"mean points/s: off %.0f, after %.0f, live %.0f\n\", a/NR, b/NR, c/NR
+  printf \"ratio of means: after/off = %.3f (target >= 0.98); live/off = %.3f\n\", b/a, c/a }" "$TMP/rounds"
+printf "median of per-round ratios: after/off = %.3f; live/off = %.3f\n" \
+  "$(awk "{ print \$2 / \$1 }" "$TMP/rounds" | sort_median)" "$(awk "{ print \$3 / \$1 }" "$TMP/rounds" | sort_median)"
 '

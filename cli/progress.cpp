@@ -50,6 +50,21 @@ void Progress::tick(const std::vector<statements::Task*>& running) {
   out_.flush();
 }
 
+void Progress::upload(uint64_t rows_posted, uint64_t rows_to_post) {
+  if (!terminal_ && !plain_) return;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "posting results rows: %llu of %llu (Ctrl-C keeps the rest in the file)",
+                static_cast<unsigned long long>(rows_posted), static_cast<unsigned long long>(rows_to_post));
+  if (terminal_) {
+    finish();  // the statements' lines are done
+    out_ << "\r" << buf << "\x1b[K\n";
+    lines_drawn_ = 1;
+  } else {
+    out_ << buf << "\n";
+  }
+  out_.flush();
+}
+
 void Progress::finish() {
   if (!terminal_ || lines_drawn_ == 0) return;
   for (int i = 0; i < lines_drawn_; ++i) out_ << "\x1b[1A\x1b[K";

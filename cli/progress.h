@@ -15,9 +15,13 @@ namespace stressql::cli {
 
 class Progress {
  public:
-  Progress(std::ostream& out, bool terminal) : out_(out), terminal_(terminal) {}
+  // `plain`: print plain lines (--progress) when `out` is not a terminal.
+  Progress(std::ostream& out, bool terminal, bool plain)
+      : out_(out), terminal_(terminal), plain_(plain) {}
   // Called by the controller about once a second.
   void tick(const std::vector<statements::Task*>& running);
+  // Called about once a second while results rows are posted after the run.
+  void upload(uint64_t rows_posted, uint64_t rows_to_post);
   // Clears the redrawn lines before the report is printed.
   void finish();
 
@@ -29,6 +33,7 @@ class Progress {
   };
   std::ostream& out_;
   bool terminal_;
+  bool plain_;
   int lines_drawn_ = 0;
   int ticks_ = 0;
   std::map<const reporting::StatementReport*, Last> last_;

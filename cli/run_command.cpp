@@ -22,9 +22,14 @@
 namespace stressql::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};
+std::atomic<bool> g_stop{false};       // stop the run; the report still comes
+std::atomic<bool> g_uploading{false};  // results rows are being posted after the run
+std::atomic<bool> g_abandon{false};    // stop posting them too: they stay in the file
 
-void on_signal(int) { g_stop.store(true, std::memory_order_relaxed); }
+void on_signal(int) {
+  // The first signal stops the load; one while rows are posted, or a second, stops posting.
+  if (g_stop.exchange(true) || g_uploading.load()) g_abandon.store(true);
+}
 
 void install_signal_handlers() {
   struct sigaction sa {};
@@ -44,6 +49,7 @@ nlohmann::json options_json(const RunArgs& args) {
       {"script", args.script},
       {"reactors", o.reactors},
       {"results", o.results_url},
+      {"results_upload", o.results_upload},
       {"dump", o.dump_file},
       {"dry_run", o.dry_run},
       {"no_exec", o.no_exec},
@@ -84,6 +90,12 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
   run->add_option("--results", args->options.results_url,
                   "where results rows go: http://host:port of an InfluxDB, or none")
       ->capture_default_str();
+  run->add_option("--results-upload", args->options.results_upload,
+                  "when results rows are posted: after the run (they wait in a local file, so "
+                  "the reporting server takes no CPU from the load) or live (a dashboard can "
+                  "follow the run)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"after", "live"}));
   run->add_option("--seed", args->seed_text, "seed for random values (same seed, same bytes)");
   run->add_option("--reactors", args->options.reactors,
                   "reactor threads, each pinned to a core (0: one per online CPU)")
@@ -205,13 +217,16 @@ int run_run(RunArgs& args) {
     }
     results = std::make_unique<reporting::ResultsWriter>(
         host_port, controller.test_id(),
-        (std::filesystem::current_path() / ("stressql-results-" + controller.test_id() + ".lp")).string());
+        (std::filesystem::current_path() / ("stressql-results-" + controller.test_id() + ".lp")).string(),
+        args.options.results_upload == "live" ? reporting::ResultsUpload::kLive
+                                              : reporting::ResultsUpload::kAfterRun,
+        &std::cerr);
     controller.set_observer([&results](const reporting::StatementReport& st, const engine::Sample& s) {
       results->add_sample(st, s);
     });
   }
   bool terminal = isatty(STDERR_FILENO) == 1;
-  Progress progress(std::cerr, terminal);
+  Progress progress(std::cerr, terminal, args.options.progress);
   if (terminal || args.options.progress) {
     controller.set_ticker([&progress](const std::vector<reporting::StatementReport>&,
                                       const std::vector<statements::Task*>& running) {
@@ -228,7 +243,11 @@ int run_run(RunArgs& args) {
       results->add_statement(controller.reports()[i], i, summary.start_unix_ns);
     }
     results->add_run(summary, controller.reports().size());
-    summary.results_note = results->finish();
+    g_uploading.store(true);
+    summary.results_note = results->finish(&g_abandon, [&progress](uint64_t posted, uint64_t total) {
+      progress.upload(posted, total);
+    });
+    progress.finish();
   } else {
     summary.results_note = offline ? "none (nothing was sent)" : "none (--results none)";
   }

@@ -1,7 +1,13 @@
 #include "reporting/results_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <cstring>
 
+#include "reporting/go_duration.h"
 #include "reporting/http_client.h"
 
 namespace stressql::reporting {
@@ -11,6 +17,13 @@ constexpr size_t kRowsPerPost = 5000;
 // Past this much waiting for a slow reporting server, rows go to the file instead: the
 // results path must never grow without bound nor slow the measured load.
 constexpr size_t kMaxQueuedBytes = 256u << 20;
+constexpr int64_t kLiveFlushNs = 1'000'000'000;
+
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 void add_int(std::string* out, const char* key, int64_t v, bool first = false) {
   if (!first) *out += ',';
@@ -66,10 +79,13 @@ std::string escape_field_string(const std::string& s) {
   return out;
 }
 
-ResultsWriter::ResultsWriter(std::string host_port, std::string test_id, std::string fallback_path)
+ResultsWriter::ResultsWriter(std::string host_port, std::string test_id, std::string file_path,
+                             ResultsUpload upload, std::ostream* warnings)
     : host_port_(std::move(host_port)),
       test_id_(std::move(test_id)),
-      fallback_path_(std::move(fallback_path)) {
+      file_path_(std::move(file_path)),
+      upload_(upload),
+      warnings_(warnings) {
   sender_ = std::thread([this] { sender_loop(); });
 }
 
@@ -117,7 +133,17 @@ void ResultsWriter::add_sample(const StatementReport& st, const engine::Sample& 
   buffer_ += ' ';
   buffer_ += std::to_string(ts);
   buffer_ += '\n';
-  if (++rows_in_buffer_ >= kRowsPerPost) hand_over();
+  if (++rows_in_buffer_ >= kRowsPerPost) {
+    hand_over();
+  } else if (upload_ == ResultsUpload::kLive) {
+    // A dashboard following the run sees rows at least every second, however slow the load.
+    int64_t now = steady_ns();
+    if (rows_in_buffer_ == 1) {
+      buffer_started_ns_ = now;
+    } else if (now - buffer_started_ns_ >= kLiveFlushNs) {
+      hand_over();
+    }
+  }
 }
 
 void ResultsWriter::add_statement(const StatementReport& st, size_t index, int64_t run_start_ns) {
@@ -160,67 +186,211 @@ void ResultsWriter::add_run(const RunSummary& run, size_t statements) {
   hand_over();
 }
 
+
 void ResultsWriter::hand_over() {
   if (buffer_.empty()) return;
   rows_total_ += rows_in_buffer_;
+  Batch b{std::move(buffer_), rows_in_buffer_};
   rows_in_buffer_ = 0;
+  buffer_.clear();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queued_bytes_ += buffer_.size();
-    queue_.push_back(std::move(buffer_));
+    queued_bytes_ += b.text.size();
+    queue_.push_back(std::move(b));
   }
-  buffer_.clear();
   cv_.notify_one();
 }
 
-bool ResultsWriter::post(const std::string& rows) {
+void ResultsWriter::warn(const std::string& text) {
+  if (warnings_ != nullptr) *warnings_ << "stressql: " << text << "\n" << std::flush;
+}
+
+bool ResultsWriter::create_database() {
+  // CREATE DATABASE is idempotent.
+  HttpReply r = http_request(host_port_, "POST",
+                             std::string("/query?q=CREATE%20DATABASE%20") + kResultsDatabase, "", "",
+                             std::chrono::seconds(10));
+  database_ready_ = r.status == 200;
+  if (!database_ready_) failure_ = r.status ? "HTTP " + std::to_string(r.status) : r.error;
+  return database_ready_;
+}
+
+bool ResultsWriter::post(std::string_view rows, const std::atomic<bool>* abort) {
   HttpReply r = http_request(host_port_, "POST",
                              std::string("/write?db=") + kResultsDatabase + "&precision=ns", rows,
                              "Content-Type: text/plain; charset=utf-8\r\n",
-                             std::chrono::seconds(30));
+                             std::chrono::seconds(30), abort);
   if (r.status == 204) return true;
   failure_ = r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
   return false;
 }
 
-void ResultsWriter::spill(const std::string& rows) {
-  if (file_ == nullptr) file_ = std::fopen(fallback_path_.c_str(), "ab");
-  if (file_ == nullptr) return;  // reported by finish()
-  std::fwrite(rows.data(), 1, rows.size(), file_);
-  rows_spilled_bytes_ += rows.size();
+bool ResultsWriter::append_to_file(const Batch& b, std::string* error) {
+  if (!file_error_.empty()) {
+    *error = file_error_;
+    return false;
+  }
+  if (fd_ < 0) {
+    fd_ = ::open(file_path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      *error = std::strerror(errno);
+      return false;
+    }
+  }
+  size_t done = 0;
+  while (done < b.text.size()) {
+    ssize_t n = ::pwrite(fd_, b.text.data() + done, b.text.size() - done,
+                         static_cast<off_t>(file_bytes_ + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *error = n < 0 ? std::strerror(errno) : "short write";
+      // No half line stays behind to corrupt what is posted or read later.
+      if (::ftruncate(fd_, static_cast<off_t>(file_bytes_)) != 0) *error += ", and cannot truncate";
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  file_bytes_ += done;
+  return true;
+}
+
+void ResultsWriter::keep_in_file(const Batch& b) {
+  std::string error;
+  if (append_to_file(b, &error)) {
+    rows_in_file_ += b.rows;
+    return;
+  }
+  if (file_error_.empty()) {
+    file_error_ = error;
+    warn("cannot write " + file_path_ + " (" + error + "): results rows are being lost");
+  }
+  rows_lost_ += b.rows;
+}
+
+void ResultsWriter::take(const Batch& b) {
+  if (upload_ == ResultsUpload::kAfterRun && file_error_.empty()) {
+    std::string error;
+    uint64_t offset = file_bytes_;
+    if (append_to_file(b, &error)) {
+      spool_.push_back(Chunk{offset, b.text.size(), b.rows});
+      rows_in_file_ += b.rows;
+      return;
+    }
+    file_error_ = error;
+    warn("cannot write " + file_path_ + " (" + error + "); posting results rows during the run instead");
+  }
+  if (!server_failed_ && (database_ready_ || create_database()) && post(b.text)) {
+    rows_posted_ += b.rows;
+    return;
+  }
+  if (!server_failed_) warn("the reporting server " + host_port_ + " failed (" + failure_ +
+                            "); results rows go to " + file_path_);
+  server_failed_ = true;
+  keep_in_file(b);
 }
 
 void ResultsWriter::sender_loop() {
-  // The reporting database may not exist yet; CREATE DATABASE is idempotent.
-  HttpReply created = http_request(host_port_, "POST",
-                                   std::string("/query?q=CREATE%20DATABASE%20") + kResultsDatabase,
-                                   "", "", std::chrono::seconds(10));
-  if (created.status != 200) {
-    server_failed_ = true;
-    failure_ = created.status ? "HTTP " + std::to_string(created.status) : created.error;
+  // Learn at once whether the reporting server answers: a wrong --results should be told
+  // at the start of a long run, not at its end.
+  if (!create_database()) {
+    if (upload_ == ResultsUpload::kLive) {
+      server_failed_ = true;
+      warn("the reporting server " + host_port_ + " does not answer (" + failure_ +
+           "); results rows go to " + file_path_);
+    } else {
+      warn("the reporting server " + host_port_ + " does not answer (" + failure_ +
+           "); results rows are kept in " + file_path_ + " and posted after the run if it answers then");
+    }
   }
   while (true) {
-    std::string rows;
+    Batch b;
     size_t backlog = 0;
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return !queue_.empty() || closing_; });
       if (queue_.empty()) break;
-      rows = std::move(queue_.front());
+      b = std::move(queue_.front());
       queue_.pop_front();
-      queued_bytes_ -= rows.size();
+      queued_bytes_ -= b.text.size();
       backlog = queued_bytes_;
     }
-    if (!server_failed_ && backlog > kMaxQueuedBytes) {
+    if (upload_ == ResultsUpload::kLive && !server_failed_ && backlog > kMaxQueuedBytes) {
       server_failed_ = true;
       failure_ = "the reporting server fell too far behind";
+      warn(failure_ + "; results rows go to " + file_path_);
     }
-    if (!server_failed_ && !post(rows)) server_failed_ = true;
-    if (server_failed_) spill(rows);
+    take(b);
   }
 }
 
-std::string ResultsWriter::finish() {
+void ResultsWriter::post_spool(const std::atomic<bool>* abandon, const UploadTick& tick) {
+  if (spool_.empty()) return;
+  auto t0 = std::chrono::steady_clock::now();
+  auto next_tick = t0 + std::chrono::seconds(1);
+  uint64_t to_post = 0;
+  for (const Chunk& c : spool_) to_post += c.rows;
+  uint64_t posted_before = rows_posted_;
+  if (!server_failed_ && !database_ready_ && !create_database()) server_failed_ = true;
+  size_t next = 0;  // first chunk not posted
+  std::string text;
+  for (; next < spool_.size() && !server_failed_; ++next) {
+    if (abandon != nullptr && abandon->load(std::memory_order_relaxed)) {
+      interrupted_ = true;
+      break;
+    }
+    const Chunk& c = spool_[next];
+    text.resize(c.bytes);
+    size_t got = 0;
+    while (got < c.bytes) {
+      ssize_t n = ::pread(fd_, text.data() + got, c.bytes - got, static_cast<off_t>(c.offset + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    if (got < c.bytes) {
+      failure_ = "cannot read back " + file_path_;
+      server_failed_ = true;
+      break;
+    }
+    if (!post(text, abandon)) {
+      // A post cut short by the signal may or may not have been stored: it stays in the
+      // file, and posting the file again is harmless (a row with the same series and
+      // timestamp overwrites itself).
+      if (abandon != nullptr && abandon->load(std::memory_order_relaxed)) {
+        interrupted_ = true;
+      } else {
+        server_failed_ = true;
+      }
+      break;
+    }
+    rows_posted_ += c.rows;
+    rows_in_file_ -= c.rows;
+    if (tick && std::chrono::steady_clock::now() >= next_tick) {
+      next_tick += std::chrono::seconds(1);
+      tick(rows_posted_ - posted_before, to_post);
+    }
+  }
+  upload_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+                   .count();
+  if (next == 0 || next == spool_.size()) return;
+  // Some rows are in the server: the file keeps only the others, so posting it again later
+  // neither misses nor repeats a row.
+  const std::string tmp = file_path_ + ".tmp";
+  int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  bool ok = out >= 0;
+  loff_t at = static_cast<loff_t>(spool_[next].offset);
+  while (ok && static_cast<uint64_t>(at) < file_bytes_) {
+    ssize_t n = ::copy_file_range(fd_, &at, out, nullptr, file_bytes_ - static_cast<uint64_t>(at), 0);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+  }
+  if (out >= 0 && ::close(out) != 0) ok = false;
+  if (ok && ::rename(tmp.c_str(), file_path_.c_str()) == 0) return;
+  ::unlink(tmp.c_str());
+  file_repeats_posted_ = true;
+}
+
+std::string ResultsWriter::finish(const std::atomic<bool>* abandon, const UploadTick& tick) {
   if (finished_) return note_;
   finished_ = true;
   hand_over();
@@ -230,15 +400,30 @@ std::string ResultsWriter::finish() {
   }
   cv_.notify_one();
   sender_.join();
-  if (file_ != nullptr) std::fclose(file_);
-  if (!server_failed_) {
-    note_ = std::to_string(rows_total_) + " rows in " + kResultsDatabase + " on " + host_port_ +
-            " (test_id " + test_id_ + ")";
-  } else if (rows_spilled_bytes_ > 0) {
-    note_ = "the reporting server " + host_port_ + " failed (" + failure_ + "); rows are in " +
-            fallback_path_;
-  } else {
-    note_ = "the reporting server " + host_port_ + " failed (" + failure_ + ")";
+  post_spool(abandon, tick);
+  if (fd_ >= 0) {
+    ::close(fd_);
+    if (rows_in_file_ == 0) ::unlink(file_path_.c_str());  // every row is in the server
+  }
+  const std::string n = std::to_string(rows_total_);
+  if (rows_in_file_ == 0 && rows_lost_ == 0) {
+    note_ = n + " rows in " + kResultsDatabase + " on " + host_port_ + " (test_id " + test_id_ + ")";
+    if (!spool_.empty()) note_ += ", posted after the run in " + go_duration(upload_ns_);
+    return note_;
+  }
+  note_ = interrupted_ ? "posting to " + host_port_ + " was stopped by a signal"
+                       : "the reporting server " + host_port_ + " failed (" + failure_ + ")";
+  if (rows_posted_ > 0) {
+    note_ += "; " + std::to_string(rows_posted_) + " of " + n + " rows are in " + kResultsDatabase +
+             " (test_id " + test_id_ + ")";
+  }
+  if (rows_in_file_ > 0) {
+    note_ += "; " + std::to_string(rows_in_file_) + " rows are in " + file_path_;
+    if (file_repeats_posted_) note_ += ", after a copy of the ones posted";
+  }
+  if (rows_lost_ > 0) {
+    note_ += "; " + std::to_string(rows_lost_) + " rows are lost: cannot write " + file_path_ + " (" +
+             file_error_ + ")";
   }
   return note_;
 }

@@ -1,22 +1,33 @@
 #pragma once
 // Results rows (SPEC §5) into the `_stressTest` database of a reporting InfluxDB, off the
-// hot path: the control thread formats rows into a buffer; a sender thread of its own
-// posts full buffers. Nothing is lost: when the reporting server cannot take the rows, they
-// (and every later row) go to a local line-protocol file, and finish() says where.
+// hot path: the control thread formats rows into a buffer; a sender thread of its own takes
+// full buffers. Nothing is lost: rows the reporting server did not take end up in a local
+// line-protocol file, and finish() says where.
+//
+// When the rows are posted (ResultsUpload):
+// - kAfterRun (the default): the sender appends them to that file while the load runs and
+//   finish() posts the file once the script has ended, then deletes it. The reporting server
+//   is often the server under test, or shares its machine: ingesting a row per request while
+//   the load runs would take CPU from the load being measured (bench/results_overhead.sh).
+// - kLive: the sender posts them while the load runs (at least every second), so a dashboard
+//   can follow the run; the file only gets rows the server failed to take.
 //
 // Measurements: `write` and `query` (one row per request attempt, the SPEC's tags and
 // fields plus what `stressql report` needs to rebuild the report), `statement` (one row per
 // statement: kind, outcome, duration) and `run` (one row per run).
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdio>
 #include <deque>
+#include <functional>
 #include <map>
-#include <memory>
 #include <mutex>
+#include <ostream>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "engine/engine.h"
 #include "reporting/statement_report.h"
@@ -26,10 +37,18 @@ namespace stressql::reporting {
 
 inline constexpr const char* kResultsDatabase = "_stressTest";
 
+enum class ResultsUpload { kAfterRun, kLive };
+
+// Called about once a second while finish() posts spooled rows.
+using UploadTick = std::function<void(uint64_t rows_posted, uint64_t rows_to_post)>;
+
 class ResultsWriter {
  public:
-  // `host_port` of the reporting server; `fallback_path` is where rows go if it fails.
-  ResultsWriter(std::string host_port, std::string test_id, std::string fallback_path);
+  // `host_port` of the reporting server; `file_path` is the spool (kAfterRun) and where rows
+  // go that the server did not take. Problems noticed during the run (the reporting server
+  // does not answer, the file cannot be written) are told on `warnings` at once.
+  ResultsWriter(std::string host_port, std::string test_id, std::string file_path,
+                ResultsUpload upload, std::ostream* warnings = nullptr);
   ~ResultsWriter();  // finish()es if the caller did not
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -39,23 +58,42 @@ class ResultsWriter {
   // Control thread only, after the run: one row per statement, then the run's row.
   void add_statement(const StatementReport& st, size_t index, int64_t run_start_ns);
   void add_run(const RunSummary& run, size_t statements);
-  // Sends everything, joins the sender; returns where the rows went (for the report).
-  std::string finish();
+  // Sends everything, joins the sender; returns where the rows went (for the report). Posting
+  // spooled rows stops between batches once `*abandon` is set: the rest stay in the file.
+  std::string finish(const std::atomic<bool>* abandon = nullptr, const UploadTick& tick = {});
 
  private:
+  struct Batch {
+    std::string text;
+    uint64_t rows = 0;
+  };
+  struct Chunk {  // one Batch in the spool file
+    uint64_t offset = 0;
+    uint64_t bytes = 0;
+    uint64_t rows = 0;
+  };
+
   void hand_over();  // moves the current buffer to the sender
   void sender_loop();
-  bool post(const std::string& rows);
-  void spill(const std::string& rows);
+  void take(const Batch& b);  // sender: spool, post or keep in the file
+  bool create_database();
+  bool post(std::string_view rows, const std::atomic<bool>* abort = nullptr);
+  bool append_to_file(const Batch& b, std::string* error);
+  void keep_in_file(const Batch& b);  // rows the server will not get
+  void warn(const std::string& text);
+  void post_spool(const std::atomic<bool>* abandon, const UploadTick& tick);
   std::string tags_for(const StatementReport& st);
 
   const std::string host_port_;
   const std::string test_id_;
-  const std::string fallback_path_;
+  const std::string file_path_;
+  const ResultsUpload upload_;
+  std::ostream* const warnings_;
 
   // Control thread's side.
   std::string buffer_;
-  size_t rows_in_buffer_ = 0;
+  uint64_t rows_in_buffer_ = 0;
+  int64_t buffer_started_ns_ = 0;  // kLive: when the buffer's first row came
   uint64_t rows_total_ = 0;
   std::map<std::string, int64_t> last_ts_;  // per statement: keeps timestamps unique
   std::map<std::string, std::string> tags_; // per statement: rendered tag set
@@ -63,15 +101,24 @@ class ResultsWriter {
   // Shared with the sender, under mu_.
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::string> queue_;
+  std::deque<Batch> queue_;
   size_t queued_bytes_ = 0;
   bool closing_ = false;
 
-  // Sender's side.
+  // The sender's while it runs; finish()'s after it joined.
+  bool database_ready_ = false;
   bool server_failed_ = false;
   std::string failure_;
-  uint64_t rows_spilled_bytes_ = 0;
-  std::FILE* file_ = nullptr;
+  int fd_ = -1;                  // the file, opened on first use
+  uint64_t file_bytes_ = 0;
+  std::string file_error_;       // set when the file cannot be written
+  std::vector<Chunk> spool_;     // kAfterRun: batches waiting in the file, in order
+  uint64_t rows_posted_ = 0;
+  uint64_t rows_in_file_ = 0;    // rows the file holds that the server does not
+  uint64_t rows_lost_ = 0;       // neither posted nor written (the file failed too)
+  bool file_repeats_posted_ = false;  // the file also holds rows that were posted
+  bool interrupted_ = false;
+  int64_t upload_ns_ = 0;
   std::thread sender_;
   bool finished_ = false;
   std::string note_;

@@ -13,6 +13,7 @@ namespace stressql::statements {
 struct RunOptions {
   parser::Settings settings;           // starting values of the SET parameters (flags)
   std::string results_url = "http://localhost:8086";  // "none" switches results rows off
+  std::string results_upload = "after";  // --results-upload: "after" the run or "live"
   std::optional<uint64_t> seed;        // --seed; SET Seed overrides it from that point on
   int reactors = 0;                    // 0: one per online CPU
   std::string dump_file;               // --dump: write request bodies here instead of sending

@@ -16,8 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/cli/fault_test_util.h"
 #include "tests/cli/run_test_util.h"
-#include "tests/support/fault_server.h"
 
 namespace stressql::testing {
 namespace {
@@ -56,26 +56,6 @@ void expect_points_add_up(const std::string& report, long long requested) {
   char expected[128];
   std::snprintf(expected, sizeof expected, "%lld / %lld / %lld", p.accepted, p.dropped, p.failed);
   EXPECT_EQ(totals, expected) << report;
-}
-
-// A script with one INSERT of `points` distinct points (value counts up, so every request
-// body differs), `batch` per request.
-std::string insert_script(const std::string& db, long long points, int batch, int concurrency,
-                          const std::string& write_interval = "0s") {
-  std::ostringstream s;
-  s << "SET Database [" << db << "]\n\nSET BatchSize [" << batch << "]\n\nSET WriteConcurrency ["
-    << concurrency << "]\n\nSET WriteInterval [" << write_interval << "]\n\n"
-    << "INSERT faults\ncpu,host=h-[int inc(0) 10]\nvalue=[int inc(0) 0]\n" << points << " 1s\n";
-  return s.str();
-}
-
-FaultReply reply(int status, const std::string& body = "", const std::string& headers = "") {
-  return FaultReply{FaultReply::Mode::kNormal, FaultServer::response(status, body, headers)};
-}
-
-FaultReply answer_queries_or(const FaultRequest& req, FaultReply write_reply) {
-  if (req.target.rfind("/write", 0) == 0) return write_reply;
-  return reply(200, R"({"results":[{"statement_id":0}]})");
 }
 
 class FaultScenarioTest : public ::testing::Test {
@@ -269,6 +249,8 @@ TEST_F(FaultScenarioTest, ResultsServerDownKeepsEveryRowInTheLocalFile) {
   const std::string note = report_value(r.out, "Results:");
   EXPECT_NE(note.find("failed"), std::string::npos) << r.out;
   EXPECT_NE(note.find(file), std::string::npos) << "the report says where the rows are\n" << r.out;
+  EXPECT_NE(r.err.find("does not answer"), std::string::npos) << "and the run said so at its start\n"
+                                                              << r.err;
   std::istringstream rows(read_file(cwd.path() + "/" + file));
   int writes = 0, finals = 0, second_attempts = 0, statements = 0, runs = 0;
   for (std::string row; std::getline(rows, row);) {

@@ -1,0 +1,232 @@
+// When results rows are posted (--results-upload, issue 6) and what happens to them when
+// posting goes wrong, end to end with the real binary.
+//
+// One FaultServer is both the target and the reporting server here: the tests assert the
+// order in which the load's writes and the results writes arrive, which a real influxd does
+// not expose, and a reporting server that fails in the middle of the upload or never
+// answers. Rows in a real influxd's _stressTest are covered by run_command_test (the report
+// rebuilt from them) and security_test.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/cli/fault_test_util.h"
+#include "tests/cli/run_test_util.h"
+
+namespace stressql::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+bool is_results_write(const FaultRequest& req) {
+  return req.target.rfind("/write", 0) == 0 && req.target.find("db=_stressTest") != std::string::npos;
+}
+
+// Arrival order of the writes: 'L' for the load's, 'R' for the results'; and the bodies of
+// the results writes the server took.
+class Recorder {
+ public:
+  // `results_reply(n)` answers the n-th (0-based) results write.
+  explicit Recorder(std::function<FaultReply(size_t)> results_reply)
+      : server_([this, results_reply](const FaultRequest& req) {
+          if (!is_results_write(req)) {
+            if (req.target.rfind("/write", 0) == 0) add('L', "");
+            return answer_queries_or(req, reply(204));
+          }
+          size_t n = results_writes_.fetch_add(1);
+          FaultReply r = results_reply(n);
+          if (r.bytes.find(" 204 ") != std::string::npos) add('R', req.body);
+          return r;
+        }) {}
+
+  bool start(std::string* error) { return server_.start(0, error); }
+  std::string address() const { return server_.address(); }
+  size_t results_writes() const { return results_writes_.load(); }
+  std::string order() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return order_;
+  }
+  std::string stored_rows() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stored_;
+  }
+  void stop() { server_.stop(); }
+
+ private:
+  void add(char kind, const std::string& body) {
+    std::lock_guard<std::mutex> lock(mu_);
+    order_ += kind;
+    stored_ += body;
+  }
+  std::mutex mu_;
+  std::string order_;
+  std::string stored_;
+  std::atomic<size_t> results_writes_{0};
+  FaultServer server_;
+};
+
+struct Rows {
+  int writes = 0, statements = 0, runs = 0, other = 0;
+  std::multiset<long long> request_indexes;  // of the `write` rows
+};
+
+Rows count_rows(const std::string& text) {
+  Rows r;
+  std::istringstream in(text);
+  for (std::string row; std::getline(in, row);) {
+    if (row.rfind("write,", 0) == 0) {
+      ++r.writes;
+      size_t at = row.find("request_index=");
+      if (at != std::string::npos) r.request_indexes.insert(std::stoll(row.substr(at + 14)));
+    } else if (row.rfind("statement,", 0) == 0) {
+      ++r.statements;
+    } else if (row.rfind("run,", 0) == 0) {
+      ++r.runs;
+    } else {
+      ++r.other;
+    }
+  }
+  return r;
+}
+
+std::vector<std::string> files_in(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename());
+  return names;
+}
+
+class ResultsUploadTest : public ::testing::Test {
+ protected:
+  ScriptDir dir_;
+  ScriptDir cwd_;  // the run's working directory: where the rows wait
+};
+
+TEST_F(ResultsUploadTest, AfterTheRunByDefaultEveryRowOnceAndNoFileLeft) {
+  Recorder server([](size_t) { return reply(204); });
+  std::string error;
+  ASSERT_TRUE(server.start(&error)) << error;
+  // 40 requests, 50 ms apart: two seconds of load.
+  std::string script = dir_.write("after.iql", insert_script("up", 40, 1, 1, "50ms"));
+  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
+                                 "http://" + server.address(), script},
+                                seconds(60), "", SpawnOptions{cwd_.path(), {}});
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string order = server.order();
+  EXPECT_EQ(std::count(order.begin(), order.end(), 'L'), 40) << order;
+  ASSERT_NE(order.find('R'), std::string::npos) << order;
+  EXPECT_GT(order.find('R'), order.rfind('L')) << "no results row may reach the server while the "
+                                                  "load runs\n" << order;
+  Rows rows = count_rows(server.stored_rows());
+  EXPECT_EQ(rows.writes, 40);
+  EXPECT_EQ(rows.request_indexes.size(), 40u);
+  EXPECT_EQ(rows.statements, 5);  // four SETs and the INSERT
+  EXPECT_EQ(rows.runs, 1);
+  EXPECT_EQ(rows.other, 0);
+  EXPECT_NE(report_value(r.out, "Results:").find("46 rows in _stressTest on " + server.address()),
+            std::string::npos) << r.out;
+  EXPECT_NE(report_value(r.out, "Results:").find("posted after the run in"), std::string::npos) << r.out;
+  EXPECT_TRUE(files_in(cwd_.path()).empty()) << "the spooled rows are deleted once posted";
+}
+
+TEST_F(ResultsUploadTest, LivePostsRowsWhileTheLoadRuns) {
+  Recorder server([](size_t) { return reply(204); });
+  std::string error;
+  ASSERT_TRUE(server.start(&error)) << error;
+  std::string script = dir_.write("live.iql", insert_script("up", 40, 1, 1, "50ms"));
+  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
+                                 "http://" + server.address(), "--results-upload", "live", script},
+                                seconds(60), "", SpawnOptions{cwd_.path(), {}});
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string order = server.order();
+  ASSERT_NE(order.find('R'), std::string::npos) << order;
+  // Rows are posted at least every second: the first batch comes about halfway.
+  EXPECT_LT(order.find('R'), order.rfind('L')) << order;
+  Rows rows = count_rows(server.stored_rows());
+  EXPECT_EQ(rows.writes, 40);
+  EXPECT_EQ(rows.request_indexes.size(), 40u);
+  EXPECT_EQ(rows.statements, 5);
+  EXPECT_EQ(rows.runs, 1);
+  EXPECT_NE(report_value(r.out, "Results:").find("46 rows in _stressTest"), std::string::npos) << r.out;
+  EXPECT_TRUE(files_in(cwd_.path()).empty());
+}
+
+TEST_F(ResultsUploadTest, ServerFailingMidUploadLeavesExactlyTheUnpostedRowsInTheFile) {
+  // The first results write (5000 rows) is taken; every later one gets a 500.
+  Recorder server([](size_t n) { return n == 0 ? reply(204) : reply(500, R"({"error":"boom"})"); });
+  std::string error;
+  ASSERT_TRUE(server.start(&error)) << error;
+  std::string script = dir_.write("mid.iql", insert_script("up", 6000, 1, 4));
+  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
+                                 "http://" + server.address(), script},
+                                seconds(120), "", SpawnOptions{cwd_.path(), {}});
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 0) << "the load itself succeeded\n" << r.out << r.err;
+  const std::string test_id = report_value(r.out, "Test ID:");
+  const std::string file = "stressql-results-" + test_id + ".lp";
+  const std::string note = report_value(r.out, "Results:");
+  EXPECT_NE(note.find("failed (HTTP 500"), std::string::npos) << r.out;
+  EXPECT_NE(note.find("5000 of 6006 rows are in _stressTest"), std::string::npos) << r.out;
+  EXPECT_NE(note.find("1006 rows are in " + cwd_.path() + "/" + file), std::string::npos) << r.out;
+  EXPECT_EQ(files_in(cwd_.path()), std::vector<std::string>{file}) << "and no temporary file";
+
+  Rows posted = count_rows(server.stored_rows());
+  Rows kept = count_rows(read_file(cwd_.path() + "/" + file));
+  EXPECT_EQ(posted.writes, 5000);
+  EXPECT_EQ(kept.writes, 1000);
+  EXPECT_EQ(kept.statements, 5);
+  EXPECT_EQ(kept.runs, 1);
+  // Together, every request's row exactly once.
+  std::multiset<long long> all = posted.request_indexes;
+  all.insert(kept.request_indexes.begin(), kept.request_indexes.end());
+  ASSERT_EQ(all.size(), 6000u);
+  long long expected = 0;
+  for (long long i : all) EXPECT_EQ(i, expected++);
+}
+
+TEST_F(ResultsUploadTest, ASignalWhilePostingStopsAtOnceAndKeepsTheRowsInTheFile) {
+  // The reporting server never answers the upload; the user gives up with Ctrl-C.
+  Recorder server([](size_t) { return FaultReply{FaultReply::Mode::kStall, ""}; });
+  std::string error;
+  ASSERT_TRUE(server.start(&error)) << error;
+  std::string script = dir_.write("stuck.iql", insert_script("up", 10, 1, 1));
+  Child child;
+  ASSERT_TRUE(child.start({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
+                           "http://" + server.address(), script},
+                          &error, "", SpawnOptions{cwd_.path(), {}}))
+      << error;
+  auto deadline = Clock::now() + seconds(30);
+  while (server.results_writes() == 0 && child.running() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  ASSERT_EQ(server.results_writes(), 1u) << child.out() << child.err();
+  auto t0 = Clock::now();
+  child.signal(SIGINT);
+  ASSERT_TRUE(child.wait(seconds(10))) << "still running 10 s after the signal";
+  EXPECT_LT(Clock::now() - t0, seconds(2));
+  std::string out = child.out();
+  EXPECT_EQ(child.exit_code(), 0) << "the load had finished\n" << out << child.err();
+  const std::string test_id = report_value(out, "Test ID:");
+  const std::string file = "stressql-results-" + test_id + ".lp";
+  const std::string note = report_value(out, "Results:");
+  EXPECT_NE(note.find("stopped by a signal"), std::string::npos) << out;
+  EXPECT_NE(note.find("16 rows are in " + cwd_.path() + "/" + file), std::string::npos) << out;
+  Rows kept = count_rows(read_file(cwd_.path() + "/" + file));
+  EXPECT_EQ(kept.writes, 10);
+  EXPECT_EQ(kept.statements, 5);
+  EXPECT_EQ(kept.runs, 1);
+  server.stop();
+}
+
+}  // namespace
+}  // namespace stressql::testing
