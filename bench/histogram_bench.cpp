@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/ratio_reporter.h"
 #include "reporting/histogram.h"
 
 namespace {
@@ -76,36 +77,12 @@ BENCHMARK(BM_vector_push_back);
 BENCHMARK(BM_histogram_p99)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_vector_nth_element_p99)->Unit(benchmark::kMicrosecond);
 
-// Keeps each benchmark's time per iteration in ns so main() can print ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Iteration || run.iterations == 0) continue;
-      const double ns = run.real_accumulated_time * 1e9 / static_cast<double>(run.iterations);
-      ns_[run.run_name.function_name] = ns;
-    }
-  }
-
-  void print_ratio(const char* what, const char* ours, const char* reference) const {
-    const auto a = ns_.find(ours);
-    const auto b = ns_.find(reference);
-    if (a == ns_.end() || b == ns_.end()) return;  // filtered out
-    std::printf("%-22s %s %.2f ns  vs  %s %.2f ns  ->  reference/ours = %.2fx\n", what, ours,
-                a->second, reference, b->second, b->second / a->second);
-  }
-
- private:
-  std::map<std::string, double> ns_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  stressql::bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   std::printf("\n");
   reporter.print_ratio("record:", "BM_histogram_record", "BM_vector_push_back");

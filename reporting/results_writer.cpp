@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 
@@ -23,6 +24,22 @@ int64_t steady_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+template <size_t N>
+char* put(char* p, const char (&text)[N]) {
+  std::memcpy(p, text, N - 1);
+  return p + N - 1;
+}
+
+// `key_eq` is ",key=" (or "key=" for the first field); at most 40 bytes in all.
+template <size_t N>
+char* put_int_field(char* p, const char (&key_eq)[N], int64_t v) {
+  static_assert(N - 1 + 20 + 1 <= 40);
+  p = put(p, key_eq);
+  p = std::to_chars(p, p + 20, v).ptr;
+  *p++ = 'i';
+  return p;
 }
 
 void add_int(std::string* out, const char* key, int64_t v, bool first = false) {
@@ -91,48 +108,62 @@ ResultsWriter::ResultsWriter(std::string host_port, std::string test_id, std::st
 
 ResultsWriter::~ResultsWriter() { finish(); }
 
-std::string ResultsWriter::tags_for(const StatementReport& st) {
-  auto it = tags_.find(st.id);
-  if (it != tags_.end()) return it->second;
-  std::string t = ",test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) +
-                  ",statement_name=" + escape_tag(st.name) +
-                  ",number_targets=" + std::to_string(st.number_targets) +
-                  ",precision=" + escape_tag(st.precision) + ",writers=" + std::to_string(st.writers) +
-                  ",readers=" + std::to_string(st.readers) +
-                  ",write_interval=" + std::to_string(st.write_interval_ns) + "ns" +
-                  ",query_interval=" + std::to_string(st.query_interval_ns) + "ns" +
-                  ",batch_size=" + std::to_string(st.batch_size);
-  if (st.kind == StatementKind::kInsert) {
-    t += ",number_fields=" + std::to_string(st.number_fields) +
-         ",number_series=" + std::to_string(st.series) +
-         ",number_points_write=" + std::to_string(st.points_requested);
+ResultsWriter::StatementRows& ResultsWriter::rows_for(const StatementReport& st) {
+  // Rows come in runs from the same statement: the last one answers without a lookup.
+  if (&st == last_report_ && st.id == last_rows_->id) return *last_rows_;
+  auto [it, fresh] = rows_.try_emplace(st.id);
+  StatementRows& r = it->second;
+  if (fresh) {
+    r.id = st.id;
+    r.prefix = std::string(st.kind == StatementKind::kInsert ? "write" : "query") +
+               ",test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) +
+               ",statement_name=" + escape_tag(st.name) +
+               ",number_targets=" + std::to_string(st.number_targets) +
+               ",precision=" + escape_tag(st.precision) + ",writers=" + std::to_string(st.writers) +
+               ",readers=" + std::to_string(st.readers) +
+               ",write_interval=" + std::to_string(st.write_interval_ns) + "ns" +
+               ",query_interval=" + std::to_string(st.query_interval_ns) + "ns" +
+               ",batch_size=" + std::to_string(st.batch_size);
+    if (st.kind == StatementKind::kInsert) {
+      r.prefix += ",number_fields=" + std::to_string(st.number_fields) +
+                  ",number_series=" + std::to_string(st.series) +
+                  ",number_points_write=" + std::to_string(st.points_requested);
+    }
+    r.prefix += ' ';
   }
-  return tags_[st.id] = t;
+  last_report_ = &st;
+  last_rows_ = &r;
+  return r;
 }
 
 void ResultsWriter::add_sample(const StatementReport& st, const engine::Sample& s) {
-  buffer_ += st.kind == StatementKind::kInsert ? "write" : "query";
-  buffer_ += tags_for(st);
-  buffer_ += ' ';
-  add_int(&buffer_, "status_code", s.status, true);
-  add_int(&buffer_, "response_time_ns", s.latency_ns);
-  add_int(&buffer_, "num_bytes", st.kind == StatementKind::kInsert ? s.request_bytes : s.response_bytes);
-  add_int(&buffer_, "points", s.points);
-  add_int(&buffer_, "attempt", s.attempt);
-  add_bool(&buffer_, "final", s.final);
-  add_int(&buffer_, "failure_class", static_cast<int>(s.failure));
-  add_int(&buffer_, "dropped", s.dropped);
-  add_int(&buffer_, "request_bytes", s.request_bytes);
-  add_int(&buffer_, "response_bytes", s.response_bytes);
-  add_int(&buffer_, "request_index", static_cast<int64_t>(s.request_index));
+  // The control thread pays this per request attempt: no allocation once the buffer has
+  // grown, fields written in place (bench/results_rows_bench).
+  StatementRows& r = rows_for(st);
+  char fields[320];  // 11 fields of at most 40 bytes each, written in place
+  char* p = fields;
+  p = put_int_field(p, "status_code=", s.status);
+  p = put_int_field(p, ",response_time_ns=", s.latency_ns);
+  p = put_int_field(p, ",num_bytes=", st.kind == StatementKind::kInsert ? s.request_bytes : s.response_bytes);
+  p = put_int_field(p, ",points=", s.points);
+  p = put_int_field(p, ",attempt=", s.attempt);
+  p = s.final ? put(p, ",final=true") : put(p, ",final=false");
+  p = put_int_field(p, ",failure_class=", static_cast<int>(s.failure));
+  p = put_int_field(p, ",dropped=", s.dropped);
+  p = put_int_field(p, ",request_bytes=", s.request_bytes);
+  p = put_int_field(p, ",response_bytes=", s.response_bytes);
+  p = put_int_field(p, ",request_index=", static_cast<int64_t>(s.request_index));
+  buffer_ += r.prefix;
+  buffer_.append(fields, static_cast<size_t>(p - fields));
   if (s.message[0] != '\0') add_str(&buffer_, "message", std::string(s.message));
   // Rows of one statement share a series: equal timestamps would overwrite each other.
-  int64_t& last = last_ts_[st.id];
-  int64_t ts = s.due_unix_ns > last ? s.due_unix_ns : last + 1;
-  last = ts;
-  buffer_ += ' ';
-  buffer_ += std::to_string(ts);
-  buffer_ += '\n';
+  int64_t ts = s.due_unix_ns > r.last_ts ? s.due_unix_ns : r.last_ts + 1;
+  r.last_ts = ts;
+  p = fields;
+  *p++ = ' ';
+  p = std::to_chars(p, p + 24, ts).ptr;
+  *p++ = '\n';
+  buffer_.append(fields, static_cast<size_t>(p - fields));
   if (++rows_in_buffer_ >= kRowsPerPost) {
     hand_over();
   } else if (upload_ == ResultsUpload::kLive) {
@@ -197,6 +228,9 @@ void ResultsWriter::hand_over() {
     std::lock_guard<std::mutex> lock(mu_);
     queued_bytes_ += b.text.size();
     queue_.push_back(std::move(b));
+    // The sender gives back the last batch's string: the next batch grows in memory that
+    // is already there instead of reallocating its way up to megabytes again.
+    buffer_.swap(spare_);
   }
   cv_.notify_one();
 }
@@ -320,6 +354,9 @@ void ResultsWriter::sender_loop() {
       warn(failure_ + "; results rows go to " + file_path_);
     }
     take(b);
+    b.text.clear();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (spare_.capacity() < b.text.capacity()) spare_.swap(b.text);
   }
 }
 

@@ -82,7 +82,12 @@ class ResultsWriter {
   void keep_in_file(const Batch& b);  // rows the server will not get
   void warn(const std::string& text);
   void post_spool(const std::atomic<bool>* abandon, const UploadTick& tick);
-  std::string tags_for(const StatementReport& st);
+  struct StatementRows {
+    std::string id;
+    std::string prefix;   // "write,<tags> " or "query,<tags> "
+    int64_t last_ts = 0;  // keeps the statement's row timestamps unique
+  };
+  StatementRows& rows_for(const StatementReport& st);
 
   const std::string host_port_;
   const std::string test_id_;
@@ -95,14 +100,16 @@ class ResultsWriter {
   uint64_t rows_in_buffer_ = 0;
   int64_t buffer_started_ns_ = 0;  // kLive: when the buffer's first row came
   uint64_t rows_total_ = 0;
-  std::map<std::string, int64_t> last_ts_;  // per statement: keeps timestamps unique
-  std::map<std::string, std::string> tags_; // per statement: rendered tag set
+  std::map<std::string, StatementRows> rows_;  // by statement id (stable addresses)
+  const StatementReport* last_report_ = nullptr;
+  StatementRows* last_rows_ = nullptr;
 
   // Shared with the sender, under mu_.
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Batch> queue_;
   size_t queued_bytes_ = 0;
+  std::string spare_;  // an empty string with capacity, for the next batch
   bool closing_ = false;
 
   // The sender's while it runs; finish()'s after it joined.
