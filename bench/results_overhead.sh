@@ -13,24 +13,30 @@
 # the last run's rows would slow the next one), and the order of the three turns each round;
 # the median of the per-round ratios is printed next to the ratio of the means.
 #
+# One reactor by default: on two cores shared with nginx and influxd, one reactor is both
+# faster and far steadier (run-to-run spread of a few % instead of +-15 %) than two.
+# stressql's own CPU-seconds per million points (from its report) is compared as well.
+#
 #   bench/results_overhead.sh [BUILD_DIR]    (default build/release)
-#   env: ROUNDS=5 POINTS=100000000 BATCH=5000 CONNECTIONS=16
+#   env: ROUNDS=10 POINTS=50000000 BATCH=5000 CONNECTIONS=16 REACTORS=1
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export BUILD=$(cd "${1:-$ROOT/build/release}" && pwd) ROOT
-export ROUNDS=${ROUNDS:-5} POINTS=${POINTS:-100000000} BATCH=${BATCH:-5000} CONNECTIONS=${CONNECTIONS:-16}
+export ROUNDS=${ROUNDS:-10} POINTS=${POINTS:-50000000} BATCH=${BATCH:-5000} CONNECTIONS=${CONNECTIONS:-16}
+export REACTORS=${REACTORS:-1}
 [[ -x $BUILD/cli/stressql ]] || { echo "missing $BUILD/cli/stressql" >&2; exit 2; }
-(( ROUNDS >= 1 && ROUNDS <= 10 && POINTS <= 500000000 )) || { echo "ROUNDS 1-10, POINTS <= 5e8" >&2; exit 2; }
+(( ROUNDS >= 1 && ROUNDS <= 50 && POINTS <= 500000000 )) || { echo "ROUNDS 1-50, POINTS <= 5e8" >&2; exit 2; }
 exec "$ROOT/scripts/influxd-throwaway" "$ROOT/bench/nginx-sink" bash -c '
 set -euo pipefail
 TMP=$(mktemp -d /tmp/stressql-bench.XXXXXX); trap "rm -rf $TMP" EXIT
 printf "SET BatchSize [%s]\n\nSET WriteConcurrency [%s]\n\nINSERT load\ncpu,host=server-[int inc(0) 10000],loc=[a|b|c]\nvalue=[float rand(100) 0]\n%s 10s\n" \
   "$BATCH" "$CONNECTIONS" "$POINTS" > "$TMP/load.iql"
-echo "nginx sink 127.0.0.1:$SINK_PORT; results server $STRESSQL_TARGET; $POINTS points, BatchSize $BATCH, $ROUNDS rounds"
-run() {  # prints "points/s|results note"
+echo "nginx sink 127.0.0.1:$SINK_PORT; results server $STRESSQL_TARGET; $POINTS points, BatchSize $BATCH, $REACTORS reactor(s), $ROUNDS rounds"
+run() {  # prints "points/s cpu-s-per-million|results note"
   local out
-  out=$(cd "$TMP" && "$BUILD/cli/stressql" run --addresses "127.0.0.1:$SINK_PORT" "$@" "$TMP/load.iql")
-  printf "%s|%s\n" "$(sed -n "s/^  Points\/Sec: *\([0-9]*\).*/\1/p" <<<"$out")" "$(sed -n "s/^Results: *//p" <<<"$out")"
+  out=$(cd "$TMP" && "$BUILD/cli/stressql" run --reactors "$REACTORS" --addresses "127.0.0.1:$SINK_PORT" "$@" "$TMP/load.iql")
+  printf "%s %s|%s\n" "$(sed -n "s/^  Points\/Sec: *\([0-9]*\).*/\1/p" <<<"$out")" \
+    "$(sed -n "s/^stressql CPU:.*(\([0-9.]*\) CPU-s per million points)/\1/p" <<<"$out")" "$(sed -n "s/^Results: *//p" <<<"$out")"
 }
 settle() {  # until the CPUs are >= 90 % idle over a quarter second (at most ~10 s)
   local a b
@@ -54,14 +60,16 @@ for r in $(seq "$ROUNDS"); do
     settle
     res=$(run ${args[$name]}); pps[$name]=${res%%|*}; note[$name]=${res#*|}
   done
-  printf "round %d: off %10d | after %10d | live %10d points/s   (after: %s)\n" "$r" \
-    "${pps[off]}" "${pps[after]}" "${pps[live]}" "${note[after]}"
-  echo "${pps[off]} ${pps[after]} ${pps[live]}" >> "$TMP/rounds"
+  set -- ${pps[off]} ${pps[after]} ${pps[live]}
+  printf "round %2d: off %9d %6s | after %9d %6s | live %9d %6s   (points/s, CPU-s/M points; after: %s)\n" "$r" \
+    $1 $2 $3 $4 $5 $6 "${note[after]##*posted after the run in }"
+  echo "$1 $3 $5 $2 $4 $6" >> "$TMP/rounds"
 done
 sort_median() { sort -g | awk "{ v[NR] = \$1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }"; }
-awk "{ a += \$1; b += \$2; c += \$3 } END {
-  printf \"mean points/s: off %.0f, after %.0f, live %.0f\n\", a/NR, b/NR, c/NR
-  printf \"ratio of means: after/off = %.3f (target >= 0.98); live/off = %.3f\n\", b/a, c/a }" "$TMP/rounds"
-printf "median of per-round ratios: after/off = %.3f; live/off = %.3f\n" \
-  "$(awk "{ print \$2 / \$1 }" "$TMP/rounds" | sort_median)" "$(awk "{ print \$3 / \$1 }" "$TMP/rounds" | sort_median)"
+median_ratio() { awk -v a="$1" -v b="$2" "{ print \$b / \$a }" "$TMP/rounds" | sort_median; }
+awk "{ for (i = 1; i <= 6; i++) m[i] += \$i } END {
+  printf \"mean points/s: off %.0f, after %.0f, live %.0f\n\", m[1]/NR, m[2]/NR, m[3]/NR
+  printf \"ratio of means, points/s: after/off = %.3f (target >= 0.98); live/off = %.3f\n\", m[2]/m[1], m[3]/m[1]
+  printf \"ratio of means, stressql CPU-s per million points: after/off = %.3f; live/off = %.3f\n\", m[5]/m[4], m[6]/m[4] }" "$TMP/rounds"
+printf "median of per-round ratios, points/s: after/off = %.3f; live/off = %.3f\n" "$(median_ratio 1 2)" "$(median_ratio 1 3)"
 '

@@ -14,7 +14,12 @@
 namespace stressql::reporting {
 namespace {
 
-constexpr size_t kRowsPerPost = 5000;
+// Rows per post to the reporting server.
+constexpr uint64_t kRowsPerPost = 5000;
+// The control thread hands its rows over in buffers of this size, recycled: they stay in
+// cache, and no megabyte buffer is grown (and its fresh pages faulted in) per post.
+constexpr size_t kHandOverBytes = 256u << 10;
+constexpr size_t kRecycledBuffers = 8;
 // Past this much waiting for a slow reporting server, rows go to the file instead: the
 // results path must never grow without bound nor slow the measured load.
 constexpr size_t kMaxQueuedBytes = 256u << 20;
@@ -164,15 +169,20 @@ void ResultsWriter::add_sample(const StatementReport& st, const engine::Sample& 
   p = std::to_chars(p, p + 24, ts).ptr;
   *p++ = '\n';
   buffer_.append(fields, static_cast<size_t>(p - fields));
-  if (++rows_in_buffer_ >= kRowsPerPost) {
-    hand_over();
+  row_added();
+}
+
+void ResultsWriter::row_added() {
+  ++rows_in_buffer_;
+  if (buffer_.size() >= kHandOverBytes) {
+    hand_over(false);
   } else if (upload_ == ResultsUpload::kLive) {
     // A dashboard following the run sees rows at least every second, however slow the load.
     int64_t now = steady_ns();
     if (rows_in_buffer_ == 1) {
       buffer_started_ns_ = now;
     } else if (now - buffer_started_ns_ >= kLiveFlushNs) {
-      hand_over();
+      hand_over(true);
     }
   }
 }
@@ -199,7 +209,7 @@ void ResultsWriter::add_statement(const StatementReport& st, size_t index, int64
   add_int(&buffer_, "exit_status", st.exit_status);
   add_str(&buffer_, "set_value", st.set_value);
   buffer_ += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
-  if (++rows_in_buffer_ >= kRowsPerPost) hand_over();
+  row_added();
 }
 
 void ResultsWriter::add_run(const RunSummary& run, size_t statements) {
@@ -214,24 +224,26 @@ void ResultsWriter::add_run(const RunSummary& run, size_t statements) {
   add_bool(&buffer_, "interrupted", run.interrupted);
   buffer_ += ' ' + std::to_string(run.start_unix_ns) + '\n';
   ++rows_in_buffer_;
-  hand_over();
+  hand_over(true);
 }
 
 
-void ResultsWriter::hand_over() {
+void ResultsWriter::hand_over(bool flush) {
   if (buffer_.empty()) return;
   rows_total_ += rows_in_buffer_;
-  Batch b{std::move(buffer_), rows_in_buffer_};
+  Batch b{std::move(buffer_), rows_in_buffer_, flush};
   rows_in_buffer_ = 0;
   buffer_.clear();
   {
     std::lock_guard<std::mutex> lock(mu_);
     queued_bytes_ += b.text.size();
     queue_.push_back(std::move(b));
-    // The sender gives back the last batch's string: the next batch grows in memory that
-    // is already there instead of reallocating its way up to megabytes again.
-    buffer_.swap(spare_);
+    if (!recycled_.empty()) {
+      buffer_.swap(recycled_.back());
+      recycled_.pop_back();
+    }
   }
+  if (buffer_.capacity() < kHandOverBytes) buffer_.reserve(kHandOverBytes + 4096);
   cv_.notify_one();
 }
 
@@ -259,7 +271,7 @@ bool ResultsWriter::post(std::string_view rows, const std::atomic<bool>* abort) 
   return false;
 }
 
-bool ResultsWriter::append_to_file(const Batch& b, std::string* error) {
+bool ResultsWriter::append_to_file(const std::string& text, std::string* error) {
   if (!file_error_.empty()) {
     *error = file_error_;
     return false;
@@ -272,8 +284,8 @@ bool ResultsWriter::append_to_file(const Batch& b, std::string* error) {
     }
   }
   size_t done = 0;
-  while (done < b.text.size()) {
-    ssize_t n = ::pwrite(fd_, b.text.data() + done, b.text.size() - done,
+  while (done < text.size()) {
+    ssize_t n = ::pwrite(fd_, text.data() + done, text.size() - done,
                          static_cast<off_t>(file_bytes_ + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
@@ -288,39 +300,53 @@ bool ResultsWriter::append_to_file(const Batch& b, std::string* error) {
   return true;
 }
 
-void ResultsWriter::keep_in_file(const Batch& b) {
+void ResultsWriter::keep_in_file(const std::string& text, uint64_t rows) {
   std::string error;
-  if (append_to_file(b, &error)) {
-    rows_in_file_ += b.rows;
+  if (append_to_file(text, &error)) {
+    rows_in_file_ += rows;
     return;
   }
   if (file_error_.empty()) {
     file_error_ = error;
     warn("cannot write " + file_path_ + " (" + error + "): results rows are being lost");
   }
-  rows_lost_ += b.rows;
+  rows_lost_ += rows;
 }
 
 void ResultsWriter::take(const Batch& b) {
   if (upload_ == ResultsUpload::kAfterRun && file_error_.empty()) {
     std::string error;
     uint64_t offset = file_bytes_;
-    if (append_to_file(b, &error)) {
-      spool_.push_back(Chunk{offset, b.text.size(), b.rows});
+    if (append_to_file(b.text, &error)) {
+      // Consecutive batches make one chunk of up to kRowsPerPost rows for the upload.
+      if (spool_.empty() || spool_.back().rows + b.rows > kRowsPerPost) {
+        spool_.push_back(Chunk{offset, 0, 0});
+      }
+      spool_.back().bytes += b.text.size();
+      spool_.back().rows += b.rows;
       rows_in_file_ += b.rows;
       return;
     }
     file_error_ = error;
     warn("cannot write " + file_path_ + " (" + error + "); posting results rows during the run instead");
   }
-  if (!server_failed_ && (database_ready_ || create_database()) && post(b.text)) {
-    rows_posted_ += b.rows;
-    return;
+  pending_ += b.text;
+  pending_rows_ += b.rows;
+  if (pending_rows_ >= kRowsPerPost || b.flush) send_pending();
+}
+
+void ResultsWriter::send_pending() {
+  if (pending_rows_ == 0) return;
+  if (!server_failed_ && (database_ready_ || create_database()) && post(pending_)) {
+    rows_posted_ += pending_rows_;
+  } else {
+    if (!server_failed_) warn("the reporting server " + host_port_ + " failed (" + failure_ +
+                              "); results rows go to " + file_path_);
+    server_failed_ = true;
+    keep_in_file(pending_, pending_rows_);
   }
-  if (!server_failed_) warn("the reporting server " + host_port_ + " failed (" + failure_ +
-                            "); results rows go to " + file_path_);
-  server_failed_ = true;
-  keep_in_file(b);
+  pending_.clear();
+  pending_rows_ = 0;
 }
 
 void ResultsWriter::sender_loop() {
@@ -342,7 +368,7 @@ void ResultsWriter::sender_loop() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return !queue_.empty() || closing_; });
-      if (queue_.empty()) break;
+      if (queue_.empty()) break;  // closing, and everything taken
       b = std::move(queue_.front());
       queue_.pop_front();
       queued_bytes_ -= b.text.size();
@@ -356,8 +382,9 @@ void ResultsWriter::sender_loop() {
     take(b);
     b.text.clear();
     std::lock_guard<std::mutex> lock(mu_);
-    if (spare_.capacity() < b.text.capacity()) spare_.swap(b.text);
+    if (recycled_.size() < kRecycledBuffers) recycled_.push_back(std::move(b.text));
   }
+  send_pending();
 }
 
 void ResultsWriter::post_spool(const std::atomic<bool>* abandon, const UploadTick& tick) {
@@ -430,7 +457,7 @@ void ResultsWriter::post_spool(const std::atomic<bool>* abandon, const UploadTic
 std::string ResultsWriter::finish(const std::atomic<bool>* abandon, const UploadTick& tick) {
   if (finished_) return note_;
   finished_ = true;
-  hand_over();
+  hand_over(true);
   {
     std::lock_guard<std::mutex> lock(mu_);
     closing_ = true;

@@ -66,6 +66,7 @@ class ResultsWriter {
   struct Batch {
     std::string text;
     uint64_t rows = 0;
+    bool flush = false;  // post what is pending now (live: the once-a-second flush; the end)
   };
   struct Chunk {  // one Batch in the spool file
     uint64_t offset = 0;
@@ -73,13 +74,15 @@ class ResultsWriter {
     uint64_t rows = 0;
   };
 
-  void hand_over();  // moves the current buffer to the sender
+  void row_added();  // hands the buffer over when it is full, or (live) a second old
+  void hand_over(bool flush);  // moves the current buffer to the sender
   void sender_loop();
-  void take(const Batch& b);  // sender: spool, post or keep in the file
+  void take(const Batch& b);  // sender: spool, or collect for a post
+  void send_pending();        // sender: post the collected rows, or keep them in the file
   bool create_database();
   bool post(std::string_view rows, const std::atomic<bool>* abort = nullptr);
-  bool append_to_file(const Batch& b, std::string* error);
-  void keep_in_file(const Batch& b);  // rows the server will not get
+  bool append_to_file(const std::string& text, std::string* error);
+  void keep_in_file(const std::string& text, uint64_t rows);  // rows the server will not get
   void warn(const std::string& text);
   void post_spool(const std::atomic<bool>* abandon, const UploadTick& tick);
   struct StatementRows {
@@ -109,7 +112,7 @@ class ResultsWriter {
   std::condition_variable cv_;
   std::deque<Batch> queue_;
   size_t queued_bytes_ = 0;
-  std::string spare_;  // an empty string with capacity, for the next batch
+  std::vector<std::string> recycled_;  // empty buffers with capacity, for the next batches
   bool closing_ = false;
 
   // The sender's while it runs; finish()'s after it joined.
@@ -119,7 +122,9 @@ class ResultsWriter {
   int fd_ = -1;                  // the file, opened on first use
   uint64_t file_bytes_ = 0;
   std::string file_error_;       // set when the file cannot be written
-  std::vector<Chunk> spool_;     // kAfterRun: batches waiting in the file, in order
+  std::vector<Chunk> spool_;     // kAfterRun: rows waiting in the file, in post-sized chunks
+  std::string pending_;          // rows collected for the next post
+  uint64_t pending_rows_ = 0;
   uint64_t rows_posted_ = 0;
   uint64_t rows_in_file_ = 0;    // rows the file holds that the server does not
   uint64_t rows_lost_ = 0;       // neither posted nor written (the file failed too)
