@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -20,6 +21,8 @@ constexpr uint64_t kRowsPerPost = 5000;
 // cache, and no megabyte buffer is grown (and its fresh pages faulted in) per post.
 constexpr size_t kHandOverBytes = 256u << 10;
 constexpr size_t kRecycledBuffers = 8;
+// Posts at once when the rows are posted after the run.
+constexpr size_t kUploadConnections = 4;
 // Past this much waiting for a slow reporting server, rows go to the file instead: the
 // results path must never grow without bound nor slow the measured load.
 constexpr size_t kMaxQueuedBytes = 256u << 20;
@@ -261,13 +264,13 @@ bool ResultsWriter::create_database() {
   return database_ready_;
 }
 
-bool ResultsWriter::post(std::string_view rows, const std::atomic<bool>* abort) {
+bool ResultsWriter::post(std::string_view rows, const std::atomic<bool>* abort, std::string* failure) const {
   HttpReply r = http_request(host_port_, "POST",
                              std::string("/write?db=") + kResultsDatabase + "&precision=ns", rows,
                              "Content-Type: text/plain; charset=utf-8\r\n",
                              std::chrono::seconds(30), abort);
   if (r.status == 204) return true;
-  failure_ = r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
+  *failure = r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
   return false;
 }
 
@@ -337,7 +340,7 @@ void ResultsWriter::take(const Batch& b) {
 
 void ResultsWriter::send_pending() {
   if (pending_rows_ == 0) return;
-  if (!server_failed_ && (database_ready_ || create_database()) && post(pending_)) {
+  if (!server_failed_ && (database_ready_ || create_database()) && post(pending_, nullptr, &failure_)) {
     rows_posted_ += pending_rows_;
   } else {
     if (!server_failed_) warn("the reporting server " + host_port_ + " failed (" + failure_ +
@@ -390,63 +393,90 @@ void ResultsWriter::sender_loop() {
 void ResultsWriter::post_spool(const std::atomic<bool>* abandon, const UploadTick& tick) {
   if (spool_.empty()) return;
   auto t0 = std::chrono::steady_clock::now();
-  auto next_tick = t0 + std::chrono::seconds(1);
   uint64_t to_post = 0;
   for (const Chunk& c : spool_) to_post += c.rows;
-  uint64_t posted_before = rows_posted_;
   if (!server_failed_ && !database_ready_ && !create_database()) server_failed_ = true;
-  size_t next = 0;  // first chunk not posted
-  std::string text;
-  for (; next < spool_.size() && !server_failed_; ++next) {
-    if (abandon != nullptr && abandon->load(std::memory_order_relaxed)) {
-      interrupted_ = true;
-      break;
-    }
-    const Chunk& c = spool_[next];
-    text.resize(c.bytes);
-    size_t got = 0;
-    while (got < c.bytes) {
-      ssize_t n = ::pread(fd_, text.data() + got, c.bytes - got, static_cast<off_t>(c.offset + got));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    if (got < c.bytes) {
-      failure_ = "cannot read back " + file_path_;
-      server_failed_ = true;
-      break;
-    }
-    if (!post(text, abandon)) {
-      // A post cut short by the signal may or may not have been stored: it stays in the
+
+  // Several posts at once: the reporting server parses and indexes them on several cores
+  // (1.5x faster with two than with one into influxd on two cores).
+  std::vector<char> posted(spool_.size(), 0);
+  std::atomic<size_t> next{0};
+  std::atomic<uint64_t> rows_posted{0};
+  std::atomic<bool> stop{server_failed_};
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t workers_done = 0;
+  std::string failure;  // the first one, under mu
+  auto worker = [&] {
+    std::string text, why;
+    while (!stop.load()) {
+      if (abandon != nullptr && abandon->load(std::memory_order_relaxed)) break;
+      size_t i = next.fetch_add(1);
+      if (i >= spool_.size()) break;
+      const Chunk& c = spool_[i];
+      text.resize(c.bytes);
+      size_t got = 0;
+      while (got < c.bytes) {
+        ssize_t n = ::pread(fd_, text.data() + got, c.bytes - got, static_cast<off_t>(c.offset + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+      }
+      if (got < c.bytes) why = "cannot read back " + file_path_;
+      // A post cut short by a signal may or may not have been stored: it stays in the
       // file, and posting the file again is harmless (a row with the same series and
       // timestamp overwrites itself).
-      if (abandon != nullptr && abandon->load(std::memory_order_relaxed)) {
-        interrupted_ = true;
-      } else {
-        server_failed_ = true;
+      if (got < c.bytes || !post(text, abandon, &why)) {
+        if (abandon == nullptr || !abandon->load(std::memory_order_relaxed)) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (failure.empty()) failure = why;
+          stop.store(true);
+        }
+        break;
       }
-      break;
+      posted[i] = 1;
+      rows_posted.fetch_add(c.rows);
     }
-    rows_posted_ += c.rows;
-    rows_in_file_ -= c.rows;
-    if (tick && std::chrono::steady_clock::now() >= next_tick) {
+    std::lock_guard<std::mutex> lock(mu);
+    ++workers_done;
+    cv.notify_one();
+  };
+  const size_t n_workers = std::min<size_t>(kUploadConnections, spool_.size());
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < n_workers; ++i) workers.emplace_back(worker);
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    auto next_tick = t0 + std::chrono::seconds(1);
+    while (!cv.wait_until(lock, next_tick, [&] { return workers_done == n_workers; })) {
       next_tick += std::chrono::seconds(1);
-      tick(rows_posted_ - posted_before, to_post);
+      if (tick) tick(rows_posted.load(), to_post);
     }
   }
+  for (auto& w : workers) w.join();
   upload_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
                    .count();
-  if (next == 0 || next == spool_.size()) return;
+  rows_posted_ += rows_posted.load();
+  rows_in_file_ -= rows_posted.load();
+  if (!failure.empty()) {
+    server_failed_ = true;
+    failure_ = failure;
+  }
+  if (rows_in_file_ > 0 && !server_failed_) interrupted_ = true;
+  if (rows_posted.load() == 0 || rows_in_file_ == 0) return;
   // Some rows are in the server: the file keeps only the others, so posting it again later
   // neither misses nor repeats a row.
   const std::string tmp = file_path_ + ".tmp";
   int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   bool ok = out >= 0;
-  loff_t at = static_cast<loff_t>(spool_[next].offset);
-  while (ok && static_cast<uint64_t>(at) < file_bytes_) {
-    ssize_t n = ::copy_file_range(fd_, &at, out, nullptr, file_bytes_ - static_cast<uint64_t>(at), 0);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
+  for (size_t i = 0; ok && i < spool_.size(); ++i) {
+    if (posted[i]) continue;
+    loff_t at = static_cast<loff_t>(spool_[i].offset);
+    const uint64_t end = spool_[i].offset + spool_[i].bytes;
+    while (ok && static_cast<uint64_t>(at) < end) {
+      ssize_t n = ::copy_file_range(fd_, &at, out, nullptr, end - static_cast<uint64_t>(at), 0);
+      if (n < 0 && errno == EINTR) continue;
+      ok = n > 0;
+    }
   }
   if (out >= 0 && ::close(out) != 0) ok = false;
   if (ok && ::rename(tmp.c_str(), file_path_.c_str()) == 0) return;

@@ -80,7 +80,8 @@ class ResultsWriter {
   void take(const Batch& b);  // sender: spool, or collect for a post
   void send_pending();        // sender: post the collected rows, or keep them in the file
   bool create_database();
-  bool post(std::string_view rows, const std::atomic<bool>* abort = nullptr);
+  // Posts one batch; on failure says why in *failure. Safe on several threads at once.
+  bool post(std::string_view rows, const std::atomic<bool>* abort, std::string* failure) const;
   bool append_to_file(const std::string& text, std::string* error);
   void keep_in_file(const std::string& text, uint64_t rows);  // rows the server will not get
   void warn(const std::string& text);

@@ -8,8 +8,11 @@
 // rebuilt from them) and security_test.
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -35,15 +38,15 @@ bool is_results_write(const FaultRequest& req) {
 // the results writes the server took.
 class Recorder {
  public:
-  // `results_reply(n)` answers the n-th (0-based) results write.
-  explicit Recorder(std::function<FaultReply(size_t)> results_reply)
+  // `results_reply` answers the results writes.
+  explicit Recorder(std::function<FaultReply(const FaultRequest&)> results_reply)
       : server_([this, results_reply](const FaultRequest& req) {
           if (!is_results_write(req)) {
             if (req.target.rfind("/write", 0) == 0) add('L', "");
             return answer_queries_or(req, reply(204));
           }
-          size_t n = results_writes_.fetch_add(1);
-          FaultReply r = results_reply(n);
+          results_writes_.fetch_add(1);
+          FaultReply r = results_reply(req);
           if (r.bytes.find(" 204 ") != std::string::npos) add('R', req.body);
           return r;
         }) {}
@@ -111,7 +114,7 @@ class ResultsUploadTest : public ::testing::Test {
 };
 
 TEST_F(ResultsUploadTest, AfterTheRunByDefaultEveryRowOnceAndNoFileLeft) {
-  Recorder server([](size_t) { return reply(204); });
+  Recorder server([](const FaultRequest&) { return reply(204); });
   std::string error;
   ASSERT_TRUE(server.start(&error)) << error;
   // 40 requests, 50 ms apart: two seconds of load.
@@ -139,7 +142,7 @@ TEST_F(ResultsUploadTest, AfterTheRunByDefaultEveryRowOnceAndNoFileLeft) {
 }
 
 TEST_F(ResultsUploadTest, LivePostsRowsWhileTheLoadRuns) {
-  Recorder server([](size_t) { return reply(204); });
+  Recorder server([](const FaultRequest&) { return reply(204); });
   std::string error;
   ASSERT_TRUE(server.start(&error)) << error;
   std::string script = dir_.write("live.iql", insert_script("up", 40, 1, 1, "50ms"));
@@ -161,9 +164,28 @@ TEST_F(ResultsUploadTest, LivePostsRowsWhileTheLoadRuns) {
   EXPECT_TRUE(files_in(cwd_.path()).empty());
 }
 
-TEST_F(ResultsUploadTest, ServerFailingMidUploadLeavesExactlyTheUnpostedRowsInTheFile) {
-  // The first results write (up to 5000 rows) is taken; every later one gets a 500.
-  Recorder server([](size_t n) { return n == 0 ? reply(204) : reply(500, R"({"error":"boom"})"); });
+// Which post of the upload the server refuses: the one holding the first request's row
+// (the file keeps its head) or the one holding the run's row (the file keeps its tail).
+class FailingPostTest : public ResultsUploadTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(FailingPostTest, LeavesExactlyTheUnpostedRowsInTheFile) {
+  // The upload posts up to 5000 rows at a time, several at once. The server takes every
+  // post but the marked one, which gets a 500 once another post has been taken, so the
+  // test knows the outcome whatever the threads' timing.
+  const std::string marker = GetParam();
+  std::mutex mu;
+  std::condition_variable cv;
+  bool one_taken = false;
+  Recorder server([&](const FaultRequest& req) {
+    std::unique_lock<std::mutex> lock(mu);
+    if (req.body.find(marker) == std::string::npos) {
+      one_taken = true;
+      cv.notify_all();
+      return reply(204);
+    }
+    cv.wait_for(lock, seconds(20), [&] { return one_taken; });
+    return reply(500, R"({"error":"boom"})");
+  });
   std::string error;
   ASSERT_TRUE(server.start(&error)) << error;
   std::string script = dir_.write("mid.iql", insert_script("up", 6000, 1, 4));
@@ -175,13 +197,17 @@ TEST_F(ResultsUploadTest, ServerFailingMidUploadLeavesExactlyTheUnpostedRowsInTh
   const std::string test_id = report_value(r.out, "Test ID:");
   const std::string file = "stressql-results-" + test_id + ".lp";
   EXPECT_EQ(files_in(cwd_.path()), std::vector<std::string>{file}) << "and no temporary file";
+  const std::string kept_text = read_file(cwd_.path() + "/" + file);
+  EXPECT_NE(kept_text.find(marker), std::string::npos) << "the refused post is in the file";
   Rows posted = count_rows(server.stored_rows());
-  Rows kept = count_rows(read_file(cwd_.path() + "/" + file));
-  EXPECT_GT(posted.writes, 4000);
-  EXPECT_LE(posted.writes, 5000) << "one post is at most 5000 rows";
+  Rows kept = count_rows(kept_text);
+  EXPECT_GT(posted.writes, 0);
+  EXPECT_GT(kept.writes, 0);
+  EXPECT_LE(kept.writes + kept.statements + kept.runs, 5000) << "one post is at most 5000 rows";
   EXPECT_EQ(posted.writes + kept.writes, 6000);
-  EXPECT_EQ(kept.statements, 5);
-  EXPECT_EQ(kept.runs, 1);
+  EXPECT_EQ(posted.statements + kept.statements, 5);
+  EXPECT_EQ(posted.runs + kept.runs, 1);
+  EXPECT_EQ(posted.other + kept.other, 0);
   // Together, every request's row exactly once.
   std::multiset<long long> all = posted.request_indexes;
   all.insert(kept.request_indexes.begin(), kept.request_indexes.end());
@@ -189,18 +215,24 @@ TEST_F(ResultsUploadTest, ServerFailingMidUploadLeavesExactlyTheUnpostedRowsInTh
   long long expected = 0;
   for (long long i : all) EXPECT_EQ(i, expected++);
   // The report says how many went where.
+  const int in_server = posted.writes + posted.statements + posted.runs;
   const std::string note = report_value(r.out, "Results:");
   EXPECT_NE(note.find("failed (HTTP 500"), std::string::npos) << r.out;
-  EXPECT_NE(note.find(std::to_string(posted.writes) + " of 6006 rows are in _stressTest"), std::string::npos)
+  EXPECT_NE(note.find(std::to_string(in_server) + " of 6006 rows are in _stressTest"), std::string::npos)
       << r.out;
-  EXPECT_NE(note.find(std::to_string(6006 - posted.writes) + " rows are in " + cwd_.path() + "/" + file),
+  EXPECT_NE(note.find(std::to_string(6006 - in_server) + " rows are in " + cwd_.path() + "/" + file),
             std::string::npos)
       << r.out;
 }
 
+INSTANTIATE_TEST_SUITE_P(Posts, FailingPostTest, ::testing::Values("request_index=0i", "\nrun,"),
+                         [](const auto& info) {
+                           return std::string(info.index == 0 ? "First" : "Last");
+                         });
+
 TEST_F(ResultsUploadTest, ASignalWhilePostingStopsAtOnceAndKeepsTheRowsInTheFile) {
   // The reporting server never answers the upload; the user gives up with Ctrl-C.
-  Recorder server([](size_t) { return FaultReply{FaultReply::Mode::kStall, ""}; });
+  Recorder server([](const FaultRequest&) { return FaultReply{FaultReply::Mode::kStall, ""}; });
   std::string error;
   ASSERT_TRUE(server.start(&error)) << error;
   std::string script = dir_.write("stuck.iql", insert_script("up", 10, 1, 1));
