@@ -57,7 +57,11 @@ bool InfluxServer::launch(std::string* error) {
                                    "\"\n  https-private-key = \"" + options_.key + "\"\n"
                              : std::string()) +
              "[logging]\n  level = \"warn\"\n  suppress-logo = true\n");
-  if (!child_.start({"influxd", "run", "-config", conf}, error)) return false;
+  // setpriv (util-linux, always installed) has the kernel kill influxd when the thread that
+  // started it dies: a test binary killed by a time-out or a crash leaves no server behind.
+  if (!child_.start({"setpriv", "--pdeathsig", "KILL", "--", "influxd", "run", "-config", conf}, error)) {
+    return false;
+  }
   auto deadline = Clock::now() + std::chrono::seconds(60);
   while (Clock::now() < deadline) {
     if (!child_.running()) {
