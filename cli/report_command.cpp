@@ -168,6 +168,13 @@ int run_report(const std::string& test_id, const std::string& results_url, std::
   summary.cpu_user_s = run.count("cpu_user_s") ? run.at("cpu_user_s").get<double>() : 0;
   summary.cpu_system_s = run.count("cpu_system_s") ? run.at("cpu_system_s").get<double>() : 0;
   summary.interrupted = flag(run, "interrupted");
+  summary.reactors = static_cast<int>(num(run, "reactors"));
+  summary.send_zc = flag(run, "send_zc");
+  summary.engine.sends = static_cast<uint64_t>(num(run, "sends"));
+  summary.engine.zero_copy_sends = static_cast<uint64_t>(num(run, "zero_copy_sends"));
+  summary.engine.zero_copy_fallbacks = static_cast<uint32_t>(num(run, "zero_copy_fallbacks"));
+  summary.engine.recv_buffer_shortages = static_cast<uint64_t>(num(run, "recv_buffer_shortages"));
+  summary.engine.cq_overflows = static_cast<uint64_t>(num(run, "cq_overflows"));
   summary.results_note = "rebuilt from " + std::string(reporting::kResultsDatabase) + " on " + host_port;
   out << reporting::render_report(reports, summary);
   return 0;

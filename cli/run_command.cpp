@@ -48,6 +48,7 @@ nlohmann::json options_json(const RunArgs& args) {
   nlohmann::json j = {
       {"script", args.script},
       {"reactors", o.reactors},
+      {"send_zc", o.send_zc},
       {"results", o.results_url},
       {"results_upload", o.results_upload},
       {"dump", o.dump_file},
@@ -100,6 +101,9 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
   run->add_option("--reactors", args->options.reactors,
                   "reactor threads, each pinned to a core (0: one per online CPU)")
       ->capture_default_str();
+  run->add_flag("--send-zc", args->options.send_zc,
+                "zero-copy sends (for large requests to a remote server; over loopback the "
+                "kernel copies anyway and plain sends take over; the report says which ran)");
   run->add_option("--dump", args->options.dump_file,
                   "write the request bodies to FILE instead of sending them (no server needed)");
   run->add_flag("--dry-run", args->options.dry_run,

@@ -142,6 +142,17 @@ struct EngineOptions {
   uint32_t max_connections_per_reactor = 1024;
 };
 
+// What the reactors did besides the samples, summed over them: how requests went out and
+// how often the rings ran short. Exact once every job has finished.
+struct EngineCounters {
+  uint64_t sends = 0;              // send operations, short-send continuations included
+  uint64_t zero_copy_sends = 0;    // of which zero-copy (EngineOptions::send_zc)
+  uint32_t zero_copy_fallbacks = 0;  // reactors that went back to plain sends: the kernel
+                                     // copied anyway (always so over loopback)
+  uint64_t recv_buffer_shortages = 0;  // -ENOBUFS: out of provided receive buffers; re-armed
+  uint64_t cq_overflows = 0;       // completions the kernel had to hold back (CQ ring full)
+};
+
 class Engine {
  public:
   // Starts the reactor threads. REQUIRES: options.reactors ≥ 0.
@@ -159,6 +170,8 @@ class Engine {
   // Delivers pending samples and job completions to `sink`, waiting up to `max_wait_ns`
   // for the first one when none is pending. Returns the number of events delivered.
   virtual size_t poll(EventSink* sink, int64_t max_wait_ns) = 0;
+  // The reactors' counters so far (each read atomically, the sum is not a snapshot).
+  virtual EngineCounters counters() const = 0;
 };
 
 }  // namespace stressql::engine

@@ -43,6 +43,11 @@ class EngineImpl final : public Engine {
   Status submit(JobId id, JobSpec spec) override;
   void cancel(JobId id) override;
   size_t poll(EventSink* sink, int64_t max_wait_ns) override;
+  EngineCounters counters() const override {
+    EngineCounters sum;
+    for (const auto& r : reactors_) r->add_counters(&sum);
+    return sum;
+  }
 
  private:
   struct JobControl {

@@ -171,7 +171,18 @@ void Reactor::loop() {
       if (n < kCqeBatch) break;
     }
     buffers_.flush();
+    if (*ring_.cq.koverflow != counters_.cq_overflows.load(std::memory_order_relaxed)) {
+      counters_.cq_overflows.store(*ring_.cq.koverflow, std::memory_order_relaxed);
+    }
   }
+}
+
+void Reactor::add_counters(EngineCounters* sum) const {
+  sum->sends += counters_.sends.load(std::memory_order_relaxed);
+  sum->zero_copy_sends += counters_.zero_copy_sends.load(std::memory_order_relaxed);
+  sum->zero_copy_fallbacks += counters_.zero_copy_fell_back.load(std::memory_order_relaxed) ? 1 : 0;
+  sum->recv_buffer_shortages += counters_.recv_buffer_shortages.load(std::memory_order_relaxed);
+  sum->cq_overflows += counters_.cq_overflows.load(std::memory_order_relaxed);
 }
 
 io_uring_sqe* Reactor::get_sqe() {

@@ -51,6 +51,12 @@ struct JobRun {
   bool cancelled = false;
 };
 
+// Counters with one writer: a relaxed load and store, no locked read-modify-write on the
+// hot path; other threads read them with relaxed loads.
+inline void bump(std::atomic<uint64_t>& c) {
+  c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
 class Reactor {
  public:
   explicit Reactor(const ReactorConfig& config);
@@ -69,6 +75,8 @@ class Reactor {
   void wake();
   // Control thread: the consumer side of the event ring.
   SpscRing<Event>& events() { return events_; }
+  // Any thread: this reactor's counters so far.
+  void add_counters(EngineCounters* sum) const;
   // Control thread: asks to be woken (control_eventfd) on the next event. Seq-cst RMW on
   // both sides, so either the reactor sees the request or the caller sees the event.
   void request_wakeup() { control_sleeping_.exchange(true, std::memory_order_seq_cst); }
@@ -152,6 +160,12 @@ class Reactor {
   std::vector<char> tls_plain_;  // decrypted bytes on their way to a ResponseParser
   Random random_;
   bool send_zc_ = false;
+  // Written by the reactor thread only (relaxed load + store, no locked RMW), read by others.
+  struct Counters {
+    std::atomic<uint64_t> sends{0}, zero_copy_sends{0}, recv_buffer_shortages{0}, cq_overflows{0};
+    std::atomic<bool> zero_copy_fell_back{false};
+  };
+  alignas(kFalseSharing) Counters counters_;
   bool pushed_events_ = false;
   uint64_t wake_value_ = 0;
   int64_t now_ = 0;

@@ -167,7 +167,9 @@ void Reactor::send_more(uint32_t id) {
   const char* p = tls ? c.tls.output() : c.buffer + c.request_offset + c.sent;
   const size_t n = tls ? c.tls.output_bytes() : c.request_bytes - c.sent;
   io_uring_sqe* sqe = get_sqe();
+  bump(counters_.sends);
   if (send_zc_ && c.registered && !tls) {
+    bump(counters_.zero_copy_sends);
     io_uring_prep_send_zc_fixed(sqe, static_cast<int>(id), p, n, MSG_NOSIGNAL | MSG_WAITALL,
                                 IORING_SEND_ZC_REPORT_USAGE, id);
     io_uring_sqe_set_data64(sqe, encode_user_data(Op::kSendZc, id, c.generation));
@@ -397,7 +399,10 @@ void Reactor::on_send_notif(uint32_t id, int res) {
   Connection& c = slots_[id];
   c.zc_notif_pending = false;
   // The kernel copied after all (always so over loopback): plain send is cheaper.
-  if (static_cast<uint32_t>(res) & IORING_NOTIF_USAGE_ZC_COPIED) send_zc_ = false;
+  if ((static_cast<uint32_t>(res) & IORING_NOTIF_USAGE_ZC_COPIED) && send_zc_) {
+    send_zc_ = false;
+    counters_.zero_copy_fell_back.store(true, std::memory_order_relaxed);
+  }
   if (c.state == SlotState::kWaitNotif) {
     c.state = SlotState::kIdle;
     make_ready(id);
@@ -417,6 +422,7 @@ void Reactor::on_recv(uint32_t id, int res, uint32_t flags) {
   } else if (res == -ENOBUFS) {
     // Out of provided buffers: not a connection error; the buffers come back at the end
     // of this batch (flush), before the re-armed recv is submitted.
+    bump(counters_.recv_buffer_shortages);
   } else if (res == 0) {
     return peer_closed(id);
   } else {

@@ -137,6 +137,13 @@ nlohmann::json json_report(const std::vector<StatementReport>& statements, const
                       {"points_not_sent", t.points_not_sent},
                       {"requests_ok", t.requests_ok},
                       {"requests_failed", t.requests_failed}}},
+          {"engine", {{"reactors", run.reactors},
+                      {"send_zc", run.send_zc},
+                      {"sends", run.engine.sends},
+                      {"zero_copy_sends", run.engine.zero_copy_sends},
+                      {"zero_copy_fallbacks", run.engine.zero_copy_fallbacks},
+                      {"recv_buffer_shortages", run.engine.recv_buffer_shortages},
+                      {"cq_overflows", run.engine.cq_overflows}}},
           {"results", run.results_note},
           {"tls_insecure", run.tls_insecure},
           {"statements", list}};

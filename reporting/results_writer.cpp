@@ -225,6 +225,13 @@ void ResultsWriter::add_run(const RunSummary& run, size_t statements) {
                 run.cpu_system_s);
   buffer_ += cpu;
   add_bool(&buffer_, "interrupted", run.interrupted);
+  add_int(&buffer_, "reactors", run.reactors);
+  add_bool(&buffer_, "send_zc", run.send_zc);
+  add_int(&buffer_, "sends", static_cast<int64_t>(run.engine.sends));
+  add_int(&buffer_, "zero_copy_sends", static_cast<int64_t>(run.engine.zero_copy_sends));
+  add_int(&buffer_, "zero_copy_fallbacks", run.engine.zero_copy_fallbacks);
+  add_int(&buffer_, "recv_buffer_shortages", static_cast<int64_t>(run.engine.recv_buffer_shortages));
+  add_int(&buffer_, "cq_overflows", static_cast<int64_t>(run.engine.cq_overflows));
   buffer_ += ' ' + std::to_string(run.start_unix_ns) + '\n';
   ++rows_in_buffer_;
   hand_over(true);

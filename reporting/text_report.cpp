@@ -120,6 +120,23 @@ std::string render_statement(const StatementReport& r) {
   return out;
 }
 
+std::string engine_text(const RunSummary& run) {
+  const engine::EngineCounters& e = run.engine;
+  std::string sends = std::to_string(e.sends) + " sends";
+  if (!run.send_zc) {
+    sends += " (plain)";
+  } else if (e.zero_copy_fallbacks == 0) {
+    sends += " (zero-copy)";
+  } else {
+    // The kernel reports copying on the first zero-copy sends; plain sends are cheaper then.
+    sends += " (zero-copy asked; the kernel copied, so " + std::to_string(e.zero_copy_fallbacks) +
+             " reactor(s) went back to plain after " + std::to_string(e.zero_copy_sends) + ")";
+  }
+  return std::to_string(run.reactors) + (run.reactors == 1 ? " reactor, " : " reactors, ") + sends +
+         ", " + std::to_string(e.recv_buffer_shortages) + " receive-buffer shortages, " +
+         std::to_string(e.cq_overflows) + " CQ overflows";
+}
+
 std::string render_report(const std::vector<StatementReport>& statements, const RunSummary& run) {
   std::string out;
   for (const auto& r : statements) out += render_statement(r);
@@ -144,6 +161,7 @@ std::string render_report(const std::vector<StatementReport>& statements, const 
     cpu_text += cpu;
   }
   line(&out, "stressql CPU:", cpu_text);
+  if (run.reactors > 0) line(&out, "Engine:", engine_text(run));
   if (!run.results_note.empty()) line(&out, "Results:", run.results_note);
   if (run.tls_insecure) line(&out, "TLS:", "INSECURE: certificates and names NOT verified (--insecure)");
   std::string verdict = run.interrupted ? "INTERRUPTED" : t.failed_statements ? "FAILED" : "OK";

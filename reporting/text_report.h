@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/engine.h"
 #include "reporting/statement_report.h"
 
 namespace stressql::reporting {
@@ -19,7 +20,13 @@ struct RunSummary {
   bool interrupted = false;
   std::string results_note;  // where the results rows went
   bool tls_insecure = false;  // --insecure: HTTPS certificates were not verified
+  int reactors = 0;           // engine threads; 0: the engine did not run (offline)
+  bool send_zc = false;       // --send-zc was asked for
+  engine::EngineCounters engine;
 };
+
+// "2 reactors, 20004 sends (plain), 0 receive-buffer shortages, 0 CQ overflows"
+std::string engine_text(const RunSummary& run);
 
 // The lines of one statement, each ending in "\n".
 std::string render_statement(const StatementReport& r);

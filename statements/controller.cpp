@@ -196,6 +196,7 @@ int Controller::run() {
   if (!offline) {
     engine::EngineOptions eo;
     eo.reactors = options_.reactors;
+    eo.send_zc = options_.send_zc;
     if (engine::Status st = engine::Engine::start(eo, &engine_); !st) {
       err_ << "stressql: cannot start the engine: " << st.message() << "\n";
       return 1;
@@ -236,6 +237,11 @@ int Controller::run() {
     for (auto& r : reports_) {
       if (!r.ran && r.kind != StatementKind::kSet && r.error.empty()) r.error = "not run: interrupted";
     }
+  }
+  if (engine_) {
+    summary_.reactors = engine_->reactor_count();
+    summary_.send_zc = options_.send_zc;
+    summary_.engine = engine_->counters();  // every job has ended: the counts are final
   }
   engine_.reset();  // joins the reactors: their CPU time is all in before we read it
   summary_.duration_ns = monotonic_ns() - t0;

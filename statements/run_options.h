@@ -16,6 +16,7 @@ struct RunOptions {
   std::string results_upload = "after";  // --results-upload: "after" the run or "live"
   std::optional<uint64_t> seed;        // --seed; SET Seed overrides it from that point on
   int reactors = 0;                    // 0: one per online CPU
+  bool send_zc = false;                // --send-zc: zero-copy sends from registered buffers
   std::string dump_file;               // --dump: write request bodies here instead of sending
   bool dry_run = false;                // --dry-run: generate and discard, report points/s
   bool no_exec = false;                // --no-exec: refuse scripts that contain EXEC

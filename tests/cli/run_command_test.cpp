@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
+
+#include <cstdio>
 #include <thread>
 
 #include "tests/cli/run_test_util.h"
@@ -95,6 +97,42 @@ WAIT
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("INSERT w finished without an accepted point"), std::string::npos) << r.out;
+}
+
+TEST_F(RunCommandTest, EngineLineSaysHowTheRequestsWentOut) {
+  ASSERT_EQ(server_->query("CREATE DATABASE eng").status, 200);
+  // 50 requests of 1000 points each (about 30 KB), on two reactors.
+  std::string script = dir_.write("eng.iql", R"(SET Database [eng]
+
+SET BatchSize [1000]
+
+SET WriteConcurrency [4]
+
+INSERT sends
+cpu,host=h-[int inc(0) 100]
+value=[int inc(0) 0]
+50000 1s
+)");
+  ProcessResult plain = stressql({"run", "--addresses", server_->address(), "--results", "none",
+                                  "--reactors", "2", script});
+  ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  unsigned long long sends = 0, shortages = 9, overflows = 9;
+  std::string line = report_value(plain.out, "Engine:");
+  ASSERT_EQ(std::sscanf(line.c_str(), "2 reactors, %llu sends (plain), %llu receive-buffer shortages, %llu CQ overflows",
+                        &sends, &shortages, &overflows), 3) << plain.out;
+  EXPECT_GE(sends, 50u) << "one send per request at least (more when one is short)";
+  EXPECT_EQ(shortages, 0u);
+  EXPECT_EQ(overflows, 0u);
+
+  // Over loopback the kernel copies zero-copy sends, says so, and the reactors go back to
+  // plain sends: the report must say that rather than claim zero copy.
+  ProcessResult zc = stressql({"run", "--addresses", server_->address(), "--results", "none",
+                               "--reactors", "2", "--send-zc", script});
+  ASSERT_EQ(zc.exit_code, 0) << zc.out << zc.err;
+  EXPECT_EQ(server_->count_points("eng", "cpu"), 50000) << "the same points, written twice";
+  line = report_value(zc.out, "Engine:");
+  EXPECT_NE(line.find("(zero-copy asked; the kernel copied, so "), std::string::npos) << zc.out;
+  EXPECT_NE(line.find(" went back to plain after "), std::string::npos) << zc.out;
 }
 
 TEST_F(RunCommandTest, TwoAddressesEachReceiveAFairShare) {
