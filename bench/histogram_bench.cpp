@@ -6,8 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -80,13 +78,8 @@ BENCHMARK(BM_vector_nth_element_p99)->Unit(benchmark::kMicrosecond);
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  stressql::bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  std::printf("\n");
-  reporter.print_ratio("record:", "BM_histogram_record", "BM_vector_push_back");
-  reporter.print_ratio("p99 of 1M samples:", "BM_histogram_p99", "BM_vector_nth_element_p99");
-  benchmark::Shutdown();
-  return 0;
+  return stressql::bench::run_with_ratios(
+      argc, argv,
+      {{"record:", "BM_histogram_record", "BM_vector_push_back"},
+       {"p99 of 1M samples:", "BM_histogram_p99", "BM_vector_nth_element_p99"}});
 }

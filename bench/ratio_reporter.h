@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,5 +33,23 @@ class RatioReporter : public benchmark::ConsoleReporter {
  private:
   std::map<std::string, double> ns_;
 };
+
+struct Ratio {
+  const char* what;       // label, e.g. "record:"
+  const char* ours;       // benchmark function names
+  const char* reference;
+};
+
+// The whole main() of a benchmark binary whose output ends with reference/ours ratios.
+inline int run_with_ratios(int argc, char** argv, std::initializer_list<Ratio> ratios) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  std::printf("\n");
+  for (const Ratio& r : ratios) reporter.print_ratio(r.what, r.ours, r.reference);
+  benchmark::Shutdown();
+  return 0;
+}
 
 }  // namespace stressql::bench

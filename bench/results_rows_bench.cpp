@@ -94,12 +94,6 @@ BENCHMARK(BM_append_rendered_row);
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  stressql::bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  std::printf("\n");
-  reporter.print_ratio("results row:", "BM_results_add_sample", "BM_append_rendered_row");
-  benchmark::Shutdown();
-  return 0;
+  return stressql::bench::run_with_ratios(
+      argc, argv, {{"results row:", "BM_results_add_sample", "BM_append_rendered_row"}});
 }
