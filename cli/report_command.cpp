@@ -120,6 +120,7 @@ int run_report(const std::string& test_id, const std::string& results_url, std::
     r.ok = flag(row, "ok");
     r.offline = flag(row, "offline");
     r.error = str(row, "error");
+    r.warning = str(row, "warning");
     r.start_unix_ns = num(row, "start_unix_ns");
     r.duration_ns = num(row, "duration_ns");
     r.points_requested = static_cast<uint64_t>(num(row, "points_requested"));

@@ -200,6 +200,7 @@ void ResultsWriter::add_statement(const StatementReport& st, size_t index, int64
   add_bool(&buffer_, "ok", st.ok);
   add_bool(&buffer_, "offline", st.offline);
   add_str(&buffer_, "error", st.error);
+  add_str(&buffer_, "warning", st.warning);
   add_int(&buffer_, "start_unix_ns", st.start_unix_ns);
   add_int(&buffer_, "duration_ns", st.duration_ns);
   add_int(&buffer_, "points_requested", static_cast<int64_t>(st.points_requested));

@@ -46,6 +46,7 @@ struct StatementReport {
   bool ok = true;
   bool offline = false;  // --dump / --dry-run: generated, never sent
   std::string error;   // why it failed, for the report
+  std::string warning; // what the user should know although nothing failed
   int64_t start_unix_ns = 0;
   int64_t duration_ns = 0;
 

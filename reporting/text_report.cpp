@@ -97,6 +97,7 @@ std::string render_statement(const StatementReport& r) {
                std::to_string(s.points_failed));
       if (r.points_not_sent > 0) line(&out, "  Points Not Sent:", std::to_string(r.points_not_sent));
       line(&out, "  Run Time:", go_duration(r.duration_ns));
+      if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
       break;
     case StatementKind::kQuery:

@@ -143,6 +143,9 @@ void Controller::run_statement(size_t index, const parser::Settings& settings, u
   Task* t = task.get();
   tasks_.push_back(std::move(task));
   t->start(ctx_, settings, statement_seed(seed, index), monotonic_ns());
+  if (!r.warning.empty()) {
+    err_ << "stressql: warning: " << reporting::kind_name(r.kind) << " " << r.name << ": " << r.warning << "\n";
+  }
   if (t->job() != 0) by_job_[t->job()] = t;
   running_.push_back(t);
   if (!st.go) {

@@ -4,6 +4,7 @@
 
 #include "engine/point_plan.h"
 #include "engine/write_source.h"
+#include "reporting/go_duration.h"
 #include "statements/http_target.h"
 #include "statements/insert_plan_builder.h"
 #include "statements/request_task.h"
@@ -29,6 +30,16 @@ class InsertTask : public RequestTask {
       return;
     }
     report_->series = plan->series();
+    // Timestamps are rendered in the Precision unit: a shorter interval gives the points of
+    // a series equal timestamps, and the server keeps only the last point of each.
+    const int64_t unit = parser::precision_nanos(settings.precision);
+    if (stmt_.count > 0 && static_cast<uint64_t>(stmt_.count) > plan->series() && stmt_.interval_ns < unit) {
+      report_->warning = "the interval " + reporting::go_duration(stmt_.interval_ns) +
+                         " is shorter than the precision (" +
+                         std::string(parser::precision_name(settings.precision)) +
+                         "): points of one series share timestamps, and the server keeps one "
+                         "point per series and timestamp";
+    }
     progress_ = std::make_shared<InsertProgress>();
     progress_->plan = plan;
     ctx.publish_insert(stmt_.name, progress_);

@@ -135,6 +135,42 @@ value=[int inc(0) 0]
   EXPECT_NE(line.find(" went back to plain after "), std::string::npos) << zc.out;
 }
 
+TEST_F(RunCommandTest, IntervalShorterThanPrecisionIsWarnedAndShowsOnTheServer) {
+  ASSERT_EQ(server_->query("CREATE DATABASE prec").status, 200);
+  // 10 series, 10 points each, 100 ms apart, in whole seconds: every series gets ten points
+  // at the same second and the server keeps one of them.
+  std::string script = dir_.write("prec.iql", R"(SET Database [prec]
+
+SET Precision [s]
+
+SET StartDate [2020-01-01]
+
+INSERT fine
+cpu,host=h-[int inc(0) 10]
+value=[int inc(0) 0]
+100 1s
+
+INSERT collapsing
+mem,host=h-[int inc(0) 10]
+value=[int inc(0) 0]
+100 100ms
+)");
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server_->count_points("prec", "cpu"), 100);
+  EXPECT_EQ(server_->count_points("prec", "mem"), 10) << "why the warning matters";
+  const std::string warning =
+      "the interval 100ms is shorter than the precision (s): points of one series share "
+      "timestamps, and the server keeps one point per series and timestamp";
+  size_t fine = r.out.find("Write Statement:                       fine");
+  size_t collapsing = r.out.find("Write Statement:                       collapsing");
+  ASSERT_NE(fine, std::string::npos) << r.out;
+  ASSERT_NE(collapsing, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("  Warning:"), r.out.find("  Warning:", collapsing)) << "only the second\n" << r.out;
+  EXPECT_EQ(report_value(r.out.substr(collapsing), "  Warning:"), warning) << r.out;
+  EXPECT_NE(r.err.find("stressql: warning: insert collapsing: " + warning), std::string::npos) << r.err;
+}
+
 TEST_F(RunCommandTest, TwoAddressesEachReceiveAFairShare) {
   std::string error;
   auto second = InfluxServer::start(&error);
