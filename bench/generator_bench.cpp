@@ -16,6 +16,7 @@
 
 #include "engine/point_plan.h"
 #include "parser/script.h"
+#include "parser/script_builders.h"
 #include "parser/settings.h"
 #include "statements/insert_plan_builder.h"
 
@@ -29,26 +30,10 @@ using parser::ValueType;
 constexpr uint64_t kBatch = 5000;
 constexpr int64_t k2016 = 1451606400LL * 1000000000LL;
 
-Segment lit(std::string text) {
-  Segment s;
-  s.literal = std::move(text);
-  return s;
-}
-Segment gen(ValueType type, ValueFn fn, int64_t arg, int64_t count) {
-  Segment s;
-  s.kind = Segment::Kind::kGenerator;
-  s.generator = parser::Generator{type, fn, arg, count, {}};
-  return s;
-}
-Segment list(std::vector<std::string> items) {
-  Segment s;
-  s.kind = Segment::Kind::kList;
-  s.list.items = std::move(items);
-  return s;
-}
-parser::KeyValue kv(std::string key, std::vector<Segment> value) {
-  return parser::KeyValue{std::move(key), std::move(value), {}};
-}
+using parser::build::gen;
+using parser::build::kv;
+using parser::build::list;
+using parser::build::lit;
 
 // (a) cpu,host=server-[int inc(0) 10000],loc=[us-west|us-east|eu-north] value=[float rand(100) 0]
 parser::InsertStmt case_a() {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/write_source.h"
+#include "parser/script_builders.h"
 #include "tests/statements/plan_reference.h"
 
 namespace stressql::statements {
@@ -25,26 +26,10 @@ using parser::ValueType;
 
 constexpr int64_t k2016 = 1451606400LL * 1000000000LL;
 
-Segment lit(std::string text) {
-  Segment s;
-  s.literal = std::move(text);
-  return s;
-}
-Segment gen(ValueType type, ValueFn fn, int64_t arg, int64_t count) {
-  Segment s;
-  s.kind = Segment::Kind::kGenerator;
-  s.generator = Generator{type, fn, arg, count, {}};
-  return s;
-}
-Segment list(std::vector<std::string> items) {
-  Segment s;
-  s.kind = Segment::Kind::kList;
-  s.list.items = std::move(items);
-  return s;
-}
-KeyValue kv(std::string key, std::vector<Segment> value) {
-  return KeyValue{std::move(key), std::move(value), {}};
-}
+using parser::build::gen;
+using parser::build::kv;
+using parser::build::list;
+using parser::build::lit;
 
 std::shared_ptr<const engine::PointPlan> build(const InsertStmt& stmt, Precision p,
                                                uint64_t seed = 1, int64_t start = k2016) {
