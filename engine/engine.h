@@ -167,8 +167,11 @@ class Engine {
   // Stops a job: unsent requests are never sent, in-flight ones end as kCancelled.
   // on_job_finished still arrives for it.
   virtual void cancel(JobId id) = 0;
-  // Delivers pending samples and job completions to `sink`, waiting up to `max_wait_ns`
-  // for the first one when none is pending. Returns the number of events delivered.
+  // Delivers pending samples and job completions to `sink`. When none is pending it waits up
+  // to `max_wait_ns`: for any event when no job runs; while jobs run, only a job's end (or
+  // an event ring filling up) cuts the wait short, and the samples gathered meanwhile come
+  // at its end, so that requests do not each wake the control thread. Returns the number
+  // of events delivered.
   virtual size_t poll(EventSink* sink, int64_t max_wait_ns) = 0;
   // The reactors' counters so far (each read atomically, the sum is not a snapshot).
   virtual EngineCounters counters() const = 0;

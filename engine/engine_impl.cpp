@@ -31,7 +31,6 @@ namespace stressql::engine {
 namespace {
 
 constexpr size_t kEventBatch = 256;
-constexpr int64_t kBusyNapNs = 1'000'000;
 
 class EngineImpl final : public Engine {
  public:
@@ -74,7 +73,6 @@ class EngineImpl final : public Engine {
   std::deque<Pending> pending_;
   uint32_t next_first_reactor_ = 0;
   uint64_t next_serial_ = 0;
-  bool busy_ = false;  // the last poll delivered events
   Event batch_[kEventBatch];
 };
 
@@ -270,35 +268,17 @@ size_t EngineImpl::drain(EventSink* sink) {
 size_t EngineImpl::poll(EventSink* sink, int64_t max_wait_ns) {
   flush_pending();
   size_t delivered = drain(sink);
-  if (delivered > 0 || max_wait_ns <= 0) {
-    busy_ = delivered > 0;
-    return delivered;
-  }
-  if (busy_) {
-    // Under load, nap instead of asking the reactors to ring: events come in batches of
-    // up to a millisecond, and the reactors are spared an eventfd write per loop turn.
-    busy_ = false;
-    timespec nap{0, std::min<int64_t>(max_wait_ns, kBusyNapNs)};
-    nanosleep(&nap, nullptr);
-    flush_pending();
-    delivered = drain(sink);
-    if (delivered > 0) {
-      busy_ = true;
-      return delivered;
-    }
-    max_wait_ns -= nap.tv_nsec;
-    if (max_wait_ns <= 0) return 0;
-  }
+  if (delivered > 0 || max_wait_ns <= 0) return delivered;
+  // While jobs run, samples come all the time: they are collected when the caller's wait is
+  // up rather than each waking this thread; a job's end (or a filling ring) still does.
+  const Reactor::WakeOn wake_on = jobs_.empty() ? Reactor::kWakeOnAny : Reactor::kWakeOnUrgent;
   timespec start;
   clock_gettime(CLOCK_MONOTONIC, &start);
   const int64_t t0 = start.tv_sec * 1'000'000'000LL + start.tv_nsec;
   for (;;) {
-    for (auto& r : reactors_) r->request_wakeup();
+    for (auto& r : reactors_) r->request_wakeup(wake_on);
     delivered = drain(sink);
-    if (delivered > 0) {
-      busy_ = true;
-      return delivered;
-    }
+    if (delivered > 0) return delivered;
     timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     const int64_t left = max_wait_ns - (now.tv_sec * 1'000'000'000LL + now.tv_nsec - t0);

@@ -200,18 +200,26 @@ void Reactor::emit(const Event& e) {
   while (!events_.try_push(e)) {
     // Full: stall (no new completions, no new requests) until the control thread drains.
     if (stop_.load(std::memory_order_acquire)) return;  // nobody will read it any more
+    pushed_urgent_ = true;
     notify_control();
     timespec pause{0, 50'000};
     nanosleep(&pause, nullptr);
   }
   pushed_events_ = true;
+  if (e.kind != Event::Kind::kSample || events_.over_half()) pushed_urgent_ = true;
 }
 
 void Reactor::notify_control() {
-  pushed_events_ = false;
-  if (control_sleeping_.exchange(false, std::memory_order_seq_cst)) {
-    uint64_t one = 1;
-    (void)!write(config_.control_eventfd, &one, sizeof(one));
+  const bool urgent = pushed_urgent_;
+  pushed_events_ = pushed_urgent_ = false;
+  // fetch_or(0) is a read with a full barrier: it pairs with request_wakeup's exchange, so
+  // either the control thread sees these events or this sees its request.
+  const uint8_t wants = control_wants_.fetch_or(0, std::memory_order_seq_cst);
+  if (wants == kWakeOnAny || (wants == kWakeOnUrgent && urgent)) {
+    if (control_wants_.exchange(kWakeOnNothing, std::memory_order_seq_cst) != kWakeOnNothing) {
+      uint64_t one = 1;
+      (void)!write(config_.control_eventfd, &one, sizeof(one));
+    }
   }
 }
 

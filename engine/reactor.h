@@ -6,8 +6,11 @@
 //  - The ring, the slots, the buffers and the JobRuns are touched only by the reactor
 //    thread (the ring is created on it: SINGLE_ISSUER).
 //  - The control thread talks to it only through commands_ (control produces) and events_
-//    (reactor produces), plus three atomics: stop_ (set once), control_sleeping_ (the
-//    control thread's "wake me" flag, cleared by whoever wakes it) and the two eventfds.
+//    (reactor produces), plus three atomics: stop_ (set once), control_wants_ (what the
+//    control thread wants to be woken for, cleared by whoever wakes it) and the two eventfds.
+//  - While jobs run the control thread asks to be woken only for urgent events (a job's
+//    end, an event ring over half full): samples wait for its next timed turn, so a
+//    request does not cost a control-thread wake-up as well as a reactor one.
 //  - events_ is never overrun and never dropped from: a full ring stalls the reactor until
 //    the control thread drains it (except after stop, when nobody listens any more).
 //  - Every SQE carries encode_user_data(op, slot, generation); dispatch() is the one place
@@ -77,9 +80,11 @@ class Reactor {
   SpscRing<Event>& events() { return events_; }
   // Any thread: this reactor's counters so far.
   void add_counters(EngineCounters* sum) const;
-  // Control thread: asks to be woken (control_eventfd) on the next event. Seq-cst RMW on
-  // both sides, so either the reactor sees the request or the caller sees the event.
-  void request_wakeup() { control_sleeping_.exchange(true, std::memory_order_seq_cst); }
+  // What the control thread wants to be woken (control_eventfd) for.
+  enum WakeOn : uint8_t { kWakeOnNothing = 0, kWakeOnUrgent = 1, kWakeOnAny = 2 };
+  // Control thread: asks to be woken on the next event of that kind. Seq-cst RMW on both
+  // sides, so either the reactor sees the request or the caller sees the event.
+  void request_wakeup(WakeOn on) { control_wants_.exchange(on, std::memory_order_seq_cst); }
 
  private:
   void run();
@@ -141,7 +146,7 @@ class Reactor {
   ReactorConfig config_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
-  alignas(kFalseSharing) std::atomic<bool> control_sleeping_{false};
+  alignas(kFalseSharing) std::atomic<uint8_t> control_wants_{kWakeOnNothing};
   alignas(kFalseSharing) int wake_fd_ = -1;
   SpscRing<Command> commands_;
   SpscRing<Event> events_;
@@ -167,6 +172,7 @@ class Reactor {
   };
   alignas(kFalseSharing) Counters counters_;
   bool pushed_events_ = false;
+  bool pushed_urgent_ = false;  // a job's end, or the event ring over half full
   uint64_t wake_value_ = 0;
   int64_t now_ = 0;
   int64_t next_scan_ns_ = 0;

@@ -58,6 +58,14 @@ class SpscRing {
     return true;
   }
 
+  // Producer only: true when more than half of the ring holds items not yet popped.
+  bool over_half() {
+    const uint64_t w = write_.load(std::memory_order_relaxed);
+    if (w - producer_.cached_read <= (mask_ + 1) / 2) return false;
+    producer_.cached_read = read_.load(std::memory_order_acquire);
+    return w - producer_.cached_read > (mask_ + 1) / 2;
+  }
+
   // Consumer only: pops up to `max` items into `out`, publishing read_ once.
   std::size_t pop_n(T* out, std::size_t max) {
     const uint64_t r = read_.load(std::memory_order_relaxed);
