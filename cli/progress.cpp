@@ -10,6 +10,7 @@ constexpr int kPlainEveryTicks = 5;  // plain lines every ~5 s
 }
 
 void Progress::tick(const std::vector<statements::Task*>& running) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (!terminal_ && ++ticks_ % kPlainEveryTicks != 0) return;
   int64_t now = statements::monotonic_ns();
   std::string text;
@@ -51,12 +52,13 @@ void Progress::tick(const std::vector<statements::Task*>& running) {
 }
 
 void Progress::upload(uint64_t rows_posted, uint64_t rows_to_post) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (!terminal_ && !plain_) return;
   char buf[160];
   std::snprintf(buf, sizeof buf, "posting results rows: %llu of %llu (Ctrl-C keeps the rest in the file)",
                 static_cast<unsigned long long>(rows_posted), static_cast<unsigned long long>(rows_to_post));
   if (terminal_) {
-    finish();  // the statements' lines are done
+    clear_drawn();  // the statements' lines are done
     out_ << "\r" << buf << "\x1b[K\n";
     lines_drawn_ = 1;
   } else {
@@ -65,7 +67,19 @@ void Progress::upload(uint64_t rows_posted, uint64_t rows_to_post) {
   out_.flush();
 }
 
+void Progress::message(const std::string& line) {
+  std::lock_guard<std::mutex> lock(mu_);
+  clear_drawn();  // the next tick draws below the message
+  out_ << line << "\n";
+  out_.flush();
+}
+
 void Progress::finish() {
+  std::lock_guard<std::mutex> lock(mu_);
+  clear_drawn();
+}
+
+void Progress::clear_drawn() {
   if (!terminal_ || lines_drawn_ == 0) return;
   for (int i = 0; i < lines_drawn_; ++i) out_ << "\x1b[1A\x1b[K";
   out_.flush();

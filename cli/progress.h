@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ class Progress {
       : out_(out), terminal_(terminal), plain_(plain) {}
   // Called by the controller about once a second.
   void tick(const std::vector<statements::Task*>& running);
+  // Prints one line (a warning) so that the redrawn lines do not paint over it. Any thread.
+  void message(const std::string& line);
   // Called about once a second while results rows are posted after the run.
   void upload(uint64_t rows_posted, uint64_t rows_to_post);
   // Clears the redrawn lines before the report is printed.
@@ -31,6 +34,8 @@ class Progress {
     uint64_t points = 0;
     uint64_t requests = 0;
   };
+  void clear_drawn();  // REQUIRES: mu_ held
+  std::mutex mu_;       // tick/upload/finish on the control thread, message from any
   std::ostream& out_;
   bool terminal_;
   bool plain_;

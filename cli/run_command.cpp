@@ -211,6 +211,13 @@ int run_run(RunArgs& args) {
   install_signal_handlers();
   statements::Controller controller(parsed.script, args.options, &g_stop, std::cerr);
   bool offline = args.options.dry_run || !args.options.dump_file.empty();
+  // Progress owns stderr while it redraws: warnings go through it so none is painted over.
+  // Declared before the results writer, whose sender thread may still warn while it ends.
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  const bool show_progress = terminal || args.options.progress;
+  Progress progress(std::cerr, terminal, args.options.progress);
+  auto warn = [&progress](const std::string& line) { progress.message(line); };
+  controller.set_warner(warn);
   std::unique_ptr<reporting::ResultsWriter> results;
   if (args.options.results_url != "none" && !offline) {
     std::string host_port;
@@ -224,19 +231,16 @@ int run_run(RunArgs& args) {
         (std::filesystem::current_path() / ("stressql-results-" + controller.test_id() + ".lp")).string(),
         args.options.results_upload == "live" ? reporting::ResultsUpload::kLive
                                               : reporting::ResultsUpload::kAfterRun,
-        &std::cerr);
+        warn, &g_abandon);
     controller.set_observer([&results](const reporting::StatementReport& st, const engine::Sample& s) {
       results->add_sample(st, s);
     });
   }
-  bool terminal = isatty(STDERR_FILENO) == 1;
-  Progress progress(std::cerr, terminal, args.options.progress);
-  if (terminal || args.options.progress) {
-    controller.set_ticker([&progress](const std::vector<reporting::StatementReport>&,
-                                      const std::vector<statements::Task*>& running) {
-      progress.tick(running);
-    });
-  }
+  controller.set_ticker([&](const std::vector<reporting::StatementReport>&,
+                            const std::vector<statements::Task*>& running) {
+    if (show_progress) progress.tick(running);
+    if (results) results->tick();  // live rows at least every second
+  });
   int rc = controller.run();
   progress.finish();
   if (rc == 2) return 2;
@@ -248,7 +252,7 @@ int run_run(RunArgs& args) {
     }
     results->add_run(summary, controller.reports().size());
     g_uploading.store(true);
-    summary.results_note = results->finish(&g_abandon, [&progress](uint64_t posted, uint64_t total) {
+    summary.results_note = results->finish([&progress](uint64_t posted, uint64_t total) {
       progress.upload(posted, total);
     });
     progress.finish();

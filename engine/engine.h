@@ -150,7 +150,8 @@ struct EngineCounters {
   uint32_t zero_copy_fallbacks = 0;  // reactors that went back to plain sends: the kernel
                                      // copied anyway (always so over loopback)
   uint64_t recv_buffer_shortages = 0;  // -ENOBUFS: out of provided receive buffers; re-armed
-  uint64_t cq_overflows = 0;       // completions the kernel had to hold back (CQ ring full)
+  uint64_t cq_overflows = 0;       // loop turns that found completions held back by the
+                                   // kernel because the CQ ring was full
 };
 
 class Engine {

@@ -171,9 +171,9 @@ void Reactor::loop() {
       if (n < kCqeBatch) break;
     }
     buffers_.flush();
-    if (*ring_.cq.koverflow != counters_.cq_overflows.load(std::memory_order_relaxed)) {
-      counters_.cq_overflows.store(*ring_.cq.koverflow, std::memory_order_relaxed);
-    }
+    // With IORING_FEAT_NODROP the kernel holds completions back when the CQ ring is full
+    // (cq.koverflow only counts ones it had to drop): count the turns that found it so.
+    if (IO_URING_READ_ONCE(*ring_.sq.kflags) & IORING_SQ_CQ_OVERFLOW) bump(counters_.cq_overflows);
   }
 }
 

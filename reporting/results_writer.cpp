@@ -105,12 +105,14 @@ std::string escape_field_string(const std::string& s) {
 }
 
 ResultsWriter::ResultsWriter(std::string host_port, std::string test_id, std::string file_path,
-                             ResultsUpload upload, std::ostream* warnings)
+                             ResultsUpload upload, std::function<void(const std::string&)> warn,
+                             const std::atomic<bool>* abandon)
     : host_port_(std::move(host_port)),
       test_id_(std::move(test_id)),
       file_path_(std::move(file_path)),
       upload_(upload),
-      warnings_(warnings) {
+      warn_(std::move(warn)),
+      abandon_(abandon) {
   sender_ = std::thread([this] { sender_loop(); });
 }
 
@@ -148,7 +150,7 @@ void ResultsWriter::add_sample(const StatementReport& st, const engine::Sample& 
   // The control thread pays this per request attempt: no allocation once the buffer has
   // grown, fields written in place (bench/results_rows_bench).
   StatementRows& r = rows_for(st);
-  char fields[320];  // 11 fields of at most 40 bytes each, written in place
+  char fields[11 * 40];  // 11 fields of at most 40 bytes each (put_int_field), written in place
   char* p = fields;
   p = put_int_field(p, "status_code=", s.status);
   p = put_int_field(p, ",response_time_ns=", s.latency_ns);
@@ -173,6 +175,13 @@ void ResultsWriter::add_sample(const StatementReport& st, const engine::Sample& 
   *p++ = '\n';
   buffer_.append(fields, static_cast<size_t>(p - fields));
   row_added();
+}
+
+void ResultsWriter::tick() {
+  if (upload_ == ResultsUpload::kLive && rows_in_buffer_ > 0 &&
+      steady_ns() - buffer_started_ns_ >= kLiveFlushNs) {
+    hand_over(true);
+  }
 }
 
 void ResultsWriter::row_added() {
@@ -259,14 +268,14 @@ void ResultsWriter::hand_over(bool flush) {
 }
 
 void ResultsWriter::warn(const std::string& text) {
-  if (warnings_ != nullptr) *warnings_ << "stressql: " << text << "\n" << std::flush;
+  if (warn_) warn_("stressql: " + text);
 }
 
 bool ResultsWriter::create_database() {
   // CREATE DATABASE is idempotent.
   HttpReply r = http_request(host_port_, "POST",
                              std::string("/query?q=CREATE%20DATABASE%20") + kResultsDatabase, "", "",
-                             std::chrono::seconds(10));
+                             std::chrono::seconds(10), abandon_);
   database_ready_ = r.status == 200;
   if (!database_ready_) failure_ = r.status ? "HTTP " + std::to_string(r.status) : r.error;
   return database_ready_;
@@ -348,11 +357,21 @@ void ResultsWriter::take(const Batch& b) {
 
 void ResultsWriter::send_pending() {
   if (pending_rows_ == 0) return;
-  if (!server_failed_ && (database_ready_ || create_database()) && post(pending_, nullptr, &failure_)) {
+  const std::atomic<bool>* abandon = abandon_;
+  auto abandoned = [&] { return abandon != nullptr && abandon->load(std::memory_order_relaxed); };
+  if (!server_failed_ && !abandoned() && (database_ready_ || create_database()) &&
+      post(pending_, abandon, &failure_)) {
     rows_posted_ += pending_rows_;
   } else {
-    if (!server_failed_) warn("the reporting server " + host_port_ + " failed (" + failure_ +
-                              "); results rows go to " + file_path_);
+    if (!server_failed_) {
+      // A signal (after the run) stops the posting like a failure does: this batch and every
+      // later one go to the file.
+      interrupted_ = abandoned();
+      if (!interrupted_) {
+        warn("the reporting server " + host_port_ + " failed (" + failure_ + "); results rows go to " +
+             file_path_);
+      }
+    }
     server_failed_ = true;
     keep_in_file(pending_, pending_rows_);
   }
@@ -385,7 +404,8 @@ void ResultsWriter::sender_loop() {
       queued_bytes_ -= b.text.size();
       backlog = queued_bytes_;
     }
-    if (upload_ == ResultsUpload::kLive && !server_failed_ && backlog > kMaxQueuedBytes) {
+    const bool posting_now = upload_ == ResultsUpload::kLive || !file_error_.empty();
+    if (posting_now && !server_failed_ && backlog > kMaxQueuedBytes) {
       server_failed_ = true;
       failure_ = "the reporting server fell too far behind";
       warn(failure_ + "; results rows go to " + file_path_);
@@ -398,12 +418,16 @@ void ResultsWriter::sender_loop() {
   send_pending();
 }
 
-void ResultsWriter::post_spool(const std::atomic<bool>* abandon, const UploadTick& tick) {
+void ResultsWriter::post_spool(const UploadTick& tick) {
   if (spool_.empty()) return;
+  const std::atomic<bool>* abandon = abandon_;
   auto t0 = std::chrono::steady_clock::now();
   uint64_t to_post = 0;
   for (const Chunk& c : spool_) to_post += c.rows;
-  if (!server_failed_ && !database_ready_ && !create_database()) server_failed_ = true;
+  if (!server_failed_ && !database_ready_ && !create_database()) {
+    server_failed_ = true;
+    interrupted_ = abandon != nullptr && abandon->load(std::memory_order_relaxed);
+  }
 
   // Several posts at once: the reporting server parses and indexes them on several cores
   // (1.5x faster with two than with one into influxd on two cores).
@@ -492,7 +516,7 @@ void ResultsWriter::post_spool(const std::atomic<bool>* abandon, const UploadTic
   file_repeats_posted_ = true;
 }
 
-std::string ResultsWriter::finish(const std::atomic<bool>* abandon, const UploadTick& tick) {
+std::string ResultsWriter::finish(const UploadTick& tick) {
   if (finished_) return note_;
   finished_ = true;
   hand_over(true);
@@ -502,7 +526,7 @@ std::string ResultsWriter::finish(const std::atomic<bool>* abandon, const Upload
   }
   cv_.notify_one();
   sender_.join();
-  post_spool(abandon, tick);
+  post_spool(tick);
   if (fd_ >= 0) {
     ::close(fd_);
     if (rows_in_file_ == 0) ::unlink(file_path_.c_str());  // every row is in the server

@@ -46,21 +46,27 @@ class ResultsWriter {
  public:
   // `host_port` of the reporting server; `file_path` is the spool (kAfterRun) and where rows
   // go that the server did not take. Problems noticed during the run (the reporting server
-  // does not answer, the file cannot be written) are told on `warnings` at once.
+  // does not answer, the file cannot be written) are told to `warn` at once, from the
+  // sender thread.
+  // Posting stops (between batches, and a post under way is cut short) once `*abandon` is
+  // set; the rows not posted stay in the file.
   ResultsWriter(std::string host_port, std::string test_id, std::string file_path,
-                ResultsUpload upload, std::ostream* warnings = nullptr);
+                ResultsUpload upload, std::function<void(const std::string&)> warn = {},
+                const std::atomic<bool>* abandon = nullptr);
   ~ResultsWriter();  // finish()es if the caller did not
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
   // Control thread only. One row per request attempt.
   void add_sample(const StatementReport& st, const engine::Sample& s);
+  // Control thread, about once a second: in live mode, hands over rows a second old even
+  // when no new row comes to push them out.
+  void tick();
   // Control thread only, after the run: one row per statement, then the run's row.
   void add_statement(const StatementReport& st, size_t index, int64_t run_start_ns);
   void add_run(const RunSummary& run, size_t statements);
-  // Sends everything, joins the sender; returns where the rows went (for the report). Posting
-  // spooled rows stops between batches once `*abandon` is set: the rest stay in the file.
-  std::string finish(const std::atomic<bool>* abandon = nullptr, const UploadTick& tick = {});
+  // Sends everything, joins the sender; returns where the rows went (for the report).
+  std::string finish(const UploadTick& tick = {});
 
  private:
   struct Batch {
@@ -85,7 +91,7 @@ class ResultsWriter {
   bool append_to_file(const std::string& text, std::string* error);
   void keep_in_file(const std::string& text, uint64_t rows);  // rows the server will not get
   void warn(const std::string& text);
-  void post_spool(const std::atomic<bool>* abandon, const UploadTick& tick);
+  void post_spool(const UploadTick& tick);
   struct StatementRows {
     std::string id;
     std::string prefix;   // "write,<tags> " or "query,<tags> "
@@ -97,7 +103,7 @@ class ResultsWriter {
   const std::string test_id_;
   const std::string file_path_;
   const ResultsUpload upload_;
-  std::ostream* const warnings_;
+  const std::function<void(const std::string&)> warn_;
 
   // Control thread's side.
   std::string buffer_;
@@ -130,7 +136,8 @@ class ResultsWriter {
   uint64_t rows_in_file_ = 0;    // rows the file holds that the server does not
   uint64_t rows_lost_ = 0;       // neither posted nor written (the file failed too)
   bool file_repeats_posted_ = false;  // the file also holds rows that were posted
-  bool interrupted_ = false;
+  bool interrupted_ = false;     // a signal stopped the posting
+  const std::atomic<bool>* const abandon_;
   int64_t upload_ns_ = 0;
   std::thread sender_;
   bool finished_ = false;

@@ -144,7 +144,13 @@ void Controller::run_statement(size_t index, const parser::Settings& settings, u
   tasks_.push_back(std::move(task));
   t->start(ctx_, settings, statement_seed(seed, index), monotonic_ns());
   if (!r.warning.empty()) {
-    err_ << "stressql: warning: " << reporting::kind_name(r.kind) << " " << r.name << ": " << r.warning << "\n";
+    std::string line = "stressql: warning: " + std::string(reporting::kind_name(r.kind)) + " " + r.name +
+                       ": " + r.warning;
+    if (warn_) {
+      warn_(line);
+    } else {
+      err_ << line << "\n";
+    }
   }
   if (t->job() != 0) by_job_[t->job()] = t;
   running_.push_back(t);
@@ -244,7 +250,7 @@ int Controller::run() {
   if (engine_) {
     summary_.reactors = engine_->reactor_count();
     summary_.send_zc = options_.send_zc;
-    summary_.engine = engine_->counters();  // every job has ended: the counts are final
+    summary_.engine = engine_->counters();  // final, unless in-flight requests were given up on
   }
   engine_.reset();  // joins the reactors: their CPU time is all in before we read it
   summary_.duration_ns = monotonic_ns() - t0;

@@ -34,7 +34,9 @@ class Controller : public engine::EventSink {
   const std::string& test_id() const { return summary_.test_id; }
   // Observer for every attempt (results rows); set before run().
   void set_observer(SampleObserver observer) { ctx_.observe = std::move(observer); }
-  // Called about every `period_ns` while statements run (live progress).
+  // Where warnings go (a line, no newline); default: the error stream.
+  void set_warner(std::function<void(const std::string&)> warn) { warn_ = std::move(warn); }
+  // Called about once a second while statements run (live progress).
   void set_ticker(std::function<void(const std::vector<reporting::StatementReport>&,
                                      const std::vector<Task*>&)> tick) {
     ticker_ = std::move(tick);
@@ -67,6 +69,7 @@ class Controller : public engine::EventSink {
   std::function<void(const std::vector<reporting::StatementReport>&, const std::vector<Task*>&)>
       ticker_;
   int64_t next_tick_ns_ = 0;
+  std::function<void(const std::string&)> warn_;
   reporting::RunSummary summary_;
   std::FILE* dump_ = nullptr;
 };

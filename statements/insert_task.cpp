@@ -37,7 +37,7 @@ class InsertTask : public RequestTask {
       report_->warning = "the interval " + reporting::go_duration(stmt_.interval_ns) +
                          " is shorter than the precision (" +
                          std::string(parser::precision_name(settings.precision)) +
-                         "): points of one series share timestamps, and the server keeps one "
+                         "): points of one series can share a timestamp, and the server keeps one "
                          "point per series and timestamp";
     }
     progress_ = std::make_shared<InsertProgress>();

@@ -164,6 +164,23 @@ TEST_F(ResultsUploadTest, LivePostsRowsWhileTheLoadRuns) {
   EXPECT_TRUE(files_in(cwd_.path()).empty());
 }
 
+TEST_F(ResultsUploadTest, LiveRowsAreNotHeldBackWhileTheLoadPauses) {
+  // Two requests three seconds apart: the first one's row must reach the server during
+  // the pause, not wait for the second row to push it out.
+  Recorder server([](const FaultRequest&) { return reply(204); });
+  std::string error;
+  ASSERT_TRUE(server.start(&error)) << error;
+  std::string script = dir_.write("pause.iql", insert_script("up", 2, 1, 1, "3s"));
+  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
+                                 "http://" + server.address(), "--results-upload", "live", script},
+                                seconds(60), "", SpawnOptions{cwd_.path(), {}});
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string order = server.order();
+  EXPECT_EQ(order.substr(0, 3), "LRL") << order;
+  EXPECT_EQ(count_rows(server.stored_rows()).writes, 2);
+}
+
 // Which post of the upload the server refuses: the one holding the first request's row
 // (the file keeps its head) or the one holding the run's row (the file keeps its tail).
 class FailingPostTest : public ResultsUploadTest, public ::testing::WithParamInterface<const char*> {};
@@ -230,7 +247,12 @@ INSTANTIATE_TEST_SUITE_P(Posts, FailingPostTest, ::testing::Values("request_inde
                            return std::string(info.index == 0 ? "First" : "Last");
                          });
 
-TEST_F(ResultsUploadTest, ASignalWhilePostingStopsAtOnceAndKeepsTheRowsInTheFile) {
+// In both modes the rows still being posted when the load has ended (all of them after the
+// run; the last batch live) stop at a signal.
+class SignalWhilePostingTest : public ResultsUploadTest,
+                               public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(SignalWhilePostingTest, StopsAtOnceAndKeepsTheRowsInTheFile) {
   // The reporting server never answers the upload; the user gives up with Ctrl-C.
   Recorder server([](const FaultRequest&) { return FaultReply{FaultReply::Mode::kStall, ""}; });
   std::string error;
@@ -238,7 +260,7 @@ TEST_F(ResultsUploadTest, ASignalWhilePostingStopsAtOnceAndKeepsTheRowsInTheFile
   std::string script = dir_.write("stuck.iql", insert_script("up", 10, 1, 1));
   Child child;
   ASSERT_TRUE(child.start({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
-                           "http://" + server.address(), script},
+                           "http://" + server.address(), "--results-upload", GetParam(), script},
                           &error, "", SpawnOptions{cwd_.path(), {}}))
       << error;
   auto deadline = Clock::now() + seconds(30);
@@ -263,6 +285,9 @@ TEST_F(ResultsUploadTest, ASignalWhilePostingStopsAtOnceAndKeepsTheRowsInTheFile
   EXPECT_EQ(kept.runs, 1);
   server.stop();
 }
+
+INSTANTIATE_TEST_SUITE_P(Modes, SignalWhilePostingTest, ::testing::Values("after", "live"),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace stressql::testing

@@ -160,8 +160,8 @@ value=[int inc(0) 0]
   EXPECT_EQ(server_->count_points("prec", "cpu"), 100);
   EXPECT_EQ(server_->count_points("prec", "mem"), 10) << "why the warning matters";
   const std::string warning =
-      "the interval 100ms is shorter than the precision (s): points of one series share "
-      "timestamps, and the server keeps one point per series and timestamp";
+      "the interval 100ms is shorter than the precision (s): points of one series can share a "
+      "timestamp, and the server keeps one point per series and timestamp";
   size_t fine = r.out.find("Write Statement:                       fine");
   size_t collapsing = r.out.find("Write Statement:                       collapsing");
   ASSERT_NE(fine, std::string::npos) << r.out;
