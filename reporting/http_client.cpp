@@ -52,26 +52,43 @@ bool dechunk(const std::string& in, std::string* out) {
   }
 }
 
-// True once `raw` holds a whole answer: its head and all of its body by Content-Length or
-// chunked encoding. Without either the body ends when the server closes.
-bool answer_complete(const std::string& raw) {
-  size_t head_end = raw.find("\r\n\r\n");
-  if (head_end == std::string::npos) return false;
-  if (raw.compare(0, 13, "HTTP/1.1 204 ") == 0 || raw.compare(0, 13, "HTTP/1.1 304 ") == 0) {
-    return true;  // never a body
+// Reads the answer in `raw` into *reply once it is whole: its head, and its body by
+// Content-Length or chunked encoding (a 204 or 304 has none). Returns false while more is to
+// come. `closed`: the server has closed, so what is there is all there will be (a body with
+// neither length nor chunks ends there).
+bool take_answer(const std::string& raw, bool closed, HttpReply* reply) {
+  const size_t head_end = raw.find("\r\n\r\n");
+  if (head_end == std::string::npos && !closed) return false;
+  if (raw.compare(0, 9, "HTTP/1.1 ") != 0 || head_end == std::string::npos) {
+    reply->error = "malformed answer";
+    return true;
   }
+  const int status = std::atoi(raw.c_str() + 9);
   std::string head = raw.substr(0, head_end);
   for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (head.find("transfer-encoding: chunked") != std::string::npos) {
-    // Decoding only when the last chunk may have come keeps long answers linear.
-    if (raw.size() < 5 || raw.compare(raw.size() - 5, 5, "0\r\n\r\n") != 0) return false;
+  const std::string_view rest = std::string_view(raw).substr(head_end + 4);
+  if (status == 204 || status == 304) {
+    reply->body.clear();
+  } else if (head.find("transfer-encoding: chunked") != std::string::npos) {
+    // Decoding only once the last chunk may have come keeps long answers linear.
+    const bool may_be_whole = rest.size() >= 5 && rest.substr(rest.size() - 5) == "0\r\n\r\n";
+    if (!closed && !may_be_whole) return false;
     std::string body;
-    return dechunk(raw.substr(head_end + 4), &body);
+    if (!dechunk(std::string(rest), &body)) {
+      if (!closed) return false;
+      reply->error = "malformed chunked body";
+    }
+    reply->body = std::move(body);
+  } else if (size_t at = head.find("\r\ncontent-length:"); at != std::string::npos) {
+    const size_t length = std::strtoul(head.c_str() + at + 17, nullptr, 10);
+    if (rest.size() < length && !closed) return false;
+    reply->body = std::string(rest.substr(0, length));
+  } else {
+    if (!closed) return false;
+    reply->body = std::string(rest);
   }
-  size_t at = head.find("\r\ncontent-length:");
-  if (at == std::string::npos) return false;
-  size_t length = std::strtoul(head.c_str() + at + 17, nullptr, 10);
-  return raw.size() - (head_end + 4) >= length;
+  reply->status = status;
+  return true;
 }
 
 }  // namespace
@@ -124,31 +141,19 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
       break;
     }
     ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n == 0) break;
+    if (n == 0) {
+      take_answer(raw, true, &reply);
+      break;
+    }
     if (n < 0 && errno != EAGAIN) {
       reply.error = std::string("recv: ") + std::strerror(errno);
       ok = false;
     } else if (n > 0) {
       raw.append(buf, static_cast<size_t>(n));
-      if (answer_complete(raw)) break;  // do not wait for a close that may never come
+      if (take_answer(raw, false, &reply)) break;  // not waiting for a close that may never come
     }
   }
   close(fd);
-  if (!ok) return reply;
-  size_t head_end = raw.find("\r\n\r\n");
-  if (raw.compare(0, 9, "HTTP/1.1 ") != 0 || head_end == std::string::npos) {
-    reply.error = "malformed answer";
-    return reply;
-  }
-  reply.status = std::atoi(raw.c_str() + 9);
-  std::string head = raw.substr(0, head_end);
-  for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string rest = raw.substr(head_end + 4);
-  if (head.find("transfer-encoding: chunked") != std::string::npos) {
-    if (!dechunk(rest, &reply.body)) reply.error = "malformed chunked body";
-  } else {
-    reply.body = rest;
-  }
   return reply;
 }
 
