@@ -178,6 +178,8 @@ void ResultsWriter::add_sample(const StatementReport& st, const engine::Sample& 
 }
 
 void ResultsWriter::tick() {
+  // Live: a dashboard following the run sees rows at least every second, however slow the
+  // load (checked at every row, and by the controller's tick when no row comes).
   if (upload_ == ResultsUpload::kLive && rows_in_buffer_ > 0 &&
       steady_ns() - buffer_started_ns_ >= kLiveFlushNs) {
     hand_over(true);
@@ -188,14 +190,10 @@ void ResultsWriter::row_added() {
   ++rows_in_buffer_;
   if (buffer_.size() >= kHandOverBytes) {
     hand_over(false);
-  } else if (upload_ == ResultsUpload::kLive) {
-    // A dashboard following the run sees rows at least every second, however slow the load.
-    int64_t now = steady_ns();
-    if (rows_in_buffer_ == 1) {
-      buffer_started_ns_ = now;
-    } else if (now - buffer_started_ns_ >= kLiveFlushNs) {
-      hand_over(true);
-    }
+  } else if (rows_in_buffer_ == 1) {
+    if (upload_ == ResultsUpload::kLive) buffer_started_ns_ = steady_ns();
+  } else {
+    tick();
   }
 }
 
@@ -281,11 +279,11 @@ bool ResultsWriter::create_database() {
   return database_ready_;
 }
 
-bool ResultsWriter::post(std::string_view rows, const std::atomic<bool>* abort, std::string* failure) const {
+bool ResultsWriter::post(std::string_view rows, std::string* failure) const {
   HttpReply r = http_request(host_port_, "POST",
                              std::string("/write?db=") + kResultsDatabase + "&precision=ns", rows,
                              "Content-Type: text/plain; charset=utf-8\r\n",
-                             std::chrono::seconds(30), abort);
+                             std::chrono::seconds(30), abandon_);
   if (r.status == 204) return true;
   *failure = r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
   return false;
@@ -357,10 +355,8 @@ void ResultsWriter::take(const Batch& b) {
 
 void ResultsWriter::send_pending() {
   if (pending_rows_ == 0) return;
-  const std::atomic<bool>* abandon = abandon_;
-  auto abandoned = [&] { return abandon != nullptr && abandon->load(std::memory_order_relaxed); };
   if (!server_failed_ && !abandoned() && (database_ready_ || create_database()) &&
-      post(pending_, abandon, &failure_)) {
+      post(pending_, &failure_)) {
     rows_posted_ += pending_rows_;
   } else {
     if (!server_failed_) {
@@ -420,13 +416,12 @@ void ResultsWriter::sender_loop() {
 
 void ResultsWriter::post_spool(const UploadTick& tick) {
   if (spool_.empty()) return;
-  const std::atomic<bool>* abandon = abandon_;
   auto t0 = std::chrono::steady_clock::now();
   uint64_t to_post = 0;
   for (const Chunk& c : spool_) to_post += c.rows;
   if (!server_failed_ && !database_ready_ && !create_database()) {
     server_failed_ = true;
-    interrupted_ = abandon != nullptr && abandon->load(std::memory_order_relaxed);
+    interrupted_ = abandoned();
   }
 
   // Several posts at once: the reporting server parses and indexes them on several cores
@@ -442,7 +437,7 @@ void ResultsWriter::post_spool(const UploadTick& tick) {
   auto worker = [&] {
     std::string text, why;
     while (!stop.load()) {
-      if (abandon != nullptr && abandon->load(std::memory_order_relaxed)) break;
+      if (abandoned()) break;
       size_t i = next.fetch_add(1);
       if (i >= spool_.size()) break;
       const Chunk& c = spool_[i];
@@ -458,8 +453,8 @@ void ResultsWriter::post_spool(const UploadTick& tick) {
       // A post cut short by a signal may or may not have been stored: it stays in the
       // file, and posting the file again is harmless (a row with the same series and
       // timestamp overwrites itself).
-      if (got < c.bytes || !post(text, abandon, &why)) {
-        if (abandon == nullptr || !abandon->load(std::memory_order_relaxed)) {
+      if (got < c.bytes || !post(text, &why)) {
+        if (!abandoned()) {
           std::lock_guard<std::mutex> lock(mu);
           if (failure.empty()) failure = why;
           stop.store(true);
@@ -494,7 +489,10 @@ void ResultsWriter::post_spool(const UploadTick& tick) {
     failure_ = failure;
   }
   if (rows_in_file_ > 0 && !server_failed_) interrupted_ = true;
-  if (rows_posted.load() == 0 || rows_in_file_ == 0) return;
+  if (rows_posted.load() > 0 && rows_in_file_ > 0) keep_only_unposted(posted);
+}
+
+void ResultsWriter::keep_only_unposted(const std::vector<char>& posted) {
   // Some rows are in the server: the file keeps only the others, so posting it again later
   // neither misses nor repeats a row.
   const std::string tmp = file_path_ + ".tmp";

@@ -86,11 +86,15 @@ class ResultsWriter {
   void take(const Batch& b);  // sender: spool, or collect for a post
   void send_pending();        // sender: post the collected rows, or keep them in the file
   bool create_database();
-  // Posts one batch; on failure says why in *failure. Safe on several threads at once.
-  bool post(std::string_view rows, const std::atomic<bool>* abort, std::string* failure) const;
+  // Posts one batch (cut short by *abandon_); on failure says why in *failure. Safe on
+  // several threads at once.
+  bool post(std::string_view rows, std::string* failure) const;
   bool append_to_file(const std::string& text, std::string* error);
   void keep_in_file(const std::string& text, uint64_t rows);  // rows the server will not get
   void warn(const std::string& text);
+  bool abandoned() const { return abandon_ != nullptr && abandon_->load(std::memory_order_relaxed); }
+  // After a partial upload: rewrites the file to hold only the chunks not posted.
+  void keep_only_unposted(const std::vector<char>& posted);
   void post_spool(const UploadTick& tick);
   struct StatementRows {
     std::string id;
