@@ -109,6 +109,21 @@ std::vector<std::string> files_in(const std::string& dir) {
 
 class ResultsUploadTest : public ::testing::Test {
  protected:
+  // `stressql run SCRIPT` with `server` as target and reporting server, in cwd_;
+  // `upload`: the --results-upload value, or null for the default.
+  std::vector<std::string> run_args(const Recorder& server, const std::string& script,
+                                    const char* upload = nullptr) {
+    std::vector<std::string> args = {STRESSQL_BINARY, "run", "--addresses", server.address(),
+                                     "--results", "http://" + server.address()};
+    if (upload != nullptr) args.insert(args.end(), {"--results-upload", upload});
+    args.push_back(script);
+    return args;
+  }
+  ProcessResult run(const Recorder& server, const std::string& script, const char* upload = nullptr,
+                    std::chrono::seconds limit = seconds(60)) {
+    return run_process(run_args(server, script, upload), limit, "", SpawnOptions{cwd_.path(), {}});
+  }
+
   ScriptDir dir_;
   ScriptDir cwd_;  // the run's working directory: where the rows wait
 };
@@ -119,9 +134,7 @@ TEST_F(ResultsUploadTest, AfterTheRunByDefaultEveryRowOnceAndNoFileLeft) {
   ASSERT_TRUE(server.start(&error)) << error;
   // 40 requests, 50 ms apart: two seconds of load.
   std::string script = dir_.write("after.iql", insert_script("up", 40, 1, 1, "50ms"));
-  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
-                                 "http://" + server.address(), script},
-                                seconds(60), "", SpawnOptions{cwd_.path(), {}});
+  ProcessResult r = run(server, script);
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string order = server.order();
@@ -146,9 +159,7 @@ TEST_F(ResultsUploadTest, LivePostsRowsWhileTheLoadRuns) {
   std::string error;
   ASSERT_TRUE(server.start(&error)) << error;
   std::string script = dir_.write("live.iql", insert_script("up", 40, 1, 1, "50ms"));
-  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
-                                 "http://" + server.address(), "--results-upload", "live", script},
-                                seconds(60), "", SpawnOptions{cwd_.path(), {}});
+  ProcessResult r = run(server, script, "live");
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string order = server.order();
@@ -171,9 +182,7 @@ TEST_F(ResultsUploadTest, LiveRowsAreNotHeldBackWhileTheLoadPauses) {
   std::string error;
   ASSERT_TRUE(server.start(&error)) << error;
   std::string script = dir_.write("pause.iql", insert_script("up", 2, 1, 1, "3s"));
-  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
-                                 "http://" + server.address(), "--results-upload", "live", script},
-                                seconds(60), "", SpawnOptions{cwd_.path(), {}});
+  ProcessResult r = run(server, script, "live");
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string order = server.order();
@@ -206,9 +215,7 @@ TEST_P(FailingPostTest, LeavesExactlyTheUnpostedRowsInTheFile) {
   std::string error;
   ASSERT_TRUE(server.start(&error)) << error;
   std::string script = dir_.write("mid.iql", insert_script("up", 6000, 1, 4));
-  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
-                                 "http://" + server.address(), script},
-                                seconds(120), "", SpawnOptions{cwd_.path(), {}});
+  ProcessResult r = run(server, script, nullptr, seconds(120));
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.exit_code, 0) << "the load itself succeeded\n" << r.out << r.err;
   const std::string test_id = report_value(r.out, "Test ID:");
@@ -259,9 +266,7 @@ TEST_P(SignalWhilePostingTest, StopsAtOnceAndKeepsTheRowsInTheFile) {
   ASSERT_TRUE(server.start(&error)) << error;
   std::string script = dir_.write("stuck.iql", insert_script("up", 10, 1, 1));
   Child child;
-  ASSERT_TRUE(child.start({STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
-                           "http://" + server.address(), "--results-upload", GetParam(), script},
-                          &error, "", SpawnOptions{cwd_.path(), {}}))
+  ASSERT_TRUE(child.start(run_args(server, script, GetParam()), &error, "", SpawnOptions{cwd_.path(), {}}))
       << error;
   auto deadline = Clock::now() + seconds(30);
   while (server.results_writes() == 0 && child.running() && Clock::now() < deadline) {

@@ -89,16 +89,15 @@ void TlsTestServer::serve(int fd) {
     if (SSL_session_reused(ssl)) ++resumed_;
     std::string in;
     char buf[16384];
+    auto read_more = [&] {  // false: the peer closed or the TLS session failed
+      const int n = SSL_read(ssl, buf, sizeof buf);
+      if (n > 0) in.append(buf, static_cast<size_t>(n));
+      return n > 0;
+    };
     bool open = true;
     while (open) {
       size_t end;
-      while ((end = in.find("\r\n\r\n")) == std::string::npos) {
-        const int n = SSL_read(ssl, buf, sizeof buf);
-        if (n <= 0) {
-          open = false;
-          break;
-        }
-        in.append(buf, static_cast<size_t>(n));
+      while ((end = in.find("\r\n\r\n")) == std::string::npos && (open = read_more())) {
       }
       if (!open) break;
       size_t length = 0;
@@ -108,13 +107,7 @@ void TlsTestServer::serve(int fd) {
           length = std::strtoull(head.c_str() + at + 17, nullptr, 10);
         }
       }
-      while (in.size() < end + 4 + length) {
-        const int n = SSL_read(ssl, buf, sizeof buf);
-        if (n <= 0) {
-          open = false;
-          break;
-        }
-        in.append(buf, static_cast<size_t>(n));
+      while (in.size() < end + 4 + length && (open = read_more())) {
       }
       if (!open) break;
       in.erase(0, end + 4 + length);
