@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
   for (char c : body) points += c == '\n';
 
   std::unique_ptr<Engine> engine;
-  Status s = Engine::start(options, &engine);
+  stressql::base::Status s = Engine::start(options, &engine);
   if (!s.is_ok()) {
     std::fprintf(stderr, "engine: %s\n", s.message().c_str());
     return 1;

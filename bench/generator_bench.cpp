@@ -14,11 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/point_plan.h"
+#include "generator/point_plan.h"
 #include "parser/script.h"
 #include "parser/script_builders.h"
 #include "parser/settings.h"
-#include "statements/insert_plan_builder.h"
 
 namespace {
 
@@ -96,8 +95,8 @@ void set_counters(benchmark::State& state, uint64_t points, uint64_t bytes) {
 }
 
 void run_plan(benchmark::State& state, const parser::InsertStmt& stmt) {
-  std::shared_ptr<const engine::PointPlan> plan;
-  engine::Status s = statements::build_insert_plan(stmt, parser::Settings{}, 1, k2016, &plan);
+  std::shared_ptr<const generator::PointPlan> plan;
+  base::Status s = generator::PointPlan::create(stmt, generator::plan_options(parser::Settings{}, 1, k2016), &plan);
   if (!s) {
     state.SkipWithError(s.message().c_str());
     return;

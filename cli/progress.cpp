@@ -12,7 +12,7 @@ constexpr int kPlainEveryTicks = 5;  // plain lines every ~5 s
 void Progress::tick(const std::vector<statements::Task*>& running) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!terminal_ && ++ticks_ % kPlainEveryTicks != 0) return;
-  int64_t now = statements::monotonic_ns();
+  int64_t now = base::monotonic_ns();
   std::string text;
   int lines = 0;
   for (statements::Task* t : running) {
@@ -27,7 +27,7 @@ void Progress::tick(const std::vector<statements::Task*>& running) {
     last = {now, s.points_accepted, requests};
     char buf[256];
     double done = r.requests_planned ? 100.0 * double(requests) / double(r.requests_planned) : 0;
-    int64_t elapsed = r.start_unix_ns ? statements::unix_ns() - r.start_unix_ns : 0;
+    int64_t elapsed = r.start_unix_ns ? base::unix_ns() - r.start_unix_ns : 0;
     std::snprintf(buf, sizeof buf, "%-6s %-20.20s %12.0f points/s %9.0f req/s %6llu errors %10s %5.1f%%",
                   r.kind == reporting::StatementKind::kInsert ? "INSERT" : "QUERY", r.name.c_str(),
                   pps, rps, static_cast<unsigned long long>(s.requests_failed),

@@ -21,26 +21,26 @@ const char* failure_name(Failure f) {
   return "unknown";
 }
 
-Status resolve_address(const std::string& host_port, Address* out) {
+base::Status resolve_address(const std::string& host_port, Address* out) {
   std::string host = host_port;
   std::string port = "8086";
   if (!host.empty() && host.front() == '[') {
     size_t close = host.find(']');
-    if (close == std::string::npos) return Status::error("address '" + host_port + "': missing ']'");
+    if (close == std::string::npos) return base::Status::error("address '" + host_port + "': missing ']'");
     if (close + 1 < host.size()) {
-      if (host[close + 1] != ':') return Status::error("address '" + host_port + "': expected ':' after ']'");
+      if (host[close + 1] != ':') return base::Status::error("address '" + host_port + "': expected ':' after ']'");
       port = host.substr(close + 2);
     }
     host = host.substr(1, close - 1);
   } else if (size_t colon = host.rfind(':'); colon != std::string::npos) {
-    if (host.find(':') != colon) return Status::error("address '" + host_port + "': write IPv6 as [addr]:port");
+    if (host.find(':') != colon) return base::Status::error("address '" + host_port + "': write IPv6 as [addr]:port");
     port = host.substr(colon + 1);
     host = host.substr(0, colon);
   }
-  if (host.empty()) return Status::error("address '" + host_port + "': empty host");
+  if (host.empty()) return base::Status::error("address '" + host_port + "': empty host");
   if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
       std::stoi(port) == 0 || std::stoi(port) > 65535) {
-    return Status::error("address '" + host_port + "': port must be 1-65535");
+    return base::Status::error("address '" + host_port + "': port must be 1-65535");
   }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -48,7 +48,7 @@ Status resolve_address(const std::string& host_port, Address* out) {
   hints.ai_flags = AI_NUMERICSERV;
   addrinfo* res = nullptr;
   int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res);
-  if (rc != 0) return Status::error("address '" + host_port + "': " + gai_strerror(rc));
+  if (rc != 0) return base::Status::error("address '" + host_port + "': " + gai_strerror(rc));
   // Prefer IPv4 for "localhost", like curl and the Go client, when both resolve.
   const addrinfo* pick = res;
   for (const addrinfo* a = res; a != nullptr; a = a->ai_next) {
@@ -58,7 +58,7 @@ Status resolve_address(const std::string& host_port, Address* out) {
   out->len = static_cast<socklen_t>(pick->ai_addrlen);
   out->text = host_port;
   freeaddrinfo(res);
-  return Status::ok();
+  return base::Status::ok();
 }
 
 }  // namespace stressql::engine

@@ -9,9 +9,9 @@ namespace stressql::engine {
 
 BufferRing::~BufferRing() { destroy(); }
 
-Status BufferRing::init(io_uring* ring, uint16_t group, unsigned entries, unsigned buffer_size) {
+base::Status BufferRing::init(io_uring* ring, uint16_t group, unsigned entries, unsigned buffer_size) {
   if (entries == 0 || (entries & (entries - 1)) != 0 || entries > 32768) {
-    return Status::error("buffer ring: entries must be a power of two <= 32768");
+    return base::Status::error("buffer ring: entries must be a power of two <= 32768");
   }
   ring_ = ring;
   group_ = group;
@@ -21,7 +21,7 @@ Status BufferRing::init(io_uring* ring, uint16_t group, unsigned entries, unsign
   // The ring itself must be page aligned; mmap gives that (what liburing 2.4's br_setup does).
   br_bytes_ = entries * sizeof(io_uring_buf);
   void* mem = mmap(nullptr, br_bytes_, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-  if (mem == MAP_FAILED) return Status::error(std::string("buffer ring mmap: ") + strerror(errno));
+  if (mem == MAP_FAILED) return base::Status::error(std::string("buffer ring mmap: ") + strerror(errno));
   br_ = static_cast<io_uring_buf_ring*>(mem);
   io_uring_buf_ring_init(br_);
   io_uring_buf_reg reg{};
@@ -32,18 +32,18 @@ Status BufferRing::init(io_uring* ring, uint16_t group, unsigned entries, unsign
   if (rc < 0) {
     munmap(br_, br_bytes_);
     br_ = nullptr;
-    return Status::error(std::string("io_uring_register_buf_ring: ") + strerror(-rc));
+    return base::Status::error(std::string("io_uring_register_buf_ring: ") + strerror(-rc));
   }
   data_bytes_ = static_cast<size_t>(entries) * buffer_size;
   mem = mmap(nullptr, data_bytes_, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
   if (mem == MAP_FAILED) {
     destroy();
-    return Status::error(std::string("buffer mmap: ") + strerror(errno));
+    return base::Status::error(std::string("buffer mmap: ") + strerror(errno));
   }
   data_ = static_cast<char*>(mem);
   for (unsigned i = 0; i < entries; ++i) recycle(static_cast<uint16_t>(i));
   flush();
-  return Status::ok();
+  return base::Status::ok();
 }
 
 void BufferRing::destroy() {

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "engine/status.h"
+#include "base/status.h"
 #include "engine/uring_compat.h"
 
 namespace stressql::engine {
@@ -19,7 +19,7 @@ class BufferRing {
 
   // Registers `entries` buffers of `buffer_size` bytes as group `group` with `ring`.
   // REQUIRES: entries is a power of two ≤ 32768; called once.
-  Status init(io_uring* ring, uint16_t group, unsigned entries, unsigned buffer_size);
+  base::Status init(io_uring* ring, uint16_t group, unsigned entries, unsigned buffer_size);
   // Unregisters and frees; also done by the destructor. REQUIRES: ring still alive.
   void destroy();
 

@@ -10,17 +10,17 @@
 
 namespace stressql::engine {
 
-Status open_socket(const Address& address, int* fd) {
+base::Status open_socket(const Address& address, int* fd) {
   *fd = socket(address.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (*fd < 0) return Status::error(std::string("socket: ") + strerror(errno));
+  if (*fd < 0) return base::Status::error(std::string("socket: ") + strerror(errno));
   int one = 1;
   if (setsockopt(*fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
-    Status s = Status::error(std::string("TCP_NODELAY: ") + strerror(errno));
+    base::Status s = base::Status::error(std::string("TCP_NODELAY: ") + strerror(errno));
     close(*fd);
     *fd = -1;
     return s;
   }
-  return Status::ok();
+  return base::Status::ok();
 }
 
 void close_socket(int fd, bool abort) {

@@ -9,7 +9,7 @@
 #include "engine/engine.h"
 #include "engine/http_request.h"
 #include "engine/http_response.h"
-#include "engine/status.h"
+#include "base/status.h"
 #include "engine/tls_session.h"
 
 namespace stressql::engine {
@@ -80,7 +80,7 @@ struct Connection {
 };
 
 // Creates a non-blocking TCP socket for `address` with TCP_NODELAY. *fd = -1 on failure.
-Status open_socket(const Address& address, int* fd);
+base::Status open_socket(const Address& address, int* fd);
 // Ends a socket; `abort` makes the final close send RST instead of FIN (SO_LINGER 0).
 // shutdown() first, because io_uring's registered-file reference keeps the socket alive
 // past close() and a pending recv would otherwise never complete.

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/status.h"
+#include "base/status.h"
 
 namespace stressql::engine {
 
@@ -90,7 +90,7 @@ struct Address {
   std::string text;  // as the user wrote it; also the Host header
 };
 // Resolves "host:port", "[v6]:port" or "host" (port 8086). Blocking; control thread only.
-Status resolve_address(const std::string& host_port, Address* out);
+base::Status resolve_address(const std::string& host_port, Address* out);
 
 struct JobSpec {
   Method method = Method::kPost;
@@ -157,14 +157,14 @@ struct EngineCounters {
 class Engine {
  public:
   // Starts the reactor threads. REQUIRES: options.reactors ≥ 0.
-  static Status start(const EngineOptions& options, std::unique_ptr<Engine>* out);
+  static base::Status start(const EngineOptions& options, std::unique_ptr<Engine>* out);
   // Cancels every job, joins the reactors, closes every descriptor.
   virtual ~Engine() = default;
 
   virtual int reactor_count() const = 0;
   // Starts a job. `id` must be unique among running jobs. Fails (without starting
   // anything) when the spec is invalid.
-  virtual Status submit(JobId id, JobSpec spec) = 0;
+  virtual base::Status submit(JobId id, JobSpec spec) = 0;
   // Stops a job: unsent requests are never sent, in-flight ones end as kCancelled.
   // on_job_finished still arrives for it.
   virtual void cancel(JobId id) = 0;

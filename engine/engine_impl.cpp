@@ -22,6 +22,7 @@
 #include <map>
 #include <string>
 
+#include "base/clock.h"
 #include "engine/engine.h"
 #include "engine/job.h"
 #include "engine/reactor.h"
@@ -37,9 +38,9 @@ class EngineImpl final : public Engine {
   explicit EngineImpl(const EngineOptions& options) : options_(options) {}
   ~EngineImpl() override;
 
-  Status init();
+  base::Status init();
   int reactor_count() const override { return static_cast<int>(reactors_.size()); }
-  Status submit(JobId id, JobSpec spec) override;
+  base::Status submit(JobId id, JobSpec spec) override;
   void cancel(JobId id) override;
   size_t poll(EventSink* sink, int64_t max_wait_ns) override;
   EngineCounters counters() const override {
@@ -98,13 +99,13 @@ EngineImpl::~EngineImpl() {
   if (control_fd_ >= 0) close(control_fd_);
 }
 
-Status EngineImpl::init() {
-  if (options_.reactors < 0) return Status::error("engine: reactors must be >= 0");
+base::Status EngineImpl::init() {
+  if (options_.reactors < 0) return base::Status::error("engine: reactors must be >= 0");
   if (options_.max_connections_per_reactor == 0 || options_.max_connections_per_reactor > kMaxSlots) {
-    return Status::error("engine: max_connections_per_reactor out of range");
+    return base::Status::error("engine: max_connections_per_reactor out of range");
   }
   control_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (control_fd_ < 0) return Status::error(std::string("eventfd: ") + strerror(errno));
+  if (control_fd_ < 0) return base::Status::error(std::string("eventfd: ") + strerror(errno));
   const std::vector<int> cpus = allowed_cpus();
   const int n = options_.reactors > 0 ? options_.reactors : static_cast<int>(cpus.size());
   for (int i = 0; i < n; ++i) {
@@ -115,27 +116,27 @@ Status EngineImpl::init() {
     config.max_slots = options_.max_connections_per_reactor;
     config.control_eventfd = control_fd_;
     auto r = std::make_unique<Reactor>(config);
-    Status s = r->start();
-    if (!s.is_ok()) return Status::error("reactor " + std::to_string(i) + ": " + s.message());
+    base::Status s = r->start();
+    if (!s.is_ok()) return base::Status::error("reactor " + std::to_string(i) + ": " + s.message());
     reactors_.push_back(std::move(r));
   }
   slots_in_use_.assign(reactors_.size(), 0);
-  return Status::ok();
+  return base::Status::ok();
 }
 
-Status EngineImpl::submit(JobId id, JobSpec spec) {
+base::Status EngineImpl::submit(JobId id, JobSpec spec) {
   flush_pending();
-  if (jobs_.count(id) != 0) return Status::error("job " + std::to_string(id) + " is already running");
-  if (!spec.source) return Status::error("job has no request source");
-  if (spec.targets.empty()) return Status::error("job has no targets");
-  if (spec.concurrency == 0) return Status::error("concurrency must be >= 1");
-  if (spec.max_attempts == 0 || spec.max_attempts > 255) return Status::error("max_attempts must be 1-255");
-  if (spec.timeout_ns <= 0) return Status::error("timeout must be > 0");
+  if (jobs_.count(id) != 0) return base::Status::error("job " + std::to_string(id) + " is already running");
+  if (!spec.source) return base::Status::error("job has no request source");
+  if (spec.targets.empty()) return base::Status::error("job has no targets");
+  if (spec.concurrency == 0) return base::Status::error("concurrency must be >= 1");
+  if (spec.max_attempts == 0 || spec.max_attempts > 255) return base::Status::error("max_attempts must be 1-255");
+  if (spec.timeout_ns <= 0) return base::Status::error("timeout must be > 0");
   if (spec.backoff_base_ns < 0 || spec.backoff_max_ns < 0 || spec.interval_ns < 0) {
-    return Status::error("backoff and interval must be >= 0");
+    return base::Status::error("backoff and interval must be >= 0");
   }
   for (const Address& a : spec.targets) {
-    if (a.len == 0) return Status::error("job has an unresolved target");
+    if (a.len == 0) return base::Status::error("job has an unresolved target");
   }
   const uint32_t r_count = static_cast<uint32_t>(reactors_.size());
   // Reactor r (counting from a rotating first one) gets ⌊C/R⌋ or ⌈C/R⌉ slots.
@@ -144,7 +145,7 @@ Status EngineImpl::submit(JobId id, JobSpec spec) {
     const uint32_t r = (next_first_reactor_ + k) % r_count;
     share[r] = spec.concurrency / r_count + (k < spec.concurrency % r_count ? 1 : 0);
     if (slots_in_use_[r] + share[r] > options_.max_connections_per_reactor) {
-      return Status::error("concurrency " + std::to_string(spec.concurrency) +
+      return base::Status::error("concurrency " + std::to_string(spec.concurrency) +
                            " exceeds the engine's free connections (max_connections_per_reactor)");
     }
   }
@@ -183,7 +184,7 @@ Status EngineImpl::submit(JobId id, JobSpec spec) {
   }
   next_first_reactor_ = (next_first_reactor_ + 1) % r_count;
   jobs_.emplace(id, std::move(job));
-  return Status::ok();
+  return base::Status::ok();
 }
 
 void EngineImpl::cancel(JobId id) {
@@ -272,16 +273,12 @@ size_t EngineImpl::poll(EventSink* sink, int64_t max_wait_ns) {
   // While jobs run, samples come all the time: they are collected when the caller's wait is
   // up rather than each waking this thread; a job's end (or a filling ring) still does.
   const Reactor::WakeOn wake_on = jobs_.empty() ? Reactor::kWakeOnAny : Reactor::kWakeOnUrgent;
-  timespec start;
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  const int64_t t0 = start.tv_sec * 1'000'000'000LL + start.tv_nsec;
+  const int64_t t0 = base::monotonic_ns();
   for (;;) {
     for (auto& r : reactors_) r->request_wakeup(wake_on);
     delivered = drain(sink);
     if (delivered > 0) return delivered;
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    const int64_t left = max_wait_ns - (now.tv_sec * 1'000'000'000LL + now.tv_nsec - t0);
+    const int64_t left = max_wait_ns - (base::monotonic_ns() - t0);
     if (left <= 0) return 0;
     // Pending commands are retried at least every millisecond while we wait.
     const int64_t wait = pending_.empty() ? left : std::min<int64_t>(left, 1'000'000);
@@ -296,12 +293,12 @@ size_t EngineImpl::poll(EventSink* sink, int64_t max_wait_ns) {
 
 }  // namespace
 
-Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>* out) {
+base::Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>* out) {
   auto engine = std::make_unique<EngineImpl>(options);
-  Status s = engine->init();
+  base::Status s = engine->init();
   if (!s.is_ok()) return s;
   *out = std::move(engine);
-  return Status::ok();
+  return base::Status::ok();
 }
 
 }  // namespace stressql::engine

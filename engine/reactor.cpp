@@ -13,6 +13,8 @@
 #include <future>
 #include <string>
 
+#include "base/clock.h"
+
 namespace stressql::engine {
 
 namespace {
@@ -22,12 +24,6 @@ constexpr int64_t kStopDrainNs = 2'000'000'000;  // how long teardown waits for 
 constexpr unsigned kCqeBatch = 256;
 constexpr uint16_t kBufferGroup = 0;
 
-int64_t clock_ns(clockid_t clock) {
-  timespec ts;
-  clock_gettime(clock, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
 }  // namespace
 
 Reactor::Reactor(const ReactorConfig& config)
@@ -35,19 +31,19 @@ Reactor::Reactor(const ReactorConfig& config)
       commands_(config.command_capacity),
       events_(config.event_capacity),
       random_(0x5eed0000u + static_cast<uint64_t>(config.index) * 7919u +
-              static_cast<uint64_t>(clock_ns(CLOCK_MONOTONIC))) {}
+              static_cast<uint64_t>(base::monotonic_ns())) {}
 
 Reactor::~Reactor() {
   if (thread_.joinable()) stop_and_join();
 }
 
-Status Reactor::start() {
+base::Status Reactor::start() {
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (wake_fd_ < 0) return Status::error(std::string("eventfd: ") + strerror(errno));
-  std::promise<Status> ready;
-  std::future<Status> result = ready.get_future();
+  if (wake_fd_ < 0) return base::Status::error(std::string("eventfd: ") + strerror(errno));
+  std::promise<base::Status> ready;
+  std::future<base::Status> result = ready.get_future();
   thread_ = std::thread([this, &ready] {
-    Status s = setup();
+    base::Status s = setup();
     const bool ok = s.is_ok();
     ready.set_value(std::move(s));
     if (!ok) {
@@ -57,7 +53,7 @@ Status Reactor::start() {
     loop();
     teardown();
   });
-  Status s = result.get();
+  base::Status s = result.get();
   if (!s.is_ok()) {
     thread_.join();
     close(wake_fd_);
@@ -81,7 +77,7 @@ void Reactor::wake() {
   if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof(one));
 }
 
-Status Reactor::setup() {
+base::Status Reactor::setup() {
   if (config_.cpu >= 0) {
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -95,17 +91,17 @@ Status Reactor::setup() {
   // NOTIFs and connects add at most three per slot.
   p.cq_entries = std::max(4096u, config_.recv_buffers + 3 * config_.max_slots + 64);
   int rc = io_uring_queue_init_params(2048, &ring_, &p);
-  if (rc < 0) return Status::error(std::string("io_uring_queue_init: ") + strerror(-rc));
+  if (rc < 0) return base::Status::error(std::string("io_uring_queue_init: ") + strerror(-rc));
   ring_ready_ = true;
-  if (!(p.features & IORING_FEAT_NODROP)) return Status::error("io_uring: kernel lacks FEAT_NODROP");
+  if (!(p.features & IORING_FEAT_NODROP)) return base::Status::error("io_uring: kernel lacks FEAT_NODROP");
   io_uring_register_ring_fd(&ring_);  // an optimisation; fine if it fails
   rc = io_uring_register_files_sparse(&ring_, config_.max_slots);
-  if (rc < 0) return Status::error(std::string("register_files_sparse: ") + strerror(-rc));
+  if (rc < 0) return base::Status::error(std::string("register_files_sparse: ") + strerror(-rc));
   rc = io_uring_register_buffers_sparse(&ring_, config_.max_slots);
-  if (rc < 0) return Status::error(std::string("register_buffers_sparse: ") + strerror(-rc));
+  if (rc < 0) return base::Status::error(std::string("register_buffers_sparse: ") + strerror(-rc));
   unsigned workers[2] = {4, 4};  // a stalled socket must not spawn many io-wq threads
   io_uring_register_iowq_max_workers(&ring_, workers);
-  Status s = buffers_.init(&ring_, kBufferGroup, config_.recv_buffers, config_.recv_buffer_bytes);
+  base::Status s = buffers_.init(&ring_, kBufferGroup, config_.recv_buffers, config_.recv_buffer_bytes);
   if (!s.is_ok()) return s;
   slots_ = std::vector<Connection>(config_.max_slots);
   free_slots_.reserve(config_.max_slots);
@@ -114,9 +110,9 @@ Status Reactor::setup() {
   ready_next_.reserve(config_.max_slots);
   tls_plain_.resize(16384);  // one TLS record's plaintext
   send_zc_ = config_.send_zc;
-  mono_to_unix_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+  mono_to_unix_ns_ = base::unix_ns() - base::monotonic_ns();
   arm_wake();
-  return Status::ok();
+  return base::Status::ok();
 }
 
 void Reactor::teardown() {
@@ -140,7 +136,7 @@ void Reactor::loop() {
   bool stopping = false;
   int64_t stop_deadline = 0;
   for (;;) {
-    now_ = clock_ns(CLOCK_MONOTONIC);
+    now_ = base::monotonic_ns();
     if (!stopping && stop_.load(std::memory_order_acquire)) {
       stopping = true;
       stop_deadline = now_ + kStopDrainNs;
@@ -162,7 +158,7 @@ void Reactor::loop() {
     __kernel_timespec ts{wait / 1'000'000'000, wait % 1'000'000'000};
     io_uring_cqe* cqe = nullptr;
     io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
-    now_ = clock_ns(CLOCK_MONOTONIC);
+    now_ = base::monotonic_ns();
     io_uring_cqe* batch[kCqeBatch];
     unsigned n;
     while ((n = io_uring_peek_batch_cqe(&ring_, batch, kCqeBatch)) > 0) {

@@ -68,7 +68,7 @@ class Reactor {
   Reactor& operator=(const Reactor&) = delete;
 
   // Control thread: spawns the thread and waits until its ring is set up.
-  Status start();
+  base::Status start();
   // Control thread: cancels everything, waits for the thread, which closes every fd.
   void stop_and_join();
 
@@ -88,7 +88,7 @@ class Reactor {
 
  private:
   void run();
-  Status setup();
+  base::Status setup();
   void teardown();
   void loop();
 

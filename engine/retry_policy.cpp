@@ -22,18 +22,6 @@ bool is_retryable(Failure failure, uint16_t status) {
   return false;
 }
 
-uint64_t Random::next() {
-  uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-int64_t Random::uniform(int64_t bound) {
-  if (bound <= 0) return 0;
-  return static_cast<int64_t>(next() % (static_cast<uint64_t>(bound) + 1));
-}
-
 int64_t retry_delay_ns(uint32_t next_attempt, int64_t base_ns, int64_t max_ns,
                        int64_t retry_after_s, Random* random) {
   int64_t cap = std::max<int64_t>(base_ns, 0);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "base/random.h"
 #include "engine/engine.h"
 
 namespace stressql::engine {
@@ -16,17 +17,8 @@ inline constexpr int64_t kMaxRetryAfterNs = 30'000'000'000;
 // True for outcomes that SPEC §4 retries: 429, 500, 503 and transport failures.
 bool is_retryable(Failure failure, uint16_t status);
 
-// Small, fast PRNG (splitmix64); one per reactor.
-class Random {
- public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t next();
-  // Uniform in [0, bound]; bound ≥ 0.
-  int64_t uniform(int64_t bound);
-
- private:
-  uint64_t state_;
-};
+// The jitter's generator: one per reactor.
+using Random = base::SplitMix64;
 
 // Delay before attempt `next_attempt` (≥ 2): uniform in [0, min(max, base · 2^(n-2))],
 // but at least the server's Retry-After (seconds; -1 when absent), capped as above.

@@ -40,17 +40,17 @@ std::string tls_error_text(const char* fallback) {
   return buf;
 }
 
-Status TlsContext::create(const TlsOptions& options, std::shared_ptr<const TlsContext>* out) {
+base::Status TlsContext::create(const TlsOptions& options, std::shared_ptr<const TlsContext>* out) {
   if (!options.cert_file.empty() && options.key_file.empty()) {
-    return Status::error("--cert needs --key (the client certificate's private key)");
+    return base::Status::error("--cert needs --key (the client certificate's private key)");
   }
   if (options.cert_file.empty() && !options.key_file.empty()) {
-    return Status::error("--key needs --cert (the client certificate)");
+    return base::Status::error("--key needs --cert (the client certificate)");
   }
   ERR_clear_error();
   std::shared_ptr<TlsContext> c(new TlsContext(options));
   c->ctx_ = SSL_CTX_new(TLS_client_method());
-  if (c->ctx_ == nullptr) return Status::error("TLS: " + tls_error_text("SSL_CTX_new failed"));
+  if (c->ctx_ == nullptr) return base::Status::error("TLS: " + tls_error_text("SSL_CTX_new failed"));
   SSL_CTX* ctx = c->ctx_;
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   // The reactor hands SSL_write whatever fits its buffers and may move them between calls.
@@ -58,25 +58,25 @@ Status TlsContext::create(const TlsOptions& options, std::shared_ptr<const TlsCo
   // Sessions are kept per connection slot by the reactor, not in the shared context.
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-    return Status::error("TLS: cannot load the system trust store: " + tls_error_text("unknown error"));
+    return base::Status::error("TLS: cannot load the system trust store: " + tls_error_text("unknown error"));
   }
   if (!options.ca_file.empty() && SSL_CTX_load_verify_locations(ctx, options.ca_file.c_str(), nullptr) != 1) {
-    return Status::error("--ca-file " + options.ca_file + ": " + tls_error_text("cannot load"));
+    return base::Status::error("--ca-file " + options.ca_file + ": " + tls_error_text("cannot load"));
   }
   if (!options.cert_file.empty()) {
     if (SSL_CTX_use_certificate_chain_file(ctx, options.cert_file.c_str()) != 1) {
-      return Status::error("--cert " + options.cert_file + ": " + tls_error_text("cannot load"));
+      return base::Status::error("--cert " + options.cert_file + ": " + tls_error_text("cannot load"));
     }
     if (SSL_CTX_use_PrivateKey_file(ctx, options.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-      return Status::error("--key " + options.key_file + ": " + tls_error_text("cannot load"));
+      return base::Status::error("--key " + options.key_file + ": " + tls_error_text("cannot load"));
     }
     if (SSL_CTX_check_private_key(ctx) != 1) {
-      return Status::error("--key " + options.key_file + " does not match --cert " + options.cert_file);
+      return base::Status::error("--key " + options.key_file + " does not match --cert " + options.cert_file);
     }
   }
   SSL_CTX_set_verify(ctx, options.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
   *out = std::move(c);
-  return Status::ok();
+  return base::Status::ok();
 }
 
 TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }

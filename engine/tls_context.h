@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/status.h"
+#include "base/status.h"
 
 namespace stressql::engine {
 
@@ -33,7 +33,7 @@ class TlsContext {
  public:
   // Builds the SSL_CTX: system trust store (+ options.ca_file), verification on unless
   // options.insecure, the client certificate when given. Control thread only.
-  static Status create(const TlsOptions& options, std::shared_ptr<const TlsContext>* out);
+  static base::Status create(const TlsOptions& options, std::shared_ptr<const TlsContext>* out);
   ~TlsContext();
   TlsContext(const TlsContext&) = delete;
   TlsContext& operator=(const TlsContext&) = delete;

@@ -3,10 +3,10 @@
 #include "parser/parser.h"
 
 #include <algorithm>
-#include <random>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/random.h"
 #include "parser/block_splitter.h"
 #include "parser/statement_parser.h"
 #include "parser/text.h"
@@ -17,13 +17,13 @@ namespace {
 // splitmix64: tiny, seedable, and good enough to make IDs that look random.
 class IdGenerator {
  public:
-  explicit IdGenerator(uint64_t seed) : state_(seed != 0 ? seed : random_seed()) {}
+  explicit IdGenerator(uint64_t seed) : random_(seed != 0 ? seed : base::random_seed()) {}
 
   // 10 lowercase hex characters, never one handed out before by this generator.
   std::string next() {
     static const char kHex[] = "0123456789abcdef";
     while (true) {
-      uint64_t v = mix() >> 24;  // 40 bits
+      uint64_t v = random_.next() >> 24;  // 40 bits
       if (!used_.insert(v).second) continue;
       std::string id(10, '0');
       for (int i = 9; i >= 0; --i, v >>= 4) id[static_cast<size_t>(i)] = kHex[v & 15];
@@ -32,19 +32,7 @@ class IdGenerator {
   }
 
  private:
-  static uint64_t random_seed() {
-    std::random_device rd;
-    uint64_t s = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-    return s != 0 ? s : 1;
-  }
-  uint64_t mix() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
-  uint64_t state_;
+  base::SplitMix64 random_;
   std::unordered_set<uint64_t> used_;
 };
 

@@ -99,7 +99,7 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
                        const std::atomic<bool>* abort) {
   HttpReply reply;
   engine::Address addr;
-  if (engine::Status st = engine::resolve_address(host_port, &addr); !st) {
+  if (base::Status st = engine::resolve_address(host_port, &addr); !st) {
     reply.error = st.message();
     return reply;
   }

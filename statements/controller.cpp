@@ -5,9 +5,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <random>
 #include <type_traits>
 
+#include "base/clock.h"
+#include "base/random.h"
 namespace stressql::statements {
 namespace {
 
@@ -21,11 +22,6 @@ constexpr int64_t kTickNs = 1'000'000'000;
 // 4 % of a core while idle.
 constexpr int64_t kIdleWaitNs = 20'000'000;
 
-uint64_t random_u64() {
-  std::random_device rd;
-  return (uint64_t(rd()) << 32) ^ rd();
-}
-
 std::string hex_id(uint64_t v, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string s(static_cast<size_t>(digits), '0');
@@ -35,10 +31,7 @@ std::string hex_id(uint64_t v, int digits) {
 
 // Seed of statement `index`: the same script and seed give the same bytes.
 uint64_t statement_seed(uint64_t seed, size_t index) {
-  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (index + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  return base::mix64(seed + 0x9e3779b97f4a7c15ULL * index);
 }
 
 }  // namespace
@@ -46,7 +39,7 @@ uint64_t statement_seed(uint64_t seed, size_t index) {
 Controller::Controller(const parser::Script& script, const RunOptions& options,
                        const std::atomic<bool>* stop, std::ostream& err)
     : script_(script), options_(options), stop_(stop), err_(err) {
-  summary_.test_id = hex_id(random_u64(), 16);
+  summary_.test_id = hex_id(base::random_seed(), 16);
   ctx_.options = &options_;
   ctx_.script = &script_;
   ctx_.next_job_id = [this] { return next_job_++; };
@@ -79,7 +72,7 @@ void Controller::on_job_finished(const engine::JobResult& r) {
 
 void Controller::turn(int64_t max_wait_ns) {
   if (engine_) engine_->poll(this, max_wait_ns);
-  int64_t now = monotonic_ns();
+  int64_t now = base::monotonic_ns();
   for (size_t i = 0; i < running_.size();) {
     Task* t = running_[i];
     if (t->poll(ctx_, now)) {
@@ -100,14 +93,14 @@ void Controller::stop_everything() {
   if (stopping_) return;
   stopping_ = true;
   summary_.interrupted = true;
-  stop_deadline_ns_ = monotonic_ns() + kStopGraceNs;
+  stop_deadline_ns_ = base::monotonic_ns() + kStopGraceNs;
   for (Task* t : running_) t->cancel(ctx_);
 }
 
 void Controller::wait_until(const std::function<bool()>& done) {
   while (!done()) {
     if (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) stop_everything();
-    if (stopping_ && monotonic_ns() > stop_deadline_ns_) {
+    if (stopping_ && base::monotonic_ns() > stop_deadline_ns_) {
       err_ << "stressql: in-flight requests did not stop within "
            << kStopGraceNs / 1'000'000'000 << "s; giving up on them\n";
       for (Task* t : running_) {
@@ -142,7 +135,7 @@ void Controller::run_statement(size_t index, const parser::Settings& settings, u
   if (!task) return;
   Task* t = task.get();
   tasks_.push_back(std::move(task));
-  t->start(ctx_, settings, statement_seed(seed, index), monotonic_ns());
+  t->start(ctx_, settings, statement_seed(seed, index), base::monotonic_ns());
   if (!r.warning.empty()) {
     std::string line = "stressql: warning: " + std::string(reporting::kind_name(r.kind)) + " " + r.name +
                        ": " + r.warning;
@@ -160,8 +153,8 @@ void Controller::run_statement(size_t index, const parser::Settings& settings, u
 }
 
 int Controller::run() {
-  summary_.start_unix_ns = unix_ns();
-  int64_t t0 = monotonic_ns();
+  summary_.start_unix_ns = base::unix_ns();
+  int64_t t0 = base::monotonic_ns();
   reports_.resize(script_.statements.size());
   for (size_t i = 0; i < reports_.size(); ++i) {
     const parser::Statement& st = script_.statements[i];
@@ -206,7 +199,7 @@ int Controller::run() {
     engine::EngineOptions eo;
     eo.reactors = options_.reactors;
     eo.send_zc = options_.send_zc;
-    if (engine::Status st = engine::Engine::start(eo, &engine_); !st) {
+    if (base::Status st = engine::Engine::start(eo, &engine_); !st) {
       err_ << "stressql: cannot start the engine: " << st.message() << "\n";
       return 1;
     }
@@ -214,7 +207,7 @@ int Controller::run() {
   }
 
   parser::Settings settings = options_.settings;
-  uint64_t run_seed = options_.seed.value_or(random_u64());
+  uint64_t run_seed = options_.seed.value_or(base::random_seed());
   for (size_t i = 0; i < script_.statements.size(); ++i) {
     if (stopping_ || (stop_ != nullptr && stop_->load())) {
       stop_everything();
@@ -233,10 +226,10 @@ int Controller::run() {
       continue;
     }
     if (std::holds_alternative<parser::WaitStmt>(st.body)) {
-      int64_t w0 = monotonic_ns();
+      int64_t w0 = base::monotonic_ns();
       r.ran = true;
       wait_until([&] { return running_.empty(); });
-      r.duration_ns = monotonic_ns() - w0;
+      r.duration_ns = base::monotonic_ns() - w0;
       continue;
     }
     run_statement(i, settings, settings.seed.value_or(run_seed));
@@ -253,7 +246,7 @@ int Controller::run() {
     summary_.engine = engine_->counters();  // final, unless in-flight requests were given up on
   }
   engine_.reset();  // joins the reactors: their CPU time is all in before we read it
-  summary_.duration_ns = monotonic_ns() - t0;
+  summary_.duration_ns = base::monotonic_ns() - t0;
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   summary_.cpu_user_s = double(ru.ru_utime.tv_sec) + double(ru.ru_utime.tv_usec) / 1e6;

@@ -26,7 +26,7 @@ class ExecTask : public Task {
   void start(TaskContext& ctx, const parser::Settings&, uint64_t, int64_t now_ns) override {
     started_ns_ = now_ns;
     report_->ran = true;
-    report_->start_unix_ns = unix_ns();
+    report_->start_unix_ns = base::unix_ns();
     if (ctx.engine == nullptr) {  // --dump / --dry-run run nothing outside the tool
       report_->ran = false;
       report_->error = "not run (--dump/--dry-run)";

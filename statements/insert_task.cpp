@@ -2,11 +2,10 @@
 #include <cstdio>
 #include <vector>
 
-#include "engine/point_plan.h"
-#include "engine/write_source.h"
+#include "generator/point_plan.h"
+#include "generator/write_source.h"
 #include "reporting/go_duration.h"
 #include "statements/http_target.h"
-#include "statements/insert_plan_builder.h"
 #include "statements/request_task.h"
 
 namespace stressql::statements {
@@ -22,9 +21,11 @@ class InsertTask : public RequestTask {
     report_->number_fields = static_cast<int>(stmt_.fields.size());
     report_->points_requested = static_cast<uint64_t>(stmt_.count);
     batch_ = static_cast<uint64_t>(settings.batch_size);
-    int64_t start_ns = settings.start_date.now ? unix_ns() : settings.start_date.unix_ns;
-    std::shared_ptr<const engine::PointPlan> plan;
-    if (engine::Status st = build_insert_plan(stmt_, settings, seed, start_ns, &plan); !st) {
+    int64_t start_ns = settings.start_date.now ? base::unix_ns() : settings.start_date.unix_ns;
+    std::shared_ptr<const generator::PointPlan> plan;
+    if (base::Status st = generator::PointPlan::create(
+            stmt_, generator::plan_options(settings, seed, start_ns), &plan);
+        !st) {
       report_->ran = true;
       fail(st.message());
       return;
@@ -43,8 +44,8 @@ class InsertTask : public RequestTask {
     progress_ = std::make_shared<InsertProgress>();
     progress_->plan = plan;
     ctx.publish_insert(stmt_.name, progress_);
-    std::shared_ptr<const engine::WriteSource> source;
-    if (engine::Status st = engine::WriteSource::create(plan, batch_, write_target(settings), &source);
+    std::shared_ptr<const generator::WriteSource> source;
+    if (base::Status st = generator::WriteSource::create(plan, batch_, write_target(settings), &source);
         !st) {
       report_->ran = true;
       fail(st.message());
@@ -91,10 +92,10 @@ class InsertTask : public RequestTask {
 
  private:
   // --dump writes every body in order; --dry-run renders and discards (the tool's ceiling).
-  void generate_offline(TaskContext& ctx, const engine::WriteSource& source, int64_t now_ns) {
+  void generate_offline(TaskContext& ctx, const generator::WriteSource& source, int64_t now_ns) {
     report_->ran = true;
     report_->offline = true;
-    report_->start_unix_ns = unix_ns();
+    report_->start_unix_ns = base::unix_ns();
     std::vector<char> target(source.max_target_bytes() + 1);
     std::vector<char> body(source.max_body_bytes() + 1);
     uint64_t points = 0, bytes = 0;
@@ -110,7 +111,7 @@ class InsertTask : public RequestTask {
     report_->stats.points_accepted = points;  // generated, not sent: the report says so
     report_->stats.request_bytes = bytes;
     report_->stats.requests_ok = source.requests();
-    report_->duration_ns = monotonic_ns() - now_ns;
+    report_->duration_ns = base::monotonic_ns() - now_ns;
     finished_ = true;
     progress_->finished = true;
   }

@@ -1,7 +1,7 @@
 // QUERY and InfluxQL passthrough: GET/POST /query jobs.
 #include <cstring>
 
-#include "engine/point_plan.h"
+#include "generator/point_plan.h"
 #include "statements/http_target.h"
 #include "statements/request_task.h"
 
@@ -40,7 +40,7 @@ class TemplatedQuerySource : public engine::RequestSource {
       ++i;
     }
     pieces_.push_back({url_escape(text.substr(lit)), 0});
-    const engine::PointPlan& plan = *progress_->plan;
+    const generator::PointPlan& plan = *progress_->plan;
     size_t longest_var = 24 + plan.max_line_bytes();  // any key, value or timestamp fits
     max_target_ = prefix_.size();
     for (const auto& p : pieces_) max_target_ += p.var ? 3 * longest_var : p.literal.size();
@@ -50,7 +50,7 @@ class TemplatedQuerySource : public engine::RequestSource {
   size_t max_body_bytes() const override { return 0; }
 
   Rendered render(uint64_t index, char* target, char*) const override {
-    const engine::PointPlan& plan = *progress_->plan;
+    const generator::PointPlan& plan = *progress_->plan;
     uint64_t newest = progress_->newest_point_plus_one.load(std::memory_order_acquire);
     newest = newest ? newest - 1 : 0;
     uint64_t window = std::min<uint64_t>(newest + 1, std::max<uint64_t>(plan.series(), 1));

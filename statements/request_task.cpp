@@ -1,24 +1,10 @@
 #include "statements/request_task.h"
 
-#include <time.h>
-
 #include <algorithm>
 
 #include "engine/tls_context.h"
 
 namespace stressql::statements {
-
-int64_t monotonic_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-int64_t unix_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 void snapshot_settings(const parser::Settings& s, reporting::StatementReport* r) {
   r->number_targets = static_cast<int>(s.addresses.size());
@@ -30,28 +16,28 @@ void snapshot_settings(const parser::Settings& s, reporting::StatementReport* r)
   r->batch_size = s.batch_size;
 }
 
-engine::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine::JobSpec* spec) {
+base::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine::JobSpec* spec) {
   spec->targets.clear();
   for (const auto& a : s.addresses) {
     engine::Address addr;
-    if (engine::Status st = engine::resolve_address(a, &addr); !st) return st;
+    if (base::Status st = engine::resolve_address(a, &addr); !st) return st;
     spec->targets.push_back(std::move(addr));
   }
   spec->tls.reset();
   if (s.ssl) {
     // One context per job: its settings are fixed for the job's life, and reactors share it.
-    if (engine::Status st = engine::TlsContext::create(ctx.options->tls, &spec->tls); !st) return st;
+    if (base::Status st = engine::TlsContext::create(ctx.options->tls, &spec->tls); !st) return st;
   }
   spec->timeout_ns = ctx.options->request_timeout_ns;
   spec->max_attempts = ctx.options->max_attempts;
-  return engine::Status::ok();
+  return base::Status::ok();
 }
 
 void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns) {
   observe_ = ctx.observe;
   started_ns_ = now_ns;
   report_->ran = true;
-  report_->start_unix_ns = unix_ns();
+  report_->start_unix_ns = base::unix_ns();
   // A dead target must end the statement, not retry request after request for hours:
   // give up on it once every connection to it has failed twice in a row.
   if (spec.give_up_after == 0) {
@@ -60,7 +46,7 @@ void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns)
     spec.give_up_after = std::max<uint32_t>(4, 2 * per_target);
   }
   job_ = ctx.next_job_id();
-  if (engine::Status st = ctx.engine->submit(job_, std::move(spec)); !st) {
+  if (base::Status st = ctx.engine->submit(job_, std::move(spec)); !st) {
     job_ = 0;
     fail(st.message());
   }
@@ -68,7 +54,7 @@ void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns)
 
 bool RequestTask::prepare_job(const TaskContext& ctx, const parser::Settings& settings,
                               engine::JobSpec* spec) {
-  if (engine::Status st = base_job(ctx, settings, spec); !st) {
+  if (base::Status st = base_job(ctx, settings, spec); !st) {
     report_->ran = true;
     fail(st.message());
     return false;
@@ -109,7 +95,7 @@ void RequestTask::on_job_finished(const engine::JobResult& r) {
     if (!report_->server_message.empty()) report_->error += " (" + report_->server_message + ")";
   }
   finished_ = true;
-  report_->duration_ns = monotonic_ns() - started_ns_;
+  report_->duration_ns = base::monotonic_ns() - started_ns_;
   conclude();
 }
 

@@ -8,12 +8,13 @@
 #include <memory>
 #include <string>
 
+#include "base/clock.h"
 #include "engine/engine.h"
 #include "parser/script.h"
 #include "reporting/statement_report.h"
 #include "statements/run_options.h"
 
-namespace stressql::engine {
+namespace stressql::generator {
 class PointPlan;
 }
 
@@ -22,7 +23,7 @@ namespace stressql::statements {
 // What a templated QUERY reads from the INSERT of the same name. The INSERT task
 // publishes; query sources read it on reactor threads (hence the atomic).
 struct InsertProgress {
-  std::shared_ptr<const engine::PointPlan> plan;
+  std::shared_ptr<const generator::PointPlan> plan;
   // 1 + the index of the newest point the server accepted; 0 while none.
   std::atomic<uint64_t> newest_point_plus_one{0};
   // Set (control thread) when the INSERT has finished: a query still waiting for a point
@@ -71,10 +72,6 @@ class Task {
   reporting::StatementReport* report_;  // owned by the controller; outlives the task
 };
 
-// Monotonic and wall-clock nanoseconds.
-int64_t monotonic_ns();
-int64_t unix_ns();
-
 std::unique_ptr<Task> make_insert_task(reporting::StatementReport* r, const parser::InsertStmt& s);
 std::unique_ptr<Task> make_query_task(reporting::StatementReport* r, const parser::QueryStmt& s);
 std::unique_ptr<Task> make_influxql_task(reporting::StatementReport* r,
@@ -85,6 +82,6 @@ std::unique_ptr<Task> make_exec_task(reporting::StatementReport* r, const parser
 void snapshot_settings(const parser::Settings& s, reporting::StatementReport* r);
 
 // JobSpec fields every request-sending statement shares.
-engine::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine::JobSpec* spec);
+base::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine::JobSpec* spec);
 
 }  // namespace stressql::statements

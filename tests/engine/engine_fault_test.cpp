@@ -18,6 +18,7 @@
 namespace stressql::engine {
 namespace {
 
+using base::Status;
 using stressql::engine::testing::addr;
 using stressql::engine::testing::CollectSink;
 using stressql::engine::testing::GetSource;

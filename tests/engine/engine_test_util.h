@@ -12,6 +12,8 @@
 
 namespace stressql::engine::testing {
 
+using base::Status;
+
 // POST /write?db=<db> with body "<measurement>,src=test idx=<index>i <index>\n" repeated
 // `lines` times (distinct timestamps), or GET <target> when `get`.
 class LineSource : public RequestSource {

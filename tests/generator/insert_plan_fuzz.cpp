@@ -1,7 +1,7 @@
 // libFuzzer target: the template renderer. The input is parsed as a script; every INSERT
 // is built into a PointPlan and a bounded number of its points are rendered into a buffer
 // of exactly n * max_line_bytes(), as the engine sizes its send buffers. Built only with
-// -DSTRESSQL_FUZZ=ON (the `fuzz` preset). Seed corpus: tests/statements/plan_corpus/.
+// -DSTRESSQL_FUZZ=ON (the `fuzz` preset). Seed corpus: tests/generator/plan_corpus/.
 //
 // Checks, besides the sanitizers:
 //  - render() writes exactly n lines, each ending in '\n' and no longer than
@@ -18,13 +18,12 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/point_plan.h"
+#include "generator/point_plan.h"
 #include "parser/parser.h"
-#include "statements/insert_plan_builder.h"
 
 namespace {
 
-using stressql::engine::PointPlan;
+using stressql::generator::PointPlan;
 
 void check(bool ok) {
   if (!ok) __builtin_trap();
@@ -71,14 +70,15 @@ std::string render(const PointPlan& plan, uint64_t first, uint64_t n) {
 
 void exercise(const stressql::parser::InsertStmt& in, const stressql::parser::Settings& settings) {
   const int64_t start = settings.start_date.now ? int64_t{1700000000} * 1000000000 : settings.start_date.unix_ns;
-  stressql::engine::PlanSpec spec = stressql::statements::insert_plan_spec(in, settings, 7, start);
-  spec.key_budget_bytes = 4096;
-  spec.table_budget_bytes = 1024;
+  const stressql::generator::PlanOptions options = stressql::generator::plan_options(settings, 7, start);
+  stressql::generator::PlanOptions tight = options;
+  tight.key_budget_bytes = 4096;
+  tight.table_budget_bytes = 1024;
   std::shared_ptr<const PointPlan> tiny;
-  if (!PointPlan::create(spec, &tiny)) return;  // a template the plan refuses, with a message
+  if (!PointPlan::create(in, tight, &tiny)) return;  // a template the plan refuses, with a message
   std::shared_ptr<const PointPlan> full;
   if (cheap(in)) {
-    const bool built = static_cast<bool>(stressql::statements::build_insert_plan(in, settings, 7, start, &full));
+    const bool built = static_cast<bool>(PointPlan::create(in, options, &full));
     check(built);  // the budgets decide how, never whether
     // max_line_bytes() is an upper bound each plan computes its own way (looser for keys
     // rendered on the fly); each plan's lines are checked against its own.

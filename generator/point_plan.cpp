@@ -1,11 +1,13 @@
-#include "engine/point_plan.h"
+#include "generator/point_plan.h"
 
 #include <algorithm>
 
-#include "engine/line_protocol.h"
-#include "engine/point_plan_parts.h"
+#include "base/line_protocol.h"
+#include "generator/point_plan_parts.h"
 
-namespace stressql::engine {
+namespace stressql::generator {
+
+using base::write_i64;
 
 PointPlan::PointPlan() = default;
 PointPlan::~PointPlan() = default;
@@ -171,4 +173,4 @@ std::string PointPlan::tag_value(uint64_t k, size_t i) const {
   return out;
 }
 
-}  // namespace stressql::engine
+}  // namespace stressql::generator

@@ -1,4 +1,4 @@
-#include "engine/point_plan.h"
+#include "generator/point_plan.h"
 
 #include <gtest/gtest.h>
 
@@ -6,12 +6,23 @@
 #include <set>
 #include <string>
 
-#include "engine/line_protocol.h"
-#include "engine/value_gen.h"
-#include "engine/write_source.h"
+#include "generator/value_gen.h"
+#include "generator/write_source.h"
+#include "parser/script_builders.h"
 
-namespace stressql::engine {
+namespace stressql::generator {
 namespace {
+
+using parser::ValueFn;
+using parser::ValueType;
+using parser::build::gen;
+using parser::build::kv;
+using parser::build::list;
+using parser::build::lit;
+
+parser::Generator spec(ValueType type, ValueFn fn, int64_t arg, int64_t count) {
+  return parser::Generator{type, fn, arg, count, {}};
+}
 
 std::string value_text(const ValueGen& g, uint64_t i) {
   std::string buf(g.max_chars(), '\0');
@@ -35,20 +46,20 @@ TEST(Permutation, IsABijectionOnSmallDomains) {
 
 TEST(ValueGen, CountedRandValuesAreDistinctAndInRange) {
   struct Case {
-    GenType type;
+    ValueType type;
     int64_t arg, count;
-  } cases[] = {{GenType::kInt, 10, 10},   {GenType::kInt, 1000000, 5000},
-               {GenType::kFloat, 1, 5000}, {GenType::kFloat, 100, 5000},
-               {GenType::kStr, 1, 36},    {GenType::kStr, 3, 5000},
-               {GenType::kStr, 20, 5000}};
+  } cases[] = {{ValueType::kInt, 10, 10},   {ValueType::kInt, 1000000, 5000},
+               {ValueType::kFloat, 1, 5000}, {ValueType::kFloat, 100, 5000},
+               {ValueType::kStr, 1, 36},    {ValueType::kStr, 3, 5000},
+               {ValueType::kStr, 20, 5000}};
   for (const Case& c : cases) {
     ValueGen g;
-    ASSERT_TRUE(ValueGen::create({c.type, GenFn::kRand, c.arg, c.count}, 5, &g).is_ok());
+    ASSERT_TRUE(ValueGen::create(spec(c.type, ValueFn::kRand, c.arg, c.count), 5, &g).is_ok());
     std::set<std::string> seen;
     for (int64_t i = 0; i < c.count; ++i) {
       std::string v = value_text(g, i);
       ASSERT_LE(v.size(), g.max_chars());
-      if (c.type == GenType::kStr) {
+      if (c.type == ValueType::kStr) {
         ASSERT_EQ(v.size(), static_cast<size_t>(c.arg));
         ASSERT_EQ(v.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz"), std::string::npos);
       } else {
@@ -64,11 +75,11 @@ TEST(ValueGen, CountedRandValuesAreDistinctAndInRange) {
 
 TEST(ValueGen, FloatFormatIsFixedShortestRoundTrip) {
   ValueGen inc;
-  ASSERT_TRUE(ValueGen::create({GenType::kFloat, GenFn::kInc, -2, 0}, 1, &inc).is_ok());
+  ASSERT_TRUE(ValueGen::create(spec(ValueType::kFloat, ValueFn::kInc, -2, 0), 1, &inc).is_ok());
   EXPECT_EQ(value_text(inc, 0), "-2");
   EXPECT_EQ(value_text(inc, 5), "3");
   ValueGen rnd;
-  ASSERT_TRUE(ValueGen::create({GenType::kFloat, GenFn::kRand, 1, 0}, 1, &rnd).is_ok());
+  ASSERT_TRUE(ValueGen::create(spec(ValueType::kFloat, ValueFn::kRand, 1, 0), 1, &rnd).is_ok());
   for (uint64_t t = 0; t < 1000; ++t) {
     std::string v = value_text(rnd, t);
     EXPECT_EQ(v.find('e'), std::string::npos) << v;
@@ -78,53 +89,31 @@ TEST(ValueGen, FloatFormatIsFixedShortestRoundTrip) {
 
 TEST(ValueGen, UnboundedRandChangesWithTheIndexAndTheKey) {
   ValueGen a, b;
-  ASSERT_TRUE(ValueGen::create({GenType::kStr, GenFn::kRand, 10, 0}, 1, &a).is_ok());
-  ASSERT_TRUE(ValueGen::create({GenType::kStr, GenFn::kRand, 10, 0}, 2, &b).is_ok());
+  ASSERT_TRUE(ValueGen::create(spec(ValueType::kStr, ValueFn::kRand, 10, 0), 1, &a).is_ok());
+  ASSERT_TRUE(ValueGen::create(spec(ValueType::kStr, ValueFn::kRand, 10, 0), 2, &b).is_ok());
   EXPECT_NE(value_text(a, 0), value_text(a, 1));
   EXPECT_NE(value_text(a, 0), value_text(b, 0));
   EXPECT_EQ(value_text(a, 7), value_text(a, 7));
 }
 
-TEST(LineProtocol, EscapeAndUnescape) {
-  std::string out;
-  lp_escape("a b,c=d", LpPlace::kMeasurement, &out);
-  EXPECT_EQ(out, "a\\ b\\,c=d");
-  out.clear();
-  lp_escape("a b,c=d", LpPlace::kKey, &out);
-  EXPECT_EQ(out, "a\\ b\\,c\\=d");
-  EXPECT_EQ(lp_unescape(out, LpPlace::kKey), "a b,c=d");
-  out.clear();
-  lp_escape("say \"hi\" \\o/", LpPlace::kStringField, &out);
-  EXPECT_EQ(out, "say \\\"hi\\\" \\\\o/");
-  EXPECT_EQ(lp_unescape("x\\y", LpPlace::kKey), "x\\y");
+parser::InsertStmt sample_insert() {
+  parser::InsertStmt stmt;
+  stmt.name = "sample";
+  stmt.measurement = "cpu";
+  stmt.tags = {kv("loc", {list({"a", "b", "c"})}),
+               kv("host", {lit("-"), gen(ValueType::kInt, ValueFn::kInc, 0, 7)})};
+  stmt.fields = {kv("a", {gen(ValueType::kFloat, ValueFn::kRand, 100, 0)}),
+                 kv("b", {gen(ValueType::kInt, ValueFn::kRand, 50, 4)}), kv("c", {lit("true")})};
+  stmt.count = 1000;
+  stmt.interval_ns = 1'000'000'000;
+  return stmt;
 }
 
-PlanSpec sample_spec() {
-  PlanSpec spec;
-  spec.measurement = "cpu";
-  PlanValue host_list;
-  host_list.kind = PlanValue::Kind::kList;
-  host_list.items = {"a", "b", "c"};
-  PlanValue host_gen;
-  host_gen.kind = PlanValue::Kind::kGen;
-  host_gen.gen = {GenType::kInt, GenFn::kInc, 0, 7};
-  PlanValue dash;
-  dash.literal = "-";
-  spec.tags = {{"loc", {host_list}}, {"host", {dash, host_gen}}};
-  PlanValue f1;
-  f1.kind = PlanValue::Kind::kGen;
-  f1.gen = {GenType::kFloat, GenFn::kRand, 100, 0};
-  PlanValue f2;
-  f2.kind = PlanValue::Kind::kGen;
-  f2.gen = {GenType::kInt, GenFn::kRand, 50, 4};
-  PlanValue f3;
-  f3.literal = "true";
-  spec.fields = {{"a", f1}, {"b", f2}, {"c", f3}};
-  spec.points = 1000;
-  spec.interval_ns = 1'000'000'000;
-  spec.start_unix_ns = 1'000'000'000'000'000'000;
-  spec.seed = 3;
-  return spec;
+PlanOptions sample_options() {
+  PlanOptions o;
+  o.start_unix_ns = 1'000'000'000'000'000'000;
+  o.seed = 3;
+  return o;
 }
 
 std::string render(const PointPlan& plan, uint64_t first, uint64_t n) {
@@ -134,16 +123,17 @@ std::string render(const PointPlan& plan, uint64_t first, uint64_t n) {
 }
 
 TEST(PointPlan, BudgetsChangeMemoryNotBytes) {
-  PlanSpec spec = sample_spec();
+  const parser::InsertStmt stmt = sample_insert();
+  PlanOptions spec = sample_options();
   std::shared_ptr<const PointPlan> full, tight, none;
-  ASSERT_TRUE(PointPlan::create(spec, &full).is_ok());
+  ASSERT_TRUE(PointPlan::create(stmt, spec, &full).is_ok());
   EXPECT_EQ(full->keys_on_the_fly_dims(), 0u);
   spec.key_budget_bytes = 300;  // room for the 7 host suffixes only
   spec.table_budget_bytes = 0;
-  ASSERT_TRUE(PointPlan::create(spec, &tight).is_ok());
+  ASSERT_TRUE(PointPlan::create(stmt, spec, &tight).is_ok());
   EXPECT_EQ(tight->keys_on_the_fly_dims(), 1u);
   spec.key_budget_bytes = 0;
-  ASSERT_TRUE(PointPlan::create(spec, &none).is_ok());
+  ASSERT_TRUE(PointPlan::create(stmt, spec, &none).is_ok());
   EXPECT_EQ(none->keys_on_the_fly_dims(), 2u);
   std::string want = render(*full, 0, 1000);
   EXPECT_EQ(render(*tight, 0, 1000), want);
@@ -152,7 +142,7 @@ TEST(PointPlan, BudgetsChangeMemoryNotBytes) {
 
 TEST(PointPlan, RenderingAnyRangeIsASliceOfTheWhole) {
   std::shared_ptr<const PointPlan> plan;
-  ASSERT_TRUE(PointPlan::create(sample_spec(), &plan).is_ok());
+  ASSERT_TRUE(PointPlan::create(sample_insert(), sample_options(), &plan).is_ok());
   std::string whole = render(*plan, 0, 1000);
   std::mt19937_64 rng(1);
   for (int i = 0; i < 200; ++i) {
@@ -169,7 +159,7 @@ TEST(WriteSource, RequestsCoverThePointsInBatches) {
   EXPECT_EQ(WriteSource::request_count(10, 5), 2u);
   EXPECT_EQ(WriteSource::request_count(11, 5), 3u);
   std::shared_ptr<const PointPlan> plan;
-  ASSERT_TRUE(PointPlan::create(sample_spec(), &plan).is_ok());
+  ASSERT_TRUE(PointPlan::create(sample_insert(), sample_options(), &plan).is_ok());
   std::shared_ptr<const WriteSource> source;
   EXPECT_FALSE(WriteSource::create(plan, 0, "/w", &source).is_ok());
   ASSERT_TRUE(WriteSource::create(plan, 300, "/write?db=x&precision=s", &source).is_ok());
@@ -189,4 +179,4 @@ TEST(WriteSource, RequestsCoverThePointsInBatches) {
 }
 
 }  // namespace
-}  // namespace stressql::engine
+}  // namespace stressql::generator

@@ -1,11 +1,11 @@
-#include "engine/write_source.h"
+#include "generator/write_source.h"
 
 #include <algorithm>
 #include <cstring>
 #include <limits>
 #include <string>
 
-namespace stressql::engine {
+namespace stressql::generator {
 
 WriteSource::WriteSource(std::shared_ptr<const PointPlan> plan, uint64_t batch_size,
                          std::string target)
@@ -14,24 +14,24 @@ WriteSource::WriteSource(std::shared_ptr<const PointPlan> plan, uint64_t batch_s
       target_(std::move(target)),
       max_body_bytes_(0) {}
 
-Status WriteSource::create(std::shared_ptr<const PointPlan> plan, uint64_t batch_size,
+base::Status WriteSource::create(std::shared_ptr<const PointPlan> plan, uint64_t batch_size,
                            std::string target, std::shared_ptr<const WriteSource>* out) {
-  if (!plan) return Status::error("write source without a plan");
-  if (batch_size == 0) return Status::error("BatchSize must be >= 1");
+  if (!plan) return base::Status::error("write source without a plan");
+  if (batch_size == 0) return base::Status::error("BatchSize must be >= 1");
   // A batch never holds more points than the INSERT has.
   uint64_t points = std::min(batch_size, std::max<uint64_t>(plan->points(), 1));
   uint64_t body;
   if (__builtin_mul_overflow(points, plan->max_line_bytes(), &body) ||
       body > std::numeric_limits<uint32_t>::max())
-    return Status::error("BatchSize " + std::to_string(batch_size) +
+    return base::Status::error("BatchSize " + std::to_string(batch_size) +
                          " makes a request body larger than 4 GiB");
   std::shared_ptr<WriteSource> source(new WriteSource(std::move(plan), batch_size, std::move(target)));
   source->max_body_bytes_ = static_cast<size_t>(body);
   *out = std::move(source);
-  return Status::ok();
+  return base::Status::ok();
 }
 
-RequestSource::Rendered WriteSource::render(uint64_t index, char* target, char* body) const {
+engine::RequestSource::Rendered WriteSource::render(uint64_t index, char* target, char* body) const {
   Rendered r;
   std::memcpy(target, target_.data(), target_.size());
   r.target_len = static_cast<uint32_t>(target_.size());
@@ -42,4 +42,4 @@ RequestSource::Rendered WriteSource::render(uint64_t index, char* target, char* 
   return r;
 }
 
-}  // namespace stressql::engine
+}  // namespace stressql::generator

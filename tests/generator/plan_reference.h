@@ -43,7 +43,8 @@ class LineMatcher {
 };
 
 // Line-protocol escaping, written again on purpose.
-std::string ref_escape_key(const std::string& s);
+// `ends_value`: nothing of the tag value follows (an odd trailing backslash run is paired).
+std::string ref_escape_key(const std::string& s, bool ends_value);
 std::string ref_escape_string_field(const std::string& s);
 
 }  // namespace stressql::testing

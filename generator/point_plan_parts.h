@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/point_plan.h"
+#include "generator/point_plan.h"
 
-namespace stressql::engine {
+namespace stressql::generator {
 
 // Keys and field runs are mostly 16–64 bytes: two or four overlapping fixed-size copies
 // (plain vector moves) beat a call into memcpy. Never touches bytes outside [dst, dst+n).
@@ -80,4 +80,4 @@ struct PointPlan::Cursor {
   uint32_t run_len[kMaxFieldTemplates + 1];
 };
 
-}  // namespace stressql::engine
+}  // namespace stressql::generator

@@ -19,7 +19,6 @@
 // pre-rendered when they fit `table_budget_bytes` (default 16 MiB each), else each value
 // is generated when used. So a plan holds at most 64 MiB + 16 MiB per template.
 //
-// Nothing here knows stressql: the spec below is line protocol plus value templates.
 
 #include <cstddef>
 #include <cstdint>
@@ -27,53 +26,41 @@
 #include <string>
 #include <vector>
 
-#include "engine/status.h"
-#include "engine/value_gen.h"
+#include "base/status.h"
+#include "generator/value_gen.h"
+#include "parser/script.h"
+#include "parser/settings.h"
 
-namespace stressql::engine {
+namespace stressql::generator {
 
 constexpr size_t kDefaultKeyBudgetBytes = size_t{64} << 20;
 constexpr size_t kDefaultTableBudgetBytes = size_t{16} << 20;
 constexpr size_t kMaxTagTemplates = 64;
 constexpr size_t kMaxFieldTemplates = 256;
 
-// One piece of a tag value or field value.
-struct PlanValue {
-  enum class Kind : uint8_t { kLiteral, kGen, kList };
-  Kind kind = Kind::kLiteral;
-  std::string literal;             // kLiteral: line-protocol form, copied as written
-  GenSpec gen;                     // kGen
-  std::vector<std::string> items;  // kList: raw (unescaped) items, cycled in order
-};
-
-struct PlanTag {
-  std::string key;  // line-protocol form
-  std::vector<PlanValue> value;
-};
-
-struct PlanField {
-  std::string key;  // line-protocol form
-  PlanValue value;  // a literal is written as is; a kStr gen or a list is quoted
-};
-
-struct PlanSpec {
-  std::string measurement;  // line-protocol form
-  std::vector<PlanTag> tags;
-  std::vector<PlanField> fields;  // at least one
-  uint64_t points = 0;
+// What an INSERT statement leaves to the run: where its time starts, the timestamp unit,
+// the seed of its random templates, and the memory budgets (see above).
+struct PlanOptions {
   int64_t start_unix_ns = 0;
-  int64_t interval_ns = 0;
   int64_t unit_ns = 1'000'000'000;  // timestamps are written in this unit (floored)
   uint64_t seed = 0;
   size_t key_budget_bytes = kDefaultKeyBudgetBytes;
   size_t table_budget_bytes = kDefaultTableBudgetBytes;
 };
 
+// The options of an INSERT run under `settings` (Precision is the timestamp unit);
+// `start_unix_ns` is the resolved StartDate (the caller turns `now` into a time), `seed`
+// keys every random template: the same seed gives the same bytes.
+PlanOptions plan_options(const parser::Settings& settings, uint64_t seed, int64_t start_unix_ns);
+
 class PointPlan {
  public:
-  // Validates `spec` and renders the tables. Control thread; may take a while for big
-  // templates (bounded by the budgets).
-  static Status create(const PlanSpec& spec, std::shared_ptr<const PointPlan>* out);
+  // Compiles `stmt` (SPEC §3) and renders the tables. Control thread; may take a while for
+  // big templates (bounded by the budgets). Fails, naming the INSERT and the tag or field,
+  // when a template cannot be generated (a tag template without a count, rand(n) with
+  // n < 1, more distinct values than the range holds, …).
+  static base::Status create(const parser::InsertStmt& stmt, const PlanOptions& options,
+                             std::shared_ptr<const PointPlan>* out);
 
   PointPlan(const PointPlan&) = delete;
   PointPlan& operator=(const PointPlan&) = delete;
@@ -152,4 +139,4 @@ class PointPlan {
   std::vector<std::vector<TagPiece>> tag_pieces_;
 };
 
-}  // namespace stressql::engine
+}  // namespace stressql::generator

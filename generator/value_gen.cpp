@@ -1,12 +1,15 @@
-#include "engine/value_gen.h"
+#include "generator/value_gen.h"
 
 #include <charconv>
 #include <cmath>
 #include <string>
 
-#include "engine/line_protocol.h"
+#include "base/line_protocol.h"
 
-namespace stressql::engine {
+namespace stressql::generator {
+
+using base::write_i64;
+using base::write_u64;
 
 namespace {
 
@@ -28,11 +31,11 @@ char* write_float(double v, char* dst) {
   return std::to_chars(dst, dst + kFloatMaxChars, v, std::chars_format::fixed).ptr;
 }
 
-const char* type_name(GenType t) {
+const char* type_name(parser::ValueType t) {
   switch (t) {
-    case GenType::kInt: return "int";
-    case GenType::kFloat: return "float";
-    case GenType::kStr: return "str";
+    case parser::ValueType::kInt: return "int";
+    case parser::ValueType::kFloat: return "float";
+    case parser::ValueType::kStr: return "str";
   }
   return "?";
 }
@@ -68,27 +71,27 @@ uint64_t Permutation::at(uint64_t i) const {
   return x;
 }
 
-Status ValueGen::create(const GenSpec& spec, uint64_t key, ValueGen* out) {
+base::Status ValueGen::create(const parser::Generator& spec, uint64_t key, ValueGen* out) {
   ValueGen g;
   g.spec_ = spec;
   g.key_ = key;
   std::string what = std::string(type_name(spec.type)) +
-                     (spec.fn == GenFn::kInc ? " inc(" : " rand(") + std::to_string(spec.arg) +
+                     (spec.fn == parser::ValueFn::kInc ? " inc(" : " rand(") + std::to_string(spec.arg) +
                      ") " + std::to_string(spec.count);
-  if (spec.count < 0) return Status::error(what + ": count must be >= 0");
-  if (spec.fn == GenFn::kRand) {
-    if (spec.arg < 1) return Status::error(what + ": rand(n) needs n >= 1");
+  if (spec.count < 0) return base::Status::error(what + ": count must be >= 0");
+  if (spec.fn == parser::ValueFn::kRand) {
+    if (spec.arg < 1) return base::Status::error(what + ": rand(n) needs n >= 1");
     uint64_t n = static_cast<uint64_t>(spec.arg);
     switch (spec.type) {
-      case GenType::kInt: g.domain_ = n; break;
-      case GenType::kFloat: {
+      case parser::ValueType::kInt: g.domain_ = n; break;
+      case parser::ValueType::kFloat: {
         g.float_exp_ = ceil_log2(n) - 52;
         g.domain_ = g.float_exp_ >= 0 ? n >> g.float_exp_ : n << -g.float_exp_;
         break;
       }
-      case GenType::kStr: {
+      case parser::ValueType::kStr: {
         if (spec.arg > kMaxRandStrChars)
-          return Status::error(what + ": at most " + std::to_string(kMaxRandStrChars) +
+          return base::Status::error(what + ": at most " + std::to_string(kMaxRandStrChars) +
                                " characters");
         g.str_head_ = spec.arg < kCharsPerDraw ? static_cast<int>(spec.arg) : kCharsPerDraw;
         g.domain_ = 1;
@@ -97,19 +100,19 @@ Status ValueGen::create(const GenSpec& spec, uint64_t key, ValueGen* out) {
       }
     }
     if (static_cast<uint64_t>(spec.count) > g.domain_)
-      return Status::error(what + ": the range holds only " + std::to_string(g.domain_) +
+      return base::Status::error(what + ": the range holds only " + std::to_string(g.domain_) +
                            " distinct values");
     if (spec.count > 0) g.perm_.init(g.domain_, key);
   }
   switch (spec.type) {
-    case GenType::kInt: g.max_chars_ = 20; break;
-    case GenType::kFloat: g.max_chars_ = kFloatMaxChars; break;
-    case GenType::kStr:
-      g.max_chars_ = spec.fn == GenFn::kRand ? static_cast<size_t>(spec.arg) : 20;
+    case parser::ValueType::kInt: g.max_chars_ = 20; break;
+    case parser::ValueType::kFloat: g.max_chars_ = kFloatMaxChars; break;
+    case parser::ValueType::kStr:
+      g.max_chars_ = spec.fn == parser::ValueFn::kRand ? static_cast<size_t>(spec.arg) : 20;
       break;
   }
   *out = g;
-  return Status::ok();
+  return base::Status::ok();
 }
 
 uint64_t ValueGen::draw(uint64_t i) const {
@@ -139,19 +142,19 @@ char* ValueGen::write_rand_str(uint64_t i, uint64_t r, char* dst) const {
 }
 
 char* ValueGen::write(uint64_t i, char* dst) const {
-  if (spec_.fn == GenFn::kInc) {
+  if (spec_.fn == parser::ValueFn::kInc) {
     // Wrapping arithmetic: inc past INT64_MAX wraps instead of being undefined.
     int64_t v = static_cast<int64_t>(static_cast<uint64_t>(spec_.arg) + i);
-    if (spec_.type == GenType::kFloat) return write_float(static_cast<double>(v), dst);
+    if (spec_.type == parser::ValueType::kFloat) return write_float(static_cast<double>(v), dst);
     return write_i64(dst, v);
   }
   uint64_t r = draw(i);
   switch (spec_.type) {
-    case GenType::kInt: return write_u64(dst, r);
-    case GenType::kFloat: return write_float(std::ldexp(static_cast<double>(r), float_exp_), dst);
-    case GenType::kStr: return write_rand_str(i, r, dst);
+    case parser::ValueType::kInt: return write_u64(dst, r);
+    case parser::ValueType::kFloat: return write_float(std::ldexp(static_cast<double>(r), float_exp_), dst);
+    case parser::ValueType::kStr: return write_rand_str(i, r, dst);
   }
   return dst;
 }
 
-}  // namespace stressql::engine
+}  // namespace stressql::generator

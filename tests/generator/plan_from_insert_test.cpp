@@ -1,4 +1,4 @@
-#include "statements/insert_plan_builder.h"
+#include "generator/point_plan.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/write_source.h"
+#include "generator/write_source.h"
 #include "parser/script_builders.h"
-#include "tests/statements/plan_reference.h"
+#include "tests/generator/plan_reference.h"
 
-namespace stressql::statements {
+namespace stressql::generator {
 namespace {
 
 using parser::Generator;
@@ -31,17 +31,17 @@ using parser::build::kv;
 using parser::build::list;
 using parser::build::lit;
 
-std::shared_ptr<const engine::PointPlan> build(const InsertStmt& stmt, Precision p,
+std::shared_ptr<const PointPlan> build(const InsertStmt& stmt, Precision p,
                                                uint64_t seed = 1, int64_t start = k2016) {
   Settings settings;
   settings.precision = p;
-  std::shared_ptr<const engine::PointPlan> plan;
-  engine::Status s = build_insert_plan(stmt, settings, seed, start, &plan);
+  std::shared_ptr<const PointPlan> plan;
+  base::Status s = PointPlan::create(stmt, plan_options(settings, seed, start), &plan);
   EXPECT_TRUE(s.is_ok()) << s.message();
   return plan;
 }
 
-std::string render_all(const engine::PointPlan& plan, uint64_t first, uint64_t n) {
+std::string render_all(const PointPlan& plan, uint64_t first, uint64_t n) {
   std::string out(n * plan.max_line_bytes(), '\0');
   out.resize(plan.render(first, n, out.data()));
   return out;
@@ -58,7 +58,7 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
-TEST(InsertPlanBuilder, SpecExampleByteForByte) {
+TEST(PlanFromInsert, SpecExampleByteForByte) {
   InsertStmt stmt;
   stmt.name = "x";
   stmt.measurement = "cpu";
@@ -81,7 +81,7 @@ TEST(InsertPlanBuilder, SpecExampleByteForByte) {
             "cpu,host=server-0,loc=b value=101i 1451606410\n");
 }
 
-TEST(InsertPlanBuilder, EveryPrecisionUnit) {
+TEST(PlanFromInsert, EveryPrecisionUnit) {
   InsertStmt stmt;
   stmt.measurement = "m";
   stmt.fields = {kv("v", {lit("1i")})};
@@ -105,7 +105,7 @@ TEST(InsertPlanBuilder, EveryPrecisionUnit) {
   }
 }
 
-TEST(InsertPlanBuilder, EscapesListItemsForTheirPlace) {
+TEST(PlanFromInsert, EscapesListItemsForTheirPlace) {
   InsertStmt stmt;
   stmt.measurement = "cpu";
   stmt.tags = {kv("t", {list({"a b", "c,d", "e=f", "q\""})})};
@@ -123,23 +123,23 @@ TEST(InsertPlanBuilder, EscapesListItemsForTheirPlace) {
   EXPECT_EQ(plan->tag_value(1, 0), "c,d");
 }
 
-TEST(InsertPlanBuilder, RejectsTemplatesThatCannotBeGenerated) {
+TEST(PlanFromInsert, RejectsTemplatesThatCannotBeGenerated) {
   Settings settings;
-  std::shared_ptr<const engine::PointPlan> plan;
+  std::shared_ptr<const PointPlan> plan;
   InsertStmt stmt;
   stmt.measurement = "m";
   stmt.count = 1;
   stmt.fields = {kv("v", {gen(ValueType::kInt, ValueFn::kRand, 5, 10)})};
-  EXPECT_FALSE(build_insert_plan(stmt, settings, 1, k2016, &plan).is_ok());
+  EXPECT_FALSE(PointPlan::create(stmt, plan_options(settings, 1, k2016), &plan).is_ok());
   stmt.fields = {kv("v", {lit("1")})};
   stmt.tags = {kv("h", {gen(ValueType::kInt, ValueFn::kInc, 0, 0)})};
-  engine::Status s = build_insert_plan(stmt, settings, 1, k2016, &plan);
+  base::Status s = PointPlan::create(stmt, plan_options(settings, 1, k2016), &plan);
   EXPECT_FALSE(s.is_ok());
   EXPECT_NE(s.message().find("tag 'h'"), std::string::npos) << s.message();
   stmt.tags = {kv("h", {gen(ValueType::kStr, ValueFn::kRand, 1, 37)})};
-  EXPECT_FALSE(build_insert_plan(stmt, settings, 1, k2016, &plan).is_ok());
+  EXPECT_FALSE(PointPlan::create(stmt, plan_options(settings, 1, k2016), &plan).is_ok());
   stmt.tags = {kv("h", {gen(ValueType::kStr, ValueFn::kRand, 1, 36)})};
-  EXPECT_TRUE(build_insert_plan(stmt, settings, 1, k2016, &plan).is_ok());
+  EXPECT_TRUE(PointPlan::create(stmt, plan_options(settings, 1, k2016), &plan).is_ok());
 }
 
 // ---- Seeded random templates against the reference ----
@@ -199,7 +199,7 @@ InsertStmt random_insert(std::mt19937_64& rng) {
   return stmt;
 }
 
-TEST(InsertPlanBuilder, MatchesReferenceOnRandomTemplates) {
+TEST(PlanFromInsert, MatchesReferenceOnRandomTemplates) {
   std::mt19937_64 rng(20240601);
   for (int iter = 0; iter < 300; ++iter) {
     InsertStmt stmt = random_insert(rng);
@@ -208,16 +208,16 @@ TEST(InsertPlanBuilder, MatchesReferenceOnRandomTemplates) {
                     (iter % 10 == 0 ? 2 * k2016 : 0);  // some before 1970
     Settings settings;
     settings.precision = precision;
-    engine::PlanSpec spec = insert_plan_spec(stmt, settings, rng(), start);
+    PlanOptions options = plan_options(settings, rng(), start);
     // Small budgets now and then, so on-the-fly keys and values get compared too.
-    if (rng() % 3 == 0) spec.key_budget_bytes = rng() % 400;
-    if (rng() % 3 == 0) spec.table_budget_bytes = rng() % 100;
-    std::shared_ptr<const engine::PointPlan> plan;
-    engine::Status s = engine::PointPlan::create(spec, &plan);
+    if (rng() % 3 == 0) options.key_budget_bytes = rng() % 400;
+    if (rng() % 3 == 0) options.table_budget_bytes = rng() % 100;
+    std::shared_ptr<const PointPlan> plan;
+    base::Status s = PointPlan::create(stmt, options, &plan);
     ASSERT_TRUE(s.is_ok()) << s.message();
     uint64_t batch = 1 + rng() % 50;
-    std::shared_ptr<const engine::WriteSource> source;
-    ASSERT_TRUE(engine::WriteSource::create(plan, batch, "/write?db=x", &source).is_ok());
+    std::shared_ptr<const WriteSource> source;
+    ASSERT_TRUE(WriteSource::create(plan, batch, "/write?db=x", &source).is_ok());
     std::vector<char> target(source->max_target_bytes()), body(source->max_body_bytes());
     testing::LineMatcher matcher;
     uint64_t k = 0;
@@ -228,7 +228,7 @@ TEST(InsertPlanBuilder, MatchesReferenceOnRandomTemplates) {
       ASSERT_EQ(lines.size(), rendered.points);
       for (const std::string& line : lines) {
         ASSERT_LE(line.size(), plan->max_line_bytes());
-        auto ref = testing::reference_line(stmt, spec.unit_ns, start, k);
+        auto ref = testing::reference_line(stmt, options.unit_ns, start, k);
         std::string err = matcher.match(ref, line);
         ASSERT_EQ(err, "") << "iteration " << iter << " point " << k;
         ++k;
@@ -240,7 +240,7 @@ TEST(InsertPlanBuilder, MatchesReferenceOnRandomTemplates) {
 
 // Reactors each render a disjoint share of the request indices; together they must
 // produce exactly the single renderer's bytes.
-TEST(InsertPlanBuilder, AnySplitAcrossReactorsGivesTheSameLines) {
+TEST(PlanFromInsert, AnySplitAcrossReactorsGivesTheSameLines) {
   std::mt19937_64 rng(7);
   for (int iter = 0; iter < 40; ++iter) {
     InsertStmt stmt = random_insert(rng);
@@ -250,8 +250,8 @@ TEST(InsertPlanBuilder, AnySplitAcrossReactorsGivesTheSameLines) {
     std::vector<std::string> single = split_lines(render_all(*plan, 0, stmt.count));
     std::sort(single.begin(), single.end());
     uint64_t batch = 1 + rng() % 64;
-    std::shared_ptr<const engine::WriteSource> source;
-    ASSERT_TRUE(engine::WriteSource::create(plan, batch, "/w", &source).is_ok());
+    std::shared_ptr<const WriteSource> source;
+    ASSERT_TRUE(WriteSource::create(plan, batch, "/w", &source).is_ok());
     for (uint64_t reactors = 1; reactors <= 8; ++reactors) {
       std::vector<std::string> all;
       for (uint64_t r = 0; r < reactors; ++r) {
@@ -279,7 +279,7 @@ InsertStmt random_fields_insert() {
   return stmt;
 }
 
-TEST(InsertPlanBuilder, SameSeedSameBytesOtherSeedOtherValues) {
+TEST(PlanFromInsert, SameSeedSameBytesOtherSeedOtherValues) {
   InsertStmt stmt = random_fields_insert();
   std::string a = render_all(*build(stmt, Precision::kSeconds, 42), 0, 50);
   std::string b = render_all(*build(stmt, Precision::kSeconds, 42), 0, 50);
@@ -293,7 +293,7 @@ TEST(InsertPlanBuilder, SameSeedSameBytesOtherSeedOtherValues) {
     EXPECT_EQ(la[i].substr(la[i].rfind(' ')), lc[i].substr(lc[i].rfind(' ')));
 }
 
-TEST(InsertPlanBuilder, QueryVariableAccessors) {
+TEST(PlanFromInsert, QueryVariableAccessors) {
   InsertStmt stmt;
   stmt.measurement = "my\\ cpu";
   stmt.tags = {kv("ho\\,st", {lit("s\\ -"), gen(ValueType::kInt, ValueFn::kInc, 0, 3)}),
@@ -326,7 +326,7 @@ long max_rss_kib() {
   return u.ru_maxrss;
 }
 
-void check_sampled_points(const InsertStmt& stmt, const engine::PointPlan& plan) {
+void check_sampled_points(const InsertStmt& stmt, const PointPlan& plan) {
   std::mt19937_64 rng(99);
   testing::LineMatcher matcher;
   const uint64_t total = static_cast<uint64_t>(stmt.count);
@@ -342,7 +342,7 @@ void check_sampled_points(const InsertStmt& stmt, const engine::PointPlan& plan)
   }
 }
 
-TEST(InsertPlanBuilder, TenMillionSeriesStayWithinBudget) {
+TEST(PlanFromInsert, TenMillionSeriesStayWithinBudget) {
   long rss_before = max_rss_kib();
   InsertStmt stmt;
   stmt.measurement = "cpu";
@@ -355,7 +355,7 @@ TEST(InsertPlanBuilder, TenMillionSeriesStayWithinBudget) {
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->series(), 10'000'000u);
   EXPECT_EQ(plan->keys_on_the_fly_dims(), 1u);  // host on the fly, rack pre-rendered
-  EXPECT_LE(plan->prerendered_key_bytes(), engine::kDefaultKeyBudgetBytes);
+  EXPECT_LE(plan->prerendered_key_bytes(), kDefaultKeyBudgetBytes);
   check_sampled_points(stmt, *plan);
 
   // One dimension of 10 M values: nothing fits, everything on the fly.
@@ -375,4 +375,4 @@ TEST(InsertPlanBuilder, TenMillionSeriesStayWithinBudget) {
 }
 
 }  // namespace
-}  // namespace stressql::statements
+}  // namespace stressql::generator

@@ -15,31 +15,17 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "engine/status.h"
+#include "base/random.h"
+#include "base/status.h"
+#include "parser/script.h"
 
-namespace stressql::engine {
-
-enum class GenType : uint8_t { kInt, kFloat, kStr };
-enum class GenFn : uint8_t { kInc, kRand };
-
-struct GenSpec {
-  GenType type = GenType::kInt;
-  GenFn fn = GenFn::kInc;
-  int64_t arg = 0;
-  int64_t count = 0;  // 0: unbounded
-};
+namespace stressql::generator {
 
 // Longest `str rand(n)` accepted; keeps max_line_bytes() meaningful.
 constexpr int64_t kMaxRandStrChars = 65536;
 
-// splitmix64's finalizer: a bijective 64-bit mix.
-inline uint64_t mix64(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-inline uint64_t hash2(uint64_t key, uint64_t i) { return mix64(key ^ mix64(i)); }
+using base::hash2;
+using base::mix64;
 
 // A keyed bijection on [0, domain): a 4-round Feistel network on the next even power of
 // two, cycle-walking until the result falls inside the domain (≤ 4 rounds expected).
@@ -59,9 +45,9 @@ class Permutation {
 class ValueGen {
  public:
   // Checks `spec` (rand needs n ≥ 1; count must fit the domain) and keys it.
-  static Status create(const GenSpec& spec, uint64_t key, ValueGen* out);
+  static base::Status create(const parser::Generator& spec, uint64_t key, ValueGen* out);
 
-  const GenSpec& spec() const { return spec_; }
+  const parser::Generator& spec() const { return spec_; }
   bool unbounded() const { return spec_.count == 0; }
   size_t max_chars() const { return max_chars_; }
   // Writes value i (see top of file) at dst, returns the end. REQUIRES: max_chars() room.
@@ -72,7 +58,7 @@ class ValueGen {
   uint64_t draw(uint64_t i) const;  // rand: the i-th element of the domain to render
   char* write_rand_str(uint64_t i, uint64_t r, char* dst) const;
 
-  GenSpec spec_;
+  parser::Generator spec_;
   uint64_t key_ = 0;
   uint64_t domain_ = 0;  // rand only
   int float_exp_ = 0;    // float rand: value = r * 2^float_exp_
@@ -81,4 +67,4 @@ class ValueGen {
   size_t max_chars_ = 0;
 };
 
-}  // namespace stressql::engine
+}  // namespace stressql::generator

@@ -1,5 +1,5 @@
 #pragma once
-// WriteSource: the RequestSource of a write job. Request i carries points
+// WriteSource: the engine::RequestSource of a write job. Request i carries points
 // [i·B, min((i+1)·B, N)) of a PointPlan, rendered straight into the reactor's buffer.
 // Immutable after create(); render() is thread-safe (see RequestSource).
 
@@ -8,15 +8,15 @@
 #include <string>
 
 #include "engine/engine.h"
-#include "engine/point_plan.h"
+#include "generator/point_plan.h"
 
-namespace stressql::engine {
+namespace stressql::generator {
 
-class WriteSource : public RequestSource {
+class WriteSource : public engine::RequestSource {
  public:
   // `target` is the whole request target (`/write?db=x&precision=s`), already escaped.
   // Fails when batch_size is 0 or a batch could exceed 4 GiB.
-  static Status create(std::shared_ptr<const PointPlan> plan, uint64_t batch_size,
+  static base::Status create(std::shared_ptr<const PointPlan> plan, uint64_t batch_size,
                        std::string target, std::shared_ptr<const WriteSource>* out);
 
   // Requests needed for `points` points at `batch_size` per request. REQUIRES: batch_size ≥ 1.
@@ -40,4 +40,4 @@ class WriteSource : public RequestSource {
   size_t max_body_bytes_;
 };
 
-}  // namespace stressql::engine
+}  // namespace stressql::generator

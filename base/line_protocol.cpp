@@ -1,6 +1,6 @@
-#include "engine/line_protocol.h"
+#include "base/line_protocol.h"
 
-namespace stressql::engine {
+namespace stressql::base {
 
 namespace {
 
@@ -15,11 +15,20 @@ bool needs_escape(char c, LpPlace place) {
 
 }  // namespace
 
-void lp_escape(std::string_view raw, LpPlace place, std::string* out) {
+void lp_escape(std::string_view raw, LpPlace place, std::string* out, bool ends_value) {
+  // In a string field a backslash is itself escaped, so runs cannot be odd there.
+  const bool pair_runs = place != LpPlace::kStringField;
+  size_t run = 0;  // backslashes just written
   for (char c : raw) {
-    if (needs_escape(c, place)) out->push_back('\\');
+    if (c == '\n' || c == '\r') c = ' ';
+    if (needs_escape(c, place)) {
+      if (pair_runs && run % 2 == 1) out->push_back('\\');
+      out->push_back('\\');
+    }
     out->push_back(c);
+    run = c == '\\' ? run + 1 : 0;
   }
+  if (pair_runs && ends_value && run % 2 == 1) out->push_back('\\');
 }
 
 std::string lp_unescape(std::string_view text, LpPlace place) {
@@ -32,4 +41,4 @@ std::string lp_unescape(std::string_view text, LpPlace place) {
   return out;
 }
 
-}  // namespace stressql::engine
+}  // namespace stressql::base

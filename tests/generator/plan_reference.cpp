@@ -1,4 +1,4 @@
-#include "tests/statements/plan_reference.h"
+#include "tests/generator/plan_reference.h"
 
 #include <cstdlib>
 
@@ -7,18 +7,34 @@ namespace stressql::testing {
 using parser::Segment;
 using parser::ValueType;
 
-std::string ref_escape_key(const std::string& s) {
+namespace {
+// Backslashes at the end of `text`.
+size_t trailing_backslashes(const std::string& text) {
+  size_t n = 0;
+  while (n < text.size() && text[text.size() - 1 - n] == '\\') ++n;
+  return n;
+}
+}  // namespace
+
+std::string ref_escape_key(const std::string& s, bool ends_value) {
   std::string out;
   for (char c : s) {
-    if (c == ',' || c == '=' || c == ' ') out += '\\';
+    if (c == '\n' || c == '\r') c = ' ';
+    if (c == ',' || c == '=' || c == ' ') {
+      // A separator after an odd run of backslashes would pair with the last of them.
+      if (trailing_backslashes(out) % 2 == 1) out += '\\';
+      out += '\\';
+    }
     out += c;
   }
+  if (ends_value && trailing_backslashes(out) % 2 == 1) out += '\\';
   return out;
 }
 
 std::string ref_escape_string_field(const std::string& s) {
   std::string out;
   for (char c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
@@ -87,7 +103,8 @@ RefLine reference_line(const parser::InsertStmt& stmt, int64_t unit_ns, int64_t 
         continue;
       }
       uint64_t digit = digits[dim++];
-      if (seg.kind == Segment::Kind::kList) b.text(ref_escape_key(seg.list.items[digit]));
+      if (seg.kind == Segment::Kind::kList)
+        b.text(ref_escape_key(seg.list.items[digit], &seg == &tag.value.back()));
       else b.gen(seg.generator, tmpl, digit);
       ++tmpl;
     }

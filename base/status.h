@@ -1,12 +1,12 @@
 #pragma once
-// Status: success, or an error with a message (leveldb style). No exceptions cross module
+// Status: success, or an error with a message (leveldb style). No exceptions cross library
 // boundaries in stressql.
 
 #include <string>
 #include <string_view>
 #include <utility>
 
-namespace stressql::engine {
+namespace stressql::base {
 
 class Status {
  public:
@@ -24,4 +24,4 @@ class Status {
   std::string message_;
 };
 
-}  // namespace stressql::engine
+}  // namespace stressql::base

@@ -1,15 +1,19 @@
-// PointPlan::create: turns a PlanSpec into pre-rendered pieces (see point_plan.h for the
+// PointPlan::create: turns an INSERT into pre-rendered pieces (see point_plan.h for the
 // memory budgets).
 
 #include <algorithm>
 #include <limits>
 #include <string>
 
-#include "engine/line_protocol.h"
-#include "engine/point_plan.h"
-#include "engine/point_plan_parts.h"
+#include "base/line_protocol.h"
+#include "generator/point_plan.h"
+#include "generator/point_plan_parts.h"
 
-namespace stressql::engine {
+using stressql::base::LpPlace;
+using stressql::base::lp_escape;
+using stressql::base::lp_unescape;
+
+namespace stressql::generator {
 
 namespace {
 
@@ -23,49 +27,53 @@ bool mul_overflows(uint64_t a, uint64_t b, uint64_t* out) {
 
 class PointPlan::Builder {
  public:
-  Builder(const PlanSpec& spec, PointPlan* plan) : spec_(spec), plan_(plan) {}
+  Builder(const parser::InsertStmt& stmt, const PlanOptions& options, PointPlan* plan)
+      : stmt_(stmt), options_(options), plan_(plan) {}
 
-  Status build() {
-    if (spec_.fields.empty()) return Status::error("an INSERT needs at least one field");
-    if (spec_.unit_ns < 1) return Status::error("timestamp unit must be >= 1ns");
-    if (spec_.interval_ns < 0) return Status::error("interval must be >= 0");
+  base::Status build() {
+    if (stmt_.fields.empty()) return base::Status::error("an INSERT needs at least one field");
+    if (options_.unit_ns < 1) return base::Status::error("timestamp unit must be >= 1ns");
+    if (stmt_.interval_ns < 0) return base::Status::error("interval must be >= 0");
     PointPlan& p = *plan_;
-    p.points_ = spec_.points;
-    p.start_unix_ns_ = spec_.start_unix_ns;
-    p.interval_ns_ = spec_.interval_ns;
-    p.unit_ns_ = spec_.unit_ns;
-    p.measurement_raw_ = lp_unescape(spec_.measurement, LpPlace::kMeasurement);
-    Status s = build_tags();
+    p.points_ = stmt_.count > 0 ? static_cast<uint64_t>(stmt_.count) : 0;
+    p.start_unix_ns_ = options_.start_unix_ns;
+    p.interval_ns_ = stmt_.interval_ns;
+    p.unit_ns_ = options_.unit_ns;
+    p.measurement_raw_ = lp_unescape(stmt_.measurement, LpPlace::kMeasurement);
+    base::Status s = build_tags();
     if (s) s = choose_split();
     if (s) s = build_fields();
     if (!s) return s;
     p.max_line_bytes_ = key_bytes_ + field_bytes_ + kTimestampBytes;
-    return Status::ok();
+    return base::Status::ok();
   }
 
  private:
-  uint64_t next_key() { return hash2(spec_.seed, template_id_++); }
+  uint64_t next_key() { return hash2(options_.seed, template_id_++); }
 
-  // Fills v (count, decoration already set) from a gen or list.
-  Status make_values(const PlanValue& pv, LpPlace place, const std::string& what, Values* v) {
-    if (pv.kind == PlanValue::Kind::kList) {
-      if (pv.items.empty()) return Status::error(what + ": empty list");
-      v->count = pv.items.size();
-      v->raw = pv.items;
+  // Fills v (count, decoration already set) from a gen or list. `ends_value`: no more of the
+  // tag value follows this piece (see base::lp_escape).
+  base::Status make_values(const parser::Segment& pv, LpPlace place, const std::string& what,
+                           Values* v, bool ends_value = true) {
+    if (pv.kind == parser::Segment::Kind::kList) {
+      const std::vector<std::string>& items = pv.list.items;
+      if (items.empty()) return base::Status::error(what + ": empty list");
+      v->count = items.size();
+      v->raw = items;
       v->tabled = true;
       v->off.push_back(0);
-      for (const std::string& item : pv.items) {
+      for (const std::string& item : items) {
         v->bytes += v->pre;
         if (place == LpPlace::kStringField) v->bytes += '"';
-        lp_escape(item, place, &v->bytes);
+        lp_escape(item, place, &v->bytes, ends_value);
         if (place == LpPlace::kStringField) v->bytes += '"';
         v->bytes += v->post;
         v->off.push_back(static_cast<uint32_t>(v->bytes.size()));
       }
     } else {
-      Status s = ValueGen::create(pv.gen, next_key(), &v->gen);
-      if (!s) return Status::error(what + ": " + s.message());
-      v->count = static_cast<uint64_t>(pv.gen.count);
+      base::Status s = ValueGen::create(pv.generator, next_key(), &v->gen);
+      if (!s) return base::Status::error(what + ": " + s.message());
+      v->count = static_cast<uint64_t>(pv.generator.count);
       v->max_bytes = v->pre.size() + v->gen.max_chars() + v->post.size();
       tabulate_gen(v);
     }
@@ -74,7 +82,7 @@ class PointPlan::Builder {
       for (uint64_t i = 0; i < v->count; ++i)
         v->max_bytes = std::max<size_t>(v->max_bytes, v->off[i + 1] - v->off[i]);
     }
-    return Status::ok();
+    return base::Status::ok();
   }
 
   // Pre-renders a generator's values when they fit the table budget (lists are always
@@ -82,7 +90,7 @@ class PointPlan::Builder {
   void tabulate_gen(Values* v) {
     uint64_t bound;
     if (mul_overflows(v->count, v->max_bytes + 4, &bound)) return;
-    if (bound > spec_.table_budget_bytes || bound > std::numeric_limits<uint32_t>::max()) return;
+    if (bound > options_.table_budget_bytes || bound > std::numeric_limits<uint32_t>::max()) return;
     std::string bytes(bound, '\0');
     v->off.reserve(v->count + 1);
     char* out = bytes.data();
@@ -96,33 +104,34 @@ class PointPlan::Builder {
     v->tabled = true;
   }
 
-  Status build_tags() {
+  base::Status build_tags() {
     PointPlan& p = *plan_;
-    std::string lit = spec_.measurement;
-    for (const PlanTag& tag : spec_.tags) {
+    std::string lit = stmt_.measurement;
+    for (const parser::KeyValue& tag : stmt_.tags) {
       lit += ',';
       lit += tag.key;
       lit += '=';
       p.tag_keys_raw_.push_back(lp_unescape(tag.key, LpPlace::kKey));
       std::vector<TagPiece> pieces(1);
-      for (const PlanValue& pv : tag.value) {
-        if (pv.kind == PlanValue::Kind::kLiteral) {
+      for (const parser::Segment& pv : tag.value) {
+        const bool last_piece = &pv == &tag.value.back();
+        if (pv.kind == parser::Segment::Kind::kLiteral) {
           lit += pv.literal;
           pieces.back().raw_lit += lp_unescape(pv.literal, LpPlace::kKey);
           continue;
         }
         std::string what = "tag '" + tag.key + "'";
-        if (pv.kind == PlanValue::Kind::kGen && pv.gen.count == 0)
-          return Status::error(what + ": a tag template needs a count > 0 (finite series)");
+        if (pv.kind == parser::Segment::Kind::kGenerator && pv.generator.count == 0)
+          return base::Status::error(what + ": a tag template needs a count > 0 (finite series)");
         if (p.dims_.size() == kMaxTagTemplates)
-          return Status::error(what + ": more than " + std::to_string(kMaxTagTemplates) +
+          return base::Status::error(what + ": more than " + std::to_string(kMaxTagTemplates) +
                                " tag templates");
         Values v;
-        Status s = make_values(pv, LpPlace::kKey, what, &v);
+        base::Status s = make_values(pv, LpPlace::kKey, what, &v, last_piece);
         if (!s) return s;
         uint64_t series;
         if (mul_overflows(p.series_, v.count, &series))
-          return Status::error(what + ": the series count overflows 64 bits");
+          return base::Status::error(what + ": the series count overflows 64 bits");
         p.series_ = series;
         pieces.back().dim = static_cast<int>(p.dims_.size());
         pieces.emplace_back();
@@ -135,17 +144,17 @@ class PointPlan::Builder {
     }
     p.key_parts_.push_back({std::move(lit)});
     for (const KeyPart& part : p.key_parts_) key_bytes_ += part.lit.size();
-    return Status::ok();
+    return base::Status::ok();
   }
 
   // Pre-renders the keys of the longest run of trailing dims that fits the key budget.
-  Status choose_split() {
+  base::Status choose_split() {
     PointPlan& p = *plan_;
     const size_t d_count = p.dims_.size();
     size_t split = d_count;
     uint64_t count = 1;
     size_t entry = p.key_parts_[d_count].lit.size();
-    uint64_t budget = std::min<uint64_t>(spec_.key_budget_bytes, std::numeric_limits<uint32_t>::max());
+    uint64_t budget = std::min<uint64_t>(options_.key_budget_bytes, std::numeric_limits<uint32_t>::max());
     for (size_t j = d_count; j-- > 0;) {
       uint64_t c, bound;
       if (mul_overflows(count, p.dims_[j].count, &c)) break;
@@ -176,7 +185,7 @@ class PointPlan::Builder {
     }
     bytes.resize(out - bytes.data());
     p.suffix_bytes_ = std::move(bytes);
-    return Status::ok();
+    return base::Status::ok();
   }
 
   void close_run(std::vector<RunPiece>* run, bool last) {
@@ -187,27 +196,32 @@ class PointPlan::Builder {
     run->assign(1, RunPiece{});
   }
 
-  Status build_fields() {
+  base::Status build_fields() {
     PointPlan& p = *plan_;
     std::vector<RunPiece> run(1);
-    for (size_t i = 0; i < spec_.fields.size(); ++i) {
-      const PlanField& f = spec_.fields[i];
+    for (size_t i = 0; i < stmt_.fields.size(); ++i) {
+      const parser::KeyValue& f = stmt_.fields[i];
       p.field_keys_raw_.push_back(lp_unescape(f.key, LpPlace::kKey));
       std::string pre = (i == 0 ? " " : ",") + f.key + "=";
-      const PlanValue& pv = f.value;
+      // The parser gives a field one segment; literal pieces are joined regardless.
+      parser::Segment joined;
+      for (const parser::Segment& seg : f.value) joined.literal += seg.literal;
+      const parser::Segment& pv = f.value.size() == 1 ? f.value.front() : joined;
       std::string what = "field '" + f.key + "'";
-      if (pv.kind == PlanValue::Kind::kLiteral) {
+      if (pv.kind == parser::Segment::Kind::kLiteral) {
         run.back().text += pre + pv.literal;
         field_bytes_ += pre.size() + pv.literal.size();
         continue;
       }
-      bool is_str = pv.kind == PlanValue::Kind::kList || pv.gen.type == GenType::kStr;
-      std::string quote = is_str && pv.kind == PlanValue::Kind::kGen ? "\"" : "";
-      std::string post = pv.kind == PlanValue::Kind::kGen && pv.gen.type == GenType::kInt ? "i" : quote;
-      if (pv.kind == PlanValue::Kind::kGen && pv.gen.count == 0) {
+      const bool is_gen = pv.kind == parser::Segment::Kind::kGenerator;
+      const parser::Generator& gen = pv.generator;
+      bool is_str = !is_gen || gen.type == parser::ValueType::kStr;
+      std::string quote = is_str && is_gen ? "\"" : "";
+      std::string post = is_gen && gen.type == parser::ValueType::kInt ? "i" : quote;
+      if (is_gen && gen.count == 0) {
         ValueGen g;
-        Status s = ValueGen::create(pv.gen, next_key(), &g);
-        if (!s) return Status::error(what + ": " + s.message());
+        base::Status s = ValueGen::create(gen, next_key(), &g);
+        if (!s) return base::Status::error(what + ": " + s.message());
         run.back().text += pre + quote;
         run.back().gen = static_cast<int>(p.unbounded_.size());
         run.push_back(RunPiece{post, -1});
@@ -216,16 +230,16 @@ class PointPlan::Builder {
         continue;
       }
       if (p.cycles_.size() == kMaxFieldTemplates)
-        return Status::error(what + ": more than " + std::to_string(kMaxFieldTemplates) +
+        return base::Status::error(what + ": more than " + std::to_string(kMaxFieldTemplates) +
                              " field templates with a count");
       Values v;
       v.pre = pre + quote;
       v.post = post;
-      if (pv.kind == PlanValue::Kind::kList) {
+      if (!is_gen) {  // a list
         v.pre = pre;
         v.post.clear();
       }
-      Status s = make_values(pv, is_str ? LpPlace::kStringField : LpPlace::kKey, what, &v);
+      base::Status s = make_values(pv, is_str ? LpPlace::kStringField : LpPlace::kKey, what, &v);
       if (!s) return s;
       field_bytes_ += v.max_bytes;
       close_run(&run, false);
@@ -233,22 +247,32 @@ class PointPlan::Builder {
       p.cycles_.push_back(std::move(v));
     }
     close_run(&run, true);
-    return Status::ok();
+    return base::Status::ok();
   }
 
-  const PlanSpec& spec_;
+  const parser::InsertStmt& stmt_;
+  const PlanOptions& options_;
   PointPlan* plan_;
   uint64_t template_id_ = 0;
   size_t key_bytes_ = 0;
   size_t field_bytes_ = 0;
 };
 
-Status PointPlan::create(const PlanSpec& spec, std::shared_ptr<const PointPlan>* out) {
-  std::shared_ptr<PointPlan> plan(new PointPlan());
-  Status s = Builder(spec, plan.get()).build();
-  if (!s) return s;
-  *out = std::move(plan);
-  return Status::ok();
+PlanOptions plan_options(const parser::Settings& settings, uint64_t seed, int64_t start_unix_ns) {
+  PlanOptions o;
+  o.start_unix_ns = start_unix_ns;
+  o.unit_ns = parser::precision_nanos(settings.precision);
+  o.seed = seed;
+  return o;
 }
 
-}  // namespace stressql::engine
+base::Status PointPlan::create(const parser::InsertStmt& stmt, const PlanOptions& options,
+                               std::shared_ptr<const PointPlan>* out) {
+  std::shared_ptr<PointPlan> plan(new PointPlan());
+  base::Status s = Builder(stmt, options, plan.get()).build();
+  if (!s) return base::Status::error("INSERT " + stmt.name + ": " + s.message());
+  *out = std::move(plan);
+  return base::Status::ok();
+}
+
+}  // namespace stressql::generator
