@@ -5,10 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
+
+#include <llhttp.h>
 
 #include "engine/engine.h"
 
@@ -36,60 +36,63 @@ const char* wait_for(int fd, short events, Clock::time_point deadline, const std
   }
 }
 
-// Decodes a chunked body; returns false when it is malformed or incomplete.
-bool dechunk(const std::string& in, std::string* out) {
-  size_t pos = 0;
-  out->clear();
-  while (true) {
-    size_t eol = in.find("\r\n", pos);
-    if (eol == std::string::npos) return false;
-    size_t n = std::strtoul(in.substr(pos, eol - pos).c_str(), nullptr, 16);
-    pos = eol + 2;
-    if (n == 0) return true;
-    if (pos + n > in.size()) return false;
-    out->append(in, pos, n);
-    pos += n + 2;
+// Reads one answer with llhttp, as it comes: its status and its body, whether the body is
+// framed by Content-Length, by chunks, by nothing (a 204, 304) or by the server's close.
+// It stops at the end of the first whole answer, so a server that keeps the connection open
+// after "Connection: close" costs no wait.
+class AnswerReader {
+ public:
+  explicit AnswerReader(HttpReply* reply) : reply_(reply) {
+    llhttp_settings_init(&settings_);
+    settings_.on_body = &AnswerReader::on_body;
+    settings_.on_message_complete = &AnswerReader::on_message_complete;
+    llhttp_init(&parser_, HTTP_RESPONSE, &settings_);
+    parser_.data = this;
   }
-}
+  AnswerReader(const AnswerReader&) = delete;
+  AnswerReader& operator=(const AnswerReader&) = delete;
 
-// Reads the answer in `raw` into *reply once it is whole: its head, and its body by
-// Content-Length or chunked encoding (a 204 or 304 has none). Returns false while more is to
-// come. `closed`: the server has closed, so what is there is all there will be (a body with
-// neither length nor chunks ends there).
-bool take_answer(const std::string& raw, bool closed, HttpReply* reply) {
-  const size_t head_end = raw.find("\r\n\r\n");
-  if (head_end == std::string::npos && !closed) return false;
-  if (raw.compare(0, 9, "HTTP/1.1 ") != 0 || head_end == std::string::npos) {
-    reply->error = "malformed answer";
+  // Takes the next bytes received. True once the answer is whole, or cannot be read (then
+  // reply->error says why); false while more is to come.
+  bool feed(const char* data, size_t n) {
+    const llhttp_errno_t rc = llhttp_execute(&parser_, data, n);
+    if (rc == HPE_OK) return false;
+    return done(rc);
+  }
+  // The server closed: what came is all there will be (a body with neither length nor chunks
+  // ends here).
+  void closed() { done(llhttp_finish(&parser_)); }
+
+ private:
+  bool done(llhttp_errno_t rc) {
+    if ((rc == HPE_OK || rc == HPE_PAUSED) && complete_) {
+      reply_->status = parser_.status_code;
+    } else {
+      reply_->body.clear();
+      if (rc == HPE_OK) {  // closed before a byte of it came
+        reply_->error = "the server closed without answering";
+      } else if (rc == HPE_INVALID_EOF_STATE) {
+        reply_->error = "the server closed in the middle of the answer";
+      } else {
+        reply_->error = std::string("malformed answer (") + llhttp_errno_name(rc) + ")";
+      }
+    }
     return true;
   }
-  const int status = std::atoi(raw.c_str() + 9);
-  std::string head = raw.substr(0, head_end);
-  for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::string_view rest = std::string_view(raw).substr(head_end + 4);
-  if (status == 204 || status == 304) {
-    reply->body.clear();
-  } else if (head.find("transfer-encoding: chunked") != std::string::npos) {
-    // Decoding only once the last chunk may have come keeps long answers linear.
-    const bool may_be_whole = rest.size() >= 5 && rest.substr(rest.size() - 5) == "0\r\n\r\n";
-    if (!closed && !may_be_whole) return false;
-    std::string body;
-    if (!dechunk(std::string(rest), &body)) {
-      if (!closed) return false;
-      reply->error = "malformed chunked body";
-    }
-    reply->body = std::move(body);
-  } else if (size_t at = head.find("\r\ncontent-length:"); at != std::string::npos) {
-    const size_t length = std::strtoul(head.c_str() + at + 17, nullptr, 10);
-    if (rest.size() < length && !closed) return false;
-    reply->body = std::string(rest.substr(0, length));
-  } else {
-    if (!closed) return false;
-    reply->body = std::string(rest);
+  static int on_body(llhttp_t* p, const char* at, size_t n) {
+    static_cast<AnswerReader*>(p->data)->reply_->body.append(at, n);
+    return 0;
   }
-  reply->status = status;
-  return true;
-}
+  static int on_message_complete(llhttp_t* p) {
+    static_cast<AnswerReader*>(p->data)->complete_ = true;
+    return HPE_PAUSED;  // llhttp_execute returns here: what follows is not ours to read
+  }
+
+  HttpReply* const reply_;
+  llhttp_settings_t settings_;
+  llhttp_t parser_;
+  bool complete_ = false;
+};
 
 }  // namespace
 
@@ -112,7 +115,7 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: " + host_port +
                     "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
                     "\r\n" + extra_headers + "\r\n" + std::string(body);
-  std::string raw;
+  AnswerReader answer(&reply);
   bool ok = true;
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr.addr), addr.len) != 0 && errno != EINPROGRESS) {
     reply.error = std::string("connect: ") + std::strerror(errno);
@@ -142,15 +145,14 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
     }
     ssize_t n = recv(fd, buf, sizeof buf, 0);
     if (n == 0) {
-      take_answer(raw, true, &reply);
+      answer.closed();
       break;
     }
     if (n < 0 && errno != EAGAIN) {
       reply.error = std::string("recv: ") + std::strerror(errno);
       ok = false;
     } else if (n > 0) {
-      raw.append(buf, static_cast<size_t>(n));
-      if (take_answer(raw, false, &reply)) break;  // not waiting for a close that may never come
+      if (answer.feed(buf, static_cast<size_t>(n))) break;  // not waiting for a close that may never come
     }
   }
   close(fd);

@@ -1,0 +1,168 @@
+#include "reporting/results_rows.h"
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "base/line_protocol.h"
+
+namespace stressql::reporting {
+namespace {
+
+template <size_t N>
+char* put(char* p, const char (&text)[N]) {
+  std::memcpy(p, text, N - 1);
+  return p + N - 1;
+}
+
+// `key_eq` is ",key=" (or "key=" for the first field); at most 40 bytes in all.
+template <size_t N>
+char* put_int_field(char* p, const char (&key_eq)[N], int64_t v) {
+  static_assert(N - 1 + 20 + 1 <= 40);
+  p = put(p, key_eq);
+  p = std::to_chars(p, p + 20, v).ptr;
+  *p++ = 'i';
+  return p;
+}
+
+void add_int(std::string* out, const char* key, int64_t v, bool first = false) {
+  if (!first) *out += ',';
+  *out += key;
+  *out += '=';
+  *out += std::to_string(v);
+  *out += 'i';
+}
+
+void add_str(std::string* out, const char* key, const std::string& v) {
+  *out += ',';
+  *out += key;
+  *out += "=\"";
+  *out += escape_field_string(v);
+  *out += '"';
+}
+
+void add_bool(std::string* out, const char* key, bool v) {
+  *out += ',';
+  *out += key;
+  *out += v ? "=true" : "=false";
+}
+
+}  // namespace
+
+std::string escape_tag(const std::string& s) {
+  if (s.empty()) return "-";  // empty tag values are not allowed
+  return base::lp_escaped(s, base::LpPlace::kKey);
+}
+
+std::string escape_field_string(const std::string& s) {
+  return base::lp_escaped(s, base::LpPlace::kStringField);
+}
+
+ResultsRows::ResultsRows(std::string test_id) : test_id_(std::move(test_id)) {}
+
+ResultsRows::StatementRows& ResultsRows::rows_for(const StatementReport& st) {
+  // Rows come in runs from the same statement: the last one answers without a lookup.
+  if (&st == last_report_ && st.id == last_rows_->id) return *last_rows_;
+  auto [it, fresh] = rows_.try_emplace(st.id);
+  StatementRows& r = it->second;
+  if (fresh) {
+    r.id = st.id;
+    r.prefix = std::string(st.kind == StatementKind::kInsert ? "write" : "query") +
+               ",test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) +
+               ",statement_name=" + escape_tag(st.name) +
+               ",number_targets=" + std::to_string(st.number_targets) +
+               ",precision=" + escape_tag(st.precision) + ",writers=" + std::to_string(st.writers) +
+               ",readers=" + std::to_string(st.readers) +
+               ",write_interval=" + std::to_string(st.write_interval_ns) + "ns" +
+               ",query_interval=" + std::to_string(st.query_interval_ns) + "ns" +
+               ",batch_size=" + std::to_string(st.batch_size);
+    if (st.kind == StatementKind::kInsert) {
+      r.prefix += ",number_fields=" + std::to_string(st.number_fields) +
+                  ",number_series=" + std::to_string(st.series) +
+                  ",number_points_write=" + std::to_string(st.points_requested);
+    }
+    r.prefix += ' ';
+  }
+  last_report_ = &st;
+  last_rows_ = &r;
+  return r;
+}
+
+void ResultsRows::add_sample(const StatementReport& st, const engine::Sample& s, std::string* out) {
+  // The control thread pays this per request attempt: no allocation once the buffer has
+  // grown, fields written in place (bench/results_rows_bench).
+  StatementRows& r = rows_for(st);
+  char fields[11 * 40];  // 11 fields of at most 40 bytes each (put_int_field), written in place
+  char* p = fields;
+  p = put_int_field(p, "status_code=", s.status);
+  p = put_int_field(p, ",response_time_ns=", s.latency_ns);
+  p = put_int_field(p, ",num_bytes=", st.kind == StatementKind::kInsert ? s.request_bytes : s.response_bytes);
+  p = put_int_field(p, ",points=", s.points);
+  p = put_int_field(p, ",attempt=", s.attempt);
+  p = s.final ? put(p, ",final=true") : put(p, ",final=false");
+  p = put_int_field(p, ",failure_class=", static_cast<int>(s.failure));
+  p = put_int_field(p, ",dropped=", s.dropped);
+  p = put_int_field(p, ",request_bytes=", s.request_bytes);
+  p = put_int_field(p, ",response_bytes=", s.response_bytes);
+  p = put_int_field(p, ",request_index=", static_cast<int64_t>(s.request_index));
+  *out += r.prefix;
+  out->append(fields, static_cast<size_t>(p - fields));
+  if (s.message[0] != '\0') add_str(out, "message", std::string(s.message));
+  // Rows of one statement share a series: equal timestamps would overwrite each other.
+  int64_t ts = s.due_unix_ns > r.last_ts ? s.due_unix_ns : r.last_ts + 1;
+  r.last_ts = ts;
+  p = fields;
+  *p++ = ' ';
+  p = std::to_chars(p, p + 24, ts).ptr;
+  *p++ = '\n';
+  out->append(fields, static_cast<size_t>(p - fields));
+}
+
+void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t run_start_ns,
+                                std::string* out) {
+  *out += "statement,test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) + " ";
+  add_int(out, "index", static_cast<int64_t>(index), true);
+  add_str(out, "kind", kind_name(st.kind));
+  add_str(out, "name", st.name);
+  add_bool(out, "go", st.go);
+  add_bool(out, "ran", st.ran);
+  add_bool(out, "ok", st.ok);
+  add_bool(out, "offline", st.offline);
+  add_str(out, "error", st.error);
+  add_str(out, "warning", st.warning);
+  add_int(out, "start_unix_ns", st.start_unix_ns);
+  add_int(out, "duration_ns", st.duration_ns);
+  add_int(out, "points_requested", static_cast<int64_t>(st.points_requested));
+  add_int(out, "requests_planned", static_cast<int64_t>(st.requests_planned));
+  add_int(out, "requests_not_sent", static_cast<int64_t>(st.requests_not_sent));
+  add_int(out, "points_not_sent", static_cast<int64_t>(st.points_not_sent));
+  add_int(out, "series", static_cast<int64_t>(st.series));
+  add_int(out, "http_status", st.http_status);
+  add_str(out, "server_message", st.server_message);
+  add_int(out, "exit_status", st.exit_status);
+  add_str(out, "set_value", st.set_value);
+  *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
+}
+
+void ResultsRows::add_run(const RunSummary& run, size_t statements, std::string* out) {
+  *out += "run,test_id=" + escape_tag(test_id_) + " ";
+  add_int(out, "statements", static_cast<int64_t>(statements), true);
+  add_int(out, "duration_ns", run.duration_ns);
+  // %.17g round-trips a double, so `stressql report` prints the same CPU times.
+  char cpu[96];
+  std::snprintf(cpu, sizeof cpu, ",cpu_user_s=%.17g,cpu_system_s=%.17g", run.cpu_user_s,
+                run.cpu_system_s);
+  *out += cpu;
+  add_bool(out, "interrupted", run.interrupted);
+  add_int(out, "reactors", run.reactors);
+  add_bool(out, "send_zc", run.send_zc);
+  add_int(out, "sends", static_cast<int64_t>(run.engine.sends));
+  add_int(out, "zero_copy_sends", static_cast<int64_t>(run.engine.zero_copy_sends));
+  add_int(out, "zero_copy_fallbacks", run.engine.zero_copy_fallbacks);
+  add_int(out, "recv_buffer_shortages", static_cast<int64_t>(run.engine.recv_buffer_shortages));
+  add_int(out, "cq_overflows", static_cast<int64_t>(run.engine.cq_overflows));
+  *out += ' ' + std::to_string(run.start_unix_ns) + '\n';
+}
+
+}  // namespace stressql::reporting

@@ -1,0 +1,55 @@
+#pragma once
+// The text of results rows (SPEC §5), in InfluxDB line protocol: pure formatting into a
+// caller's buffer, no I/O. Measurements: `write` and `query` (one row per request attempt,
+// the SPEC's tags and fields plus what `stressql report` needs to rebuild the report),
+// `statement` (one row per statement: kind, outcome, duration) and `run` (one row per run).
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "engine/engine.h"
+#include "reporting/statement_report.h"
+#include "reporting/text_report.h"
+
+namespace stressql::reporting {
+
+// Line-protocol escaping of a tag value / a string field's contents (base::lp_escape); an
+// empty tag value becomes "-" (InfluxDB refuses empty ones).
+std::string escape_tag(const std::string& s);
+std::string escape_field_string(const std::string& s);
+
+// Formats the rows of one run (one test_id). Not thread-safe: the control thread's.
+class ResultsRows {
+ public:
+  explicit ResultsRows(std::string test_id);
+  ResultsRows(const ResultsRows&) = delete;
+  ResultsRows& operator=(const ResultsRows&) = delete;
+
+  // Appends one `write` (INSERT) or `query` row, ending in '\n', to *out. Rows of one
+  // statement get distinct timestamps (the sample's due time, or one more than the last
+  // row's): they share a series, and equal timestamps would overwrite each other.
+  // Allocates nothing once *out has room (bench/results_rows_bench).
+  // REQUIRES: `st` stays where it is while rows of it are added (its address is a cache key).
+  void add_sample(const StatementReport& st, const engine::Sample& s, std::string* out);
+  // Appends the `statement` row of the statement at `index` in the script; its timestamp is
+  // run_start_ns + index.
+  void add_statement(const StatementReport& st, size_t index, int64_t run_start_ns, std::string* out);
+  // Appends the run's `run` row.
+  void add_run(const RunSummary& run, size_t statements, std::string* out);
+
+ private:
+  struct StatementRows {
+    std::string id;
+    std::string prefix;   // "write,<tags> " or "query,<tags> "
+    int64_t last_ts = 0;  // keeps the statement's row timestamps unique
+  };
+  StatementRows& rows_for(const StatementReport& st);
+
+  const std::string test_id_;
+  std::map<std::string, StatementRows> rows_;  // by statement id (stable addresses)
+  const StatementReport* last_report_ = nullptr;
+  StatementRows* last_rows_ = nullptr;
+};
+
+}  // namespace stressql::reporting

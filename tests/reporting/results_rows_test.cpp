@@ -1,0 +1,161 @@
+// The exact text of results rows: tags, fields, timestamps, and the escaping that keeps a
+// statement name or a message with spaces, commas, equals signs, quotes, backslashes or
+// newlines on one well-formed line.
+#include "reporting/results_rows.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+
+namespace stressql::reporting {
+namespace {
+
+StatementReport insert_statement() {
+  StatementReport st;
+  st.id = "statement-3";
+  st.name = "mock cpu";
+  st.kind = StatementKind::kInsert;
+  st.number_targets = 2;
+  st.precision = std::string(1, 's');  // a literal here trips gcc 12's -Wrestrict (a false positive)
+  st.writers = 16;
+  st.batch_size = 5000;
+  st.write_interval_ns = 0;
+  st.number_fields = 1;
+  st.series = 30000;
+  st.points_requested = 100000;
+  return st;
+}
+
+engine::Sample sample(int64_t due_unix_ns) {
+  engine::Sample s;
+  s.status = 204;
+  s.points = 5000;
+  s.request_bytes = 276110;
+  s.response_bytes = 0;
+  s.request_index = 7;
+  s.latency_ns = 1234;
+  s.due_unix_ns = due_unix_ns;
+  return s;
+}
+
+const char kInsertPrefix[] =
+    "write,test_id=t1,statement_id=statement-3,statement_name=mock\\ cpu,number_targets=2,"
+    "precision=s,writers=16,readers=0,write_interval=0ns,query_interval=0ns,batch_size=5000,"
+    "number_fields=1,number_series=30000,number_points_write=100000 ";
+
+TEST(ResultsRows, WriteRowHasTheSpecTagsAndFields) {
+  ResultsRows rows("t1");
+  const StatementReport st = insert_statement();
+  std::string out;
+  rows.add_sample(st, sample(1000), &out);
+  EXPECT_EQ(out, std::string(kInsertPrefix) +
+                     "status_code=204i,response_time_ns=1234i,num_bytes=276110i,points=5000i,"
+                     "attempt=1i,final=true,failure_class=0i,dropped=0i,request_bytes=276110i,"
+                     "response_bytes=0i,request_index=7i 1000\n");
+}
+
+TEST(ResultsRows, QueryRowCountsResponseBytesAndCarriesTheMessage) {
+  ResultsRows rows("t1");
+  StatementReport st;
+  st.id = "statement-4";
+  st.name = std::string(1, 'q');
+  st.kind = StatementKind::kQuery;
+  st.precision = std::string(1, 'n') + 's';  // a one- or two-letter literal trips gcc 12's -Wrestrict
+  st.readers = 3;
+  st.query_interval_ns = 500000000;
+  engine::Sample s = sample(2000);
+  s.status = 400;
+  s.failure = engine::Failure::kHttpStatus;
+  s.final = false;
+  s.attempt = 2;
+  s.response_bytes = 55;
+  std::strcpy(s.message, "bad \"q\"\nat c:\\x");
+  std::string out;
+  rows.add_sample(st, s, &out);
+  EXPECT_EQ(out,
+            "query,test_id=t1,statement_id=statement-4,statement_name=q,number_targets=0,"
+            "precision=ns,writers=0,readers=3,write_interval=0ns,query_interval=500000000ns,"
+            "batch_size=0 status_code=400i,response_time_ns=1234i,num_bytes=55i,points=5000i,"
+            "attempt=2i,final=false,failure_class=1i,dropped=0i,request_bytes=276110i,"
+            "response_bytes=55i,request_index=7i,message=\"bad \\\"q\\\" at c:\\\\x\" 2000\n");
+}
+
+TEST(ResultsRows, RowsOfOneStatementGetDistinctTimestamps) {
+  ResultsRows rows("t1");
+  const StatementReport st = insert_statement();
+  std::string out;
+  rows.add_sample(st, sample(1000), &out);
+  rows.add_sample(st, sample(1000), &out);  // same due time: one later
+  rows.add_sample(st, sample(999), &out);   // earlier: still later than the last
+  rows.add_sample(st, sample(5000), &out);  // later: its own
+  std::string stamps;
+  for (size_t end = out.find('\n'), begin = 0; end != std::string::npos; begin = end + 1, end = out.find('\n', begin)) {
+    stamps += out.substr(out.rfind(' ', end) + 1, end - out.rfind(' ', end) - 1) + ",";
+  }
+  EXPECT_EQ(stamps, "1000,1001,1002,5000,");
+}
+
+TEST(ResultsRows, StatementRow) {
+  ResultsRows rows("t1");
+  StatementReport st;
+  st.kind = StatementKind::kExec;
+  st.id = "statement-1";
+  st.name = "echo hi";
+  st.go = true;
+  st.ran = true;
+  st.ok = false;
+  st.error = "exit 2";
+  st.start_unix_ns = 10;
+  st.duration_ns = 20;
+  st.exit_status = 2;
+  std::string out;
+  rows.add_statement(st, 1, 100, &out);
+  EXPECT_EQ(out,
+            "statement,test_id=t1,statement_id=statement-1 index=1i,kind=\"exec\",name=\"echo hi\","
+            "go=true,ran=true,ok=false,offline=false,error=\"exit 2\",warning=\"\",start_unix_ns=10i,"
+            "duration_ns=20i,points_requested=0i,requests_planned=0i,requests_not_sent=0i,"
+            "points_not_sent=0i,series=0i,http_status=0i,server_message=\"\",exit_status=2i,"
+            "set_value=\"\" 101\n");
+}
+
+TEST(ResultsRows, RunRow) {
+  ResultsRows rows("t 1");
+  RunSummary run;
+  run.start_unix_ns = 99;
+  run.duration_ns = 5;
+  run.cpu_user_s = 0.5;
+  run.cpu_system_s = 0.25;
+  run.reactors = 2;
+  run.engine.sends = 7;
+  std::string out;
+  rows.add_run(run, 3, &out);
+  EXPECT_EQ(out,
+            "run,test_id=t\\ 1 statements=3i,duration_ns=5i,cpu_user_s=0.5,cpu_system_s=0.25,"
+            "interrupted=false,reactors=2i,send_zc=false,sends=7i,zero_copy_sends=0i,"
+            "zero_copy_fallbacks=0i,recv_buffer_shortages=0i,cq_overflows=0i 99\n");
+}
+
+TEST(ResultsRows, EscapeTag) {
+  EXPECT_EQ(escape_tag("plain"), "plain");
+  EXPECT_EQ(escape_tag("a b,c=d"), "a\\ b\\,c\\=d");
+  EXPECT_EQ(escape_tag("line\nbreak\r"), "line\\ break\\ ");
+  EXPECT_EQ(escape_tag(""), "-");
+  // Backslashes stay as written (InfluxDB 1.x keeps them), but a run of them must be even
+  // where it meets an escaped separator or the end.
+  EXPECT_EQ(escape_tag("c:\\dir"), "c:\\dir");
+  EXPECT_EQ(escape_tag("a\\"), "a\\\\");
+  EXPECT_EQ(escape_tag("a\\\\"), "a\\\\");
+  EXPECT_EQ(escape_tag("a\\ b"), "a\\\\\\ b");
+  EXPECT_EQ(escape_tag("a\\\\,b"), "a\\\\\\,b");
+}
+
+TEST(ResultsRows, EscapeFieldString) {
+  EXPECT_EQ(escape_field_string("say \"hi\""), "say \\\"hi\\\"");
+  EXPECT_EQ(escape_field_string("c:\\x"), "c:\\\\x");
+  EXPECT_EQ(escape_field_string("two\nlines\r"), "two lines ");
+  EXPECT_EQ(escape_field_string("a, b=c"), "a, b=c");
+}
+
+}  // namespace
+}  // namespace stressql::reporting
