@@ -12,6 +12,7 @@
 
 #include "cli/progress.h"
 #include "parser/parser.h"
+#include "parser/time_text.h"
 #include "reporting/http_client.h"
 #include "reporting/json_report.h"
 #include "reporting/results_writer.h"

@@ -6,21 +6,6 @@
 
 namespace stressql::engine {
 
-const char* failure_name(Failure f) {
-  switch (f) {
-    case Failure::kNone: return "ok";
-    case Failure::kHttpStatus: return "http";
-    case Failure::kQueryError: return "query error";
-    case Failure::kTimeout: return "timeout";
-    case Failure::kRefused: return "connection refused";
-    case Failure::kReset: return "connection reset";
-    case Failure::kConnect: return "connect error";
-    case Failure::kCancelled: return "cancelled";
-    case Failure::kTls: return "tls";
-  }
-  return "unknown";
-}
-
 base::Status resolve_address(const std::string& host_port, Address* out) {
   std::string host = host_port;
   std::string port = "8086";
@@ -49,7 +34,8 @@ base::Status resolve_address(const std::string& host_port, Address* out) {
   addrinfo* res = nullptr;
   int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res);
   if (rc != 0) return base::Status::error("address '" + host_port + "': " + gai_strerror(rc));
-  // Prefer IPv4 for "localhost", like curl and the Go client, when both resolve.
+  // A name with addresses of both families (as "localhost" has) gets its first IPv4 one:
+  // InfluxDB's usual bind addresses (":8086", "127.0.0.1:8086") always take IPv4.
   const addrinfo* pick = res;
   for (const addrinfo* a = res; a != nullptr; a = a->ai_next) {
     if (a->ai_family == AF_INET) { pick = a; break; }

@@ -57,7 +57,7 @@ struct Sample {
   int64_t due_unix_ns = 0;    // wall-clock time the attempt was due
   // For a failed answer (non-2xx, or a JSON "error"): the server's message — the JSON
   // "error" member when there is one, else the start of the body — NUL-terminated and
-  // cut to fit. Empty otherwise. (Added by the lead for the report; fill it.)
+  // cut to fit. Empty otherwise.
   char message[120] = {};
 };
 
@@ -81,9 +81,9 @@ class RequestSource {
   virtual bool fixed_request() const { return false; }
 };
 
-// A resolved "host:port".
-class TlsContext;
+class TlsContext;  // engine/tls_context.h
 
+// A resolved "host:port".
 struct Address {
   sockaddr_storage addr{};
   socklen_t len = 0;

@@ -2,7 +2,7 @@
 // A bounded single-producer single-consumer ring for trivially copyable items.
 //
 // Invariants:
-//  - Exactly one producer thread calls try_push/push_n; exactly one consumer thread calls
+//  - Exactly one producer thread calls try_push/over_half; exactly one consumer thread calls
 //    try_pop/pop_n/empty. Any thread may construct and destroy it while neither side runs.
 //  - write_ is written only by the producer (release), read by the consumer (acquire);
 //    read_ symmetrically. Each side caches the other's index and reloads it only when the

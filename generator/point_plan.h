@@ -1,7 +1,8 @@
 #pragma once
-// PointPlan: an INSERT compiled into pre-rendered line-protocol pieces (DESIGN "The hot
-// path"). Built once on the control thread, then shared read-only by every reactor, each
-// rendering its own share of the points straight into its send buffer.
+// PointPlan: an INSERT compiled into pre-rendered line-protocol pieces, so that a point
+// costs a few memcpys, not a formatter call. Built once on the control thread, then shared
+// read-only by every reactor, each rendering its own share of the points straight into its
+// send buffer.
 //
 // Invariants:
 //  - Immutable after create(); every const method is thread-safe and allocation-free

@@ -64,7 +64,7 @@ struct SettingInfo {
   std::string_view help;       // one line for --help
 };
 
-// Every SET name, in SPEC order.
+// Every SET name, in the order the report and `stressql check` list them.
 std::span<const SettingInfo> all_settings();
 
 // Case-insensitive lookup of a SET name; nullopt when unknown.
@@ -74,10 +74,6 @@ const SettingInfo& setting_info(SetName name);
 // Parses `value` for `name` and stores it in *settings. On a malformed value returns
 // false, leaves *settings unchanged and sets *error to what was expected.
 bool apply_setting(SetName name, std::string_view value, Settings* settings, std::string* error);
-
-// Parses a duration: one or more <number><unit> with units ns, us, µs, ms, s, m, h
-// ("1m30s", "10ms"). Returns false on anything else or on overflow.
-bool parse_duration(std::string_view text, int64_t* out_ns);
 
 // Text shown for a SET in the report: the value, or *** for the password.
 std::string display_value(SetName name, std::string_view value);

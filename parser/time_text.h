@@ -1,6 +1,6 @@
 #pragma once
-// Times written in a script: StartDate values. (Durations: parse_duration() in
-// settings.h, defined in time_text.cpp beside this.)
+// Times and durations written in a script: StartDate values, INSERT intervals and the
+// durations of SET values and flags.
 
 #include <cstdint>
 #include <string>
@@ -9,6 +9,10 @@
 #include "parser/settings.h"
 
 namespace stressql::parser {
+
+// Parses a duration: one or more <number><unit> with units ns, us, µs, ms, s, m, h
+// ("1m30s", "10ms"). Returns false on anything else or on overflow.
+bool parse_duration(std::string_view text, int64_t* out_ns);
 
 // `YYYY-MM-DD` (UTC midnight), RFC 3339 (`2016-01-01T12:00:00Z`, `...+02:00`, fractional
 // seconds up to nanoseconds; 't', 'T' or one space between date and time), or `now`

@@ -32,6 +32,7 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
                       {"ok", r.ok},
                       {"error", r.error},
                       {"warning", r.warning},
+                      {"hint", r.hint},
                       {"start_time", r.start_unix_ns ? rfc3339(r.start_unix_ns) : ""},
                       {"duration_ns", r.duration_ns}};
   switch (r.kind) {

@@ -47,6 +47,7 @@ struct StatementReport {
   bool offline = false;  // --dump / --dry-run: generated, never sent
   std::string error;   // why it failed, for the report
   std::string warning; // what the user should know although nothing failed
+  std::string hint;    // what the user can change when the failure has a known cause
   int64_t start_unix_ns = 0;
   int64_t duration_ns = 0;
 

@@ -63,6 +63,7 @@ std::string render_statement(const StatementReport& r) {
         out += ")";
       }
       out += "\n";
+      if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
       break;
     case StatementKind::kExec:
       out = status_mark(r) + (r.go ? "GO EXEC '" : "EXEC '") + r.name + "' -> ";

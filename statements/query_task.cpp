@@ -1,4 +1,5 @@
 // QUERY and InfluxQL passthrough: GET/POST /query jobs.
+#include <cctype>
 #include <cstring>
 
 #include "generator/point_plan.h"
@@ -168,6 +169,21 @@ class QueryTask : public RequestTask {
   int64_t created_ns_ = 0;
 };
 
+// `CREATE DATABASE … IF NOT EXISTS`, in any case and spacing: InfluxDB 2.x's InfluxQL and
+// the original tool's own example have it, InfluxDB 1.x refuses it.
+bool creates_database_if_not_exists(const std::string& text) {
+  std::string words;
+  for (char c : text) {
+    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isspace(static_cast<unsigned char>(l))) {
+      if (!words.empty() && words.back() != ' ') words += ' ';
+    } else {
+      words += l;
+    }
+  }
+  return words.rfind("create database ", 0) == 0 && words.find(" if not exists") != std::string::npos;
+}
+
 class InfluxQLTask : public RequestTask {
  public:
   InfluxQLTask(reporting::StatementReport* r, const parser::InfluxQLStmt& s)
@@ -193,6 +209,15 @@ class InfluxQLTask : public RequestTask {
 
  protected:
   void on_final(const engine::Sample& s) override { report_->http_status = s.status; }
+
+  void conclude() override {
+    RequestTask::conclude();
+    if (!report_->ok && report_->http_status == 400 && creates_database_if_not_exists(stmt_.text)) {
+      report_->hint =
+          "InfluxDB 1.x has no IF NOT EXISTS: its CREATE DATABASE already succeeds when the "
+          "database exists, so leave IF NOT EXISTS out";
+    }
+  }
 
  private:
   const parser::InfluxQLStmt& stmt_;

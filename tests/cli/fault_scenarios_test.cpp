@@ -1,4 +1,4 @@
-// `stressql run` under failure (issue 8, SPEC §4/§5), end to end: the real binary, each run
+// `stressql run` under failure (retries, time-outs, the report), end to end: the real binary, each run
 // bounded in time. Every scenario asserts that the run ends by itself, exits with the right
 // status, says what went wrong, prints the report, and that the report's points add up:
 // requested = accepted + dropped + failed + not sent, exactly. Where a real influxd is the
