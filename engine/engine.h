@@ -167,7 +167,9 @@ class Engine {
   // reactors claim and render a job's requests as the real ones do, and every request ends
   // in one final Sample with Failure::kNotSent. With `output`, the bodies are written to it
   // in request-index order by one reactor (each job in submit order); a failed write ends
-  // the job with a kOutput sample. REQUIRES: output, if any, outlives the engine.
+  // the job with a kOutput sample. Nothing connects, so targets need not resolve, and
+  // interval, timeout, retries and TLS do not apply. REQUIRES: output, if any, outlives
+  // the engine.
   static Status start_offline(const EngineOptions& options, std::FILE* output,
                               std::unique_ptr<Engine>* out);
   // Cancels every job, joins the reactors, closes every descriptor.

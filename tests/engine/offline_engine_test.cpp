@@ -129,7 +129,8 @@ TEST(OfflineEngine, CancelStopsClaiming) {
   spec.targets = targets(2);
   ASSERT_TRUE(engine->submit(3, spec).is_ok());
   CollectSink sink;
-  while (sink.samples.empty()) engine->poll(&sink, 50'000'000);
+  for (int i = 0; i < 600 && sink.samples.empty(); ++i) engine->poll(&sink, 50'000'000);
+  ASSERT_FALSE(sink.samples.empty());
   engine->cancel(3);
   ASSERT_TRUE(wait_job(engine.get(), &sink, 3));
   const JobResult* r = sink.result(3);
