@@ -4,14 +4,16 @@
 # the tool itself. The same big INSERT with --reactors 1 (the reference) and --reactors 2,
 # ROUNDS rounds, the order turning each round so drift hits both alike. Prints points/s of
 # each run, the ratio of the means and the median of the per-round ratios (target >= 1.7 on
-# the 2-core machine). Other load on the cores shows up as a spread between rounds.
+# the 2-core machine). Before each run it waits (up to ~10 s) for the CPUs to go idle, since
+# a busy second core caps the two-reactor run; other load still shows up as spread between
+# rounds, and the script says when the machine never went idle.
 #
 #   bench/dry_run_scaling.sh [BUILD_DIR]    (default build/release)
-#   env: ROUNDS=5 POINTS=30000000 BATCH=5000 CONCURRENCY=16 REACTORS_B=2
+#   env: ROUNDS=7 POINTS=50000000 BATCH=5000 CONCURRENCY=16 REACTORS_B=2
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build/release}" && pwd)
-ROUNDS=${ROUNDS:-5} POINTS=${POINTS:-30000000} BATCH=${BATCH:-5000} CONCURRENCY=${CONCURRENCY:-16}
+ROUNDS=${ROUNDS:-7} POINTS=${POINTS:-50000000} BATCH=${BATCH:-5000} CONCURRENCY=${CONCURRENCY:-16}
 REACTORS_B=${REACTORS_B:-2}
 [[ -x $BUILD/cli/stressql ]] || { echo "missing $BUILD/cli/stressql" >&2; exit 2; }
 (( ROUNDS >= 1 && ROUNDS <= 50 && POINTS <= 200000000 )) || { echo "ROUNDS 1-50, POINTS <= 2e8" >&2; exit 2; }
@@ -20,7 +22,19 @@ printf "SET BatchSize [%s]\n\nSET WriteConcurrency [%s]\n\nINSERT load\ncpu,host
   "$BATCH" "$CONCURRENCY" "$POINTS" > "$TMP/load.iql"
 echo "dry run: $POINTS points, BatchSize $BATCH, WriteConcurrency $CONCURRENCY, $ROUNDS rounds," \
      "$(nproc) CPUs; reference --reactors 1, compared --reactors $REACTORS_B"
+settle() {  # until the CPUs are >= 90 % idle over a quarter second (at most ~10 s)
+  local a b
+  for _ in $(seq 40); do
+    a=($(head -1 /proc/stat)); sleep 0.25; b=($(head -1 /proc/stat))
+    local busy=0 total=0 i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    busy=$((total - (b[4] - a[4]) - (b[5] - a[5])))
+    (( total > 0 && busy * 10 < total )) && return 0
+  done
+  echo "(the machine did not go idle; measuring anyway)" >&2
+}
 run() {  # prints the statement's rendered points/s
+  settle
   "$BUILD/cli/stressql" run --dry-run --seed 1 --reactors "$1" "$TMP/load.iql" |
     sed -n "s/^  Points Rendered\/Sec (not sent): *\([0-9]*\).*/\1/p"
 }
