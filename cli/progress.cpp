@@ -19,12 +19,14 @@ void Progress::tick(const std::vector<statements::Task*>& running) {
     const reporting::StatementReport& r = t->report();
     if (r.kind != reporting::StatementKind::kInsert && r.kind != reporting::StatementKind::kQuery) continue;
     const reporting::RequestStats& s = r.stats;
-    uint64_t requests = s.requests_ok + s.requests_failed;
+    // Offline (--dump / --dry-run) the rates are of rendered requests: none is accepted.
+    uint64_t requests = s.requests_ok + s.requests_failed + s.requests_rendered;
+    uint64_t points = s.points_accepted + s.points_rendered;
     Last& last = last_[&r];
     double secs = last.at_ns ? double(now - last.at_ns) / 1e9 : 0;
-    double pps = secs > 0 ? double(s.points_accepted - last.points) / secs : 0;
+    double pps = secs > 0 ? double(points - last.points) / secs : 0;
     double rps = secs > 0 ? double(requests - last.requests) / secs : 0;
-    last = {now, s.points_accepted, requests};
+    last = {now, points, requests};
     char buf[256];
     double done = r.requests_planned ? 100.0 * double(requests) / double(r.requests_planned) : 0;
     int64_t elapsed = r.start_unix_ns ? base::unix_ns() - r.start_unix_ns : 0;

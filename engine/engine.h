@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ enum class Failure : uint8_t {
   kCancelled,   // stopped by Engine::cancel / Engine::stop
   kTls,         // TLS handshake or record error (certificate not trusted, expired, wrong
                 // name, …): final, never retried; the job stops sending to that target
+  kNotSent,     // offline engine: rendered, never sent; not a success and not a failure
+                // (no server answered). latency_ns is the time the rendering took
+  kOutput,      // offline engine: writing the request to its output failed (message says
+                // why); the job renders nothing further
 };
 const char* failure_name(Failure f);
 
@@ -158,6 +163,15 @@ class Engine {
  public:
   // Starts the reactor threads. REQUIRES: options.reactors ≥ 0.
   static base::Status start(const EngineOptions& options, std::unique_ptr<Engine>* out);
+  // Starts an engine that renders requests and sends none (engine/offline_engine.cpp): its
+  // reactors claim and render a job's requests as the real ones do, and every request ends
+  // in one final Sample with Failure::kNotSent. With `output`, the bodies are written to it
+  // in request-index order by one reactor (each job in submit order); a failed write ends
+  // the job with a kOutput sample. Nothing connects, so targets need not resolve, and
+  // interval, timeout, retries and TLS do not apply. REQUIRES: output, if any, outlives
+  // the engine.
+  static base::Status start_offline(const EngineOptions& options, std::FILE* output,
+                              std::unique_ptr<Engine>* out);
   // Cancels every job, joins the reactors, closes every descriptor.
   virtual ~Engine() = default;
 

@@ -10,7 +10,6 @@
 //  - A JobShared lives until its last reactor's kJobDone has been delivered.
 
 #include <poll.h>
-#include <sched.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "engine/cpu_pinning.h"
 #include "engine/engine.h"
 #include "engine/job.h"
 #include "engine/reactor.h"
@@ -76,22 +76,6 @@ class EngineImpl final : public Engine {
   uint64_t next_serial_ = 0;
   Event batch_[kEventBatch];
 };
-
-std::vector<int> allowed_cpus() {
-  std::vector<int> cpus;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
-    for (int i = 0; i < CPU_SETSIZE; ++i) {
-      if (CPU_ISSET(i, &set)) cpus.push_back(i);
-    }
-  }
-  if (cpus.empty()) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    for (long i = 0; i < (n > 0 ? n : 1); ++i) cpus.push_back(static_cast<int>(i));
-  }
-  return cpus;
-}
 
 EngineImpl::~EngineImpl() {
   for (auto& r : reactors_) r->stop_and_join();
@@ -152,21 +136,7 @@ base::Status EngineImpl::submit(JobId id, JobSpec spec) {
   JobControl job;
   job.shared = std::make_unique<JobShared>();
   JobShared* shared = job.shared.get();
-  shared->id = id;
-  shared->spec = std::move(spec);
-  const JobSpec& s = shared->spec;
-  shared->max_target_bytes = s.source->max_target_bytes();
-  shared->serial = ++next_serial_;
-  shared->fixed_request = s.source->fixed_request();
-  shared->targets = std::make_unique<TargetState[]>(s.targets.size());
-  for (const Address& a : s.targets) {
-    shared->templates.emplace_back(s.method, a.text, s.extra_headers, shared->max_target_bytes);
-    if (s.tls) shared->tls_peers.push_back(s.tls->peer_for(a));
-    shared->header_room = std::max(shared->header_room, shared->templates.back().header_room());
-  }
-  // One header room for the job, whatever the target, so one buffer size fits all slots.
-  for (RequestTemplate& t : shared->templates) t.set_header_room(shared->header_room);
-  shared->buffer_bytes = shared->header_room + (s.method == Method::kPost ? s.source->max_body_bytes() : 0);
+  shared->init(id, std::move(spec), ++next_serial_);
   job.slots_per_reactor = share;
   uint32_t first_slot = 0;
   for (uint32_t k = 0; k < r_count; ++k) {

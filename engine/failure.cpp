@@ -13,6 +13,8 @@ const char* failure_name(Failure f) {
     case Failure::kConnect: return "connect error";
     case Failure::kCancelled: return "cancelled";
     case Failure::kTls: return "tls";
+    case Failure::kNotSent: return "not sent";
+    case Failure::kOutput: return "output write failed";
   }
   return "unknown";
 }

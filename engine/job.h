@@ -10,9 +10,11 @@
 //    is read-only, so reactors read it without synchronisation beyond the ring's
 //    release/acquire.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "engine/engine.h"
@@ -44,6 +46,25 @@ struct JobShared {
   std::unique_ptr<TargetState[]> targets;  // spec.targets.size() entries
   std::atomic<bool> cancelled{false};
 
+  // Control thread, before any reactor hears of the job: takes `spec` (validated by the
+  // caller) and derives the request templates, buffer sizes and target states from it.
+  void init(JobId job_id, JobSpec job_spec, uint64_t job_serial) {
+    id = job_id;
+    spec = std::move(job_spec);
+    max_target_bytes = spec.source->max_target_bytes();
+    serial = job_serial;
+    fixed_request = spec.source->fixed_request();
+    targets = std::make_unique<TargetState[]>(spec.targets.size());
+    for (const Address& a : spec.targets) {
+      templates.emplace_back(spec.method, a.text, spec.extra_headers, max_target_bytes);
+      if (spec.tls) tls_peers.push_back(spec.tls->peer_for(a));
+      header_room = std::max(header_room, templates.back().header_room());
+    }
+    // One header room for the job, whatever the target, so one buffer size fits all slots.
+    for (RequestTemplate& t : templates) t.set_header_room(header_room);
+    buffer_bytes = header_room + (spec.method == Method::kPost ? spec.source->max_body_bytes() : 0);
+  }
+
   // Any reactor: claims target t's next request into *index; false once t has none left
   // (all claimed, or the job gave up on t).
   bool claim(uint32_t t, uint64_t* index) {
@@ -53,6 +74,30 @@ struct JobShared {
     if (k >= spec.requests / n + 1) return false;  // also keeps k·n + t from overflowing
     *index = k * n + t;
     return *index < spec.requests;
+  }
+
+  // Any reactor: claims the next request of job slot `job_slot` (of `slots` in the job) into
+  // *index and the target it goes to into *target; false once none is left. A slot serves
+  // target job_slot mod T when there are at least as many slots as targets, else every
+  // target t ≡ job_slot (mod slots), in rotation (*next_pick, the slot's own), so no target
+  // is left without one.
+  bool claim_for(uint32_t job_slot, uint32_t slots, uint32_t* next_pick, uint64_t* index,
+                 uint32_t* target) {
+    const uint32_t n = static_cast<uint32_t>(spec.targets.size());
+    if (slots >= n) {
+      *target = job_slot % n;
+      return claim(*target, index);
+    }
+    const uint32_t served = (n - job_slot + slots - 1) / slots;  // t = job_slot + k·slots
+    for (uint32_t tries = 0; tries < served; ++tries) {
+      const uint32_t t = job_slot + ((*next_pick + tries) % served) * slots;
+      if (claim(t, index)) {
+        *next_pick = (*next_pick + tries + 1) % served;
+        *target = t;
+        return true;
+      }
+    }
+    return false;
   }
 };
 

@@ -1,7 +1,5 @@
 #include "engine/reactor.h"
 
-#include <pthread.h>
-#include <sched.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +12,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "engine/cpu_pinning.h"
 
 namespace stressql::engine {
 
@@ -78,12 +77,7 @@ void Reactor::wake() {
 }
 
 base::Status Reactor::setup() {
-  if (config_.cpu >= 0) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(config_.cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);  // best effort
-  }
+  if (config_.cpu >= 0) pin_current_thread(config_.cpu);
   io_uring_params p{};
   p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SUBMIT_ALL |
             IORING_SETUP_CQSIZE;

@@ -107,25 +107,7 @@ void Reactor::start_next_request(uint32_t id) {
 }
 
 bool Reactor::claim_request(Connection& c, uint64_t* index, uint32_t* target) {
-  // A slot serves target job_slot mod T when there are at least as many slots as targets,
-  // else every target t ≡ job_slot (mod C), in rotation, so no target is left without one.
-  JobShared* job = c.job;
-  const uint32_t targets = static_cast<uint32_t>(job->spec.targets.size());
-  const uint32_t slots = job->spec.concurrency;
-  if (slots >= targets) {
-    *target = c.job_slot % targets;
-    return job->claim(*target, index);
-  }
-  const uint32_t served = (targets - c.job_slot + slots - 1) / slots;  // t = job_slot + k·slots
-  for (uint32_t tries = 0; tries < served; ++tries) {
-    const uint32_t t = c.job_slot + ((c.next_pick + tries) % served) * slots;
-    if (job->claim(t, index)) {
-      c.next_pick = (c.next_pick + tries + 1) % served;
-      *target = t;
-      return true;
-    }
-  }
-  return false;
+  return c.job->claim_for(c.job_slot, c.job->spec.concurrency, &c.next_pick, index, target);
 }
 
 void Reactor::start_attempt(uint32_t id) {

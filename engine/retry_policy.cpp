@@ -17,6 +17,8 @@ bool is_retryable(Failure failure, uint16_t status) {
     case Failure::kQueryError:
     case Failure::kCancelled:
     case Failure::kTls:  // a certificate does not get better by asking again
+    case Failure::kNotSent:
+    case Failure::kOutput:
       return false;
   }
   return false;

@@ -54,7 +54,8 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
       j["offline"] = r.offline;
       j["requests"] = {{"planned", r.requests_planned}, {"ok", s.requests_ok},
                        {"failed", s.requests_failed},   {"attempts", s.attempts},
-                       {"retries", s.retries},          {"not_sent", r.requests_not_sent}};
+                       {"retries", s.retries},          {"not_sent", r.requests_not_sent},
+                       {"rendered", s.requests_rendered}};
       j["latency_ns"] = latency_json(s.latency);
       j["failures"] = failures;
       j["statuses"] = statuses;
@@ -72,7 +73,7 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
         j["series"] = r.series;
         j["points"] = {{"requested", r.points_requested}, {"accepted", s.points_accepted},
                        {"dropped", s.points_dropped},     {"failed", s.points_failed},
-                       {"not_sent", r.points_not_sent}};
+                       {"not_sent", r.points_not_sent}, {"rendered", s.points_rendered}};
         j["points_per_second"] = points_per_second(r);
       }
       break;

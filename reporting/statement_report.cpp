@@ -5,6 +5,12 @@ namespace stressql::reporting {
 void RequestStats::add(const engine::Sample& s) {
   ++attempts;
   if (s.attempt > 1) ++retries;
+  if (s.failure == engine::Failure::kNotSent) {  // no server saw it: no status, no latency
+    ++requests_rendered;
+    points_rendered += s.points;
+    request_bytes += s.request_bytes;
+    return;
+  }
   ++statuses[s.status];
   if (!s.final) return;
   if (s.failure == engine::Failure::kNone) {

@@ -13,7 +13,8 @@
 namespace stressql::reporting {
 
 // Aggregates the samples of one request-sending statement.
-// Points: attempted = accepted + dropped + failed, exactly, once every request is final.
+// Points: attempted = accepted + dropped + failed (+ rendered, offline), exactly, once every
+// request is final.
 class RequestStats {
  public:
   void add(const engine::Sample& s);
@@ -25,7 +26,12 @@ class RequestStats {
   uint64_t points_accepted = 0;  // points the server took
   uint64_t points_dropped = 0;   // points the server reported dropped (partial writes)
   uint64_t points_failed = 0;    // points of requests that finally failed
-  uint64_t request_bytes = 0;    // bytes of final attempts that got a 2xx answer
+  uint64_t request_bytes = 0;    // bytes of final attempts that got a 2xx answer (offline:
+                                 // of every rendered request, header included)
+  // Offline engine (--dump / --dry-run): requests rendered and never sent (kNotSent); they
+  // are neither ok nor failed.
+  uint64_t requests_rendered = 0;
+  uint64_t points_rendered = 0;
   uint64_t response_bytes = 0;   // answer body bytes of final 2xx answers
   // Latency of successful requests (their final attempt), from when it was due.
   Histogram latency;

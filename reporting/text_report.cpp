@@ -42,7 +42,8 @@ std::string status_mark(const StatementReport& r) { return r.ok ? "[√] " : "[X
 
 uint64_t points_per_second(const StatementReport& r) {
   if (r.duration_ns <= 0) return 0;
-  return static_cast<uint64_t>(double(r.stats.points_accepted) * 1e9 / double(r.duration_ns));
+  const uint64_t points = r.offline ? r.stats.points_rendered : r.stats.points_accepted;
+  return static_cast<uint64_t>(double(points) * 1e9 / double(r.duration_ns));
 }
 
 std::string render_statement(const StatementReport& r) {
@@ -56,8 +57,10 @@ std::string render_statement(const StatementReport& r) {
       out = "WAIT -> " + go_duration(r.duration_ns) + "\n";
       break;
     case StatementKind::kInfluxQL:
-      out = status_mark(r) + "'" + r.name + "' -> " + go_duration(r.duration_ns);
-      if (!r.ok) {
+      out = status_mark(r) + "'" + r.name + "' -> ";
+      // Not run (--dump/--dry-run, interrupted): say why instead of a run time.
+      out += !r.ran && !r.error.empty() ? r.error : go_duration(r.duration_ns);
+      if (!r.ok && r.ran) {
         out += " (" + (r.http_status ? "HTTP " + std::to_string(r.http_status) : r.error);
         if (!r.server_message.empty()) out += ": " + r.server_message;
         out += ")";
@@ -76,12 +79,14 @@ std::string render_statement(const StatementReport& r) {
         line(&out, "  Not run:", r.error);
         break;
       }
-      if (r.offline) {
-        line(&out, "  Points Generated/Sec (not sent):", std::to_string(points_per_second(r)));
-        line(&out, "  Points Generated:", std::to_string(s.points_accepted));
-        line(&out, "  Requests Generated:", std::to_string(s.requests_ok));
-        line(&out, "  Bytes Generated:", std::to_string(s.request_bytes));
+      if (r.offline) {  // rendered by the reactors, never sent: nothing was accepted
+        line(&out, "  Points Rendered/Sec (not sent):", std::to_string(points_per_second(r)));
+        line(&out, "  Points Rendered (not sent):", std::to_string(s.points_rendered));
+        line(&out, "  Requests Rendered (not sent):", std::to_string(s.requests_rendered));
+        line(&out, "  Request Bytes Rendered:", std::to_string(s.request_bytes));
+        if (r.points_not_sent > 0) line(&out, "  Points Not Rendered:", std::to_string(r.points_not_sent));
         line(&out, "  Run Time:", go_duration(r.duration_ns));
+        if (!r.error.empty()) line(&out, "  Error:", r.error);
         break;
       }
       line(&out, "  Points/Sec:", std::to_string(points_per_second(r)));
@@ -124,6 +129,10 @@ std::string render_statement(const StatementReport& r) {
 
 std::string engine_text(const RunSummary& run) {
   const engine::EngineCounters& e = run.engine;
+  if (run.offline) {
+    return std::to_string(run.reactors) + (run.reactors == 1 ? " reactor" : " reactors") +
+           ", rendering only (--dump/--dry-run: nothing sent)";
+  }
   std::string sends = std::to_string(e.sends) + " sends";
   if (!run.send_zc) {
     sends += " (plain)";

@@ -20,7 +20,8 @@ struct RunSummary {
   bool interrupted = false;
   std::string results_note;  // where the results rows went
   bool tls_insecure = false;  // --insecure: HTTPS certificates were not verified
-  int reactors = 0;           // engine threads; 0: the engine did not run (offline)
+  int reactors = 0;           // engine threads; 0: the engine did not run
+  bool offline = false;       // --dump / --dry-run: the reactors rendered, sent nothing
   bool send_zc = false;       // --send-zc was asked for
   engine::EngineCounters engine;
 };
@@ -33,7 +34,7 @@ std::string render_statement(const StatementReport& r);
 // Every statement in script order, then the run's totals.
 std::string render_report(const std::vector<StatementReport>& statements, const RunSummary& run);
 
-// Points accepted per second of the statement's own run time.
+// Points accepted (offline: rendered) per second of the statement's own run time.
 uint64_t points_per_second(const StatementReport& r);
 
 }  // namespace stressql::reporting

@@ -193,17 +193,20 @@ int Controller::run() {
       err_ << "stressql: cannot write " << options_.dump_file << ": " << std::strerror(errno) << "\n";
       return 2;
     }
-    ctx_.dump = dump_;
   }
-  if (!offline) {
+  {
     engine::EngineOptions eo;
     eo.reactors = options_.reactors;
     eo.send_zc = options_.send_zc;
-    if (base::Status st = engine::Engine::start(eo, &engine_); !st) {
+    base::Status st = offline ? engine::Engine::start_offline(eo, dump_, &engine_)
+                                : engine::Engine::start(eo, &engine_);
+    if (!st) {
       err_ << "stressql: cannot start the engine: " << st.message() << "\n";
       return 1;
     }
     ctx_.engine = engine_.get();
+    ctx_.offline = offline;
+    summary_.offline = offline;
   }
 
   parser::Settings settings = options_.settings;

@@ -27,7 +27,7 @@ class ExecTask : public Task {
     started_ns_ = now_ns;
     report_->ran = true;
     report_->start_unix_ns = base::unix_ns();
-    if (ctx.engine == nullptr) {  // --dump / --dry-run run nothing outside the tool
+    if (ctx.offline) {  // --dump / --dry-run run nothing outside the tool
       report_->ran = false;
       report_->error = "not run (--dump/--dry-run)";
       finished_ = true;

@@ -1,6 +1,5 @@
 // INSERT: compile the plan once, then one write job across the reactors.
-#include <cstdio>
-#include <vector>
+#include <string>
 
 #include "generator/point_plan.h"
 #include "generator/write_source.h"
@@ -53,10 +52,7 @@ class InsertTask : public RequestTask {
       return;
     }
     report_->requests_planned = source->requests();
-    if (ctx.engine == nullptr) {
-      generate_offline(ctx, *source, now_ns);
-      return;
-    }
+    report_->offline = ctx.offline;  // rendered by the offline engine, never sent
     engine::JobSpec spec;
     if (!prepare_job(ctx, settings, &spec)) {
       progress_->finished = true;
@@ -80,6 +76,9 @@ class InsertTask : public RequestTask {
   }
 
   void on_final(const engine::Sample& s) override {
+    if (s.failure == engine::Failure::kOutput && report_->error.empty()) {
+      report_->error = std::string("cannot write the dump file: ") + s.message;
+    }
     if (s.failure != engine::Failure::kNone) return;
     // Newest accepted point: the last one of this request.
     uint64_t last_plus_one =
@@ -91,31 +90,6 @@ class InsertTask : public RequestTask {
   }
 
  private:
-  // --dump writes every body in order; --dry-run renders and discards (the tool's ceiling).
-  void generate_offline(TaskContext& ctx, const generator::WriteSource& source, int64_t now_ns) {
-    report_->ran = true;
-    report_->offline = true;
-    report_->start_unix_ns = base::unix_ns();
-    std::vector<char> target(source.max_target_bytes() + 1);
-    std::vector<char> body(source.max_body_bytes() + 1);
-    uint64_t points = 0, bytes = 0;
-    for (uint64_t i = 0; i < source.requests(); ++i) {
-      engine::RequestSource::Rendered r = source.render(i, target.data(), body.data());
-      points += r.points;
-      bytes += r.body_len;
-      if (ctx.dump != nullptr && std::fwrite(body.data(), 1, r.body_len, ctx.dump) != r.body_len) {
-        fail("cannot write the dump file");
-        break;
-      }
-    }
-    report_->stats.points_accepted = points;  // generated, not sent: the report says so
-    report_->stats.request_bytes = bytes;
-    report_->stats.requests_ok = source.requests();
-    report_->duration_ns = base::monotonic_ns() - now_ns;
-    finished_ = true;
-    progress_->finished = true;
-  }
-
   const parser::InsertStmt& stmt_;
   std::shared_ptr<InsertProgress> progress_;
   uint64_t batch_ = 1;

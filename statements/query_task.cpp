@@ -112,7 +112,7 @@ class QueryTask : public RequestTask {
     settings_ = settings;
     created_ns_ = now_ns;
     report_->requests_planned = static_cast<uint64_t>(stmt_.count);
-    if (ctx.engine == nullptr) {  // --dump / --dry-run: nothing is sent
+    if (ctx.offline) {  // --dump / --dry-run: nothing is sent, so no answer to measure
       report_->ran = false;
       report_->error = "not sent (--dump/--dry-run)";
       finished_ = true;
@@ -191,7 +191,7 @@ class InfluxQLTask : public RequestTask {
 
   void start(TaskContext& ctx, const parser::Settings& settings, uint64_t, int64_t now_ns) override {
     snapshot_settings(settings, report_);
-    if (ctx.engine == nullptr) {
+    if (ctx.offline) {
       report_->error = "not sent (--dump/--dry-run)";
       finished_ = true;
       return;

@@ -20,11 +20,16 @@ base::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine:
   spec->targets.clear();
   for (const auto& a : s.addresses) {
     engine::Address addr;
+    if (ctx.offline) {  // nothing connects: the address is only the Host header
+      addr.text = a;
+      spec->targets.push_back(std::move(addr));
+      continue;
+    }
     if (base::Status st = engine::resolve_address(a, &addr); !st) return st;
     spec->targets.push_back(std::move(addr));
   }
   spec->tls.reset();
-  if (s.ssl) {
+  if (s.ssl && !ctx.offline) {
     // One context per job: its settings are fixed for the job's life, and reactors share it.
     if (base::Status st = engine::TlsContext::create(ctx.options->tls, &spec->tls); !st) return st;
   }
@@ -85,7 +90,7 @@ void RequestTask::on_job_finished(const engine::JobResult& r) {
   report_->requests_not_sent = r.requests_not_sent;
   if (report_->points_requested > 0) {
     const auto& st = report_->stats;
-    uint64_t done = st.points_accepted + st.points_dropped + st.points_failed;
+    uint64_t done = st.points_accepted + st.points_dropped + st.points_failed + st.points_rendered;
     report_->points_not_sent = report_->points_requested > done ? report_->points_requested - done : 0;
   }
   if (!r.gave_up.empty()) {
@@ -118,7 +123,7 @@ bool RequestTask::poll(TaskContext&, int64_t) { return finished_; }
 void RequestTask::cancel(TaskContext& ctx) {
   if (finished_) return;
   cancelled_ = true;
-  if (job_ != 0 && ctx.engine != nullptr) {
+  if (job_ != 0) {
     ctx.engine->cancel(job_);
   } else {
     fail("interrupted");

@@ -36,7 +36,9 @@ using SampleObserver =
     std::function<void(const reporting::StatementReport&, const engine::Sample&)>;
 
 struct TaskContext {
-  engine::Engine* engine = nullptr;  // null with --dump / --dry-run
+  engine::Engine* engine = nullptr;  // never null while tasks run; the offline engine with
+                                     // --dump / --dry-run (renders, sends nothing)
+  bool offline = false;              // --dump / --dry-run: nothing leaves the tool
   const RunOptions* options = nullptr;
   const parser::Script* script = nullptr;
   std::function<engine::JobId()> next_job_id;
@@ -44,7 +46,6 @@ struct TaskContext {
   std::function<std::shared_ptr<InsertProgress>(const std::string&)> find_insert;
   std::function<void(const std::string&, std::shared_ptr<InsertProgress>)> publish_insert;
   SampleObserver observe;
-  std::FILE* dump = nullptr;         // --dump target
 };
 
 class Task {

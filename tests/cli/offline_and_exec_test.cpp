@@ -51,18 +51,68 @@ f=[float rand(10) 0],s=[str rand(6) 3]
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 50);
 }
 
-TEST(DryRunTest, ReportsGeneratedPointsAndSendsNothing) {
+TEST(DryRunTest, ReportsRenderedPointsAndSendsNothing) {
   ScriptDir dir;
   std::string script = dir.write("d.iql", R"(INSERT d
 cpu,host=server-[int inc(0) 100]
 value=[float rand(1) 0]
 100000 1s
 )");
-  // No server anywhere: a dry run must not need one.
+  // No server anywhere: a dry run must not need one. Rendered on the reactors, however many.
+  for (const char* reactors : {"1", "2", "3"}) {
+    ProcessResult r =
+        stressql({"run", "--dry-run", "--reactors", reactors, "--addresses", "127.0.0.1:1", script});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(report_value(r.out, "  Points Rendered (not sent):"), "100000") << r.out;
+    EXPECT_EQ(report_value(r.out, "  Requests Rendered (not sent):"), "20") << r.out;
+    EXPECT_EQ(report_value(r.out, "Engine:"),
+              std::string(reactors) + (reactors == std::string("1") ? " reactor" : " reactors") +
+                  ", rendering only (--dump/--dry-run: nothing sent)")
+        << r.out;
+    // Nothing was sent, so nothing was accepted, and no request succeeded.
+    EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), "0 / 0 / 0") << r.out;
+    EXPECT_EQ(report_value(r.out, "Requests OK / Failed:"), "0 / 0") << r.out;
+    EXPECT_EQ(r.out.find("Successful Write Reqs"), std::string::npos) << r.out;
+  }
+}
+
+TEST(DryRunTest, QueriesAndInfluxQLAreNotSentAndExecNotRun) {
+  ScriptDir dir;
+  std::string marker = dir.path() + "/ran";
+  std::string script = dir.write("q.iql", R"(CREATE DATABASE nothere
+
+INSERT q
+cpu,host=server-[int inc(0) 10]
+value=[float rand(1) 0]
+100 1s
+
+QUERY q
+SELECT count(value) FROM cpu
+DO 3
+
+EXEC touch ran
+)");
   ProcessResult r = stressql({"run", "--dry-run", "--addresses", "127.0.0.1:1", script});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(report_value(r.out, "  Points Generated:"), "100000") << r.out;
-  EXPECT_EQ(report_value(r.out, "  Requests Generated:"), "20") << r.out;
+  EXPECT_NE(r.out.find("[√] 'CREATE DATABASE nothere' -> not sent (--dump/--dry-run)"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(report_value(r.out, "  Not run:"), "not sent (--dump/--dry-run)") << r.out;
+  EXPECT_EQ(report_value(r.out, "  Points Rendered (not sent):"), "100") << r.out;
+  EXPECT_FALSE(std::filesystem::exists(marker));
+}
+
+TEST(DumpTest, AFailedWriteFailsTheStatement) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  ScriptDir dir;
+  std::string script = dir.write("f.iql", R"(INSERT f
+cpu,host=server-[int inc(0) 10]
+value=[float rand(1) 0]
+100000 1s
+)");
+  ProcessResult r = stressql({"run", "--dump", "/dev/full", script});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(report_value(r.out, "  Error:").find("cannot write the dump file"), std::string::npos) << r.out;
+  EXPECT_EQ(report_value(r.out, "Result:"), "FAILED (1 statement(s) failed)") << r.out;
 }
 
 TEST(NoExecTest, RefusesScriptsWithExecBeforeRunningAnything) {
