@@ -43,6 +43,7 @@ struct JobShared {
   size_t max_target_bytes = 0;
   uint64_t serial = 0;         // unique per engine, never reused (unlike the address)
   bool fixed_request = false;  // spec.source->fixed_request()
+  uint32_t job_slots = 1;      // slots across all workers (≤ spec.concurrency), set at submit
   std::unique_ptr<TargetState[]> targets;  // spec.targets.size() entries
   std::atomic<bool> cancelled{false};
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "engine/worker_pool.h"
 #include "engine/cpu_pinning.h"
 
 namespace stressql::engine {
@@ -310,6 +311,40 @@ void Reactor::scan_timers() {
     }
   }
   next_scan_ns_ = next;
+}
+
+base::Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>* out) {
+  if (options.reactors < 0) return base::Status::error("engine: reactors must be >= 0");
+  if (options.max_connections_per_reactor == 0 || options.max_connections_per_reactor > kMaxSlots) {
+    return base::Status::error("engine: max_connections_per_reactor out of range");
+  }
+  const int control_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (control_fd < 0) return base::Status::error(std::string("eventfd: ") + strerror(errno));
+  const std::vector<int> cpus = allowed_cpus();
+  const int n = options.reactors > 0 ? options.reactors : static_cast<int>(cpus.size());
+  std::vector<std::unique_ptr<Worker>> reactors;
+  base::Status status;
+  for (int i = 0; i < n && status; ++i) {
+    ReactorConfig config;
+    config.index = i;
+    config.cpu = options.pin ? cpus[static_cast<size_t>(i) % cpus.size()] : -1;
+    config.send_zc = options.send_zc;
+    config.max_slots = options.max_connections_per_reactor;
+    config.control_eventfd = control_fd;
+    auto r = std::make_unique<Reactor>(config);
+    if (base::Status s = r->start(); !s) {
+      status = base::Status::error("reactor " + std::to_string(i) + ": " + s.message());
+    } else {
+      reactors.push_back(std::move(r));
+    }
+  }
+  PoolPolicy policy;
+  policy.slot_capacity = options.max_connections_per_reactor;
+  // The pool owns the started reactors and the eventfd from here: on a failure it stops them.
+  auto pool = std::make_unique<WorkerPool>(std::move(reactors), control_fd, policy);
+  if (!status) return status;
+  *out = std::move(pool);
+  return base::Status::ok();
 }
 
 }  // namespace stressql::engine

@@ -28,6 +28,7 @@
 #include "engine/spsc_ring.h"
 #include "engine/uring_compat.h"
 #include "engine/user_data.h"
+#include "engine/worker.h"
 
 namespace stressql::engine {
 
@@ -60,31 +61,26 @@ inline void bump(std::atomic<uint64_t>& c) {
   c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
-class Reactor {
+class Reactor final : public Worker {
  public:
   explicit Reactor(const ReactorConfig& config);
-  ~Reactor();  // REQUIRES: stop_and_join() was called (or start() failed)
+  ~Reactor() override;  // REQUIRES: stop_and_join() was called (or start() failed)
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
 
   // Control thread: spawns the thread and waits until its ring is set up.
   base::Status start();
   // Control thread: cancels everything, waits for the thread, which closes every fd.
-  void stop_and_join();
+  void stop_and_join() override;
 
-  // Control thread: false when the command ring is full (nothing stored).
-  bool push_command(const Command& c) { return commands_.try_push(c); }
-  // Control thread: rings the reactor's doorbell after push_command.
-  void wake();
-  // Control thread: the consumer side of the event ring.
-  SpscRing<Event>& events() { return events_; }
-  // Any thread: this reactor's counters so far.
-  void add_counters(EngineCounters* sum) const;
-  // What the control thread wants to be woken (control_eventfd) for.
-  enum WakeOn : uint8_t { kWakeOnNothing = 0, kWakeOnUrgent = 1, kWakeOnAny = 2 };
-  // Control thread: asks to be woken on the next event of that kind. Seq-cst RMW on both
-  // sides, so either the reactor sees the request or the caller sees the event.
-  void request_wakeup(WakeOn on) { control_wants_.exchange(on, std::memory_order_seq_cst); }
+  // Worker (see engine/worker.h).
+  bool push_command(const Command& c) override { return commands_.try_push(c); }
+  void wake() override;
+  SpscRing<Event>& events() override { return events_; }
+  void add_counters(EngineCounters* sum) const override;
+  // Seq-cst RMW on both sides, so either the reactor sees the request or the caller sees
+  // the event.
+  void request_wakeup(WakeOn on) override { control_wants_.exchange(on, std::memory_order_seq_cst); }
 
  private:
   void run();

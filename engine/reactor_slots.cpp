@@ -107,7 +107,7 @@ void Reactor::start_next_request(uint32_t id) {
 }
 
 bool Reactor::claim_request(Connection& c, uint64_t* index, uint32_t* target) {
-  return c.job->claim_for(c.job_slot, c.job->spec.concurrency, &c.next_pick, index, target);
+  return c.job->claim_for(c.job_slot, c.job->job_slots, &c.next_pick, index, target);
 }
 
 void Reactor::start_attempt(uint32_t id) {
