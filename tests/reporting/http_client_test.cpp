@@ -1,12 +1,15 @@
 // The blocking client's reading of answers: it must return as soon as an answer is whole,
 // by Content-Length, chunked encoding or a 204, even when the server keeps the connection
 // open (a FaultServer stands in: real servers close after "Connection: close", so only a
-// test server shows whether the client waits for a close it does not need).
+// test server shows whether the client waits for a close it does not need). The server
+// never closes, so a client that waited for the close would end at its limit with a
+// time-out error and no answer: a whole answer and no error is the proof, not a clock.
 #include "reporting/http_client.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
 
 #include "tests/support/fault_server.h"
 
@@ -18,39 +21,33 @@ using stressql::testing::FaultRequest;
 using stressql::testing::FaultServer;
 
 // Asks `answer` of a server that never closes; the client's limit is 20 s.
-HttpReply ask(const std::string& answer, std::chrono::steady_clock::duration* took) {
+HttpReply ask(const std::string& answer) {
   FaultServer server([&](const FaultRequest&) { return FaultReply{FaultReply::Mode::kNormal, answer}; });
   std::string error;
   EXPECT_TRUE(server.start(0, &error)) << error;
-  auto t0 = std::chrono::steady_clock::now();
-  HttpReply r = http_request(server.address(), "POST", "/write", "x", "", std::chrono::seconds(20));
-  *took = std::chrono::steady_clock::now() - t0;
-  return r;
+  return http_request(server.address(), "POST", "/write", "x", "", std::chrono::seconds(20));
 }
 
 TEST(HttpClient, ContentLengthAnswerEndsWithoutAClose) {
-  std::chrono::steady_clock::duration took;
-  HttpReply r = ask(FaultServer::response(200, R"({"results":[]})"), &took);
+  HttpReply r = ask(FaultServer::response(200, R"({"results":[]})"));
   EXPECT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.body, R"({"results":[]})");
-  EXPECT_LT(took, std::chrono::seconds(10));
+  EXPECT_EQ(r.error, "");
 }
 
 TEST(HttpClient, NoContentEndsWithoutAClose) {
-  std::chrono::steady_clock::duration took;
-  HttpReply r = ask(FaultServer::response(204), &took);
+  HttpReply r = ask(FaultServer::response(204));
   EXPECT_EQ(r.status, 204) << r.error;
   EXPECT_EQ(r.body, "");
-  EXPECT_LT(took, std::chrono::seconds(10));
+  EXPECT_EQ(r.error, "");
 }
 
 TEST(HttpClient, ChunkedAnswerIsDecodedAndEndsAtItsLastChunk) {
-  std::chrono::steady_clock::duration took;
   const std::string body(100000, 'y');
-  HttpReply r = ask(FaultServer::chunked(200, body, 777), &took);
+  HttpReply r = ask(FaultServer::chunked(200, body, 777));
   EXPECT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.body, body);
-  EXPECT_LT(took, std::chrono::seconds(10));
+  EXPECT_EQ(r.error, "");
 }
 
 TEST(HttpClient, AnswerWithoutLengthWaitsForTheCloseWithinTheLimit) {
