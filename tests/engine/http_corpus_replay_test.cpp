@@ -55,6 +55,7 @@ bool parse_whole(const std::string& file, std::vector<Answer>* answers) {
     ResponseParser::Result r = parser.feed(p, left, &used);
     if (r == ResponseParser::Result::kError) return false;
     if (r == ResponseParser::Result::kNeedMore) break;
+    if (used == 0) return false;  // no progress: this loop would never end
     take();
     p += used;
     left -= used;
