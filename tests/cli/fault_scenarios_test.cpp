@@ -184,12 +184,15 @@ TEST_F(FaultScenarioTest, StormOf503And429WithRetryAfterIsRetriedAndCounted) {
   EXPECT_EQ(report_value(r.out, "  Failures:"), "http 500: " + std::to_string(kDoomed)) << r.out;
   EXPECT_NE(report_value(r.out, "  Error:").find("engine: overloaded"), std::string::npos) << r.out;
   // Retry-After: 1 was honoured: the attempt after a 429 came at least a second later.
+  // (EXPECTs: the server's threads still run, so no early return while holding `mu`.)
   std::lock_guard<std::mutex> lock(mu);
-  ASSERT_EQ(bodies.size(), static_cast<size_t>(kRequests));
+  EXPECT_EQ(bodies.size(), static_cast<size_t>(kRequests));
   for (const auto& [body, b] : bodies) {
     if (b.doomed) continue;
-    ASSERT_EQ(b.at.size(), 3u);
-    EXPECT_GE(b.at[2] - b.at[1], milliseconds(990));
+    EXPECT_EQ(b.at.size(), 3u);
+    if (b.at.size() == 3) {
+      EXPECT_GE(b.at[2] - b.at[1], milliseconds(990));
+    }
   }
 }
 
