@@ -1,5 +1,7 @@
 // `stressql run` under failure (retries, time-outs, the report), end to end: the real binary, each run
-// bounded in time. Every scenario asserts that the run ends by itself, exits with the right
+// bounded in time (a bound on the wait, never a claim about speed: how fast stressql stops
+// or gives up is measured by bench/stop_latency.sh). Every scenario asserts that the run
+// ends by itself, exits with the right
 // status, says what went wrong, prints the report, and that the report's points add up:
 // requested = accepted + dropped + failed + not sent, exactly. Where a real influxd is the
 // target, the accepted points are counted back from it.
@@ -9,6 +11,7 @@
 // Retry-After, a stall, and "partial write … dropped=N" answers.
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -46,6 +49,28 @@ Points insert_points(const std::string& report) {
   return p;
 }
 
+// A target is given up after max(4, 2 × its connections) consecutive requests failed
+// after every attempt; the requests already in flight on its other connections still end
+// theirs. So the failed requests lie in [G, G + connections - 1], each failed with all its
+// attempts, and the rest were never sent: what the report must say for a dead target.
+void expect_given_up(const std::string& report, const std::string& failure, int connections,
+                     int batch, int max_attempts) {
+  const int give_up = std::max(4, 2 * connections);
+  const long long failed_requests = number(report_value(report, "  Failed Write Reqs:"));
+  EXPECT_GE(failed_requests, give_up) << report;
+  EXPECT_LE(failed_requests, give_up + connections - 1) << report;
+  EXPECT_EQ(report_value(report, "  Failures:"), failure + ": " + std::to_string(failed_requests))
+      << report;
+  Points p = insert_points(report);
+  EXPECT_EQ(p.failed, failed_requests * batch) << report;
+  EXPECT_EQ(p.retries, failed_requests * (max_attempts - 1)) << report;
+  EXPECT_NE(report_value(report, "  Error:")
+                .find("after " + std::to_string(give_up) + " consecutive failed requests; " +
+                      std::to_string(p.not_sent / batch) + " request(s) not sent"),
+            std::string::npos)
+      << report;
+}
+
 // The identity every report keeps, for the statement and for the run's totals.
 void expect_points_add_up(const std::string& report, long long requested) {
   Points p = insert_points(report);
@@ -63,14 +88,11 @@ class FaultScenarioTest : public ::testing::Test {
   ScriptDir dir_;
 };
 
-TEST_F(FaultScenarioTest, TargetDownFromTheStartEndsInSecondsWithConnectionRefused) {
+TEST_F(FaultScenarioTest, TargetDownFromTheStartIsGivenUpWithConnectionRefused) {
   const std::string dead = "127.0.0.1:" + std::to_string(free_port());  // nothing listens
   std::string script = dir_.write("down.iql", insert_script("down", 10000, 100, 4));
-  auto t0 = Clock::now();
-  ProcessResult r = stressql({"run", "--addresses", dead, "--results", "none", script}, seconds(60));
-  auto took = Clock::now() - t0;
+  ProcessResult r = stressql({"run", "--addresses", dead, "--results", "none", script}, seconds(120));
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_LT(took, seconds(20));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(report_value(r.out, "  Failures:").find("connection refused"), std::string::npos) << r.out;
   EXPECT_NE(report_value(r.out, "  Error:").find("gave up on " + dead), std::string::npos) << r.out;
@@ -78,7 +100,8 @@ TEST_F(FaultScenarioTest, TargetDownFromTheStartEndsInSecondsWithConnectionRefus
   expect_points_add_up(r.out, 10000);
   Points p = insert_points(r.out);
   EXPECT_EQ(p.accepted, 0);
-  EXPECT_GT(p.not_sent, 0) << "a dead target must be given up, not tried request by request";
+  // A dead target is given up, not tried request by request.
+  expect_given_up(r.out, "connection refused", 4, 100, 5);
 }
 
 TEST_F(FaultScenarioTest, TargetKilledMidRunAndRestartedLosesNothing) {
@@ -160,12 +183,10 @@ TEST_F(FaultScenarioTest, StormOf503And429WithRetryAfterIsRetriedAndCounted) {
   ASSERT_TRUE(server.start(0, &error)) << error;
   const int kRequests = 20, kBatch = 50, kDoomed = kRequests / 5;
   std::string script = dir_.write("storm.iql", insert_script("storm", kRequests * kBatch, kBatch, 5));
-  auto t0 = Clock::now();
   ProcessResult r = stressql({"run", "--addresses", server.address(), "--results", "none",
                               "--max-attempts", "5", script},
-                             seconds(90));
+                             seconds(120));
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_LT(Clock::now() - t0, seconds(60));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   expect_points_add_up(r.out, kRequests * kBatch);
   Points p = insert_points(r.out);
@@ -180,12 +201,15 @@ TEST_F(FaultScenarioTest, StormOf503And429WithRetryAfterIsRetriedAndCounted) {
   EXPECT_EQ(report_value(r.out, "  Failures:"), "http 500: " + std::to_string(kDoomed)) << r.out;
   EXPECT_NE(report_value(r.out, "  Error:").find("engine: overloaded"), std::string::npos) << r.out;
   // Retry-After: 1 was honoured: the attempt after a 429 came at least a second later.
+  // (EXPECTs: the server's threads still run, so no early return while holding `mu`.)
   std::lock_guard<std::mutex> lock(mu);
-  ASSERT_EQ(bodies.size(), static_cast<size_t>(kRequests));
+  EXPECT_EQ(bodies.size(), static_cast<size_t>(kRequests));
   for (const auto& [body, b] : bodies) {
     if (b.doomed) continue;
-    ASSERT_EQ(b.at.size(), 3u);
-    EXPECT_GE(b.at[2] - b.at[1], milliseconds(990));
+    EXPECT_EQ(b.at.size(), 3u);
+    if (b.at.size() == 3) {
+      EXPECT_GE(b.at[2] - b.at[1], milliseconds(990));
+    }
   }
 }
 
@@ -198,21 +222,14 @@ TEST_F(FaultScenarioTest, StallingServerTimesOutAndTheRunEndsByItself) {
   std::string error;
   ASSERT_TRUE(server.start(0, &error)) << error;
   std::string script = dir_.write("stall.iql", insert_script("stall", 5000, 100, 2));
-  auto t0 = Clock::now();
   ProcessResult r = stressql({"run", "--addresses", server.address(), "--results", "none",
                               "--timeout", "500ms", "--max-attempts", "2", script},
-                             seconds(60));
-  auto took = Clock::now() - t0;
+                             seconds(120));
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_LT(took, seconds(20));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(report_value(r.out, "  Failures:").find("timeout"), std::string::npos) << r.out;
-  EXPECT_NE(report_value(r.out, "  Error:").find("gave up"), std::string::npos) << r.out;
   expect_points_add_up(r.out, 5000);
-  Points p = insert_points(r.out);
-  EXPECT_EQ(p.accepted, 300) << r.out;
-  EXPECT_GT(p.failed, 0) << r.out;
-  EXPECT_GT(p.not_sent, 0) << r.out;
+  EXPECT_EQ(insert_points(r.out).accepted, 300) << r.out;
+  expect_given_up(r.out, "timeout", 2, 100, 2);
 }
 
 TEST_F(FaultScenarioTest, PartialWritesCountDroppedPointsPerRequest) {
@@ -292,7 +309,7 @@ TEST_F(FaultScenarioTest, ResultsServerDownKeepsEveryRowInTheLocalFile) {
 class SignalScenarioTest : public FaultScenarioTest,
                            public ::testing::WithParamInterface<std::tuple<int, bool>> {};
 
-TEST_P(SignalScenarioTest, StopsWithinTwoSecondsPrintsTheReportAndExits1) {
+TEST_P(SignalScenarioTest, StopsPrintsTheReportAndExits1) {
   const auto [sig, stalled] = GetParam();
   std::unique_ptr<InfluxServer> influx;
   FaultServer stall([](const FaultRequest&) { return FaultReply{FaultReply::Mode::kStall, ""}; });
@@ -326,10 +343,10 @@ TEST_P(SignalScenarioTest, StopsWithinTwoSecondsPrintsTheReportAndExits1) {
   }
   ASSERT_TRUE(mid_run()) << child.out() << child.err();
   ASSERT_TRUE(child.running()) << child.out() << child.err();
-  auto t0 = Clock::now();
   child.signal(sig);
-  ASSERT_TRUE(child.wait(seconds(10))) << "still running 10 s after the signal";
-  EXPECT_LT(Clock::now() - t0, seconds(2));
+  // A bound on the wait only; that stuck requests were cancelled rather than waited out
+  // is in the report's failure classes below.
+  ASSERT_TRUE(child.wait(seconds(60))) << "still running 60 s after the signal";
   EXPECT_EQ(child.exit_code(), 1) << child.out() << child.err();
   std::string out = child.out();
   EXPECT_EQ(report_value(out, "Write Statement:"), "faults") << out;
@@ -340,6 +357,8 @@ TEST_P(SignalScenarioTest, StopsWithinTwoSecondsPrintsTheReportAndExits1) {
   if (stalled) {
     EXPECT_EQ(p.accepted, 0) << out;
     EXPECT_EQ(p.failed, 2000) << "the two stuck requests are counted as failed\n" << out;
+    // Cancelled by the signal, not waited out to their 30 s timeout.
+    EXPECT_EQ(report_value(out, "  Failures:"), "cancelled: 2") << out;
   } else {
     // Requests cancelled in flight may or may not have landed; the report counts them as
     // failed, never as accepted.

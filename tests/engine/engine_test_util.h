@@ -109,6 +109,18 @@ inline bool wait_job(Engine* engine, CollectSink* sink, JobId id,
   return true;
 }
 
+// Polls until `done()` holds or `limit` passes; true when it held.
+template <typename Done>
+bool poll_until(Engine* engine, CollectSink* sink, Done done,
+                std::chrono::milliseconds limit = std::chrono::seconds(30)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    engine->poll(sink, 10'000'000);
+  }
+  return true;
+}
+
 inline Address addr(const std::string& host_port) {
   Address a;
   Status s = resolve_address(host_port, &a);

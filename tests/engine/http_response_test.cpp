@@ -28,6 +28,10 @@ std::vector<HttpResponse> parse(ResponseParser* p, const std::vector<std::string
         if (error) *error = true;
         return out;
       }
+      if (used == 0) {  // the parser must make progress, or this loop would never end
+        ADD_FAILURE() << "feed() consumed nothing of " << n << " bytes";
+        return out;
+      }
       d += used;
       n -= used;
       if (r == Result::kComplete) out.push_back(p->response());

@@ -1,5 +1,8 @@
 // Replays the fuzzer's seed corpus and every regression it found (tests/parser/corpus/)
 // plus the broken-script corpus through the parser and the formatter, in every build.
+// Every file in corpus/ is a valid script and must parse without an error (a fuzz
+// regression that is not a valid script belongs in broken/ with its `# expect:` lines);
+// every file in broken/ must give at least one well-placed, formatted error.
 #include <gtest/gtest.h>
 
 #include "parser/parser.h"
@@ -8,7 +11,9 @@
 namespace stressql::parser {
 namespace {
 
-void replay(const std::string& dir) {
+enum class Want { kParses, kFails };
+
+void replay(const std::string& dir, Want want) {
   auto files = testing::files_under(dir);
   ASSERT_FALSE(files.empty()) << dir;
   for (const auto& path : files) {
@@ -16,6 +21,13 @@ void replay(const std::string& dir) {
     std::string text = testing::slurp(path);
     ParseResult r = parse_script("corpus.iql", text);
     LineIndex lines(text);
+    std::string got;
+    for (const Diagnostic& d : r.errors) got += format_diagnostic("corpus.iql", lines, d);
+    if (want == Want::kParses) {
+      EXPECT_TRUE(r.errors.empty()) << got;
+    } else {
+      EXPECT_FALSE(r.errors.empty()) << "a broken script parsed";
+    }
     for (const Diagnostic& d : r.errors) {
       EXPECT_GE(d.pos.line, 1);
       EXPECT_GE(d.pos.column, 1);
@@ -25,8 +37,8 @@ void replay(const std::string& dir) {
   }
 }
 
-TEST(CorpusReplay, FuzzCorpus) { replay("tests/parser/corpus"); }
-TEST(CorpusReplay, BrokenScripts) { replay("tests/parser/broken"); }
+TEST(CorpusReplay, FuzzCorpusScriptsParse) { replay("tests/parser/corpus", Want::kParses); }
+TEST(CorpusReplay, BrokenScriptsFailClearly) { replay("tests/parser/broken", Want::kFails); }
 
 }  // namespace
 }  // namespace stressql::parser

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include "tests/support/fault_server.h"
@@ -35,12 +36,14 @@ TEST(HttpClient, ContentLengthAnswerEndsWithoutAClose) {
   HttpReply r = ask(FaultServer::response(200, R"({"results":[]})"));
   EXPECT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.body, R"({"results":[]})");
+  EXPECT_EQ(r.error, "");
 }
 
 TEST(HttpClient, NoContentEndsWithoutAClose) {
   HttpReply r = ask(FaultServer::response(204));
   EXPECT_EQ(r.status, 204) << r.error;
   EXPECT_EQ(r.body, "");
+  EXPECT_EQ(r.error, "");
 }
 
 TEST(HttpClient, ChunkedAnswerIsDecodedAndEndsAtItsLastChunk) {
@@ -48,6 +51,7 @@ TEST(HttpClient, ChunkedAnswerIsDecodedAndEndsAtItsLastChunk) {
   HttpReply r = ask(FaultServer::chunked(200, body, 777));
   EXPECT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.body, body);
+  EXPECT_EQ(r.error, "");
 }
 
 TEST(HttpClient, AnswerWithoutLengthWaitsForTheCloseWithinTheLimit) {
