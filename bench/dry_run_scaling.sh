@@ -22,17 +22,7 @@ printf "SET BatchSize [%s]\n\nSET WriteConcurrency [%s]\n\nINSERT load\ncpu,host
   "$BATCH" "$CONCURRENCY" "$POINTS" > "$TMP/load.iql"
 echo "dry run: $POINTS points, BatchSize $BATCH, WriteConcurrency $CONCURRENCY, $ROUNDS rounds," \
      "$(nproc) CPUs; reference --reactors 1, compared --reactors $REACTORS_B"
-settle() {  # until the CPUs are >= 90 % idle over a quarter second (at most ~10 s)
-  local a b
-  for _ in $(seq 40); do
-    a=($(head -1 /proc/stat)); sleep 0.25; b=($(head -1 /proc/stat))
-    local busy=0 total=0 i
-    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
-    busy=$((total - (b[4] - a[4]) - (b[5] - a[5])))
-    (( total > 0 && busy * 10 < total )) && return 0
-  done
-  echo "(the machine did not go idle; measuring anyway)" >&2
-}
+source "$ROOT/bench/lib.sh"  # settle
 run() {  # prints the statement's rendered points/s
   settle
   "$BUILD/cli/stressql" run --dry-run --seed 1 --reactors "$1" "$TMP/load.iql" |

@@ -38,17 +38,7 @@ run() {  # prints "points/s cpu-s-per-million|results note"
   printf "%s %s|%s\n" "$(sed -n "s/^  Points\/Sec: *\([0-9]*\).*/\1/p" <<<"$out")" \
     "$(sed -n "s/^stressql CPU:.*(\([0-9.]*\) CPU-s per million points)/\1/p" <<<"$out")" "$(sed -n "s/^Results: *//p" <<<"$out")"
 }
-settle() {  # until the CPUs are >= 90 % idle over a quarter second (at most ~10 s)
-  local a b
-  for _ in $(seq 40); do
-    a=($(head -1 /proc/stat)); sleep 0.25; b=($(head -1 /proc/stat))
-    local busy=0 total=0 i
-    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
-    busy=$((total - (b[4] - a[4]) - (b[5] - a[5])))
-    (( total > 0 && busy * 10 < total )) && return 0
-  done
-  echo "(the machine did not go idle; measuring anyway)" >&2
-}
+source "$ROOT/bench/lib.sh"  # settle
 declare -A args=([off]="--results none" [after]="--results http://$STRESSQL_TARGET" \
                  [live]="--results http://$STRESSQL_TARGET --results-upload live")
 order=(off after live)

@@ -13,6 +13,7 @@
 #include "bench/ratio_reporter.h"
 #include "engine/engine.h"
 #include "reporting/results_writer.h"
+#include "tests/reporting/report_builders.h"
 
 namespace {
 
@@ -22,19 +23,7 @@ using stressql::reporting::StatementKind;
 using stressql::reporting::StatementReport;
 
 StatementReport insert_statement() {
-  StatementReport st;
-  st.id = "statement-3";
-  st.name = "mockCpu";
-  st.kind = StatementKind::kInsert;
-  st.number_targets = 2;
-  st.precision = std::string(1, 's');  // a literal here trips gcc 12's -Wrestrict (a false positive)
-  st.writers = 16;
-  st.batch_size = 5000;
-  st.write_interval_ns = 0;
-  st.number_fields = 1;
-  st.series = 30000;
-  st.points_requested = 100000000;
-  return st;
+  return stressql::reporting::testing::insert_statement("mockCpu", 100000000);
 }
 
 stressql::engine::Sample sample(uint64_t i) {

@@ -9,16 +9,7 @@ namespace {
 
 using std::chrono::seconds;
 
-class InfluxQLPassthroughTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string error;
-    server_ = InfluxServer::start(&error);
-    ASSERT_TRUE(server_) << error;
-  }
-  std::unique_ptr<InfluxServer> server_;
-  ScriptDir dir_;
-};
+class InfluxQLPassthroughTest : public InfluxTest {};
 
 // The original tool's own example script starts with `CREATE DATABASE IF NOT EXISTS`, which
 // InfluxDB 1.x refuses; its plain CREATE DATABASE already succeeds on an existing database.

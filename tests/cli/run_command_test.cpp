@@ -12,16 +12,7 @@
 namespace stressql::testing {
 namespace {
 
-class RunCommandTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string error;
-    server_ = InfluxServer::start(&error);
-    ASSERT_TRUE(server_) << error;
-  }
-  std::unique_ptr<InfluxServer> server_;
-  ScriptDir dir_;
-};
+class RunCommandTest : public InfluxTest {};
 
 TEST_F(RunCommandTest, GoInsertsAndTemplatedQueryWriteExactlyTheRequestedPoints) {
   std::string script = dir_.write("run.iql", R"(CREATE DATABASE e2e

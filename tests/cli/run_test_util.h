@@ -28,6 +28,18 @@ class ScriptDir {
   std::string dir_;
 };
 
+// A test with a real influxd of its own, started before each test, and a script directory.
+class InfluxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    server_ = InfluxServer::start(&error);
+    ASSERT_TRUE(server_) << error;
+  }
+  std::unique_ptr<InfluxServer> server_;
+  ScriptDir dir_;
+};
+
 // Runs `stressql ARGS...` with a time limit.
 inline ProcessResult stressql(std::vector<std::string> args,
                               std::chrono::milliseconds limit = std::chrono::seconds(120)) {

@@ -30,13 +30,8 @@ std::string base64(const std::string& in) {
   return out;
 }
 
-class SecurityTest : public ::testing::Test {
+class SecurityTest : public InfluxTest {
  protected:
-  void SetUp() override {
-    std::string error;
-    server_ = InfluxServer::start(&error);
-    ASSERT_TRUE(server_) << error;
-  }
   // Everything stored in _stressTest: every tag value and every row of every measurement.
   std::string stored_results() {
     std::string all;
@@ -49,8 +44,6 @@ class SecurityTest : public ::testing::Test {
     }
     return all;
   }
-  std::unique_ptr<InfluxServer> server_;
-  ScriptDir dir_;
 };
 
 enum class Way { kFlag, kEnvironment, kFile };

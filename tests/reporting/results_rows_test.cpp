@@ -8,24 +8,12 @@
 #include <cstring>
 #include <string>
 
+#include "tests/reporting/report_builders.h"
+
 namespace stressql::reporting {
 namespace {
 
-StatementReport insert_statement() {
-  StatementReport st;
-  st.id = "statement-3";
-  st.name = "mock cpu";
-  st.kind = StatementKind::kInsert;
-  st.number_targets = 2;
-  st.precision = std::string(1, 's');  // a literal here trips gcc 12's -Wrestrict (a false positive)
-  st.writers = 16;
-  st.batch_size = 5000;
-  st.write_interval_ns = 0;
-  st.number_fields = 1;
-  st.series = 30000;
-  st.points_requested = 100000;
-  return st;
-}
+StatementReport insert_statement() { return testing::insert_statement("mock cpu", 100000); }
 
 engine::Sample sample(int64_t due_unix_ns) {
   engine::Sample s;
