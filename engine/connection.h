@@ -49,9 +49,11 @@ struct Connection {
   uint32_t target = 0;     // index into the job's targets of `address`
   uint32_t next_pick = 0;  // rotation among its targets when it serves several
 
-  // Send buffer: aligned, registered as fixed buffer `slot` when `registered`.
+  // Send buffer (null while the slot has none): aligned, registered as fixed buffer
+  // `buffer_index` when `registered`. Buffers move between slots (see reactor.h).
   char* buffer = nullptr;
   size_t buffer_bytes = 0;
+  uint32_t buffer_index = 0;
   bool registered = false;
   uint64_t rendered_serial = 0;  // JobShared::serial of a fixed request already in `buffer`
 

@@ -100,6 +100,7 @@ base::Status Reactor::setup() {
   if (!s.is_ok()) return s;
   slots_ = std::vector<Connection>(config_.max_slots);
   free_slots_.reserve(config_.max_slots);
+  spare_buffers_.reserve(config_.max_slots);
   for (uint32_t i = config_.max_slots; i > 0; --i) free_slots_.push_back(i - 1);
   ready_.reserve(config_.max_slots);
   ready_next_.reserve(config_.max_slots);
@@ -124,6 +125,8 @@ void Reactor::teardown() {
     std::free(c.buffer);
     c.buffer = nullptr;
   }
+  for (const SpareBuffer& b : spare_buffers_) std::free(b.data);
+  spare_buffers_.clear();
   runs_.clear();
 }
 

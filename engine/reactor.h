@@ -15,6 +15,14 @@
 //    the control thread drains it (except after stop, when nobody listens any more).
 //  - Every SQE carries encode_user_data(op, slot, generation); dispatch() is the one place
 //    where stale completions (older generation) are dropped, their buffers recycled.
+//  - Send buffers move between slots: once a plain (copying) send has handed all of a
+//    rendered request to the kernel, the slot gives its buffer back to spare_buffers_ (a
+//    stack) and the next slot to render takes the top one. The few buffers in circulation
+//    stay in cache for both the render and the kernel's copy; a buffer per connection
+//    would stream megabytes through cache per round of answers. A retry re-renders (render
+//    is a pure function of the request index). Fixed requests, TLS and zero-copy sends
+//    keep their buffer. A buffer carries its fixed-buffer index; there are never more
+//    buffers than slots.
 
 #include <atomic>
 #include <memory>
@@ -99,6 +107,12 @@ class Reactor final : public Worker {
   void make_ready(uint32_t id);
   void run_ready();
   void start_next_request(uint32_t id);
+  // Renders request c.request_index into the slot's buffer, taking one if it has none.
+  void render_request(uint32_t id);
+  // Gives the slot a send buffer of at least `bytes` (top of spare_buffers_, else a new one).
+  void acquire_buffer(Connection& c, size_t bytes);
+  // Puts the slot's send buffer on spare_buffers_. REQUIRES: the kernel no longer reads it.
+  void release_buffer(Connection& c);
   // Claims the slot's next request and the target it goes to; false when none is left.
   bool claim_request(Connection& c, uint64_t* index, uint32_t* target);
   void start_attempt(uint32_t id);
@@ -153,6 +167,14 @@ class Reactor final : public Worker {
   BufferRing buffers_;
   std::vector<Connection> slots_;
   std::vector<uint32_t> free_slots_;
+  struct SpareBuffer {
+    char* data;
+    size_t bytes;
+    uint32_t index;  // fixed-buffer index
+    bool registered;
+  };
+  std::vector<SpareBuffer> spare_buffers_;  // capacity max_slots: pushes never allocate
+  uint32_t buffers_made_ = 0;               // fixed-buffer indexes handed out so far
   uint32_t slot_limit_ = 0;  // 1 + highest slot id ever used
   std::vector<uint32_t> ready_;
   std::vector<uint32_t> ready_next_;

@@ -33,15 +33,6 @@ void Reactor::configure_slot(uint32_t id, JobRun* run, uint32_t job_slot) {
   c.next_pick = 0;
   c.address = &job->spec.targets[target];
   c.request_template = &job->templates[target];
-  if (c.buffer_bytes < job->buffer_bytes) {
-    // Per job, not per request: a slot keeps its buffer for later jobs that fit.
-    std::free(c.buffer);
-    const size_t bytes = (job->buffer_bytes + 4095) & ~size_t{4095};
-    c.buffer = static_cast<char*>(std::aligned_alloc(4096, bytes));
-    c.buffer_bytes = bytes;
-    iovec iov{c.buffer, bytes};
-    c.registered = io_uring_register_buffers_update_tag(&ring_, id, &iov, nullptr, 1) == 1;
-  }
   c.rendered_serial = 0;
   c.parser.reset(job->spec.check_json_error, job->spec.parse_dropped);
   c.state = SlotState::kIdle;
@@ -91,19 +82,58 @@ void Reactor::start_next_request(uint32_t id) {
     c.request_template = &job->templates[target];
     c.rendered_serial = 0;
   }
-  if (c.rendered_serial != job->serial) {
-    const RequestTemplate& t = *c.request_template;
-    RequestSource::Rendered r =
-        job->spec.source->render(index, target_scratch_.data(), c.buffer + t.header_room());
-    c.request_offset = t.frame(c.buffer, target_scratch_.data(), r.target_len, r.body_len);
-    c.request_bytes = t.header_room() - c.request_offset + (t.has_body() ? r.body_len : 0);
-    c.points = r.points;
-    c.rendered_serial = job->fixed_request ? job->serial : 0;
-  }
   c.request_index = index;
+  if (c.rendered_serial != job->serial) render_request(id);
   c.attempt = 1;
   c.due_ns = c.wake_ns;
   start_attempt(id);
+}
+
+void Reactor::render_request(uint32_t id) {
+  Connection& c = slots_[id];
+  JobShared* job = c.job;
+  acquire_buffer(c, job->buffer_bytes);
+  const RequestTemplate& t = *c.request_template;
+  RequestSource::Rendered r =
+      job->spec.source->render(c.request_index, target_scratch_.data(), c.buffer + t.header_room());
+  c.request_offset = t.frame(c.buffer, target_scratch_.data(), r.target_len, r.body_len);
+  c.request_bytes = t.header_room() - c.request_offset + (t.has_body() ? r.body_len : 0);
+  c.points = r.points;
+  c.rendered_serial = job->fixed_request ? job->serial : 0;
+}
+
+void Reactor::acquire_buffer(Connection& c, size_t bytes) {
+  if (c.buffer != nullptr && c.buffer_bytes >= bytes) return;
+  if (c.buffer == nullptr) {
+    if (!spare_buffers_.empty()) {
+      const SpareBuffer& b = spare_buffers_.back();
+      c.buffer = b.data;
+      c.buffer_bytes = b.bytes;
+      c.buffer_index = b.index;
+      c.registered = b.registered;
+      spare_buffers_.pop_back();
+      if (c.buffer_bytes >= bytes) return;
+    } else {
+      // Every buffer is held by another slot, so there are fewer than max_slots of them.
+      c.buffer_index = buffers_made_++;
+    }
+  }
+  // Too small (a bigger job) or none: a new one under the same fixed-buffer index.
+  // Per job, not per request: buffers are kept for later jobs that fit.
+  std::free(c.buffer);
+  const size_t rounded = (bytes + 4095) & ~size_t{4095};
+  c.buffer = static_cast<char*>(std::aligned_alloc(4096, rounded));
+  c.buffer_bytes = rounded;
+  iovec iov{c.buffer, rounded};
+  c.registered = io_uring_register_buffers_update_tag(&ring_, c.buffer_index, &iov, nullptr, 1) == 1;
+}
+
+void Reactor::release_buffer(Connection& c) {
+  if (c.buffer == nullptr) return;
+  spare_buffers_.push_back({c.buffer, c.buffer_bytes, c.buffer_index, c.registered});
+  c.buffer = nullptr;
+  c.buffer_bytes = 0;
+  c.rendered_serial = 0;
 }
 
 bool Reactor::claim_request(Connection& c, uint64_t* index, uint32_t* target) {
@@ -112,6 +142,7 @@ bool Reactor::claim_request(Connection& c, uint64_t* index, uint32_t* target) {
 
 void Reactor::start_attempt(uint32_t id) {
   Connection& c = slots_[id];
+  if (c.buffer == nullptr) render_request(id);  // a retry after the buffer went back
   c.due_ns = c.wake_ns;
   c.deadline_ns = now_ + c.job->spec.timeout_ns;
   arm_timer(c.deadline_ns);
@@ -153,7 +184,7 @@ void Reactor::send_more(uint32_t id) {
   if (send_zc_ && c.registered && !tls) {
     bump(counters_.zero_copy_sends);
     io_uring_prep_send_zc_fixed(sqe, static_cast<int>(id), p, n, MSG_NOSIGNAL | MSG_WAITALL,
-                                IORING_SEND_ZC_REPORT_USAGE, id);
+                                IORING_SEND_ZC_REPORT_USAGE, c.buffer_index);
     io_uring_sqe_set_data64(sqe, encode_user_data(Op::kSendZc, id, c.generation));
   } else {
     io_uring_prep_send(sqe, static_cast<int>(id), p, n, MSG_NOSIGNAL | MSG_WAITALL);
@@ -284,6 +315,7 @@ void Reactor::release_slot(uint32_t id) {
   Connection& c = slots_[id];
   c.state = SlotState::kFree;
   c.zc_notif_pending = false;
+  release_buffer(c);  // no operation of the slot is left, so the kernel is done with it
   free_slots_.push_back(id);
 }
 
@@ -374,6 +406,9 @@ void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
   c.sent += static_cast<size_t>(res);
   // Short send (legal even with MSG_WAITALL): send the rest from where it stopped.
   if (c.sent < c.request_bytes) return send_more(id);
+  // A plain send's CQE means the kernel has copied every byte: the buffer is free for the
+  // next slot to render into while it is still in cache. Zero copy waits for its NOTIF.
+  if (!zc && !c.zc_notif_pending && c.rendered_serial == 0) release_buffer(c);
   if (c.response_complete) complete_attempt(id);
 }
 
