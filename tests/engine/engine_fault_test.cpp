@@ -350,7 +350,10 @@ TEST(EngineFault, ReconnectsAfterServerRestart) {
   ASSERT_TRUE(poll_until(engine.get(), &sink, [&] { return failed_attempts() > 0; }));
   for (const Sample& s : sink.samples) {
     if (s.failure == Failure::kNone) continue;
-    EXPECT_TRUE(s.failure == Failure::kRefused || s.failure == Failure::kReset)
+    // A transport failure: refused or reset as a rule; under load a connect can also fail
+    // otherwise (e.g. no free local port for a moment), which is retried all the same.
+    EXPECT_TRUE(s.failure == Failure::kRefused || s.failure == Failure::kReset ||
+                s.failure == Failure::kConnect)
         << failure_name(s.failure);
     EXPECT_FALSE(s.final) << "20 attempts outlive the outage";
   }
