@@ -100,6 +100,7 @@ base::Status Reactor::setup() {
   if (!s.is_ok()) return s;
   slots_ = std::vector<Connection>(config_.max_slots);
   free_slots_.reserve(config_.max_slots);
+  timers_.reset(config_.max_slots);
   spare_buffers_.reserve(config_.max_slots);
   for (uint32_t i = config_.max_slots; i > 0; --i) free_slots_.push_back(i - 1);
   ready_.reserve(config_.max_slots);
@@ -148,10 +149,11 @@ void Reactor::loop() {
       drain_commands();
       open_pending_slots();
     }
-    if (now_ >= next_scan_ns_) scan_timers();
+    run_timers();
     run_ready();
     if (pushed_events_) notify_control();
-    int64_t wait = std::clamp<int64_t>(next_scan_ns_ - now_, 0, kMaxWaitNs);
+    const int64_t next = timers_.empty() ? now_ + kMaxWaitNs : timers_.top_time();
+    int64_t wait = std::clamp<int64_t>(next - now_, 0, kMaxWaitNs);
     if (stopping) wait = std::min<int64_t>(wait, 10'000'000);
     __kernel_timespec ts{wait / 1'000'000'000, wait % 1'000'000'000};
     io_uring_cqe* cqe = nullptr;
@@ -289,31 +291,32 @@ void Reactor::cancel_job(JobRun* run) {
   }
 }
 
-void Reactor::scan_timers() {
-  int64_t next = now_ + kMaxWaitNs;
-  for (uint32_t id = 0; id < slot_limit_; ++id) {
+void Reactor::run_timers() {
+  // A slot's timer is set to the latest time it waits for, so a due timer belongs to the
+  // slot's present state; a state that no longer waits (the answer came first, the slot was
+  // released) just drops it, and one that waits for later sets it again.
+  while (!timers_.empty() && timers_.top_time() <= now_) {
+    const uint32_t id = timers_.pop();
     Connection& c = slots_[id];
     switch (c.state) {
       case SlotState::kIdle:
       case SlotState::kBackoff:
         if (c.wake_ns <= now_) make_ready(id);
-        else next = std::min(next, c.wake_ns);
+        else arm_timer(id, c.wake_ns);
         break;
       case SlotState::kConnecting:
       case SlotState::kSending:
         if (c.deadline_ns <= now_) {
           close_connection(id, true);
-          end_attempt(id, Failure::kTimeout, nullptr);
-          if (c.state == SlotState::kBackoff || c.state == SlotState::kIdle) next = std::min(next, c.wake_ns);
+          end_attempt(id, Failure::kTimeout, nullptr);  // may arm the slot's next wait
         } else {
-          next = std::min(next, c.deadline_ns);
+          arm_timer(id, c.deadline_ns);
         }
         break;
       default:
         break;
     }
   }
-  next_scan_ns_ = next;
 }
 
 base::Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>* out) {

@@ -13,6 +13,9 @@
 //    request does not cost a control-thread wake-up as well as a reactor one.
 //  - events_ is never overrun and never dropped from: a full ring stalls the reactor until
 //    the control thread drains it (except after stop, when nobody listens any more).
+//  - Each slot has at most one timer (its pause, backoff or attempt deadline) in timers_,
+//    an indexed heap: a turn handles only the due timers and the ring waits until the
+//    earliest (submit_and_wait_timeout), so no turn scans every slot.
 //  - Every SQE carries encode_user_data(op, slot, generation); dispatch() is the one place
 //    where stale completions (older generation) are dropped, their buffers recycled.
 //  - Send buffers move between slots: once a plain (copying) send has handed all of a
@@ -34,6 +37,7 @@
 #include "engine/job.h"
 #include "engine/retry_policy.h"
 #include "engine/spsc_ring.h"
+#include "engine/timer_heap.h"
 #include "engine/uring_compat.h"
 #include "engine/user_data.h"
 #include "engine/worker.h"
@@ -136,10 +140,9 @@ class Reactor final : public Worker {
   void tls_pump(uint32_t id);
   void tls_failed(uint32_t id);
   void tls_close(uint32_t id, bool abort);
-  void scan_timers();
-  void arm_timer(int64_t at) {
-    if (at < next_scan_ns_) next_scan_ns_ = at;
-  }
+  // Handles the slots whose timer is due (a pause or backoff over, a deadline passed).
+  void run_timers();
+  void arm_timer(uint32_t id, int64_t at) { timers_.set(id, at); }
 
   // Completions: one handler per kind.
   void dispatch(const io_uring_cqe* cqe);
@@ -193,7 +196,7 @@ class Reactor final : public Worker {
   bool pushed_urgent_ = false;  // a job's end, or the event ring over half full
   uint64_t wake_value_ = 0;
   int64_t now_ = 0;
-  int64_t next_scan_ns_ = 0;
+  TimerHeap timers_;  // one timer per slot at most; see run_timers()
   int64_t mono_to_unix_ns_ = 0;
 };
 

@@ -145,7 +145,7 @@ void Reactor::start_attempt(uint32_t id) {
   if (c.buffer == nullptr) render_request(id);  // a retry after the buffer went back
   c.due_ns = c.wake_ns;
   c.deadline_ns = now_ + c.job->spec.timeout_ns;
-  arm_timer(c.deadline_ns);
+  arm_timer(id, c.deadline_ns);
   c.sent = 0;
   c.response_complete = false;
   if (!c.connected) return start_connect(id);
@@ -269,7 +269,7 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
     c.wake_ns = now_ + retry_delay_ns(c.attempt, spec.backoff_base_ns, spec.backoff_max_ns, retry_after, &random_);
     c.state = SlotState::kBackoff;
     if (c.wake_ns <= now_) make_ready(id);
-    else arm_timer(c.wake_ns);
+    else arm_timer(id, c.wake_ns);
     return;
   }
   ++run->requests_done;
@@ -293,7 +293,7 @@ void Reactor::schedule_next(uint32_t id) {
   c.state = SlotState::kIdle;
   c.wake_ns = now_ + c.job->spec.interval_ns;
   if (c.job->spec.interval_ns <= 0) make_ready(id);
-  else arm_timer(c.wake_ns);
+  else arm_timer(id, c.wake_ns);
 }
 
 void Reactor::finish_slot(uint32_t id) {
@@ -315,6 +315,7 @@ void Reactor::release_slot(uint32_t id) {
   Connection& c = slots_[id];
   c.state = SlotState::kFree;
   c.zc_notif_pending = false;
+  timers_.clear(id);
   release_buffer(c);  // no operation of the slot is left, so the kernel is done with it
   free_slots_.push_back(id);
 }
