@@ -22,6 +22,7 @@ enum class SlotState : uint8_t {
   kIdle,        // waits until wake_ns, then takes the next request
   kWaitNotif,   // wants the next request, but a zero-copy NOTIF still holds the buffer
   kBackoff,     // waits until wake_ns, then retries the current request
+  kWaitDue,     // holds a claimed request not yet due (open loop): sends it at wake_ns
   kConnecting,  // attempt open: connect in flight
   kSending,     // attempt open: sending and/or awaiting the answer
   kDraining,    // no job any more; released once `ops` reaches 0
@@ -65,8 +66,9 @@ struct Connection {
   size_t request_bytes = 0;
   size_t sent = 0;
   int64_t due_ns = 0;       // monotonic time the current attempt was due
+  int64_t started_ns = 0;   // monotonic time the current attempt started (sending or connecting)
   int64_t deadline_ns = 0;  // attempt timeout
-  int64_t wake_ns = 0;      // kIdle / kBackoff: when to act
+  int64_t wake_ns = 0;      // kIdle / kBackoff / kWaitDue: when to act
 
   ResponseParser parser;
 

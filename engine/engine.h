@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/schedule.h"
 
 namespace stressql::engine {
 
@@ -60,6 +61,11 @@ struct Sample {
   uint64_t request_index = 0;
   int64_t latency_ns = 0;     // from the moment the attempt was due to the last answer byte
   int64_t due_unix_ns = 0;    // wall-clock time the attempt was due
+  // How late the attempt was sent after it was due: under a schedule the lag behind the
+  // schedule (every connection was busy, or the reactor was late); in a closed loop, where an
+  // attempt is due when its slot is free, only the reactor's own delay. latency_ns − lag_ns
+  // is the latency from the send.
+  int64_t lag_ns = 0;
   // For a failed answer (non-2xx, or a JSON "error"): the server's message — the JSON
   // "error" member when there is one, else the start of the body — NUL-terminated and
   // cut to fit. Empty otherwise.
@@ -104,7 +110,11 @@ struct JobSpec {
                                 // (plus retries)
   uint32_t concurrency = 1;     // requests in flight across all reactors (≥ 1); one
                                 // keep-alive connection per slot
-  int64_t interval_ns = 0;      // pause between consecutive requests of one slot
+  int64_t interval_ns = 0;      // pause between consecutive requests of one slot (closed loop)
+  // Open loop when schedule.open_loop(): request i is sent at its due time (start of the job
+  // + schedule.due_offset_ns(i)) on any free slot of the job, late when none is free;
+  // interval_ns does not apply.
+  RequestSchedule schedule;
   int64_t timeout_ns = 10'000'000'000;  // per attempt
   uint32_t max_attempts = 5;    // ≥ 1; retried: 429, 500, 503, timeout, refused, reset
   int64_t backoff_base_ns = 100'000'000;  // exponential with full jitter, capped

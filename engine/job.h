@@ -44,6 +44,7 @@ struct JobShared {
   uint64_t serial = 0;         // unique per engine, never reused (unlike the address)
   bool fixed_request = false;  // spec.source->fixed_request()
   uint32_t job_slots = 1;      // slots across all workers (≤ spec.concurrency), set at submit
+  int64_t start_ns = 0;        // monotonic time of submit: spec.schedule counts from here
   std::unique_ptr<TargetState[]> targets;  // spec.targets.size() entries
   std::atomic<bool> cancelled{false};
 

@@ -280,7 +280,9 @@ void Reactor::cancel_job(JobRun* run) {
   for (uint32_t id = 0; id < slot_limit_; ++id) {
     Connection& c = slots_[id];
     if (c.run != run) continue;
-    if (c.attempt_open() || c.state == SlotState::kBackoff) {
+    if (c.state == SlotState::kWaitDue) {
+      finish_slot(id);  // a claimed request never sent: counted as not sent, not as failed
+    } else if (c.attempt_open() || c.state == SlotState::kBackoff) {
       // In flight or waiting for its retry: this request ends here, as cancelled.
       if (c.state == SlotState::kBackoff) c.due_ns = std::min(c.wake_ns, now_);
       close_connection(id, true);
@@ -301,6 +303,7 @@ void Reactor::run_timers() {
     switch (c.state) {
       case SlotState::kIdle:
       case SlotState::kBackoff:
+      case SlotState::kWaitDue:
         if (c.wake_ns <= now_) make_ready(id);
         else arm_timer(id, c.wake_ns);
         break;

@@ -57,7 +57,7 @@ void Reactor::run_ready() {
     Connection& c = slots_[id];
     c.in_ready = false;
     if (c.state == SlotState::kIdle) start_next_request(id);
-    else if (c.state == SlotState::kBackoff) start_attempt(id);
+    else if (c.state == SlotState::kBackoff || c.state == SlotState::kWaitDue) start_attempt(id);
   }
   ready_next_.clear();
 }
@@ -85,7 +85,15 @@ void Reactor::start_next_request(uint32_t id) {
   c.request_index = index;
   if (c.rendered_serial != job->serial) render_request(id);
   c.attempt = 1;
-  c.due_ns = c.wake_ns;
+  if (job->spec.schedule.open_loop()) {
+    // Due by the schedule, whenever this slot got free: early, it waits; late, it goes now.
+    c.wake_ns = job->start_ns + job->spec.schedule.due_offset_ns(index);
+    if (c.wake_ns > now_) {
+      c.state = SlotState::kWaitDue;
+      arm_timer(id, c.wake_ns);
+      return;
+    }
+  }
   start_attempt(id);
 }
 
@@ -144,6 +152,7 @@ void Reactor::start_attempt(uint32_t id) {
   Connection& c = slots_[id];
   if (c.buffer == nullptr) render_request(id);  // a retry after the buffer went back
   c.due_ns = c.wake_ns;
+  c.started_ns = now_;
   c.deadline_ns = now_ + c.job->spec.timeout_ns;
   arm_timer(id, c.deadline_ns);
   c.sent = 0;
@@ -256,6 +265,7 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   s.response_bytes = response != nullptr ? static_cast<uint32_t>(std::min<uint64_t>(response->body_bytes, UINT32_MAX)) : 0;
   s.request_index = c.request_index;
   s.latency_ns = std::max<int64_t>(now_ - c.due_ns, 0);
+  s.lag_ns = std::clamp<int64_t>(c.started_ns - c.due_ns, 0, s.latency_ns);
   s.due_unix_ns = c.due_ns + mono_to_unix_ns_;
   if (failure != Failure::kNone && response != nullptr) error_message(*response, s.message, sizeof s.message);
   if (message != nullptr) std::snprintf(s.message, sizeof s.message, "%s", message);
@@ -291,8 +301,9 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
 void Reactor::schedule_next(uint32_t id) {
   Connection& c = slots_[id];
   c.state = SlotState::kIdle;
-  c.wake_ns = now_ + c.job->spec.interval_ns;
-  if (c.job->spec.interval_ns <= 0) make_ready(id);
+  const int64_t pause = c.job->spec.schedule.open_loop() ? 0 : c.job->spec.interval_ns;
+  c.wake_ns = now_ + pause;
+  if (pause <= 0) make_ready(id);
   else arm_timer(id, c.wake_ns);
 }
 

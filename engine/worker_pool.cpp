@@ -37,6 +37,10 @@ base::Status WorkerPool::check(const JobSpec& spec) const {
   if (spec.backoff_base_ns < 0 || spec.backoff_max_ns < 0 || spec.interval_ns < 0) {
     return base::Status::error("backoff and interval must be >= 0");
   }
+  const RequestSchedule& r = spec.schedule;
+  if (r.open_loop() && !(r.from_per_s >= 0 && r.ramp_ns >= 0 && r.units_per_request > 0)) {
+    return base::Status::error("schedule: rates and units per request must be >= 0, the ramp too");
+  }
   if (policy_.resolved_targets) {
     for (const Address& a : spec.targets) {
       if (a.len == 0) return base::Status::error("job has an unresolved target");
@@ -68,6 +72,7 @@ base::Status WorkerPool::submit(JobId id, JobSpec spec) {
   JobShared* shared = job.shared.get();
   shared->init(id, std::move(spec), ++next_serial_);
   shared->job_slots = job_slots;
+  shared->start_ns = base::monotonic_ns();
   job.slots_per_worker = share;
   uint32_t first_slot = 0;
   for (uint64_t k = 0; k < w_count; ++k) {

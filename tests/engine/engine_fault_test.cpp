@@ -27,37 +27,14 @@ using stressql::engine::testing::CollectSink;
 using stressql::engine::testing::GetSource;
 using stressql::engine::testing::LineSource;
 using stressql::engine::testing::poll_until;
+using stressql::engine::testing::finals_exactly_once;
+using stressql::engine::testing::make_engine;
+using stressql::engine::testing::ok204;
 using stressql::engine::testing::wait_job;
+using stressql::engine::testing::write_job;
 using stressql::testing::FaultReply;
 using stressql::testing::FaultRequest;
 using stressql::testing::FaultServer;
-
-FaultReply ok204() { return FaultReply{FaultReply::Mode::kNormal, FaultServer::response(204)}; }
-
-std::unique_ptr<Engine> make_engine(int reactors = 2, bool zc = false) {
-  EngineOptions o;
-  o.reactors = reactors;
-  o.send_zc = zc;
-  o.max_connections_per_reactor = 256;
-  std::unique_ptr<Engine> e;
-  Status s = Engine::start(o, &e);
-  EXPECT_TRUE(s.is_ok()) << s.message();
-  return e;
-}
-
-JobSpec write_job(const std::string& address, uint64_t requests, uint32_t concurrency) {
-  JobSpec spec;
-  spec.method = Method::kPost;
-  spec.source = std::make_shared<LineSource>("db", "m");
-  spec.requests = requests;
-  spec.concurrency = concurrency;
-  spec.timeout_ns = 5'000'000'000;
-  spec.backoff_base_ns = 1'000'000;
-  spec.backoff_max_ns = 20'000'000;
-  spec.extra_headers = "Content-Type: text/plain; charset=utf-8\r\n";
-  spec.targets.push_back(addr(address));
-  return spec;
-}
 
 size_t open_fds() {
   size_t n = 0;
@@ -65,20 +42,6 @@ size_t open_fds() {
   while (readdir(d) != nullptr) ++n;
   closedir(d);
   return n;
-}
-
-// Every index 0..n-1 has exactly one final sample; returns the finals by index.
-std::map<uint64_t, Sample> finals_exactly_once(const std::vector<Sample>& samples, uint64_t n) {
-  std::map<uint64_t, Sample> finals;
-  for (const Sample& s : samples) {
-    if (!s.final) continue;
-    EXPECT_TRUE(finals.emplace(s.request_index, s).second) << "two finals for " << s.request_index;
-  }
-  EXPECT_EQ(finals.size(), n);
-  if (!finals.empty()) {
-    EXPECT_EQ(finals.rbegin()->first, n - 1);
-  }
-  return finals;
 }
 
 TEST(EngineFault, AllSucceedEachIndexOnce) {

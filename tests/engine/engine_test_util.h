@@ -1,7 +1,10 @@
 #pragma once
 // Helpers for the engine's tests: a simple RequestSource and a sink that collects events.
 
+#include <gtest/gtest.h>
+
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -9,6 +12,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "tests/support/fault_server.h"
 
 namespace stressql::engine::testing {
 
@@ -126,6 +130,48 @@ inline Address addr(const std::string& host_port) {
   Status s = resolve_address(host_port, &a);
   if (!s.is_ok()) std::fprintf(stderr, "resolve %s: %s\n", host_port.c_str(), s.message().c_str());
   return a;
+}
+
+inline stressql::testing::FaultReply ok204() { return stressql::testing::FaultReply{stressql::testing::FaultReply::Mode::kNormal, stressql::testing::FaultServer::response(204)}; }
+
+inline std::unique_ptr<Engine> make_engine(int reactors = 2, bool zc = false) {
+  EngineOptions o;
+  o.reactors = reactors;
+  o.send_zc = zc;
+  o.max_connections_per_reactor = 256;
+  std::unique_ptr<Engine> e;
+  Status s = Engine::start(o, &e);
+  EXPECT_TRUE(s.is_ok()) << s.message();
+  return e;
+}
+
+inline JobSpec write_job(const std::string& address, uint64_t requests, uint32_t concurrency) {
+  JobSpec spec;
+  spec.method = Method::kPost;
+  spec.source = std::make_shared<LineSource>("db", "m");
+  spec.requests = requests;
+  spec.concurrency = concurrency;
+  spec.timeout_ns = 5'000'000'000;
+  spec.backoff_base_ns = 1'000'000;
+  spec.backoff_max_ns = 20'000'000;
+  spec.extra_headers = "Content-Type: text/plain; charset=utf-8\r\n";
+  spec.targets.push_back(addr(address));
+  return spec;
+}
+
+
+// Every index 0..n-1 has exactly one final sample; returns the finals by index.
+inline std::map<uint64_t, Sample> finals_exactly_once(const std::vector<Sample>& samples, uint64_t n) {
+  std::map<uint64_t, Sample> finals;
+  for (const Sample& s : samples) {
+    if (!s.final) continue;
+    EXPECT_TRUE(finals.emplace(s.request_index, s).second) << "two finals for " << s.request_index;
+  }
+  EXPECT_EQ(finals.size(), n);
+  if (!finals.empty()) {
+    EXPECT_EQ(finals.rbegin()->first, n - 1);
+  }
+  return finals;
 }
 
 }  // namespace stressql::engine::testing

@@ -1,0 +1,48 @@
+#pragma once
+// RequestSchedule: when each request of an open-loop job is due. The rate releases units
+// (requests, points or request-body bytes) per second, linearly from `from_per_s` to
+// `to_per_s` over `ramp_ns`, then `to_per_s` for good. Request i is due once the units of
+// the requests before it have been released: due_offset_ns(i) after the job's start, so
+// request 0 is due at the start. A pure function of i: reactors compute due times on their
+// own, in any order, and together send exactly at the rate.
+
+#include <cmath>
+#include <cstdint>
+
+namespace stressql::engine {
+
+struct RequestSchedule {
+  double from_per_s = 0;  // units per second at the start
+  double to_per_s = 0;    // units per second after the ramp; 0: no schedule (closed loop)
+  int64_t ramp_ns = 0;    // 0: `to_per_s` from the start
+  double units_per_request = 1;
+
+  bool open_loop() const { return to_per_s > 0; }
+
+  // Seconds after the start at which `units` units have been released.
+  // REQUIRES: open_loop(), units ≥ 0.
+  double seconds_for(double units) const {
+    const double ramp_s = static_cast<double>(ramp_ns) / 1e9;
+    if (ramp_s > 0) {
+      const double ramp_units = (from_per_s + to_per_s) / 2 * ramp_s;
+      if (units <= ramp_units) {
+        // units = from·t + (to − from)·t²/(2·ramp): the root that is ≥ 0, in the form
+        // that does not cancel when the ramp is nearly flat.
+        const double a = (to_per_s - from_per_s) / (2 * ramp_s);
+        const double b = from_per_s;
+        const double d = b * b + 4 * a * units;
+        return units == 0 ? 0 : 2 * units / (b + std::sqrt(d > 0 ? d : 0));
+      }
+      return ramp_s + (units - ramp_units) / to_per_s;
+    }
+    return units / to_per_s;
+  }
+
+  // Nanoseconds after the job's start at which request `index` is due.
+  int64_t due_offset_ns(uint64_t index) const {
+    const double s = seconds_for(static_cast<double>(index) * units_per_request);
+    return s >= 9.2e9 ? INT64_MAX / 2 : static_cast<int64_t>(std::llround(s * 1e9));
+  }
+};
+
+}  // namespace stressql::engine

@@ -1,0 +1,152 @@
+// Open-loop jobs (JobSpec::schedule): requests go out at their due time, never earlier, and
+// latency runs from the due time, so a stalled server shows in it even though the client
+// could not send while the server stalled (coordinated omission). The FaultServer stands in
+// for the stall: a real server does not hold its answers on demand.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/engine.h"
+#include "tests/engine/engine_test_util.h"
+#include "tests/support/fault_server.h"
+
+namespace stressql::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using stressql::engine::testing::CollectSink;
+using stressql::engine::testing::finals_exactly_once;
+using stressql::engine::testing::make_engine;
+using stressql::engine::testing::ok204;
+using stressql::engine::testing::wait_job;
+using stressql::engine::testing::write_job;
+using stressql::testing::FaultReply;
+using stressql::testing::FaultRequest;
+using stressql::testing::FaultServer;
+
+// The request index in a LineSource body ("… idx=<index>i …").
+uint64_t body_index(const std::string& body) {
+  const size_t at = body.find(" idx=");
+  return at == std::string::npos ? UINT64_MAX : std::stoull(body.substr(at + 5));
+}
+
+int64_t mono_ns(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+TEST(EngineOpenLoop, NoRequestArrivesBeforeItIsDue) {
+  std::mutex mu;
+  std::map<uint64_t, int64_t> arrived;  // index -> monotonic ns at the server
+  FaultServer server([&](const FaultRequest& r) {
+    const int64_t now = mono_ns(Clock::now());
+    std::lock_guard<std::mutex> lock(mu);
+    arrived.emplace(body_index(r.body), now);
+    return ok204();
+  });
+  std::string err;
+  ASSERT_TRUE(server.start(0, &err)) << err;
+  auto engine = make_engine();
+  CollectSink sink;
+  JobSpec spec = write_job(server.address(), 60, 4);
+  spec.schedule.to_per_s = 200;  // req/s: 60 requests over 0.3 s
+  spec.interval_ns = 1'000'000'000;  // a closed loop's pause; ignored under a schedule
+  const int64_t before_submit = mono_ns(Clock::now());
+  ASSERT_TRUE(engine->submit(1, spec).is_ok());
+  ASSERT_TRUE(wait_job(engine.get(), &sink, 1));
+  auto finals = finals_exactly_once(sink.samples, 60);
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(arrived.size(), 60u);
+  for (const auto& [i, at] : arrived) {
+    EXPECT_GE(at, before_submit + spec.schedule.due_offset_ns(i)) << "request " << i << " came early";
+  }
+  // The samples' due times are the schedule's, whichever reactor sent them.
+  const int64_t due0 = finals.at(0).due_unix_ns;
+  for (const auto& [i, s] : finals) {
+    EXPECT_NEAR(static_cast<double>(s.due_unix_ns - due0), static_cast<double>(spec.schedule.due_offset_ns(i)),
+                5e6)
+        << i;
+    EXPECT_GE(s.lag_ns, 0);
+    EXPECT_LE(s.lag_ns, s.latency_ns);
+  }
+}
+
+// The coordinated-omission demonstration: at a constant rate with two connections, the
+// server holds every answer for one second, once. The requests due during the stall cannot
+// be sent (both connections wait), so they go out late: their latency from the due time
+// shows the stall, their latency from the send does not. Every request is counted once.
+TEST(EngineOpenLoop, AStallShowsInLatencyFromDueNotFromSend) {
+  std::atomic<int64_t> stall_until{0};
+  std::atomic<bool> stalled{false};
+  FaultServer server([&](const FaultRequest& r) {
+    if (body_index(r.body) == 20 && !stalled.exchange(true)) {
+      stall_until = mono_ns(Clock::now()) + 1'000'000'000;
+    }
+    const int64_t until = stall_until.load();
+    const int64_t now = mono_ns(Clock::now());
+    if (now < until) std::this_thread::sleep_for(std::chrono::nanoseconds(until - now));
+    return ok204();
+  });
+  std::string err;
+  ASSERT_TRUE(server.start(0, &err)) << err;
+  auto engine = make_engine();
+  CollectSink sink;
+  const uint64_t kRequests = 150;
+  JobSpec spec = write_job(server.address(), kRequests, 2);
+  spec.schedule.to_per_s = 50;  // 150 requests over 3 s; the stall holds ~50 of them back
+  ASSERT_TRUE(engine->submit(1, spec).is_ok());
+  ASSERT_TRUE(wait_job(engine.get(), &sink, 1, std::chrono::seconds(60)));
+  auto finals = finals_exactly_once(sink.samples, kRequests);
+  EXPECT_EQ(sink.result(1)->requests_done, kRequests);
+  ASSERT_TRUE(stalled.load());
+  size_t slow_from_due = 0, slow_from_send = 0;
+  for (const auto& [i, s] : finals) {
+    EXPECT_EQ(s.failure, Failure::kNone) << i;
+    if (s.latency_ns >= 500'000'000) ++slow_from_due;
+    if (s.latency_ns - s.lag_ns >= 500'000'000) ++slow_from_send;
+  }
+  // ~50 requests were due while both connections waited; the first half of them waited
+  // at least half a second. Only the requests the server itself held (one per connection)
+  // were slow from their send.
+  EXPECT_GE(slow_from_due, 15u);
+  EXPECT_LE(slow_from_send, 2u);
+}
+
+TEST(EngineOpenLoop, CancelCountsWaitingRequestsAsNotSent) {
+  FaultServer server([](const FaultRequest&) { return ok204(); });
+  std::string err;
+  ASSERT_TRUE(server.start(0, &err)) << err;
+  auto engine = make_engine();
+  CollectSink sink;
+  JobSpec spec = write_job(server.address(), 1000, 4);
+  spec.schedule.to_per_s = 20;  // 50 s for all of them: cancelled long before
+  ASSERT_TRUE(engine->submit(1, spec).is_ok());
+  auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (server.requests() < 3 && Clock::now() < deadline) engine->poll(&sink, 10'000'000);
+  ASSERT_GE(server.requests(), 3u);
+  engine->cancel(1);
+  ASSERT_TRUE(wait_job(engine.get(), &sink, 1));
+  const JobResult* r = sink.result(1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->cancelled);
+  // Requests claimed but not yet due were never sent: not sent, not failed. The finished
+  // ones were answered, or cancelled in flight; no request has two finals.
+  size_t finals = 0;
+  for (const Sample& s : sink.samples) {
+    if (!s.final) continue;
+    ++finals;
+    EXPECT_TRUE(s.failure == Failure::kNone || s.failure == Failure::kCancelled) << failure_name(s.failure);
+  }
+  EXPECT_EQ(r->requests_done, finals);
+  EXPECT_LE(r->requests_done, server.requests() + 4) << "at most one in flight per connection";
+  EXPECT_EQ(r->requests_done + r->requests_not_sent, 1000u);
+  EXPECT_GT(r->requests_not_sent, 900u);
+}
+
+}  // namespace
+}  // namespace stressql::engine
