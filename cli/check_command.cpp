@@ -2,13 +2,16 @@
 #include "cli/check_command.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ostream>
 #include <string>
 
+#include "engine/schedule.h"
 #include "parser/parser.h"
 #include "parser/series.h"
+#include "reporting/go_duration.h"
 
 namespace stressql::cli {
 namespace {
@@ -45,6 +48,23 @@ std::string vars_text(uint8_t vars) {
   return s;
 }
 
+// How long a rate takes for `units` (in its unit): "at 2000 req/s for 8s", "at 0 req/s to
+// 100 req/s over 10s, then 100 req/s: 13s in all"; "" in a closed loop.
+std::string schedule_text(const parser::Rate& rate, double units) {
+  if (!rate.open_loop()) return "";
+  std::string out = ", at " + parser::rate_text(rate);
+  if (rate.unit == parser::Rate::Unit::kMegabytes) return out;  // bodies are not rendered here
+  engine::RequestSchedule s;
+  s.from_per_s = rate.from;
+  s.to_per_s = rate.to;
+  s.ramp_ns = rate.ramp_ns;
+  const int64_t ms = std::llround(s.seconds_for(units) * 1000);
+  const std::string duration = reporting::go_duration(ms * 1'000'000);
+  if (rate.ramp_ns == 0) return out + " for " + duration;
+  return out + ", then " + parser::rate_number(rate.to) + " " +
+         std::string(parser::rate_unit_name(rate.unit)) + ": " + duration + " in all";
+}
+
 struct Counts {
   int set = 0, insert = 0, query = 0, wait = 0, exec = 0, influxql = 0;
 };
@@ -58,13 +78,18 @@ void print_statement(const parser::Statement& st, const parser::Settings& settin
         << parser::display_value(s->name, s->value) << "'\n";
   } else if (const auto* i = std::get_if<parser::InsertStmt>(&st.body)) {
     ++counts->insert;
+    const uint64_t requests = parser::request_count(*i, settings.batch_size);
+    const double units = settings.write_rate.unit == parser::Rate::Unit::kPoints
+                             ? static_cast<double>(i->count)
+                             : static_cast<double>(requests);
     out << "INSERT " << i->name << ": " << parser::series_count(*i) << " series, " << i->count
-        << " points, " << parser::request_count(*i, settings.batch_size)
-        << " write requests at BatchSize " << settings.batch_size << "\n";
+        << " points, " << requests << " write requests at BatchSize " << settings.batch_size
+        << schedule_text(settings.write_rate, units) << "\n";
   } else if (const auto* q = std::get_if<parser::QueryStmt>(&st.body)) {
     ++counts->query;
     out << "QUERY " << q->name << ": DO " << q->count;
     if (q->vars != 0) out << " (variables" << vars_text(q->vars) << ")";
+    out << schedule_text(settings.query_rate, static_cast<double>(q->count));
     out << "\n";
   } else if (std::holds_alternative<parser::WaitStmt>(st.body)) {
     ++counts->wait;

@@ -35,6 +35,11 @@ void Progress::tick(const std::vector<statements::Task*>& running) {
                   pps, rps, static_cast<unsigned long long>(s.requests_failed),
                   reporting::go_duration(elapsed / 1'000'000 * 1'000'000).c_str(), done);
     text += buf;
+    // Under a rate: the target beside the rate achieved over the last tick, and how many
+    // requests went out late so far (a schedule falling behind shows here, not only at the end).
+    if (!r.rate.text.empty()) {
+      text += "  target " + r.rate.text + ", " + std::to_string(s.sent_late) + " sent late";
+    }
     text += terminal_ ? "\x1b[K\n" : "\n";
     ++lines;
   }

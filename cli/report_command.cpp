@@ -132,6 +132,12 @@ int run_report(const std::string& test_id, const std::string& results_url, std::
     r.server_message = str(row, "server_message");
     r.exit_status = static_cast<int>(num(row, "exit_status"));
     r.set_value = str(row, "set_value");
+    r.rate.text = str(row, "rate_target");
+    r.rate.unit = str(row, "rate_unit");
+    r.rate.per_request = str(row, "rate_per_request");
+    if (row.count("rate_units_per_request") && row.at("rate_units_per_request").is_number()) {
+      r.rate.units_per_request = row.at("rate_units_per_request").get<double>();
+    }
     by_id[r.id] = &r;
   }
   for (const char* measurement : {"write", "query"}) {
@@ -139,7 +145,7 @@ int run_report(const std::string& test_id, const std::string& results_url, std::
     if (!select_rows(host_port,
                      std::string("SELECT statement_id, status_code, response_time_ns, points, "
                                  "attempt, \"final\", failure_class, dropped, request_bytes, "
-                                 "response_bytes FROM \"") +
+                                 "response_bytes, lag_ns, body_bytes FROM \"") +
                          measurement + "\"" + where,
                      &samples, &error)) {
       err << "stressql: cannot read results from " << host_port << ": " << error << "\n";
@@ -158,6 +164,9 @@ int run_report(const std::string& test_id, const std::string& results_url, std::
       s.dropped = static_cast<uint32_t>(num(row, "dropped"));
       s.request_bytes = static_cast<uint32_t>(num(row, "request_bytes"));
       s.response_bytes = static_cast<uint32_t>(num(row, "response_bytes"));
+      s.lag_ns = num(row, "lag_ns");
+      s.body_bytes = static_cast<uint32_t>(num(row, "body_bytes"));
+      s.due_unix_ns = num(row, "time");  // the due time (made unique per statement by 1 ns steps)
       it->second->stats.add(s);
     }
   }

@@ -57,6 +57,7 @@ struct Sample {
   uint32_t points = 0;        // points in the request body (RequestSource says)
   uint32_t dropped = 0;       // points the server reported dropped (partial write)
   uint32_t request_bytes = 0; // whole request, header included
+  uint32_t body_bytes = 0;    // the request body alone
   uint32_t response_bytes = 0;// answer body bytes
   uint64_t request_index = 0;
   int64_t latency_ns = 0;     // from the moment the attempt was due to the last answer byte

@@ -165,6 +165,7 @@ bool Renderer::render_next(Run& r) {
   s.job = job.id;
   s.failure = Failure::kNotSent;
   s.points = rendered.points;
+  s.body_bytes = static_cast<uint32_t>(body_len);
   s.request_bytes = static_cast<uint32_t>(job.header_room + body_len - first);
   s.request_index = index;
   s.due_unix_ns = t0 + mono_to_unix_ns_;

@@ -107,6 +107,7 @@ void Reactor::render_request(uint32_t id) {
   c.request_offset = t.frame(c.buffer, target_scratch_.data(), r.target_len, r.body_len);
   c.request_bytes = t.header_room() - c.request_offset + (t.has_body() ? r.body_len : 0);
   c.points = r.points;
+  c.body_bytes = t.has_body() ? r.body_len : 0;
   c.rendered_serial = job->fixed_request ? job->serial : 0;
 }
 
@@ -260,6 +261,7 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   s.failure = failure;
   s.attempt = static_cast<uint8_t>(std::min<uint32_t>(c.attempt, 255));
   s.points = c.points;
+  s.body_bytes = c.body_bytes;
   if (response != nullptr && spec.parse_dropped && response->has_dropped) s.dropped = response->dropped;
   s.request_bytes = static_cast<uint32_t>(c.request_bytes);
   s.response_bytes = response != nullptr ? static_cast<uint32_t>(std::min<uint64_t>(response->body_bytes, UINT32_MAX)) : 0;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace stressql::generator {
 
@@ -40,6 +41,19 @@ engine::RequestSource::Rendered WriteSource::render(uint64_t index, char* target
   r.body_len = static_cast<uint32_t>(plan_->render(first, n, body));
   r.points = static_cast<uint32_t>(n);
   return r;
+}
+
+double WriteSource::mean_body_bytes(uint64_t samples) const {
+  const uint64_t n = requests();
+  if (n == 0 || samples == 0) return 0;
+  samples = std::min(samples, n);
+  std::vector<char> target(max_target_bytes() + 1), body(max_body_bytes() + 1);
+  double total = 0;
+  for (uint64_t k = 0; k < samples; ++k) {
+    const uint64_t index = samples == 1 ? 0 : k * (n - 1) / (samples - 1);
+    total += render(index, target.data(), body.data()).body_len;
+  }
+  return total / static_cast<double>(samples);
 }
 
 }  // namespace stressql::generator

@@ -31,6 +31,10 @@ class WriteSource : public engine::RequestSource {
   // REQUIRES: index < requests().
   Rendered render(uint64_t index, char* target, char* body) const override;
 
+  // The mean body size of up to `samples` requests spread evenly over the statement,
+  // rendered here (a MB/s rate paces requests by it). Control thread; 0 without requests.
+  double mean_body_bytes(uint64_t samples) const;
+
  private:
   WriteSource(std::shared_ptr<const PointPlan> plan, uint64_t batch_size, std::string target);
 

@@ -30,6 +30,10 @@ constexpr SettingInfo kSettings[] = {
      "queries in flight at once (>= 1)"},
     {SetName::kSeed, "Seed", "seed",
      "seed of the random value generators; the same seed gives the same bytes"},
+    {SetName::kWriteRate, "WriteRate", "write-rate",
+     "open-loop write rate: 0 (closed loop), <n> pts/s, req/s or MB/s, or '<a> to <b> over <d>'"},
+    {SetName::kQueryRate, "QueryRate", "query-rate",
+     "open-loop query rate: 0 (closed loop), <n> req/s, or '<a> req/s to <b> req/s over <d>'"},
 };
 
 bool parse_count(std::string_view value, int64_t* out, std::string* error) {
@@ -220,6 +224,10 @@ bool apply_setting(SetName name, std::string_view value, Settings* settings, std
       settings->seed = seed;
       return true;
     }
+    case SetName::kWriteRate:
+      return parse_rate(value, true, &settings->write_rate, error);
+    case SetName::kQueryRate:
+      return parse_rate(value, false, &settings->query_rate, error);
   }
   *error = "unknown setting";
   return false;

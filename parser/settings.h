@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "parser/rate.h"
+
 namespace stressql::parser {
 
 enum class SetName {
@@ -26,6 +28,8 @@ enum class SetName {
   kWriteConcurrency,
   kQueryConcurrency,
   kSeed,
+  kWriteRate,
+  kQueryRate,
 };
 
 // Timestamp unit of generated points and of the `precision=` write parameter.
@@ -55,6 +59,8 @@ struct Settings {
   int64_t write_concurrency = 15;
   int64_t query_concurrency = 5;
   std::optional<uint64_t> seed;  // unset: a random seed chosen per run
+  Rate write_rate;               // open loop when set (parser/rate.h); else closed
+  Rate query_rate;
 };
 
 struct SettingInfo {

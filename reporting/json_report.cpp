@@ -57,6 +57,16 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
                        {"retries", s.retries},          {"not_sent", r.requests_not_sent},
                        {"rendered", s.requests_rendered}};
       j["latency_ns"] = latency_json(s.latency);
+      if (!r.rate.text.empty()) {
+        j["rate"] = {{"target", r.rate.text},
+                     {"unit", r.rate.unit},
+                     {"units_per_request", r.rate.units_per_request},
+                     {"achieved", achieved_rate(r)},
+                     {"sends", s.sends},
+                     {"sent_late", s.sent_late},
+                     {"lag_ns", latency_json(s.lag)},
+                     {"latency_from_send_ns", latency_json(s.latency_from_send)}};
+      }
       j["failures"] = failures;
       j["statuses"] = statuses;
       j["bytes"] = {{"request", s.request_bytes}, {"response", s.response_bytes}};

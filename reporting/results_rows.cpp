@@ -93,7 +93,7 @@ void ResultsRows::add_sample(const StatementReport& st, const engine::Sample& s,
   // The control thread pays this per request attempt: no allocation once the buffer has
   // grown, fields written in place (bench/results_rows_bench).
   StatementRows& r = rows_for(st);
-  char fields[11 * 40];  // 11 fields of at most 40 bytes each (put_int_field), written in place
+  char fields[13 * 40];  // 13 fields of at most 40 bytes each (put_int_field), written in place
   char* p = fields;
   p = put_int_field(p, "status_code=", s.status);
   p = put_int_field(p, ",response_time_ns=", s.latency_ns);
@@ -106,6 +106,8 @@ void ResultsRows::add_sample(const StatementReport& st, const engine::Sample& s,
   p = put_int_field(p, ",request_bytes=", s.request_bytes);
   p = put_int_field(p, ",response_bytes=", s.response_bytes);
   p = put_int_field(p, ",request_index=", static_cast<int64_t>(s.request_index));
+  p = put_int_field(p, ",lag_ns=", s.lag_ns);
+  p = put_int_field(p, ",body_bytes=", s.body_bytes);
   *out += r.prefix;
   out->append(fields, static_cast<size_t>(p - fields));
   if (s.message[0] != '\0') add_str(out, "message", std::string(s.message));
@@ -142,6 +144,14 @@ void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t
   add_str(out, "server_message", st.server_message);
   add_int(out, "exit_status", st.exit_status);
   add_str(out, "set_value", st.set_value);
+  if (!st.rate.text.empty()) {
+    add_str(out, "rate_target", st.rate.text);
+    add_str(out, "rate_unit", st.rate.unit);
+    char per[64];
+    std::snprintf(per, sizeof per, ",rate_units_per_request=%.17g", st.rate.units_per_request);
+    *out += per;
+    add_str(out, "rate_per_request", st.rate.per_request);
+  }
   *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
 }
 

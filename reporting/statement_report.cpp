@@ -12,6 +12,7 @@ void RequestStats::add(const engine::Sample& s) {
     return;
   }
   ++statuses[s.status];
+  if (s.attempt == 1) add_send(s);
   if (!s.final) return;
   if (s.failure == engine::Failure::kNone) {
     ++requests_ok;
@@ -19,6 +20,7 @@ void RequestStats::add(const engine::Sample& s) {
     request_bytes += s.request_bytes;
     response_bytes += s.response_bytes;
     latency.record(s.latency_ns);
+    latency_from_send.record(s.latency_ns - s.lag_ns);
     return;
   }
   ++requests_failed;
@@ -34,6 +36,29 @@ void RequestStats::add(const engine::Sample& s) {
                         ? "http " + std::to_string(s.status)
                         : engine::failure_name(s.failure);
   ++failures[key];
+}
+
+void RequestStats::add_send(const engine::Sample& s) {
+  const int64_t at = s.due_unix_ns + s.lag_ns;
+  if (sends == 0 || s.due_unix_ns < first_due_unix_ns) first_due_unix_ns = s.due_unix_ns;
+  if (sends == 0 || at > last_send_unix_ns) last_send_unix_ns = at;
+  ++sends;
+  sent_points += s.points;
+  sent_body_bytes += s.body_bytes;
+  if (s.lag_ns > kLateNs) ++sent_late;
+  lag.record(s.lag_ns);
+}
+
+double achieved_rate(const StatementReport& r) {
+  const RequestStats& st = r.stats;
+  const int64_t span = st.last_send_unix_ns - st.first_due_unix_ns;
+  if (st.sends < 2 || span <= 0) return 0;
+  // n sends span n − 1 spacings: the units of all but one request went out over the span.
+  const double share = static_cast<double>(st.sends - 1) / static_cast<double>(st.sends);
+  double units = static_cast<double>(st.sends);
+  if (r.rate.unit == "pts/s") units = static_cast<double>(st.sent_points);
+  if (r.rate.unit == "MB/s") units = static_cast<double>(st.sent_body_bytes) / 1e6;
+  return units * share / (static_cast<double>(span) / 1e9);
 }
 
 const char* kind_name(StatementKind k) {

@@ -18,6 +18,7 @@ namespace stressql::reporting {
 class RequestStats {
  public:
   void add(const engine::Sample& s);
+  void add_send(const engine::Sample& s);  // the first attempt of a request (add calls it)
 
   uint64_t requests_ok = 0;      // final 2xx answers
   uint64_t requests_failed = 0;  // final failures of any class
@@ -35,6 +36,18 @@ class RequestStats {
   uint64_t response_bytes = 0;   // answer body bytes of final 2xx answers
   // Latency of successful requests (their final attempt), from when it was due.
   Histogram latency;
+  // The same requests' latency from the moment the attempt was sent (latency − lag): what
+  // a closed-loop client would report; under a rate it hides the time spent waiting to send.
+  Histogram latency_from_send;
+  // Sends: the first attempts, which a rate schedules, and how late they went out.
+  static constexpr int64_t kLateNs = 1'000'000;  // later than this after its due time: late
+  uint64_t sends = 0;
+  uint64_t sent_points = 0;
+  uint64_t sent_body_bytes = 0;
+  int64_t first_due_unix_ns = 0;   // the earliest due time of a send (0 before the first)
+  int64_t last_send_unix_ns = 0;
+  uint64_t sent_late = 0;
+  Histogram lag;  // of every send
   // Final failures by class ("http 404", "timeout", "connection refused", …).
   std::map<std::string, uint64_t> failures;
   // Every attempt's HTTP status (0: no answer).
@@ -42,6 +55,14 @@ class RequestStats {
 };
 
 enum class StatementKind { kSet, kInsert, kQuery, kExec, kInfluxQL, kWait };
+
+// Under an open-loop rate (SET WriteRate / QueryRate): the target as set.
+struct RateTarget {
+  std::string text;                // "2000 req/s", "0 pts/s to 2000 pts/s over 10s"
+  std::string unit;                // "req/s", "pts/s" or "MB/s"
+  double units_per_request = 1;    // points (pts/s) or mean body MB (MB/s) per request
+  std::string per_request;         // "100 points per request", or empty
+};
 
 struct StatementReport {
   StatementKind kind = StatementKind::kSet;
@@ -65,6 +86,7 @@ struct StatementReport {
   uint64_t requests_planned = 0;
   uint64_t series = 0;
   int http_status = 0;            // InfluxQL: the answer's status
+  RateTarget rate;                // rate.text empty: the closed loop
   std::string server_message;     // InfluxQL / failures: the server's error text
 
   // EXEC
@@ -80,6 +102,11 @@ struct StatementReport {
   int64_t write_interval_ns = 0, query_interval_ns = 0, batch_size = 0;
   int number_fields = 0;
 };
+
+// The rate the statement sent at, in its target's unit (rate.unit), from the first send's
+// due time to the last send: (sends − 1) request spacings. Nothing is sent early, so
+// sending late lowers it. 0 with fewer than two sends.
+double achieved_rate(const StatementReport& r);
 
 // "set", "insert", "query", "exec", "influxql" or "wait" (JSON report, results rows).
 const char* kind_name(StatementKind k);

@@ -36,6 +36,22 @@ void latency_lines(std::string* out, const RequestStats& s, const char* p95_labe
            " / " + dur(double(h.max())));
 }
 
+// Under a rate: the target, what was achieved, how late requests went out, and the latency
+// from the send beside the one from the due time above.
+void rate_lines(std::string* out, const StatementReport& r) {
+  if (r.rate.text.empty()) return;
+  const RequestStats& s = r.stats;
+  line(out, "  Target Rate:", r.rate.text + (r.rate.per_request.empty() ? "" : " (" + r.rate.per_request + ")"));
+  char achieved[64];
+  std::snprintf(achieved, sizeof achieved, "%.6g %s", achieved_rate(r), r.rate.unit.c_str());
+  line(out, "  Achieved Rate:", achieved);
+  line(out, "  Sent Late:", std::to_string(s.sent_late) + " (max lag " + dur(double(s.lag.max())) + ")");
+  const Histogram& h = s.latency_from_send;
+  line(out, "  Resp Time from Send p50 / p99 / Max:",
+       dur(double(h.value_at_percentile(50))) + " / " + dur(double(h.value_at_percentile(99))) +
+           " / " + dur(double(h.max())));
+}
+
 std::string status_mark(const StatementReport& r) { return r.ok ? "[√] " : "[X] "; }
 
 }  // namespace
@@ -91,6 +107,7 @@ std::string render_statement(const StatementReport& r) {
       }
       line(&out, "  Points/Sec:", std::to_string(points_per_second(r)));
       latency_lines(&out, s, "95th Percentile Write Response");
+      rate_lines(&out, r);
       line(&out, "  Average Request Bytes:",
            std::to_string(s.requests_ok ? s.request_bytes / s.requests_ok : 0));
       line(&out, "  Successful Write Reqs:", std::to_string(s.requests_ok));
@@ -113,6 +130,7 @@ std::string render_statement(const StatementReport& r) {
         break;
       }
       latency_lines(&out, s, "95th Percentile Read Response");
+      rate_lines(&out, r);
       line(&out, "  Query Resp Bytes Average:",
            std::to_string(s.requests_ok ? s.response_bytes / s.requests_ok : 0) + " bytes");
       line(&out, "  Successful Queries:", std::to_string(s.requests_ok));
@@ -121,6 +139,7 @@ std::string render_statement(const StatementReport& r) {
       line(&out, "  Failures:", failures_text(s));
       if (r.requests_not_sent > 0) line(&out, "  Queries Not Sent:", std::to_string(r.requests_not_sent));
       line(&out, "  Run Time:", go_duration(r.duration_ns));
+      if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
       break;
   }

@@ -1,4 +1,5 @@
 // INSERT: compile the plan once, then one write job across the reactors.
+#include <cstdio>
 #include <string>
 
 #include "generator/point_plan.h"
@@ -63,6 +64,8 @@ class InsertTask : public RequestTask {
     spec.requests = source->requests();
     spec.concurrency = static_cast<uint32_t>(settings.write_concurrency);
     spec.interval_ns = settings.write_interval_ns;
+    set_rate(settings.write_rate, units_per_request(settings.write_rate.unit, *source),
+             settings.write_interval_ns, "WriteInterval", &spec);
     spec.parse_dropped = true;
     spec.extra_headers = request_headers(settings, true);
     submit(ctx, std::move(spec), now_ns);
@@ -90,6 +93,29 @@ class InsertTask : public RequestTask {
   }
 
  private:
+  // What one request carries in a write rate's unit; the report says how it was counted.
+  double units_per_request(parser::Rate::Unit unit, const generator::WriteSource& source) {
+    switch (unit) {
+      case parser::Rate::Unit::kPoints:
+        report_->rate.per_request = std::to_string(batch_) + " points per request";
+        return static_cast<double>(batch_);
+      case parser::Rate::Unit::kMegabytes: {
+        // Bodies differ a little in length: the schedule spaces requests by their mean.
+        const double bytes = source.mean_body_bytes(16);
+        char text[96];
+        std::snprintf(text, sizeof text, "%.0f body bytes per request on average", bytes);
+        report_->rate.per_request = text;
+        return bytes / 1e6;
+      }
+      case parser::Rate::Unit::kRequests:
+        report_->rate.per_request = std::to_string(batch_) + " points per request";
+        return 1;
+      case parser::Rate::Unit::kNone:
+        break;
+    }
+    return 0;
+  }
+
   const parser::InsertStmt& stmt_;
   std::shared_ptr<InsertProgress> progress_;
   uint64_t batch_ = 1;

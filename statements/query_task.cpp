@@ -159,6 +159,7 @@ class QueryTask : public RequestTask {
     spec.requests = static_cast<uint64_t>(stmt_.count);
     spec.concurrency = static_cast<uint32_t>(settings_.query_concurrency);
     spec.interval_ns = settings_.query_interval_ns;
+    set_rate(settings_.query_rate, 1, settings_.query_interval_ns, "QueryInterval", &spec);
     spec.check_json_error = true;
     spec.extra_headers = request_headers(settings_, false);
     submit(ctx, std::move(spec), now_ns);

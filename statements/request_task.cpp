@@ -1,8 +1,10 @@
 #include "statements/request_task.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "engine/tls_context.h"
+#include "reporting/go_duration.h"
 
 namespace stressql::statements {
 
@@ -127,6 +129,37 @@ void RequestTask::cancel(TaskContext& ctx) {
     ctx.engine->cancel(job_);
   } else {
     fail("interrupted");
+  }
+}
+
+void RequestTask::set_rate(const parser::Rate& rate, double units_per_request, int64_t interval_ns,
+                           const char* interval_name, engine::JobSpec* spec) {
+  if (!rate.open_loop() || units_per_request <= 0) return;
+  spec->schedule.from_per_s = rate.from;
+  spec->schedule.to_per_s = rate.to;
+  spec->schedule.ramp_ns = rate.ramp_ns;
+  spec->schedule.units_per_request = units_per_request;
+  report_->rate.text = parser::rate_text(rate);
+  report_->rate.unit = std::string(parser::rate_unit_name(rate.unit));
+  report_->rate.units_per_request = units_per_request;
+  std::vector<std::string> warnings;
+  if (interval_ns > 0) {
+    warnings.push_back(std::string(interval_name) + " " + reporting::go_duration(interval_ns) +
+                       " is ignored: the rate spaces the requests");
+  }
+  const double max_req_per_s = std::max(rate.from, rate.to) / units_per_request;
+  constexpr double kPerConnection = 10'000;  // answers a second one connection can hardly exceed
+  if (max_req_per_s <= 0.01 + 1e-12) {
+    warnings.push_back("a rate of " + parser::rate_number(max_req_per_s) +
+                       " req/s is one request every 100 s or less often");
+  } else if (max_req_per_s > kPerConnection * spec->concurrency) {
+    warnings.push_back(parser::rate_number(max_req_per_s) + " req/s over " +
+                       std::to_string(spec->concurrency) +
+                       " connection(s) asks more than 10000 answers a second of each: expect the "
+                       "schedule to fall behind (Sent Late)");
+  }
+  for (const std::string& w : warnings) {
+    report_->warning += (report_->warning.empty() ? "" : "; ") + w;
   }
 }
 

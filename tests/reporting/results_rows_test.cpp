@@ -40,7 +40,7 @@ TEST(ResultsRows, WriteRowHasTheSpecTagsAndFields) {
   EXPECT_EQ(out, std::string(kInsertPrefix) +
                      "status_code=204i,response_time_ns=1234i,num_bytes=276110i,points=5000i,"
                      "attempt=1i,final=true,failure_class=0i,dropped=0i,request_bytes=276110i,"
-                     "response_bytes=0i,request_index=7i 1000\n");
+                     "response_bytes=0i,request_index=7i,lag_ns=0i,body_bytes=0i 1000\n");
 }
 
 TEST(ResultsRows, QueryRowCountsResponseBytesAndCarriesTheMessage) {
@@ -66,7 +66,7 @@ TEST(ResultsRows, QueryRowCountsResponseBytesAndCarriesTheMessage) {
             "precision=ns,writers=0,readers=3,write_interval=0ns,query_interval=500000000ns,"
             "batch_size=0 status_code=400i,response_time_ns=1234i,num_bytes=55i,points=5000i,"
             "attempt=2i,final=false,failure_class=1i,dropped=0i,request_bytes=276110i,"
-            "response_bytes=55i,request_index=7i,message=\"bad \\\"q\\\" at c:\\\\x\" 2000\n");
+            "response_bytes=55i,request_index=7i,lag_ns=0i,body_bytes=0i,message=\"bad \\\"q\\\" at c:\\\\x\" 2000\n");
 }
 
 TEST(ResultsRows, RowsOfOneStatementGetDistinctTimestamps) {
