@@ -60,6 +60,9 @@ struct Sample {
   uint64_t request_index = 0;
   int64_t latency_ns = 0;     // from the moment the attempt was due to the last answer byte
   int64_t due_unix_ns = 0;    // wall-clock time the attempt was due
+  // How late the attempt was sent after it was due (0 in a closed loop, where an attempt is
+  // due when it starts). Latency from send = latency_ns - lag_ns.
+  int64_t lag_ns = 0;
   // For a failed answer (non-2xx, or a JSON "error"): the server's message — the JSON
   // "error" member when there is one, else the start of the body — NUL-terminated and
   // cut to fit. Empty otherwise.
