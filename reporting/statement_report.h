@@ -9,6 +9,8 @@
 
 #include "engine/engine.h"
 #include "reporting/histogram.h"
+#include "reporting/interval_stats.h"
+#include "reporting/sample_counts.h"
 
 namespace stressql::reporting {
 
@@ -59,6 +61,7 @@ struct StatementReport {
 
   // INSERT / QUERY / InfluxQL
   RequestStats stats;
+  IntervalStats intervals;       // the same samples, per second of due time
   uint64_t points_requested = 0;  // INSERT: points in the statement
   uint64_t points_not_sent = 0;   // INSERT: never sent (interrupted, or the target given up)
   uint64_t requests_not_sent = 0;
