@@ -78,7 +78,7 @@ class Recorder {
 };
 
 struct Rows {
-  int writes = 0, statements = 0, runs = 0, other = 0;
+  int writes = 0, intervals = 0, statements = 0, runs = 0, other = 0;
   std::multiset<long long> request_indexes;  // of the `write` rows
 };
 
@@ -90,6 +90,8 @@ Rows count_rows(const std::string& text) {
       ++r.writes;
       size_t at = row.find("request_index=");
       if (at != std::string::npos) r.request_indexes.insert(std::stoll(row.substr(at + 14)));
+    } else if (row.rfind("interval,", 0) == 0) {
+      ++r.intervals;
     } else if (row.rfind("statement,", 0) == 0) {
       ++r.statements;
     } else if (row.rfind("run,", 0) == 0) {
@@ -148,7 +150,9 @@ TEST_F(ResultsUploadTest, AfterTheRunByDefaultEveryRowOnceAndNoFileLeft) {
   EXPECT_EQ(rows.statements, 5);  // four SETs and the INSERT
   EXPECT_EQ(rows.runs, 1);
   EXPECT_EQ(rows.other, 0);
-  EXPECT_NE(report_value(r.out, "Results:").find("46 rows in _stressTest on " + server.address()),
+  EXPECT_GE(rows.intervals, 2);  // the load's seconds, by due time (how many depends on pace)
+  const std::string total = std::to_string(40 + rows.intervals + 5 + 1);
+  EXPECT_NE(report_value(r.out, "Results:").find(total + " rows in _stressTest on " + server.address()),
             std::string::npos) << r.out;
   EXPECT_NE(report_value(r.out, "Results:").find("posted after the run in"), std::string::npos) << r.out;
   EXPECT_TRUE(files_in(cwd_.path()).empty()) << "the spooled rows are deleted once posted";
@@ -171,7 +175,10 @@ TEST_F(ResultsUploadTest, LivePostsRowsWhileTheLoadRuns) {
   EXPECT_EQ(rows.request_indexes.size(), 40u);
   EXPECT_EQ(rows.statements, 5);
   EXPECT_EQ(rows.runs, 1);
-  EXPECT_NE(report_value(r.out, "Results:").find("46 rows in _stressTest"), std::string::npos) << r.out;
+  EXPECT_EQ(rows.other, 0);
+  EXPECT_GE(rows.intervals, 2);
+  const std::string total = std::to_string(40 + rows.intervals + 5 + 1);
+  EXPECT_NE(report_value(r.out, "Results:").find(total + " rows in _stressTest"), std::string::npos) << r.out;
   EXPECT_TRUE(files_in(cwd_.path()).empty());
 }
 
