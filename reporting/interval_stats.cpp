@@ -68,7 +68,7 @@ void IntervalStats::start(int64_t start_unix_ns) { start_unix_ns_ = start_unix_n
 
 void IntervalStats::add(const engine::Sample& s) {
   const SampleCounts c = classify(s);
-  if (c.rendered) return;
+  if (c.rendered || finished_) return;
   int64_t second = s.due_unix_ns <= start_unix_ns_ ? 0 : (s.due_unix_ns - start_unix_ns_) / kSecondNs;
   if (ring_.empty()) ring_.resize(kOpenSeconds);
   if (second < first_open_) {

@@ -83,7 +83,8 @@ class IntervalStats {
   // that no sample can still be due in them: now minus the request timeout and a margin.
   void close_before(int64_t unix_ns);
   // Closes the open intervals up to the last second that received a sample and frees the
-  // ring. Idempotent; add() after finish() is not allowed.
+  // ring. Idempotent; samples added after it count nowhere (the controller only finishes
+  // early a statement whose in-flight requests it gave up on).
   void finish();
 
   // Closed intervals, in order of `second`.

@@ -149,6 +149,19 @@ TEST(IntervalStats, OfflineSamplesCountNowhere) {
   EXPECT_TRUE(iv.closed().empty());
 }
 
+TEST(IntervalStats, FinishIsIdempotentAndFreezesTheRecords) {
+  IntervalStats iv;
+  iv.start(kStart);
+  iv.add(ok_sample(0, 100));
+  iv.finish();
+  iv.finish();
+  iv.add(ok_sample(0, 100));
+  iv.close_before(kStart + 10 * kSec);
+  ASSERT_EQ(iv.closed().size(), 1u);
+  EXPECT_EQ(iv.closed()[0].requests, 1u);
+  EXPECT_EQ(iv.open_count(), 0u);
+}
+
 TEST(IntervalStats, ClosingEarlyAndLateSamples) {
   IntervalStats iv;
   iv.start(kStart);
