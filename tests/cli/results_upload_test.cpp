@@ -42,6 +42,11 @@ class Recorder {
   explicit Recorder(std::function<FaultReply(const FaultRequest&)> results_reply)
       : server_([this, results_reply](const FaultRequest& req) {
           if (!is_results_write(req)) {
+            if (req.target.rfind("/write", 0) == 0) {
+              std::lock_guard<std::mutex> lock(mu_);
+              interval_before_last_load_ = stored_.find("\ninterval,") != std::string::npos ||
+                                           stored_.rfind("interval,", 0) == 0;
+            }
             if (req.target.rfind("/write", 0) == 0) add('L', "");
             return answer_queries_or(req, reply(204));
           }
@@ -62,6 +67,11 @@ class Recorder {
     std::lock_guard<std::mutex> lock(mu_);
     return stored_;
   }
+  // Whether an `interval` row had been stored when the last load write came.
+  bool interval_before_last_load() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return interval_before_last_load_;
+  }
   void stop() { server_.stop(); }
 
  private:
@@ -73,6 +83,7 @@ class Recorder {
   std::mutex mu_;
   std::string order_;
   std::string stored_;
+  bool interval_before_last_load_ = false;
   std::atomic<size_t> results_writes_{0};
   FaultServer server_;
 };
@@ -122,8 +133,10 @@ class ResultsUploadTest : public ::testing::Test {
     return args;
   }
   ProcessResult run(const Recorder& server, const std::string& script, const char* upload = nullptr,
-                    std::chrono::seconds limit = seconds(60)) {
-    return run_process(run_args(server, script, upload), limit, "", SpawnOptions{cwd_.path(), {}});
+                    std::chrono::seconds limit = seconds(60), std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = run_args(server, script, upload);
+    args.insert(args.end() - 1, extra.begin(), extra.end());
+    return run_process(args, limit, "", SpawnOptions{cwd_.path(), {}});
   }
 
   ScriptDir dir_;
@@ -195,6 +208,23 @@ TEST_F(ResultsUploadTest, LiveRowsAreNotHeldBackWhileTheLoadPauses) {
   std::string order = server.order();
   EXPECT_EQ(order.substr(0, 3), "LRL") << order;
   EXPECT_EQ(count_rows(server.stored_rows()).writes, 2);
+}
+
+TEST_F(ResultsUploadTest, LiveIntervalRowsComeWhileTheLoadRuns) {
+  // With a 1 s request timeout a second closes 3 s after it ends (timeout + 2 s margin), and
+  // its row is handed over at the next tick: the first interval's row must reach the
+  // server while 8 s of load are still running, not only when the statement ends.
+  Recorder server([](const FaultRequest&) { return reply(204); });
+  std::string error;
+  ASSERT_TRUE(server.start(&error)) << error;
+  std::string script = dir_.write("paced.iql", insert_script("up", 16, 1, 1, "500ms"));
+  ProcessResult r = run(server, script, "live", seconds(60), {"--timeout", "1s"});
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(server.interval_before_last_load()) << server.order();
+  Rows rows = count_rows(server.stored_rows());
+  EXPECT_EQ(rows.writes, 16);
+  EXPECT_GE(rows.intervals, 7);  // 15 pauses of 500 ms
 }
 
 // Which post of the upload the server refuses: the one holding the first request's row
