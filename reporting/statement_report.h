@@ -10,7 +10,6 @@
 #include "engine/engine.h"
 #include "reporting/histogram.h"
 #include "reporting/interval_stats.h"
-#include "reporting/sample_counts.h"
 
 namespace stressql::reporting {
 
