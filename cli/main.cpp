@@ -22,12 +22,15 @@ int main(int argc, char** argv) {
   stressql::cli::RunArgs run_args;
   CLI::App* run = stressql::cli::add_run_command(app, &run_args);
 
-  std::string report_id, report_results = "http://localhost:8086";
+  std::string report_id, report_results = "http://localhost:8086", report_json;
   CLI::App* report = app.add_subcommand(
       "report", "Rebuild the text report of an earlier run from its rows in _stressTest");
   report->add_option("TEST_ID", report_id, "the Test ID printed at the end of the run")->required();
   report->add_option("--results", report_results, "the reporting InfluxDB, http://host:port")
       ->capture_default_str();
+  report->add_option("--json", report_json,
+                     "also write the rebuilt report as JSON (schema: reporting/report.schema.json; "
+                     "host and options are this machine's and this command's)");
 
   try {
     app.parse(argc, argv);
@@ -38,6 +41,6 @@ int main(int argc, char** argv) {
 
   if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
   if (*run) return stressql::cli::run_run(run_args);
-  if (*report) return stressql::cli::run_report(report_id, report_results, std::cout, std::cerr);
+  if (*report) return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr);
   return 2;
 }

@@ -1,13 +1,18 @@
 #include "cli/report_command.h"
 
+#include <algorithm>
+#include <deque>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "reporting/http_client.h"
+#include "reporting/json_report.h"
 #include "reporting/results_writer.h"
 #include "reporting/text_report.h"
 #include "statements/http_target.h"
+#include "statements/version.h"
 
 namespace stressql::cli {
 namespace {
@@ -86,8 +91,8 @@ std::string quote(const std::string& s) {
 
 }  // namespace
 
-int run_report(const std::string& test_id, const std::string& results_url, std::ostream& out,
-               std::ostream& err) {
+int run_report(const std::string& test_id, const std::string& results_url,
+               const std::string& json_file, std::ostream& out, std::ostream& err) {
   std::string host_port;
   if (!reporting::parse_http_url(results_url, &host_port)) {
     err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
@@ -108,6 +113,7 @@ int run_report(const std::string& test_id, const std::string& results_url, std::
   }
   std::vector<reporting::StatementReport> reports(statements.size());
   std::map<std::string, reporting::StatementReport*> by_id;
+  std::map<std::string, uint64_t> late_samples;
   for (const Row& row : statements) {
     size_t index = static_cast<size_t>(num(row, "index"));
     if (index >= reports.size()) continue;
@@ -138,6 +144,7 @@ int run_report(const std::string& test_id, const std::string& results_url, std::
     if (row.count("rate_units_per_request") && row.at("rate_units_per_request").is_number()) {
       r.rate.units_per_request = row.at("rate_units_per_request").get<double>();
     }
+    late_samples[r.id] = static_cast<uint64_t>(num(row, "interval_late_samples"));
     by_id[r.id] = &r;
   }
   for (const char* measurement : {"write", "query"}) {
@@ -170,6 +177,36 @@ int run_report(const std::string& test_id, const std::string& results_url, std::
       it->second->stats.add(s);
     }
   }
+  samples.clear();
+  if (!select_rows(host_port,
+                   "SELECT statement_id, \"second\", requests, points_accepted, failures, retries, "
+                   "from_due_p50_ns, from_due_p99_ns, from_due_max_ns, from_send_p50_ns, "
+                   "from_send_p99_ns, from_send_max_ns FROM \"interval\"" + where,
+                   &samples, &error)) {
+    err << "stressql: cannot read results from " << host_port << ": " << error << "\n";
+    return 1;
+  }
+  std::map<std::string, std::deque<reporting::IntervalRecord>> intervals;
+  for (const Row& row : samples) {
+    reporting::IntervalRecord k;
+    k.second = static_cast<int32_t>(num(row, "second"));
+    k.requests = static_cast<uint32_t>(num(row, "requests"));
+    k.points_accepted = static_cast<uint64_t>(num(row, "points_accepted"));
+    k.failures = static_cast<uint32_t>(num(row, "failures"));
+    k.retries = static_cast<uint32_t>(num(row, "retries"));
+    k.from_due_p50 = num(row, "from_due_p50_ns");
+    k.from_due_p99 = num(row, "from_due_p99_ns");
+    k.from_due_max = num(row, "from_due_max_ns");
+    k.from_send_p50 = num(row, "from_send_p50_ns");
+    k.from_send_p99 = num(row, "from_send_p99_ns");
+    k.from_send_max = num(row, "from_send_max_ns");
+    intervals[str(row, "statement_id")].push_back(k);
+  }
+  for (auto& [id, r] : by_id) {
+    std::deque<reporting::IntervalRecord>& list = intervals[id];
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    r->intervals.restore(std::move(list), late_samples[id], r->start_unix_ns);
+  }
   const Row& run = runs.front();
   reporting::RunSummary summary;
   summary.test_id = test_id;
@@ -187,6 +224,15 @@ int run_report(const std::string& test_id, const std::string& results_url, std::
   summary.engine.cq_overflows = static_cast<uint64_t>(num(run, "cq_overflows"));
   summary.results_note = "rebuilt from " + std::string(reporting::kResultsDatabase) + " on " + host_port;
   out << reporting::render_report(reports, summary);
+  if (!json_file.empty()) {
+    std::ofstream json(json_file, std::ios::trunc);
+    const nlohmann::json options = {{"rebuilt_from", host_port}};
+    json << reporting::json_report(reports, summary, options, stressql::version()).dump(2) << "\n";
+    if (!json) {
+      err << "stressql: cannot write " << json_file << "\n";
+      return 1;
+    }
+  }
   return 0;
 }
 

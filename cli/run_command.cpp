@@ -237,10 +237,13 @@ int run_run(RunArgs& args) {
       results->add_sample(st, s);
     });
   }
-  controller.set_ticker([&](const std::vector<reporting::StatementReport>&,
+  controller.set_ticker([&](const std::vector<reporting::StatementReport>& reports,
                             const std::vector<statements::Task*>& running) {
     if (show_progress) progress.tick(running);
-    if (results) results->tick();  // live rows at least every second
+    if (results) {
+      for (const auto& r : reports) results->add_intervals(r);  // seconds closed since
+      results->tick();  // live rows at least every second
+    }
   });
   int rc = controller.run();
   progress.finish();
@@ -248,6 +251,7 @@ int run_run(RunArgs& args) {
   reporting::RunSummary& summary = controller.summary();
   summary.tls_insecure = args.options.tls.insecure;
   if (results) {
+    for (const auto& r : controller.reports()) results->add_intervals(r);
     for (size_t i = 0; i < controller.reports().size(); ++i) {
       results->add_statement(controller.reports()[i], i, summary.start_unix_ns);
     }

@@ -21,6 +21,10 @@ nlohmann::json latency_json(const Histogram& h) {
           {"max", h.max()}};
 }
 
+nlohmann::json latency3_json(int64_t p50, int64_t p99, int64_t max) {
+  return {{"p50", p50}, {"p99", p99}, {"max", max}};
+}
+
 nlohmann::json statement_json(const StatementReport& r, size_t index) {
   const RequestStats& s = r.stats;
   nlohmann::json j = {{"index", index},
@@ -86,6 +90,8 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
                        {"not_sent", r.points_not_sent}, {"rendered", s.points_rendered}};
         j["points_per_second"] = points_per_second(r);
       }
+      j["intervals"] = intervals_json(r.intervals);
+      j["interval_late_samples"] = r.intervals.late_samples();
       break;
     }
   }
@@ -93,6 +99,22 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
 }
 
 }  // namespace
+
+nlohmann::json intervals_json(const IntervalStats& iv) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const IntervalRecord& k : iv.closed()) {
+    list.push_back({{"second", k.second},
+                    {"start_time", rfc3339(iv.start_unix_ns() + int64_t{k.second} * 1'000'000'000)},
+                    {"requests", k.requests},
+                    {"points_accepted", k.points_accepted},
+                    {"failures", k.failures},
+                    {"retries", k.retries},
+                    {"latency_from_due_ns", latency3_json(k.from_due_p50, k.from_due_p99, k.from_due_max)},
+                    {"latency_from_send_ns",
+                     latency3_json(k.from_send_p50, k.from_send_p99, k.from_send_max)}});
+  }
+  return list;
+}
 
 std::string rfc3339(int64_t unix_ns) {
   time_t secs = static_cast<time_t>(unix_ns / 1'000'000'000);

@@ -12,7 +12,8 @@
 
 namespace stressql::reporting {
 
-inline constexpr int kJsonSchemaVersion = 1;
+// 2: request statements carry `intervals` (one-second records) and `interval_late_samples`.
+inline constexpr int kJsonSchemaVersion = 2;
 
 struct HostInfo {
   std::string cpu_model;
@@ -24,6 +25,9 @@ HostInfo host_info();
 // `options`: the run's options as the caller describes them (no credentials).
 nlohmann::json json_report(const std::vector<StatementReport>& statements, const RunSummary& run,
                            const nlohmann::json& options, const std::string& version);
+
+// One statement's one-second intervals, as in the report's `intervals`.
+nlohmann::json intervals_json(const IntervalStats& iv);
 
 // RFC 3339 UTC with nanoseconds: "2026-11-24T10:52:17.074080890Z".
 std::string rfc3339(int64_t unix_ns);

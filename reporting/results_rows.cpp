@@ -121,6 +121,23 @@ void ResultsRows::add_sample(const StatementReport& st, const engine::Sample& s,
   out->append(fields, static_cast<size_t>(p - fields));
 }
 
+void ResultsRows::add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out) {
+  *out += "interval,test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) +
+          ",statement_name=" + escape_tag(st.name) + " ";
+  add_int(out, "second", r.second, true);
+  add_int(out, "requests", r.requests);
+  add_int(out, "points_accepted", static_cast<int64_t>(r.points_accepted));
+  add_int(out, "failures", r.failures);
+  add_int(out, "retries", r.retries);
+  add_int(out, "from_due_p50_ns", r.from_due_p50);
+  add_int(out, "from_due_p99_ns", r.from_due_p99);
+  add_int(out, "from_due_max_ns", r.from_due_max);
+  add_int(out, "from_send_p50_ns", r.from_send_p50);
+  add_int(out, "from_send_p99_ns", r.from_send_p99);
+  add_int(out, "from_send_max_ns", r.from_send_max);
+  *out += ' ' + std::to_string(st.intervals.start_unix_ns() + int64_t{r.second} * 1'000'000'000) + '\n';
+}
+
 void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t run_start_ns,
                                 std::string* out) {
   *out += "statement,test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) + " ";
@@ -144,6 +161,7 @@ void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t
   add_str(out, "server_message", st.server_message);
   add_int(out, "exit_status", st.exit_status);
   add_str(out, "set_value", st.set_value);
+  add_int(out, "interval_late_samples", static_cast<int64_t>(st.intervals.late_samples()));
   if (!st.rate.text.empty()) {
     add_str(out, "rate_target", st.rate.text);
     add_str(out, "rate_unit", st.rate.unit);

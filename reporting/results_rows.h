@@ -2,7 +2,8 @@
 // The text of results rows (SPEC §5), in InfluxDB line protocol: pure formatting into a
 // caller's buffer, no I/O. Measurements: `write` and `query` (one row per request attempt,
 // the SPEC's tags and fields plus what `stressql report` needs to rebuild the report),
-// `statement` (one row per statement: kind, outcome, duration) and `run` (one row per run).
+// `interval` (one row per statement per second: IntervalRecord), `statement` (one row per
+// statement: kind, outcome, duration) and `run` (one row per run).
 
 #include <cstdint>
 #include <map>
@@ -32,6 +33,9 @@ class ResultsRows {
   // Allocates nothing once *out has room (bench/results_rows_bench).
   // REQUIRES: `st` stays where it is while rows of it are added (its address is a cache key).
   void add_sample(const StatementReport& st, const engine::Sample& s, std::string* out);
+  // Appends the `interval` row of one closed second of `st`; its timestamp is the second's
+  // start (st.intervals.start_unix_ns() + second s).
+  void add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out);
   // Appends the `statement` row of the statement at `index` in the script; its timestamp is
   // run_start_ns + index.
   void add_statement(const StatementReport& st, size_t index, int64_t run_start_ns, std::string* out);

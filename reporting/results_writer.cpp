@@ -20,6 +20,15 @@ void ResultsWriter::add_sample(const StatementReport& st, const engine::Sample& 
   uploader_.row_added();
 }
 
+void ResultsWriter::add_intervals(const StatementReport& st) {
+  const auto& closed = st.intervals.closed();
+  size_t& written = intervals_written_[st.id];
+  for (; written < closed.size(); ++written) {
+    rows_.add_interval(st, closed[written], uploader_.buffer());
+    uploader_.row_added();
+  }
+}
+
 void ResultsWriter::tick() { uploader_.tick(); }
 
 void ResultsWriter::add_statement(const StatementReport& st, size_t index, int64_t run_start_ns) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "engine/engine.h"
@@ -33,6 +34,9 @@ class ResultsWriter {
 
   // Control thread only. One row per request attempt.
   void add_sample(const StatementReport& st, const engine::Sample& s);
+  // Control thread: one `interval` row per second of `st` closed since the last call (call
+  // it about once a second during the run, and for every statement after it).
+  void add_intervals(const StatementReport& st);
   // Control thread, about once a second: in live mode, hands over rows a second old even
   // when no new row comes to push them out.
   void tick();
@@ -46,6 +50,7 @@ class ResultsWriter {
   const std::string test_id_;
   ResultsRows rows_;
   ResultsUploader uploader_;
+  std::map<std::string, size_t> intervals_written_;  // by statement id
   bool finished_ = false;
   std::string note_;
 };

@@ -1,11 +1,14 @@
 #include "reporting/statement_report.h"
 
+#include "reporting/sample_counts.h"
+
 namespace stressql::reporting {
 
 void RequestStats::add(const engine::Sample& s) {
+  const SampleCounts c = classify(s);
   ++attempts;
-  if (s.attempt > 1) ++retries;
-  if (s.failure == engine::Failure::kNotSent) {  // no server saw it: no status, no latency
+  if (c.retry) ++retries;
+  if (c.rendered) {  // no server saw it: no status, no latency
     ++requests_rendered;
     points_rendered += s.points;
     request_bytes += s.request_bytes;
@@ -13,29 +16,22 @@ void RequestStats::add(const engine::Sample& s) {
   }
   ++statuses[s.status];
   if (s.attempt == 1) add_send(s);
-  if (!s.final) return;
-  if (s.failure == engine::Failure::kNone) {
+  points_accepted += c.points_accepted;
+  points_dropped += c.points_dropped;
+  points_failed += c.points_failed;
+  if (c.ok) {
     ++requests_ok;
-    points_accepted += s.points;
     request_bytes += s.request_bytes;
     response_bytes += s.response_bytes;
     latency.record(s.latency_ns);
     latency_from_send.record(s.latency_ns - s.lag_ns);
-    return;
+  } else if (c.failed) {
+    ++requests_failed;
+    std::string key = s.failure == engine::Failure::kHttpStatus
+                          ? "http " + std::to_string(s.status)
+                          : engine::failure_name(s.failure);
+    ++failures[key];
   }
-  ++requests_failed;
-  // A partial write is a 400 whose body names the dropped points; the rest were taken.
-  uint64_t dropped = s.dropped <= s.points ? s.dropped : s.points;
-  if (dropped > 0) {
-    points_dropped += dropped;
-    points_accepted += s.points - dropped;
-  } else {
-    points_failed += s.points;
-  }
-  std::string key = s.failure == engine::Failure::kHttpStatus
-                        ? "http " + std::to_string(s.status)
-                        : engine::failure_name(s.failure);
-  ++failures[key];
 }
 
 void RequestStats::add_send(const engine::Sample& s) {

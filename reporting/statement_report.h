@@ -9,6 +9,7 @@
 
 #include "engine/engine.h"
 #include "reporting/histogram.h"
+#include "reporting/interval_stats.h"
 
 namespace stressql::reporting {
 
@@ -80,6 +81,7 @@ struct StatementReport {
 
   // INSERT / QUERY / InfluxQL
   RequestStats stats;
+  IntervalStats intervals;       // the same samples, per second of due time
   uint64_t points_requested = 0;  // INSERT: points in the statement
   uint64_t points_not_sent = 0;   // INSERT: never sent (interrupted, or the target given up)
   uint64_t requests_not_sent = 0;

@@ -106,6 +106,7 @@ void Controller::wait_until(const std::function<bool()>& done) {
       for (Task* t : running_) {
         t->report().ok = false;
         if (t->report().error.empty()) t->report().error = "interrupted";
+        t->report().intervals.finish();
       }
       running_.clear();
       return;

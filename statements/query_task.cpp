@@ -122,7 +122,7 @@ class QueryTask : public RequestTask {
   }
 
   bool poll(TaskContext& ctx, int64_t now_ns) override {
-    if (finished_ || job_ != 0) return finished_;
+    if (finished_ || job_ != 0) return RequestTask::poll(ctx, now_ns);  // closes seconds
     // Templated and not yet started: wait for the first accepted point of its INSERT.
     auto progress = ctx.find_insert(stmt_.name);
     if (progress && progress->newest_point_plus_one.load(std::memory_order_acquire) > 0) {

@@ -7,6 +7,12 @@
 #include "reporting/go_duration.h"
 
 namespace stressql::statements {
+namespace {
+
+// Beyond the request timeout: how long a sample may take from its reactor to this thread.
+constexpr int64_t kIntervalMarginNs = 2'000'000'000;
+
+}  // namespace
 
 void snapshot_settings(const parser::Settings& s, reporting::StatementReport* r) {
   r->number_targets = static_cast<int>(s.addresses.size());
@@ -45,6 +51,7 @@ void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns)
   started_ns_ = now_ns;
   report_->ran = true;
   report_->start_unix_ns = base::unix_ns();
+  report_->intervals.start(report_->start_unix_ns);
   // A dead target must end the statement, not retry request after request for hours:
   // give up on it once every connection to it has failed twice in a row.
   if (spec.give_up_after == 0) {
@@ -77,6 +84,7 @@ void RequestTask::fail(const std::string& error) {
 
 void RequestTask::on_sample(const engine::Sample& s) {
   report_->stats.add(s);
+  report_->intervals.add(s);
   if (observe_) observe_(*report_, s);
   if (s.final) {
     if (s.failure != engine::Failure::kNone && report_->server_message.empty() &&
@@ -102,6 +110,7 @@ void RequestTask::on_job_finished(const engine::JobResult& r) {
     if (!report_->server_message.empty()) report_->error += " (" + report_->server_message + ")";
   }
   finished_ = true;
+  report_->intervals.finish();
   report_->duration_ns = base::monotonic_ns() - started_ns_;
   conclude();
 }
@@ -120,7 +129,15 @@ void RequestTask::conclude() {
   }
 }
 
-bool RequestTask::poll(TaskContext&, int64_t) { return finished_; }
+bool RequestTask::poll(TaskContext& ctx, int64_t) {
+  if (!finished_ && job_ != 0) {
+    // No attempt due in a second that ended this long ago can still be under way: close it,
+    // so a long run keeps a fixed number of open intervals.
+    report_->intervals.close_before(base::unix_ns() - ctx.options->request_timeout_ns -
+                                    kIntervalMarginNs);
+  }
+  return finished_;
+}
 
 void RequestTask::cancel(TaskContext& ctx) {
   if (finished_) return;

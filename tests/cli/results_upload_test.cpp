@@ -42,6 +42,11 @@ class Recorder {
   explicit Recorder(std::function<FaultReply(const FaultRequest&)> results_reply)
       : server_([this, results_reply](const FaultRequest& req) {
           if (!is_results_write(req)) {
+            if (req.target.rfind("/write", 0) == 0) {
+              std::lock_guard<std::mutex> lock(mu_);
+              interval_before_last_load_ = stored_.find("\ninterval,") != std::string::npos ||
+                                           stored_.rfind("interval,", 0) == 0;
+            }
             if (req.target.rfind("/write", 0) == 0) add('L', "");
             return answer_queries_or(req, reply(204));
           }
@@ -62,6 +67,11 @@ class Recorder {
     std::lock_guard<std::mutex> lock(mu_);
     return stored_;
   }
+  // Whether an `interval` row had been stored when the last load write came.
+  bool interval_before_last_load() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return interval_before_last_load_;
+  }
   void stop() { server_.stop(); }
 
  private:
@@ -73,12 +83,13 @@ class Recorder {
   std::mutex mu_;
   std::string order_;
   std::string stored_;
+  bool interval_before_last_load_ = false;
   std::atomic<size_t> results_writes_{0};
   FaultServer server_;
 };
 
 struct Rows {
-  int writes = 0, statements = 0, runs = 0, other = 0;
+  int writes = 0, intervals = 0, statements = 0, runs = 0, other = 0;
   std::multiset<long long> request_indexes;  // of the `write` rows
 };
 
@@ -90,6 +101,8 @@ Rows count_rows(const std::string& text) {
       ++r.writes;
       size_t at = row.find("request_index=");
       if (at != std::string::npos) r.request_indexes.insert(std::stoll(row.substr(at + 14)));
+    } else if (row.rfind("interval,", 0) == 0) {
+      ++r.intervals;
     } else if (row.rfind("statement,", 0) == 0) {
       ++r.statements;
     } else if (row.rfind("run,", 0) == 0) {
@@ -120,8 +133,10 @@ class ResultsUploadTest : public ::testing::Test {
     return args;
   }
   ProcessResult run(const Recorder& server, const std::string& script, const char* upload = nullptr,
-                    std::chrono::seconds limit = seconds(60)) {
-    return run_process(run_args(server, script, upload), limit, "", SpawnOptions{cwd_.path(), {}});
+                    std::chrono::seconds limit = seconds(60), std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = run_args(server, script, upload);
+    args.insert(args.end() - 1, extra.begin(), extra.end());
+    return run_process(args, limit, "", SpawnOptions{cwd_.path(), {}});
   }
 
   ScriptDir dir_;
@@ -148,7 +163,9 @@ TEST_F(ResultsUploadTest, AfterTheRunByDefaultEveryRowOnceAndNoFileLeft) {
   EXPECT_EQ(rows.statements, 5);  // four SETs and the INSERT
   EXPECT_EQ(rows.runs, 1);
   EXPECT_EQ(rows.other, 0);
-  EXPECT_NE(report_value(r.out, "Results:").find("46 rows in _stressTest on " + server.address()),
+  EXPECT_GE(rows.intervals, 2);  // the load's seconds, by due time (how many depends on pace)
+  const std::string total = std::to_string(40 + rows.intervals + 5 + 1);
+  EXPECT_NE(report_value(r.out, "Results:").find(total + " rows in _stressTest on " + server.address()),
             std::string::npos) << r.out;
   EXPECT_NE(report_value(r.out, "Results:").find("posted after the run in"), std::string::npos) << r.out;
   EXPECT_TRUE(files_in(cwd_.path()).empty()) << "the spooled rows are deleted once posted";
@@ -171,7 +188,10 @@ TEST_F(ResultsUploadTest, LivePostsRowsWhileTheLoadRuns) {
   EXPECT_EQ(rows.request_indexes.size(), 40u);
   EXPECT_EQ(rows.statements, 5);
   EXPECT_EQ(rows.runs, 1);
-  EXPECT_NE(report_value(r.out, "Results:").find("46 rows in _stressTest"), std::string::npos) << r.out;
+  EXPECT_EQ(rows.other, 0);
+  EXPECT_GE(rows.intervals, 2);
+  const std::string total = std::to_string(40 + rows.intervals + 5 + 1);
+  EXPECT_NE(report_value(r.out, "Results:").find(total + " rows in _stressTest"), std::string::npos) << r.out;
   EXPECT_TRUE(files_in(cwd_.path()).empty());
 }
 
@@ -188,6 +208,23 @@ TEST_F(ResultsUploadTest, LiveRowsAreNotHeldBackWhileTheLoadPauses) {
   std::string order = server.order();
   EXPECT_EQ(order.substr(0, 3), "LRL") << order;
   EXPECT_EQ(count_rows(server.stored_rows()).writes, 2);
+}
+
+TEST_F(ResultsUploadTest, LiveIntervalRowsComeWhileTheLoadRuns) {
+  // With a 1 s request timeout a second closes 3 s after it ends (timeout + 2 s margin), and
+  // its row is handed over at the next tick: the first interval's row must reach the
+  // server while 8 s of load are still running, not only when the statement ends.
+  Recorder server([](const FaultRequest&) { return reply(204); });
+  std::string error;
+  ASSERT_TRUE(server.start(&error)) << error;
+  std::string script = dir_.write("paced.iql", insert_script("up", 16, 1, 1, "500ms"));
+  ProcessResult r = run(server, script, "live", seconds(60), {"--timeout", "1s"});
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(server.interval_before_last_load()) << server.order();
+  Rows rows = count_rows(server.stored_rows());
+  EXPECT_EQ(rows.writes, 16);
+  EXPECT_GE(rows.intervals, 7);  // 15 pauses of 500 ms
 }
 
 // Which post of the upload the server refuses: the one holding the first request's row
@@ -227,10 +264,13 @@ TEST_P(FailingPostTest, LeavesExactlyTheUnpostedRowsInTheFile) {
   Rows kept = count_rows(kept_text);
   EXPECT_GT(posted.writes, 0);
   EXPECT_GT(kept.writes, 0);
-  EXPECT_LE(kept.writes + kept.statements + kept.runs, 5000) << "one post is at most 5000 rows";
+  EXPECT_LE(kept.writes + kept.intervals + kept.statements + kept.runs, 5000)
+      << "one post is at most 5000 rows";
   EXPECT_EQ(posted.writes + kept.writes, 6000);
   EXPECT_EQ(posted.statements + kept.statements, 5);
   EXPECT_EQ(posted.runs + kept.runs, 1);
+  const int intervals = posted.intervals + kept.intervals;
+  EXPECT_GE(intervals, 1);  // the load's seconds: how many depends on its pace
   EXPECT_EQ(posted.other + kept.other, 0);
   // Together, every request's row exactly once.
   std::multiset<long long> all = posted.request_indexes;
@@ -239,12 +279,14 @@ TEST_P(FailingPostTest, LeavesExactlyTheUnpostedRowsInTheFile) {
   long long expected = 0;
   for (long long i : all) EXPECT_EQ(i, expected++);
   // The report says how many went where.
-  const int in_server = posted.writes + posted.statements + posted.runs;
+  const int in_server = posted.writes + posted.intervals + posted.statements + posted.runs;
+  const int rows = 6006 + intervals;
   const std::string note = report_value(r.out, "Results:");
   EXPECT_NE(note.find("failed (HTTP 500"), std::string::npos) << r.out;
-  EXPECT_NE(note.find(std::to_string(in_server) + " of 6006 rows are in _stressTest"), std::string::npos)
+  EXPECT_NE(note.find(std::to_string(in_server) + " of " + std::to_string(rows) + " rows are in _stressTest"),
+            std::string::npos)
       << r.out;
-  EXPECT_NE(note.find(std::to_string(6006 - in_server) + " rows are in " + cwd_.path() + "/" + file),
+  EXPECT_NE(note.find(std::to_string(rows - in_server) + " rows are in " + cwd_.path() + "/" + file),
             std::string::npos)
       << r.out;
 }
@@ -283,8 +325,10 @@ TEST_P(SignalWhilePostingTest, StopsAndKeepsTheRowsInTheFile) {
   const std::string file = "stressql-results-" + test_id + ".lp";
   const std::string note = report_value(out, "Results:");
   EXPECT_NE(note.find("stopped by a signal"), std::string::npos) << out;
-  EXPECT_NE(note.find("16 rows are in " + cwd_.path() + "/" + file), std::string::npos) << out;
   Rows kept = count_rows(read_file(cwd_.path() + "/" + file));
+  EXPECT_GE(kept.intervals, 1);
+  EXPECT_NE(note.find(std::to_string(16 + kept.intervals) + " rows are in " + cwd_.path() + "/" + file),
+            std::string::npos) << out;
   EXPECT_EQ(kept.writes, 10);
   EXPECT_EQ(kept.statements, 5);
   EXPECT_EQ(kept.runs, 1);

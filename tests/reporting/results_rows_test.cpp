@@ -104,7 +104,23 @@ TEST(ResultsRows, StatementRow) {
             "go=true,ran=true,ok=false,offline=false,error=\"exit 2\",warning=\"\",start_unix_ns=10i,"
             "duration_ns=20i,points_requested=0i,requests_planned=0i,requests_not_sent=0i,"
             "points_not_sent=0i,series=0i,http_status=0i,server_message=\"\",exit_status=2i,"
-            "set_value=\"\" 101\n");
+            "set_value=\"\",interval_late_samples=0i 101\n");
+}
+
+TEST(ResultsRows, IntervalRowIsTimestampedAtTheSecondsStart) {
+  ResultsRows rows("t1");
+  StatementReport st = insert_statement();
+  st.intervals.start(1'000'000'000'000);
+  IntervalRecord k{.second = 3, .requests = 10, .failures = 1, .retries = 2, .points_accepted = 45000,
+                   .from_due_p50 = 1100, .from_due_p99 = 2200, .from_due_max = 3300,
+                   .from_send_p50 = 1000, .from_send_p99 = 2000, .from_send_max = 3000};
+  std::string out;
+  rows.add_interval(st, k, &out);
+  EXPECT_EQ(out,
+            "interval,test_id=t1,statement_id=statement-3,statement_name=mock\\ cpu second=3i,"
+            "requests=10i,points_accepted=45000i,failures=1i,retries=2i,from_due_p50_ns=1100i,"
+            "from_due_p99_ns=2200i,from_due_max_ns=3300i,from_send_p50_ns=1000i,"
+            "from_send_p99_ns=2000i,from_send_max_ns=3000i 1003000000000\n");
 }
 
 TEST(ResultsRows, RunRow) {
