@@ -132,9 +132,11 @@ void RequestTask::conclude() {
 bool RequestTask::poll(TaskContext& ctx, int64_t) {
   if (!finished_ && job_ != 0) {
     // No attempt due in a second that ended this long ago can still be under way: close it,
-    // so a long run keeps a fixed number of open intervals.
+    // so a long run keeps a fixed number of open intervals. Under a rate that falls behind,
+    // an attempt goes out up to its lag after its due time: the longest lag so far waits too.
+    const int64_t lag = report_->rate.text.empty() ? 0 : report_->stats.lag.max();
     report_->intervals.close_before(base::unix_ns() - ctx.options->request_timeout_ns -
-                                    kIntervalMarginNs);
+                                    kIntervalMarginNs - lag);
   }
   return finished_;
 }
