@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/cli/run_test_util.h"
 
 namespace stressql::testing {
@@ -112,6 +114,36 @@ TEST_F(RateTest, TheScheduleHoldsRequestsBackAndCountsTheLateOnes) {
   // report says so instead of claiming the target.
   const std::string late = report_value(r.out, "  Sent Late:");
   EXPECT_GT(std::atoll(late.c_str()), 100) << r.out;
+}
+
+// A ramp from 10 to 50 req/s over 4 s, then 50 req/s: the requests due in each second (the
+// JSON's one-second intervals count attempts by due time) follow the integral of the line,
+// 15, 25, 35, 45, then 50, whatever the machine's load, since due times are the schedule's.
+TEST_F(RateTest, ARampsRequestsPerSecondFollowTheLine) {
+  ASSERT_EQ(server_->query("CREATE DATABASE ramp").status, 200);
+  std::string script = dir_.write(
+      "ramp.iql",
+      "SET Database [ramp]\n\nSET BatchSize [1]\n\nSET WriteConcurrency [4]\n\n"
+      "SET WriteRate [10 req/s to 50 req/s over 4s]\n\nINSERT r\nr,t=a v=[int inc(0) 0]\n220 1s\n");
+  const std::string json_path = dir_.path() + "/ramp.json";
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", "--json",
+                              json_path, script},
+                             seconds(60));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server_->count_points("ramp", "r"), 220);
+  const nlohmann::json report = nlohmann::json::parse(read_file(json_path));
+  const nlohmann::json* insert = nullptr;
+  for (const auto& st : report["statements"]) {
+    if (st["kind"] == "insert") insert = &st;
+  }
+  ASSERT_NE(insert, nullptr);
+  const auto& iv = (*insert)["intervals"];
+  ASSERT_GE(iv.size(), 6u) << iv;  // 120 requests in the ramp's 4 s, 100 more at 50 req/s
+  const int expected[] = {15, 25, 35, 45, 50};
+  for (size_t k = 0; k < 5; ++k) {
+    const int got = iv[k]["requests"].get<int>();
+    EXPECT_NEAR(got, expected[k], 2) << "second " << k << ": " << iv[k];
+  }
 }
 
 }  // namespace
