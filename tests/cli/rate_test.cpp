@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -80,8 +81,25 @@ WAIT
   EXPECT_NE(r.out.find("WriteInterval 1s is ignored: the rate spaces the requests"), std::string::npos) << r.out;
   EXPECT_EQ(report_value(r.out, "  Successful Queries:"), "30") << r.out;
 
-  // The rows in _stressTest carry what the rate lines need.
+  // The one-second intervals in _stressTest add up to the statement totals: 60 writes of
+  // 100 points, 30 queries (the INSERT and the QUERY share a name; each has its own rows).
   const std::string id = report_value(r.out, "Test ID:");
+  HttpReply sums = server_->query(
+      "SELECT sum(requests), sum(points_accepted), sum(failures) FROM \"interval\" WHERE test_id = '" +
+          id + "' GROUP BY statement_id",
+      "_stressTest");
+  ASSERT_EQ(sums.status, 200) << sums.body;
+  const nlohmann::json j = nlohmann::json::parse(sums.body);
+  std::multiset<std::string> totals;
+  for (const auto& series : j["results"][0]["series"]) {
+    const auto& v = series["values"][0];
+    totals.insert(std::to_string(v[1].get<int64_t>()) + "/" + std::to_string(v[2].get<int64_t>()) + "/" +
+                  std::to_string(v[3].get<int64_t>()));
+  }
+  EXPECT_EQ(totals.count("60/6000/0"), 1u) << sums.body;
+  EXPECT_EQ(totals.count("30/0/0"), 1u) << sums.body;
+
+  // The rows in _stressTest carry what the rate lines need.
   ProcessResult rebuilt = stressql({"report", id, "--results", "http://" + server_->address()}, seconds(60));
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.out << rebuilt.err;
   EXPECT_EQ(rate_lines(rebuilt.out), rate_lines(r.out));
