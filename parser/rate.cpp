@@ -120,10 +120,11 @@ bool parse_rate(std::string_view value, bool writes, Rate* out, std::string* err
     return false;
   }
   r.to = r.from;
-  if (i < w.size()) {
+  if (i < w.size()) {  // a ramp: "to <amount> over <duration>" must follow, and nothing else
     Rate::Unit to_unit;
-    if (!iequals(w[i], "to") || (++i, !parse_amount(w, &i, &r.to, &to_unit)) || i + 2 != w.size() ||
-        !iequals(w[i], "over")) {
+    const bool to = iequals(w[i], "to");
+    if (to) ++i;
+    if (!to || !parse_amount(w, &i, &r.to, &to_unit) || i + 2 != w.size() || !iequals(w[i], "over")) {
       *error = expected + ", found '" + quote_snippet(value) + "'";
       return false;
     }
