@@ -65,6 +65,10 @@ std::string str(const Row& r, const char* key) {
   auto it = r.find(key);
   return it != r.end() && it->second.is_string() ? it->second.get<std::string>() : "";
 }
+double real(const Row& r, const char* key, double absent) {
+  auto it = r.find(key);
+  return it != r.end() && it->second.is_number() ? it->second.get<double>() : absent;
+}
 bool flag(const Row& r, const char* key) {
   auto it = r.find(key);
   return it != r.end() && it->second.is_boolean() && it->second.get<bool>();
@@ -141,9 +145,7 @@ int run_report(const std::string& test_id, const std::string& results_url,
     r.rate.text = str(row, "rate_target");
     r.rate.unit = str(row, "rate_unit");
     r.rate.per_request = str(row, "rate_per_request");
-    if (row.count("rate_units_per_request") && row.at("rate_units_per_request").is_number()) {
-      r.rate.units_per_request = row.at("rate_units_per_request").get<double>();
-    }
+    r.rate.units_per_request = real(row, "rate_units_per_request", 1);
     late_samples[r.id] = static_cast<uint64_t>(num(row, "interval_late_samples"));
     by_id[r.id] = &r;
   }
@@ -212,8 +214,8 @@ int run_report(const std::string& test_id, const std::string& results_url,
   summary.test_id = test_id;
   summary.start_unix_ns = num(run, "time");
   summary.duration_ns = num(run, "duration_ns");
-  summary.cpu_user_s = run.count("cpu_user_s") ? run.at("cpu_user_s").get<double>() : 0;
-  summary.cpu_system_s = run.count("cpu_system_s") ? run.at("cpu_system_s").get<double>() : 0;
+  summary.cpu_user_s = real(run, "cpu_user_s", 0);
+  summary.cpu_system_s = real(run, "cpu_system_s", 0);
   summary.interrupted = flag(run, "interrupted");
   summary.reactors = static_cast<int>(num(run, "reactors"));
   summary.send_zc = flag(run, "send_zc");

@@ -42,6 +42,16 @@ void add_str(std::string* out, const char* key, const std::string& v) {
   *out += '"';
 }
 
+// %.17g round-trips a double, so `stressql report` reads back the very same value.
+void add_real(std::string* out, const char* key, double v) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%.17g", v);
+  *out += ',';
+  *out += key;
+  *out += '=';
+  *out += text;
+}
+
 void add_bool(std::string* out, const char* key, bool v) {
   *out += ',';
   *out += key;
@@ -165,9 +175,7 @@ void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t
   if (!st.rate.text.empty()) {
     add_str(out, "rate_target", st.rate.text);
     add_str(out, "rate_unit", st.rate.unit);
-    char per[64];
-    std::snprintf(per, sizeof per, ",rate_units_per_request=%.17g", st.rate.units_per_request);
-    *out += per;
+    add_real(out, "rate_units_per_request", st.rate.units_per_request);
     add_str(out, "rate_per_request", st.rate.per_request);
   }
   *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
@@ -177,11 +185,8 @@ void ResultsRows::add_run(const RunSummary& run, size_t statements, std::string*
   *out += "run,test_id=" + escape_tag(test_id_) + " ";
   add_int(out, "statements", static_cast<int64_t>(statements), true);
   add_int(out, "duration_ns", run.duration_ns);
-  // %.17g round-trips a double, so `stressql report` prints the same CPU times.
-  char cpu[96];
-  std::snprintf(cpu, sizeof cpu, ",cpu_user_s=%.17g,cpu_system_s=%.17g", run.cpu_user_s,
-                run.cpu_system_s);
-  *out += cpu;
+  add_real(out, "cpu_user_s", run.cpu_user_s);
+  add_real(out, "cpu_system_s", run.cpu_system_s);
   add_bool(out, "interrupted", run.interrupted);
   add_int(out, "reactors", run.reactors);
   add_bool(out, "send_zc", run.send_zc);
