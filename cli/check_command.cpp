@@ -8,10 +8,10 @@
 #include <ostream>
 #include <string>
 
-#include "engine/schedule.h"
 #include "parser/parser.h"
 #include "parser/series.h"
 #include "reporting/go_duration.h"
+#include "statements/request_task.h"
 
 namespace stressql::cli {
 namespace {
@@ -54,11 +54,7 @@ std::string schedule_text(const parser::Rate& rate, double units) {
   if (!rate.open_loop()) return "";
   std::string out = ", at " + parser::rate_text(rate);
   if (rate.unit == parser::Rate::Unit::kMegabytes) return out;  // bodies are not rendered here
-  engine::RequestSchedule s;
-  s.from_per_s = rate.from;
-  s.to_per_s = rate.to;
-  s.ramp_ns = rate.ramp_ns;
-  const int64_t ms = std::llround(s.seconds_for(units) * 1000);
+  const int64_t ms = std::llround(statements::rate_schedule(rate, 1).seconds_for(units) * 1000);
   const std::string duration = reporting::go_duration(ms * 1'000'000);
   if (rate.ramp_ns == 0) return out + " for " + duration;
   return out + ", then " + parser::rate_number(rate.to) + " " +

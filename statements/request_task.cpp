@@ -151,13 +151,19 @@ void RequestTask::cancel(TaskContext& ctx) {
   }
 }
 
+engine::RequestSchedule rate_schedule(const parser::Rate& rate, double units_per_request) {
+  engine::RequestSchedule s;
+  s.from_per_s = rate.from;
+  s.to_per_s = rate.to;
+  s.ramp_ns = rate.ramp_ns;
+  s.units_per_request = units_per_request;
+  return s;
+}
+
 void RequestTask::set_rate(const parser::Rate& rate, double units_per_request, int64_t interval_ns,
                            const char* interval_name, engine::JobSpec* spec) {
   if (!rate.open_loop() || units_per_request <= 0) return;
-  spec->schedule.from_per_s = rate.from;
-  spec->schedule.to_per_s = rate.to;
-  spec->schedule.ramp_ns = rate.ramp_ns;
-  spec->schedule.units_per_request = units_per_request;
+  spec->schedule = rate_schedule(rate, units_per_request);
   report_->rate.text = parser::rate_text(rate);
   report_->rate.unit = std::string(parser::rate_unit_name(rate.unit));
   report_->rate.units_per_request = units_per_request;

@@ -6,6 +6,10 @@
 
 namespace stressql::statements {
 
+// The engine's schedule for `rate`: `units_per_request` is what one request carries in the
+// rate's unit (1 for req/s, its points for pts/s, its body in MB for MB/s).
+engine::RequestSchedule rate_schedule(const parser::Rate& rate, double units_per_request);
+
 class RequestTask : public Task {
  public:
   using Task::Task;
