@@ -23,6 +23,7 @@ namespace {
 
 using base::Status;
 using stressql::engine::testing::addr;
+using stressql::engine::testing::body_index;
 using stressql::engine::testing::CollectSink;
 using stressql::engine::testing::GetSource;
 using stressql::engine::testing::LineSource;
@@ -328,11 +329,6 @@ TEST(EngineFault, ReconnectsAfterServerRestart) {
   EXPECT_GE(server->connections(), 2u);
 }
 
-// The body's "idx=<index>i" (LineSource), or -1.
-long long body_index(const std::string& body) {
-  const size_t at = body.find(" idx=");
-  return at == std::string::npos ? -1 : std::stoll(body.substr(at + 5));
-}
 
 TEST(EngineFault, RoundRobinAcrossAddressesIsIndexModN) {
   // Request i goes to targets[i mod 3], whatever the servers' speed: each server gets

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/clock.h"
 #include "engine/engine.h"
 #include "tests/engine/engine_test_util.h"
 #include "tests/support/fault_server.h"
@@ -20,6 +21,7 @@ namespace stressql::engine {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using stressql::engine::testing::body_index;
 using stressql::engine::testing::CollectSink;
 using stressql::engine::testing::finals_exactly_once;
 using stressql::engine::testing::make_engine;
@@ -30,21 +32,12 @@ using stressql::testing::FaultReply;
 using stressql::testing::FaultRequest;
 using stressql::testing::FaultServer;
 
-// The request index in a LineSource body ("… idx=<index>i …").
-uint64_t body_index(const std::string& body) {
-  const size_t at = body.find(" idx=");
-  return at == std::string::npos ? UINT64_MAX : std::stoull(body.substr(at + 5));
-}
-
-int64_t mono_ns(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
 
 TEST(EngineOpenLoop, NoRequestArrivesBeforeItIsDue) {
   std::mutex mu;
-  std::map<uint64_t, int64_t> arrived;  // index -> monotonic ns at the server
+  std::map<long long, int64_t> arrived;  // index -> monotonic ns at the server
   FaultServer server([&](const FaultRequest& r) {
-    const int64_t now = mono_ns(Clock::now());
+    const int64_t now = base::monotonic_ns();
     std::lock_guard<std::mutex> lock(mu);
     arrived.emplace(body_index(r.body), now);
     return ok204();
@@ -56,14 +49,14 @@ TEST(EngineOpenLoop, NoRequestArrivesBeforeItIsDue) {
   JobSpec spec = write_job(server.address(), 60, 4);
   spec.schedule.to_per_s = 200;  // req/s: 60 requests over 0.3 s
   spec.interval_ns = 1'000'000'000;  // a closed loop's pause; ignored under a schedule
-  const int64_t before_submit = mono_ns(Clock::now());
+  const int64_t before_submit = base::monotonic_ns();
   ASSERT_TRUE(engine->submit(1, spec).is_ok());
   ASSERT_TRUE(wait_job(engine.get(), &sink, 1));
   auto finals = finals_exactly_once(sink.samples, 60);
   std::lock_guard<std::mutex> lock(mu);
   ASSERT_EQ(arrived.size(), 60u);
   for (const auto& [i, at] : arrived) {
-    EXPECT_GE(at, before_submit + spec.schedule.due_offset_ns(i)) << "request " << i << " came early";
+    EXPECT_GE(at, before_submit + spec.schedule.due_offset_ns(static_cast<uint64_t>(i))) << "request " << i << " came early";
   }
   // The samples' due times are the schedule's, whichever reactor sent them.
   const int64_t due0 = finals.at(0).due_unix_ns;
@@ -85,10 +78,10 @@ TEST(EngineOpenLoop, AStallShowsInLatencyFromDueNotFromSend) {
   std::atomic<bool> stalled{false};
   FaultServer server([&](const FaultRequest& r) {
     if (body_index(r.body) == 20 && !stalled.exchange(true)) {
-      stall_until = mono_ns(Clock::now()) + 1'000'000'000;
+      stall_until = base::monotonic_ns() + 1'000'000'000;
     }
     const int64_t until = stall_until.load();
-    const int64_t now = mono_ns(Clock::now());
+    const int64_t now = base::monotonic_ns();
     if (now < until) std::this_thread::sleep_for(std::chrono::nanoseconds(until - now));
     return ok204();
   });

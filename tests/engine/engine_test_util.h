@@ -55,6 +55,12 @@ class LineSource : public RequestSource {
   size_t pad_;
 };
 
+// The body's "idx=<index>i" (LineSource), or -1.
+inline long long body_index(const std::string& body) {
+  const size_t at = body.find(" idx=");
+  return at == std::string::npos ? -1 : std::stoll(body.substr(at + 5));
+}
+
 class GetSource : public RequestSource {
  public:
   explicit GetSource(std::string target) : target_(std::move(target)) {}
