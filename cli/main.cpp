@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   stressql::cli::RunArgs run_args;
   CLI::App* run = stressql::cli::add_run_command(app, &run_args);
 
-  std::string report_id, report_results = "http://localhost:8086", report_json;
+  std::string report_id, report_results = "http://localhost:8086", report_json, report_html;
   CLI::App* report = app.add_subcommand(
       "report", "Rebuild the text report of an earlier run from its rows in _stressTest");
   report->add_option("TEST_ID", report_id, "the Test ID printed at the end of the run")->required();
@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   report->add_option("--json", report_json,
                      "also write the rebuilt report as JSON (schema: reporting/report.schema.json; "
                      "host and options are this machine's and this command's)");
+  report->add_option("--html", report_html,
+                     "also write the rebuilt report as one self-contained HTML page of charts");
 
   try {
     app.parse(argc, argv);
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
 
   if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
   if (*run) return stressql::cli::run_run(run_args);
-  if (*report) return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr);
+  if (*report) return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr,
+                                                      report_html);
   return 2;
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "cli/html_output.h"
 #include "reporting/http_client.h"
 #include "reporting/json_report.h"
 #include "reporting/results_writer.h"
@@ -96,7 +97,10 @@ std::string quote(const std::string& s) {
 }  // namespace
 
 int run_report(const std::string& test_id, const std::string& results_url,
-               const std::string& json_file, std::ostream& out, std::ostream& err) {
+               const std::string& json_file, std::ostream& out, std::ostream& err,
+               const std::string& html_file) {
+  reporting::ChartLibrary chart_library;
+  if (!load_html_library(html_file, &chart_library, err)) return 2;
   std::string host_port;
   if (!reporting::parse_http_url(results_url, &host_port)) {
     err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
@@ -226,15 +230,18 @@ int run_report(const std::string& test_id, const std::string& results_url,
   summary.engine.cq_overflows = static_cast<uint64_t>(num(run, "cq_overflows"));
   summary.results_note = "rebuilt from " + std::string(reporting::kResultsDatabase) + " on " + host_port;
   out << reporting::render_report(reports, summary);
+  if (json_file.empty() && html_file.empty()) return 0;
+  const nlohmann::json options = {{"rebuilt_from", host_port}};
+  const nlohmann::json doc = reporting::json_report(reports, summary, options, stressql::version());
   if (!json_file.empty()) {
     std::ofstream json(json_file, std::ios::trunc);
-    const nlohmann::json options = {{"rebuilt_from", host_port}};
-    json << reporting::json_report(reports, summary, options, stressql::version()).dump(2) << "\n";
+    json << doc.dump(2) << "\n";
     if (!json) {
       err << "stressql: cannot write " << json_file << "\n";
       return 1;
     }
   }
+  if (!html_file.empty() && !write_run_html(html_file, doc, chart_library, err)) return 1;
   return 0;
 }
 

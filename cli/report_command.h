@@ -1,15 +1,18 @@
 #pragma once
-// `stressql report TEST_ID [--results URL] [--json FILE]`: rebuilds a run's text report (and
-// its JSON report, intervals included) from the rows it stored in _stressTest.
+// `stressql report TEST_ID [--results URL] [--json FILE] [--html FILE]`: rebuilds a run's text
+// report (and its JSON report, intervals included, and its HTML page) from the rows it stored
+// in _stressTest.
 
 #include <iosfwd>
 #include <string>
 
 namespace stressql::cli {
 
-// Prints the report to `out` (and writes it as JSON to `json_file` unless empty) and returns
-// 0, or a message to `err` and 1 (server/rows missing, JSON not written) or 2 (bad arguments).
+// Prints the report to `out` (and writes it as JSON to `json_file` and as HTML to `html_file`
+// unless empty) and returns 0, or a message to `err` and 1 (server/rows missing, a file not
+// written) or 2 (bad arguments, chart library missing).
 int run_report(const std::string& test_id, const std::string& results_url,
-               const std::string& json_file, std::ostream& out, std::ostream& err);
+               const std::string& json_file, std::ostream& out, std::ostream& err,
+               const std::string& html_file = "");
 
 }  // namespace stressql::cli

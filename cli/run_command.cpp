@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/html_output.h"
 #include "cli/progress.h"
 #include "parser/parser.h"
 #include "parser/time_text.h"
@@ -111,6 +112,9 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
                 "generate every point and discard it; reports the tool's own points/s");
   run->add_option("--json", args->options.json_file,
                   "also write the report as JSON (schema: reporting/report.schema.json)");
+  run->add_option("--html", args->html_file,
+                  "also write the report as one self-contained HTML page of charts (opens "
+                  "offline; needs Debian's libjs-dygraphs)");
   run->add_flag("--progress", args->options.progress,
                 "print progress lines on stderr even when it is not a terminal");
   run->add_flag("--no-exec", args->options.no_exec, "refuse scripts that contain EXEC");
@@ -209,6 +213,9 @@ int run_run(RunArgs& args) {
     if (refused) return 2;
   }
 
+  reporting::ChartLibrary chart_library;  // read now: a missing one must not waste a run
+  if (!load_html_library(args.html_file, &chart_library, std::cerr)) return 2;
+
   install_signal_handlers();
   statements::Controller controller(parsed.script, args.options, &g_stop, std::cerr);
   bool offline = args.options.dry_run || !args.options.dump_file.empty();
@@ -266,14 +273,18 @@ int run_run(RunArgs& args) {
   }
   std::cout << reporting::render_report(controller.reports(), summary);
   std::cout.flush();
+  if (args.options.json_file.empty() && args.html_file.empty()) return rc;
+  const nlohmann::json doc = reporting::json_report(controller.reports(), summary, options_json(args), version());
   if (!args.options.json_file.empty()) {
     std::ofstream json(args.options.json_file, std::ios::trunc);
-    json << reporting::json_report(controller.reports(), summary, options_json(args), version()).dump(2)
-         << "\n";
+    json << doc.dump(2) << "\n";
     if (!json) {
       std::cerr << "stressql: cannot write " << args.options.json_file << "\n";
       return rc == 0 ? 1 : rc;
     }
+  }
+  if (!args.html_file.empty() && !write_run_html(args.html_file, doc, chart_library, std::cerr)) {
+    return rc == 0 ? 1 : rc;
   }
   return rc;
 }

@@ -16,6 +16,7 @@ struct RunArgs {
   std::string seed_text;
   std::string password_file;
   std::string timeout_text = "10s";
+  std::string html_file;  // --html FILE
 };
 
 // Adds the `run` subcommand and its flags (one per SET name) to `app`.

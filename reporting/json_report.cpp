@@ -6,6 +6,8 @@
 #include <ctime>
 #include <fstream>
 
+#include "reporting/latency_spectrum.h"
+
 namespace stressql::reporting {
 namespace {
 
@@ -61,6 +63,7 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
                        {"retries", s.retries},          {"not_sent", r.requests_not_sent},
                        {"rendered", s.requests_rendered}};
       j["latency_ns"] = latency_json(s.latency);
+      j["latency_spectrum"] = latency_spectrum_json(s.latency, s.latency_from_send);
       if (!r.rate.text.empty()) {
         j["rate"] = {{"target", r.rate.text},
                      {"unit", r.rate.unit},
@@ -178,7 +181,8 @@ nlohmann::json json_report(const std::vector<StatementReport>& statements, const
                       {"zero_copy_sends", run.engine.zero_copy_sends},
                       {"zero_copy_fallbacks", run.engine.zero_copy_fallbacks},
                       {"recv_buffer_shortages", run.engine.recv_buffer_shortages},
-                      {"cq_overflows", run.engine.cq_overflows}}},
+                      {"cq_overflows", run.engine.cq_overflows},
+                      {"summary", run.reactors > 0 ? engine_text(run) : ""}}},
           {"results", run.results_note},
           {"tls_insecure", run.tls_insecure},
           {"statements", list}};

@@ -13,7 +13,8 @@
 namespace stressql::reporting {
 
 // 2: request statements carry `intervals` (one-second records) and `interval_late_samples`.
-inline constexpr int kJsonSchemaVersion = 2;
+// 3: request statements carry `latency_spectrum`; `engine` carries `summary`.
+inline constexpr int kJsonSchemaVersion = 3;
 
 struct HostInfo {
   std::string cpu_model;

@@ -85,7 +85,7 @@ WAIT
   const std::string test_id = report_value(r.out, "Test ID:");
   ASSERT_EQ(test_id.size(), 16u) << r.out;
   json live = validated(json_path);
-  ASSERT_EQ(live["schema_version"], 2);
+  ASSERT_EQ(live["schema_version"], 3);
 
   for (const char* kind : {"insert", "query"}) {
     SCOPED_TRACE(kind);
