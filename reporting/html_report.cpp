@@ -16,13 +16,20 @@ using nlohmann::json;
 constexpr double kMs = 1e6;  // charts show latency in milliseconds
 
 std::string dur(double ns) { return go_duration(static_cast<int64_t>(std::llround(ns))); }
-int64_t i64(const json& j, const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<int64_t>() : 0; }
-double f64(const json& j, const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0; }
+int64_t i64(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<int64_t>() : 0;
+}
+double f64(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : 0;
+}
 std::string str(const json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; }
 std::string count(const json& j, const char* key) { return std::to_string(i64(j, key)); }
 const json& member(const json& j, const char* key) {
   static const json kEmpty = json::object();
-  return j.contains(key) && j[key].is_object() ? j[key] : kEmpty;
+  auto it = j.find(key);
+  return it != j.end() && it->is_object() ? *it : kEmpty;
 }
 std::string number(double v) {
   char buf[32];
@@ -111,36 +118,57 @@ Numbers statement_numbers(const json& st) {
   return n;
 }
 
-ChartSpec over_time(const std::string& id, const std::string& title, const std::string& y_label,
-                    const json& intervals) {
-  ChartSpec c;
-  c.id = id;
-  c.title = title;
-  c.x_label = "second";
-  c.y_label = y_label;
-  for (const json& k : intervals) c.x.push_back(f64(k, "second"));
+// The statement's intervals read once, column by column (a day holds 86 400 of them).
+struct Columns {
+  std::vector<double> second, requests, points, failures, retries;
+  std::vector<double> due[3], send[3];  // p50, p99, max in ms
+};
+
+Columns columns_of(const json& intervals) {
+  static constexpr const char* kQ[3] = {"p50", "p99", "max"};
+  Columns c;
+  for (const json& k : intervals) {
+    c.second.push_back(f64(k, "second"));
+    c.requests.push_back(f64(k, "requests"));
+    c.points.push_back(f64(k, "points_accepted"));
+    c.failures.push_back(f64(k, "failures"));
+    c.retries.push_back(f64(k, "retries"));
+    const json& due = member(k, "latency_from_due_ns");
+    const json& send = member(k, "latency_from_send_ns");
+    for (int q = 0; q < 3; ++q) {
+      c.due[q].push_back(f64(due, kQ[q]) / kMs);
+      c.send[q].push_back(f64(send, kQ[q]) / kMs);
+    }
+  }
   return c;
 }
 
-ChartSeries series_of(const std::string& name, const json& intervals, Fold fold, double scale,
-                      const char* key, const char* sub = nullptr) {
-  ChartSeries s;
-  s.name = name;
-  s.fold = fold;
-  for (const json& k : intervals) s.y.push_back(f64(sub ? member(k, key) : k, sub ? sub : key) / scale);
-  return s;
+ChartSpec over_time(const std::string& id, const std::string& title, const std::string& y_label,
+                    const Columns& c) {
+  ChartSpec chart;
+  chart.id = id;
+  chart.title = title;
+  chart.x_label = "second";
+  chart.y_label = y_label;
+  chart.x = c.second;
+  return chart;
+}
+
+ChartSeries series(const std::string& name, std::vector<double> y, Fold fold) {
+  return ChartSeries{name, std::move(y), {}, {}, fold, false};
 }
 
 std::vector<ChartSpec> statement_charts(const json& st) {
   const std::string p = "s" + count(st, "index") + "-";
-  const json& iv = st.contains("intervals") ? st["intervals"] : json::array();
+  static const json kNone = json::array();
+  const Columns iv = columns_of(st.contains("intervals") ? st["intervals"] : kNone);  // no copy
   const bool rated = st.contains("rate");
   std::vector<ChartSpec> charts;
 
   ChartSpec tp = over_time(p + "throughput", "Requests per second (by due time)", "requests/s", iv);
-  tp.series.push_back(series_of("requests/s", iv, Fold::kMean, 1, "requests"));
+  tp.series.push_back(series("requests/s", iv.requests, Fold::kMean));
   if (rated) {
-    ChartSeries target{"target requests/s", {}, {}, {}, Fold::kMean, false};
+    ChartSeries target = series("target requests/s", {}, Fold::kMean);
     for (double x : tp.x) {
       target.y.push_back(target_requests_per_second(str(st["rate"], "target"),
                                                     f64(st["rate"], "units_per_request"), static_cast<int64_t>(x)));
@@ -149,7 +177,7 @@ std::vector<ChartSpec> statement_charts(const json& st) {
   }
   if (str(st, "kind") == "insert") {
     tp.y2_label = "points/s";
-    tp.series.push_back(series_of("points accepted/s", iv, Fold::kMean, 1, "points_accepted"));
+    tp.series.push_back(series("points accepted/s", iv.points, Fold::kMean));
     tp.series.back().right_axis = true;
   }
   charts.push_back(std::move(tp));
@@ -157,13 +185,12 @@ std::vector<ChartSpec> statement_charts(const json& st) {
   ChartSpec lat = over_time(p + "latency", rated ? "Latency per second, from due time and from send"
                                                  : "Latency per second",
                             "ms", iv);
-  lat.series.push_back(series_of("p50", iv, Fold::kMean, kMs, "latency_from_due_ns", "p50"));
-  lat.series.push_back(series_of("p99", iv, Fold::kMax, kMs, "latency_from_due_ns", "p99"));
-  lat.series.push_back(series_of("max", iv, Fold::kMax, kMs, "latency_from_due_ns", "max"));
+  static constexpr Fold kFold[3] = {Fold::kMean, Fold::kMax, Fold::kMax};
+  for (int q = 0; q < 3; ++q) lat.series.push_back(series(q == 0 ? "p50" : q == 1 ? "p99" : "max", iv.due[q], kFold[q]));
   if (rated) {
-    for (const char* q : {"p50", "p99", "max"}) {
-      lat.series.push_back(series_of(std::string(q) + " from send", iv, std::string(q) == "p50" ? Fold::kMean : Fold::kMax,
-                                     kMs, "latency_from_send_ns", q));
+    for (int q = 0; q < 3; ++q) {
+      lat.series.push_back(series(q == 0 ? "p50 from send" : q == 1 ? "p99 from send" : "max from send",
+                                  iv.send[q], kFold[q]));
     }
   }
   charts.push_back(std::move(lat));
@@ -176,8 +203,8 @@ std::vector<ChartSpec> statement_charts(const json& st) {
   sp.x_log = true;
   sp.x_format = XFormat::kPercentile;
   const json& spectrum = member(st, "latency_spectrum");
-  ChartSeries due{rated ? "from due time" : "latency", {}, {}, {}, Fold::kMax, false};
-  ChartSeries send{"from send", {}, {}, {}, Fold::kMax, false};
+  ChartSeries due = series(rated ? "from due time" : "latency", {}, Fold::kMax);
+  ChartSeries send = series("from send", {}, Fold::kMax);
   if (spectrum.contains("percentiles")) {
     for (size_t i = 0; i < spectrum["percentiles"].size(); ++i) {
       sp.x.push_back(percentile_x(spectrum["percentiles"][i].get<double>()));
@@ -190,8 +217,8 @@ std::vector<ChartSpec> statement_charts(const json& st) {
   charts.push_back(std::move(sp));
 
   ChartSpec fail = over_time(p + "failures", "Failures and retries per second", "per second", iv);
-  fail.series.push_back(series_of("failures", iv, Fold::kMean, 1, "failures"));
-  fail.series.push_back(series_of("retries", iv, Fold::kMean, 1, "retries"));
+  fail.series.push_back(series("failures", iv.failures, Fold::kMean));
+  fail.series.push_back(series("retries", iv.retries, Fold::kMean));
   charts.push_back(std::move(fail));
   return charts;
 }
@@ -238,7 +265,8 @@ HtmlPage run_page(const json& report) {
   page.title = "stressql run " + str(report, "test_id");
   page.header = header(report);
   HtmlSection script{"Script", "SET, WAIT, EXEC and InfluxQL statements, in order", {}, {}};
-  for (const json& st : report.value("statements", json::array())) {
+  if (!report.contains("statements")) return page;
+  for (const json& st : report["statements"]) {
     const std::string kind = str(st, "kind");
     if (kind != "insert" && kind != "query") {
       script.numbers.push_back(script_line(st));
