@@ -93,7 +93,7 @@ constexpr char kPageScript[] = R"JS(
       drawPoints: spec.x.length <= 100, pointSize: 2, connectSeparatedPoints: false, animatedZooms: false,
       xRangePad: spec.x_format === "category" ? 30 : 0,
       axes: { x: xAxis(spec), y: { logscale: spec.y_log, valueFormatter: num, axisLabelFormatter: num },
-              y2: { valueFormatter: num, axisLabelFormatter: num } },
+              y2: { valueFormatter: num, axisLabelFormatter: num, axisLabelWidth: 60 } },
       underlayCallback: underlay(spec),
       drawCallback: function (g, initial) { if (initial && ++drawn === charts.length) ready(); }
     };
@@ -109,15 +109,18 @@ constexpr char kStyle[] = R"CSS(
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
 h1 { font-size: 1.4em; margin: 0 0 .5em; }
 h2 { font-size: 1.15em; margin: 1.5em 0 .3em; border-bottom: 1px solid #ddd; }
-table.numbers { border-collapse: collapse; font-size: 13px; }
+table.numbers { border-collapse: collapse; font-size: 12px; }
 table.numbers td { padding: 1px 10px 1px 0; vertical-align: top; }
 table.numbers td:first-child { color: #555; white-space: nowrap; }
-.section { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 1em; flex: 1 1 720px; }
+.section { display: grid; grid-template-columns: 370px 1fr; gap: 1.5em; align-items: start; }
+.section > :only-child { grid-column: 1 / -1; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 1em; }
+@media (max-width: 900px) { .section { grid-template-columns: 1fr; } }
 .chart { width: 100%; height: 260px; }
 .legend { font-size: 12px; min-height: 1.4em; }
 .note { color: #555; margin: 0 0 .5em; }
 .empty { color: #888; font-style: italic; }
+.dygraph-title { font-size: 15px; }
 )CSS";
 
 // Inlined text must not end its <script>/<style> element early.

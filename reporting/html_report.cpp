@@ -182,7 +182,7 @@ std::vector<ChartSpec> statement_charts(const json& st) {
   }
   charts.push_back(std::move(tp));
 
-  ChartSpec lat = over_time(p + "latency", rated ? "Latency per second, from due time and from send"
+  ChartSpec lat = over_time(p + "latency", rated ? "Latency per second (from due time, from send)"
                                                  : "Latency per second",
                             "ms", iv);
   static constexpr Fold kFold[3] = {Fold::kMean, Fold::kMax, Fold::kMax};
