@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/progress.h"
+#include "cli/shard_flags.h"
 #include "parser/parser.h"
 #include "parser/time_text.h"
 #include "reporting/http_client.h"
@@ -74,6 +75,7 @@ nlohmann::json options_json(const RunArgs& args) {
               {"server_name", o.tls.server_name},
               {"insecure", o.tls.insecure}};
   if (o.seed) j["seed"] = *o.seed;
+  if (o.shard.sharded()) j["shard"] = o.shard.text();
   return j;
 }
 
@@ -129,6 +131,7 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
                   "attempts per request for retryable failures (429, 500, 503, transport)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
+  add_shard_flags(run, args);
   return run;
 }
 
@@ -175,6 +178,8 @@ int run_run(RunArgs& args) {
               << args.timeout_text << "'\n";
     return 2;
   }
+
+  if (int rc = check_shard_flags(args); rc != 0) return rc;
 
   const engine::TlsOptions& tls = args.options.tls;
   if (tls.cert_file.empty() != tls.key_file.empty()) {
@@ -233,6 +238,7 @@ int run_run(RunArgs& args) {
         args.options.results_upload == "live" ? reporting::ResultsUpload::kLive
                                               : reporting::ResultsUpload::kAfterRun,
         warn, &g_abandon);
+    if (args.options.shard.sharded()) results->set_shard(args.options.shard.index);
     controller.set_observer([&results](const reporting::StatementReport& st, const engine::Sample& s) {
       results->add_sample(st, s);
     });

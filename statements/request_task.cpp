@@ -48,6 +48,7 @@ base::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine:
 
 void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns) {
   observe_ = ctx.observe;
+  shard_ = ctx.options->shard;
   started_ns_ = now_ns;
   report_->ran = true;
   report_->start_unix_ns = base::unix_ns();
@@ -82,7 +83,11 @@ void RequestTask::fail(const std::string& error) {
   finished_ = true;
 }
 
-void RequestTask::on_sample(const engine::Sample& s) {
+void RequestTask::on_sample(const engine::Sample& local) {
+  // Under --shard the engine numbers this shard's requests 0, 1, …: rows and the report
+  // name each by its index in the whole statement.
+  engine::Sample s = local;
+  s.request_index = shard_.global_index(local.request_index);
   report_->stats.add(s);
   report_->intervals.add(s);
   if (observe_) observe_(*report_, s);
