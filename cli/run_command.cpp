@@ -234,7 +234,7 @@ int run_run(RunArgs& args) {
     }
     results = std::make_unique<reporting::ResultsWriter>(
         host_port, controller.test_id(),
-        (std::filesystem::current_path() / ("stressql-results-" + controller.test_id() + ".lp")).string(),
+        (std::filesystem::current_path() / spool_name(controller.test_id(), args.options.shard)).string(),
         args.options.results_upload == "live" ? reporting::ResultsUpload::kLive
                                               : reporting::ResultsUpload::kAfterRun,
         warn, &g_abandon);

@@ -82,4 +82,9 @@ int check_shard_flags(RunArgs& args) {
   return 0;
 }
 
+std::string spool_name(const std::string& test_id, const generator::Shard& shard) {
+  return "stressql-results-" + test_id +
+         (shard.sharded() ? "-shard" + std::to_string(shard.index) : std::string()) + ".lp";
+}
+
 }  // namespace stressql::cli

@@ -15,4 +15,8 @@ void add_shard_flags(CLI::App* run, RunArgs* args);
 // they are fine, else 2 after a message on stderr naming what was expected.
 int check_shard_flags(RunArgs& args);
 
+// The local file of results rows: stressql-results-<test_id>[-shard<I>].lp, so shards of a
+// test that share a working directory do not share a file.
+std::string spool_name(const std::string& test_id, const generator::Shard& shard);
+
 }  // namespace stressql::cli

@@ -167,7 +167,11 @@ int Controller::run() {
   for (size_t i = 0; i < reports_.size(); ++i) {
     const parser::Statement& st = script_.statements[i];
     reporting::StatementReport& r = reports_[i];
-    r.id = st.id;
+    // The shards parse the script each: statement IDs from the test ID keep their rows
+    // of one statement together for `stressql report`.
+    r.id = options_.shard.sharded()
+               ? hex_id(base::hash2(generator::seed_from_test_id(summary_.test_id), i), 10)
+               : st.id;
     r.go = st.go;
     std::visit(
         [&](const auto& b) {

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <string>
 #include <vector>
@@ -180,6 +181,41 @@ TEST_F(ShardRunTest, ThreeShardsWriteWhatOneProcessWritesAndSplitTheQueries) {
   EXPECT_EQ(sums("single"), sums("sharded"));
   // Three barriers (start, CREATE DATABASE, end) with three shards each.
   EXPECT_EQ(server_->count_points("_stressTest", "barrier", "shards"), 9);
+
+  // One merged report, as if one process had run the script, with a line per shard.
+  const std::string json_path = dir_.path() + "/merged.json";
+  ProcessResult merged = stressql({"report", "three", "--results", results, "--by-shard", "--json", json_path});
+  ASSERT_EQ(merged.exit_code, 0) << merged.out << merged.err;
+  const std::string& m = merged.out;
+  EXPECT_EQ(report_value(m, "Shard:"), "merged from 3 of 3 shards") << m;
+  EXPECT_EQ(report_value(m, "  Points Requested:"), "700") << m;
+  EXPECT_EQ(report_value(m, "  Successful Write Reqs:"), "70") << m;
+  EXPECT_EQ(report_value(m, "  Successful Queries:"), "10") << m;
+  EXPECT_EQ(report_value(m, "Points Accepted / Dropped / Failed:"), "700 / 0 / 0") << m;
+  EXPECT_EQ(report_value(m, "Result:"), "OK") << m;
+  EXPECT_NE(m.find("[√] 'CREATE DATABASE sharded' -> "), std::string::npos) << m;
+  EXPECT_NE(m.find("By shard:\n  Write Statement: cpu\n    shard 0: 240 points accepted, 24 ok / 0 failed"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("    shard 2: 3 ok / 0 failed requests"), std::string::npos) << m;
+  // The JSON of the merged report: valid, the same totals, intervals that add up to them.
+  ProcessResult valid = run_process(
+      {"python3", "-c",
+       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+       "json.load(open(sys.argv[2])))",
+       json_path, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
+      seconds(60));
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  auto j = nlohmann::json::parse(read_file(json_path));
+  EXPECT_EQ(j["totals"]["points_accepted"], 700);
+  EXPECT_EQ(j["options"]["shards"], 3);
+  uint64_t interval_requests = 0, interval_points = 0;
+  for (const auto& k : j["statements"][3]["intervals"]) {
+    interval_requests += k["requests"].get<uint64_t>();
+    interval_points += k["points_accepted"].get<uint64_t>();
+  }
+  EXPECT_EQ(interval_requests, 70u);
+  EXPECT_EQ(interval_points, 700u);
 }
 
 // A shard that dies: the others end at the next barrier within --barrier-timeout, with a
