@@ -3,6 +3,7 @@
 // shard that never arrives fails the others with a message instead of a hang.
 #include <signal.h>
 
+#include <ctime>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -101,6 +102,34 @@ TEST(ShardFlagsTest, BadShardFlagsAreUsageErrors) {
                                 seconds(60), "", SpawnOptions{"", {"JOB_COMPLETION_INDEX=2"}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(report_value(r.out, "Shard:"), "2/3");
+}
+
+// Seconds since the epoch of an RFC 3339 UTC time ("2026-12-01T18:00:00[.…]Z").
+int64_t unix_seconds(const std::string& rfc3339) {
+  std::tm tm{};
+  if (strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return -1;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+TEST(StartAtTest, TheFirstStatementStartsAtTheGivenTimeAndAPastTimeWarns) {
+  ScriptDir dir;
+  std::string script = dir.write("s.iql", "INSERT x\ncpu,h=[a|b]\nv=1i\n4 1s\n");
+  const int64_t at = static_cast<int64_t>(std::time(nullptr)) + 2;
+  char text[32];
+  std::tm tm{};
+  const time_t t = static_cast<time_t>(at);
+  gmtime_r(&t, &tm);
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  const std::string json = dir.path() + "/r.json";
+  ProcessResult r = stressql({"run", "--dry-run", "--start-at", text, "--json", json, script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(read_file(json));
+  EXPECT_GE(unix_seconds(j["statements"][0]["start_time"].get<std::string>()), at) << j.dump();
+
+  ProcessResult past = stressql({"run", "--dry-run", "--start-at", "2020-01-01T00:00:00Z", script});
+  ASSERT_EQ(past.exit_code, 0) << past.err;
+  EXPECT_NE(past.err.find("--start-at is "), std::string::npos) << past.err;
+  EXPECT_NE(past.err.find(" past; starting now"), std::string::npos) << past.err;
 }
 
 class ShardRunTest : public InfluxTest {
