@@ -271,11 +271,16 @@ int run_run(RunArgs& args) {
     summary.results_note = offline ? "none (nothing was sent)" : "none (--results none)";
   }
   std::cout << reporting::render_report(controller.reports(), summary);
+  if (args.options.by_address) std::cout << reporting::by_address_text(controller.reports());
   std::cout.flush();
   if (!args.options.json_file.empty()) {
     std::ofstream json(args.options.json_file, std::ios::trunc);
-    json << reporting::json_report(controller.reports(), summary, options_json(args), version()).dump(2)
-         << "\n";
+    nlohmann::json j = reporting::json_report(controller.reports(), summary, options_json(args), version());
+    for (size_t i = 0; i < controller.reports().size(); ++i) {
+      const auto& by_address = controller.reports()[i].by_address;
+      if (!by_address.empty()) j["statements"][i]["by_address"] = reporting::by_address_json(by_address);
+    }
+    json << j.dump(2) << "\n";
     if (!json) {
       std::cerr << "stressql: cannot write " << args.options.json_file << "\n";
       return rc == 0 ? 1 : rc;

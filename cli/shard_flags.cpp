@@ -33,6 +33,9 @@ void add_shard_flags(CLI::App* run, RunArgs* args) {
                   "with --shard: how long a shard waits for the others at InfluxQL, EXEC and the "
                   "end of the script before it fails the run")
       ->capture_default_str();
+  run->add_flag("--by-address", args->options.by_address,
+                "with several Addresses: per statement, one line per address in the report "
+                "(and in the JSON and results rows), so a slow node shows");
   run->add_option("--start-at", args->start_at_text,
                   "wall time (RFC 3339, e.g. 2026-12-01T18:00:00Z) at which the first statement "
                   "starts; with --shard every shard starts then");

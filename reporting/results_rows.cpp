@@ -184,6 +184,16 @@ void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t
     add_str(out, "rate_per_request", st.rate.per_request);
   }
   *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
+  for (const AddressStats& a : st.by_address) {  // --by-address: one row per address
+    *out += "address,test_id=" + test_tags_ + ",statement_id=" + escape_tag(st.id) +
+            ",address=" + escape_tag(a.address) + " ";
+    add_int(out, "requests_ok", static_cast<int64_t>(a.requests_ok), true);
+    add_int(out, "requests_failed", static_cast<int64_t>(a.requests_failed));
+    add_int(out, "retries", static_cast<int64_t>(a.retries));
+    add_int(out, "points_accepted", static_cast<int64_t>(a.points_accepted));
+    add_int(out, "p99_ns", a.latency.value_at_percentile(99));
+    *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
+  }
 }
 
 void ResultsRows::add_run(const RunSummary& run, size_t statements, std::string* out) {

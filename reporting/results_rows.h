@@ -37,7 +37,8 @@ class ResultsRows {
   // start (st.intervals.start_unix_ns() + second s).
   void add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out);
   // Appends the `statement` row of the statement at `index` in the script; its timestamp is
-  // run_start_ns + index.
+  // run_start_ns + index. With per-address numbers (--by-address) an `address` row per
+  // address follows (tags statement_id, address), with the same timestamp.
   void add_statement(const StatementReport& st, size_t index, int64_t run_start_ns, std::string* out);
   // Appends the run's `run` row.
   void add_run(const RunSummary& run, size_t statements, std::string* out);

@@ -53,6 +53,9 @@ void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns)
   report_->ran = true;
   report_->start_unix_ns = base::unix_ns();
   report_->intervals.start(report_->start_unix_ns);
+  if (ctx.options->by_address && spec.targets.size() > 1) {
+    for (const engine::Address& a : spec.targets) report_->by_address.emplace_back(a.text);
+  }
   // A dead target must end the statement, not retry request after request for hours:
   // give up on it once every connection to it has failed twice in a row.
   if (spec.give_up_after == 0) {
@@ -90,6 +93,10 @@ void RequestTask::on_sample(const engine::Sample& local) {
   s.request_index = shard_.global_index(local.request_index);
   report_->stats.add(s);
   report_->intervals.add(s);
+  // Request i of a job goes to target i mod T (engine/job.h), retries too.
+  if (!report_->by_address.empty()) {
+    report_->by_address[local.request_index % report_->by_address.size()].add(s);
+  }
   if (observe_) observe_(*report_, s);
   if (s.final) {
     if (s.failure != engine::Failure::kNone && report_->server_message.empty() &&

@@ -303,3 +303,54 @@ value=[int inc(0) 0]
 
 }  // namespace
 }  // namespace stressql::testing
+
+namespace stressql::testing {
+namespace {
+
+// --by-address: the other side of scale, a cluster under test. Two real servers as two
+// Addresses: each line counts what that server holds.
+TEST_F(ShardRunTest, ByAddressCountsWhatEachServerTook) {
+  std::string error;
+  std::unique_ptr<InfluxServer> second = InfluxServer::start(&error);
+  ASSERT_TRUE(second) << error;
+  for (InfluxServer* s : {server_.get(), second.get()}) {
+    ASSERT_EQ(s->query("CREATE DATABASE nodes").status, 200);
+  }
+  std::string s = dir_.write("n.iql", R"(SET Database [nodes]
+
+SET BatchSize [10]
+
+INSERT cpu
+cpu,host=server-[int inc(0) 7]
+value=[int inc(0) 0]
+200 1s
+)");
+  const std::string json_path = dir_.path() + "/n.json";
+  const std::string addresses = server_->address() + "|" + second->address();
+  ProcessResult r = stressql({"run", "--by-address", "--addresses", addresses, "--results",
+                              "http://" + server_->address(), "--json", json_path, s});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server_->count_points("nodes", "cpu", "value"), 100);
+  EXPECT_EQ(second->count_points("nodes", "cpu", "value"), 100);
+  for (InfluxServer* node : {server_.get(), second.get()}) {
+    EXPECT_NE(r.out.find("    " + node->address() + ": 10 ok / 0 failed requests, 100 points accepted, p99 "),
+              std::string::npos)
+        << r.out;
+  }
+  EXPECT_NE(r.out.find("\nBy address:\n  Write Statement: cpu\n"), std::string::npos) << r.out;
+  auto j = nlohmann::json::parse(read_file(json_path));
+  ASSERT_EQ(j["statements"][2]["by_address"].size(), 2u) << j.dump();
+  EXPECT_EQ(j["statements"][2]["by_address"][1]["address"], second->address());
+  EXPECT_EQ(j["statements"][2]["by_address"][1]["points_accepted"], 100);
+  ProcessResult valid = run_process(
+      {"python3", "-c",
+       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+       "json.load(open(sys.argv[2])))",
+       json_path, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
+      seconds(60));
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  EXPECT_EQ(server_->count_points("_stressTest", "address", "requests_ok"), 2);
+}
+
+}  // namespace
+}  // namespace stressql::testing
