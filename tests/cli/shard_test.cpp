@@ -28,6 +28,17 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+// What jsonschema says of the JSON report at `path` against the published schema; "" when valid.
+std::string schema_errors(const std::string& path) {
+  ProcessResult valid = run_process(
+      {"python3", "-c",
+       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+       "json.load(open(sys.argv[2])))",
+       path, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
+      seconds(60));
+  return valid.exit_code == 0 ? "" : valid.err + " (exit " + std::to_string(valid.exit_code) + ")";
+}
+
 // Offline: without --seed the test ID keys the random values, so the shards' --dump files,
 // request by request (request i is shard i mod N's), are the unsharded run's bytes.
 TEST(ShardDumpTest, ShardsOfOneTestIdRenderTheUnshardedBytes) {
@@ -228,13 +239,7 @@ TEST_F(ShardRunTest, ThreeShardsWriteWhatOneProcessWritesAndSplitTheQueries) {
       << m;
   EXPECT_NE(m.find("    shard 2: 3 ok / 0 failed requests"), std::string::npos) << m;
   // The JSON of the merged report: valid, the same totals, intervals that add up to them.
-  ProcessResult valid = run_process(
-      {"python3", "-c",
-       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-       "json.load(open(sys.argv[2])))",
-       json_path, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
-      seconds(60));
-  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  EXPECT_EQ(schema_errors(json_path), "");
   auto j = nlohmann::json::parse(read_file(json_path));
   EXPECT_EQ(j["totals"]["points_accepted"], 700);
   EXPECT_EQ(j["options"]["shards"], 3);
@@ -301,12 +306,6 @@ value=[int inc(0) 0]
   EXPECT_NE(report_value(out, "Results:").find("rows in _stressTest"), std::string::npos) << out;
 }
 
-}  // namespace
-}  // namespace stressql::testing
-
-namespace stressql::testing {
-namespace {
-
 // --by-address: the other side of scale, a cluster under test. Two real servers as two
 // Addresses: each line counts what that server holds.
 TEST_F(ShardRunTest, ByAddressCountsWhatEachServerTook) {
@@ -342,13 +341,7 @@ value=[int inc(0) 0]
   ASSERT_EQ(j["statements"][2]["by_address"].size(), 2u) << j.dump();
   EXPECT_EQ(j["statements"][2]["by_address"][1]["address"], second->address());
   EXPECT_EQ(j["statements"][2]["by_address"][1]["points_accepted"], 100);
-  ProcessResult valid = run_process(
-      {"python3", "-c",
-       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-       "json.load(open(sys.argv[2])))",
-       json_path, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
-      seconds(60));
-  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  EXPECT_EQ(schema_errors(json_path), "");
   EXPECT_EQ(server_->count_points("_stressTest", "address", "requests_ok"), 2);
 }
 
