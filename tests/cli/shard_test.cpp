@@ -55,7 +55,7 @@ f=[float rand(10) 0],s=[str rand(6) 3]
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<std::string> want = lines_of(read_file(single));
   ASSERT_EQ(want.size(), 100u);
-  for (int n : {2, 3, 16}) {
+  for (int n : {2, 5}) {
     std::vector<std::vector<std::string>> shard_lines;
     for (int i = 0; i < n; ++i) {
       const std::string file = dir.path() + "/shard" + std::to_string(i) + ".lp";
@@ -277,7 +277,7 @@ value=[int inc(0) 0]
       << error;
   Child survivor;
   ASSERT_TRUE(survivor.start({STRESSQL_BINARY, "run", "--test-id", "killed", "--shard", "0/2",
-                              "--barrier-timeout", "3s", "--addresses", server_->address(),
+                              "--barrier-timeout", "5s", "--addresses", server_->address(),
                               "--results", results, s},
                              &error))
       << error;
@@ -293,11 +293,11 @@ value=[int inc(0) 0]
   EXPECT_EQ(survivor.exit_code(), 1) << survivor.out() << survivor.err();
   const std::string out = survivor.out();
   EXPECT_NE(survivor.err().find("stressql: shard 1 of 2 did not arrive at the end of the script "
-                                "within 3s (--barrier-timeout; shard 0/2 waited)"),
+                                "within 5s (--barrier-timeout; shard 0/2 waited)"),
             std::string::npos)
       << survivor.err();
   EXPECT_EQ(report_value(out, "Shards:"),
-            "shard 1 of 2 did not arrive at the end of the script within 3s (--barrier-timeout; "
+            "shard 1 of 2 did not arrive at the end of the script within 5s (--barrier-timeout; "
             "shard 0/2 waited)")
       << out;
   EXPECT_EQ(report_value(out, "Result:"), "FAILED") << out;
