@@ -253,7 +253,9 @@ int Controller::run() {
     if (shard_zero_only(st)) {
       if (options_.shard.index == 0) run_statement(i, settings, settings.seed.value_or(run_seed));
       if (options_.shard.index != 0) r.error = "run by shard 0";
-      meet("statement-" + std::to_string(i), "statement " + std::to_string(i + 1));
+      meet("statement-" + std::to_string(i),
+           std::string(r.kind == StatementKind::kExec ? "the EXEC" : "the InfluxQL statement") +
+               " on line " + std::to_string(st.pos.line));
       continue;
     }
     run_statement(i, settings, settings.seed.value_or(run_seed));

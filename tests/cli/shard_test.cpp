@@ -306,6 +306,22 @@ value=[int inc(0) 0]
   EXPECT_NE(report_value(out, "Results:").find("rows in _stressTest"), std::string::npos) << out;
 }
 
+// A shard whose partners never come: it ends at the start barrier and sends nothing.
+TEST_F(ShardRunTest, AShardAloneEndsAtTheStartBarrierAndSendsNothing) {
+  ProcessResult r = stressql({"run", "--test-id", "alone", "--shard", "1/2", "--barrier-timeout",
+                              "1s", "--addresses", server_->address(), "--results",
+                              "http://" + server_->address(), script("alone")});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("stressql: shard 0 of 2 did not arrive at the start within 1s"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("'CREATE DATABASE alone' -> not run: a shard barrier failed"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(report_value(r.out, "  Not run:"), "not run: a shard barrier failed") << r.out;
+  EXPECT_EQ(report_value(r.out, "Result:"), "FAILED") << r.out;
+  EXPECT_EQ(server_->count_points("_stressTest", "barrier", "shards"), 1);  // its own arrival
+  EXPECT_EQ(server_->query("SHOW DATABASES").body.find("\"alone\""), std::string::npos);
+}
+
 // --by-address: the other side of scale, a cluster under test. Two real servers as two
 // Addresses: each line counts what that server holds.
 TEST_F(ShardRunTest, ByAddressCountsWhatEachServerTook) {
