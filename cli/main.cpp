@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
   report->add_option("TEST_ID", report_id, "the Test ID printed at the end of the run")->required();
   report->add_option("--results", report_results, "the reporting InfluxDB, http://host:port")
       ->capture_default_str();
+  bool report_by_shard = false;
+  report->add_flag("--by-shard", report_by_shard,
+                   "a sharded test (run --shard): also one line per shard for every INSERT and QUERY");
   report->add_option("--json", report_json,
                      "also write the rebuilt report as JSON (schema: reporting/report.schema.json; "
                      "host and options are this machine's and this command's)");
@@ -43,7 +46,9 @@ int main(int argc, char** argv) {
 
   if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
   if (*run) return stressql::cli::run_run(run_args);
-  if (*report) return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr,
-                                                      report_html);
+  if (*report) {
+    return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr,
+                                     report_by_shard, report_html);
+  }
   return 2;
 }

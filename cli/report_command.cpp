@@ -1,6 +1,7 @@
 #include "cli/report_command.h"
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -8,6 +9,7 @@
 #include <ostream>
 
 #include "cli/html_output.h"
+#include "cli/shard_merge.h"
 #include "reporting/http_client.h"
 #include "reporting/json_report.h"
 #include "reporting/results_writer.h"
@@ -94,10 +96,83 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
+// The shard a row came from: its `shard` tag (rows of a sharded test), else 0.
+uint32_t shard_of(const Row& r) {
+  const std::string t = str(r, "shard");
+  uint32_t shard = 0;
+  std::from_chars(t.data(), t.data() + t.size(), shard);
+  return shard;
+}
+
+reporting::StatementReport statement_from_row(const Row& row) {
+  reporting::StatementReport r;
+  r.id = str(row, "statement_id");
+  r.kind = kind_of(str(row, "kind"));
+  r.name = str(row, "name");
+  r.go = flag(row, "go");
+  r.ran = flag(row, "ran");
+  r.ok = flag(row, "ok");
+  r.offline = flag(row, "offline");
+  r.error = str(row, "error");
+  r.warning = str(row, "warning");
+  r.start_unix_ns = num(row, "start_unix_ns");
+  r.duration_ns = num(row, "duration_ns");
+  r.points_requested = static_cast<uint64_t>(num(row, "points_requested"));
+  r.requests_planned = static_cast<uint64_t>(num(row, "requests_planned"));
+  r.requests_not_sent = static_cast<uint64_t>(num(row, "requests_not_sent"));
+  r.points_not_sent = static_cast<uint64_t>(num(row, "points_not_sent"));
+  r.series = static_cast<uint64_t>(num(row, "series"));
+  r.http_status = static_cast<int>(num(row, "http_status"));
+  r.server_message = str(row, "server_message");
+  r.exit_status = static_cast<int>(num(row, "exit_status"));
+  r.set_value = str(row, "set_value");
+  r.rate.text = str(row, "rate_target");
+  r.rate.unit = str(row, "rate_unit");
+  r.rate.per_request = str(row, "rate_per_request");
+  r.rate.units_per_request = real(row, "rate_units_per_request", 1);
+  return r;
+}
+
+engine::Sample sample_from_row(const Row& row) {
+  engine::Sample s;
+  s.status = static_cast<uint16_t>(num(row, "status_code"));
+  s.latency_ns = num(row, "response_time_ns");
+  s.points = static_cast<uint32_t>(num(row, "points"));
+  s.attempt = static_cast<uint8_t>(num(row, "attempt"));
+  s.final = flag(row, "final");
+  s.failure = static_cast<engine::Failure>(num(row, "failure_class"));
+  s.dropped = static_cast<uint32_t>(num(row, "dropped"));
+  s.request_bytes = static_cast<uint32_t>(num(row, "request_bytes"));
+  s.response_bytes = static_cast<uint32_t>(num(row, "response_bytes"));
+  s.lag_ns = num(row, "lag_ns");
+  s.body_bytes = static_cast<uint32_t>(num(row, "body_bytes"));
+  s.due_unix_ns = num(row, "time");  // the due time (made unique per statement by 1 ns steps)
+  return s;
+}
+
+reporting::RunSummary run_from_row(const Row& run) {
+  reporting::RunSummary summary;
+  summary.start_unix_ns = num(run, "time");
+  summary.duration_ns = num(run, "duration_ns");
+  summary.cpu_user_s = real(run, "cpu_user_s", 0);
+  summary.cpu_system_s = real(run, "cpu_system_s", 0);
+  summary.interrupted = flag(run, "interrupted");
+  summary.reactors = static_cast<int>(num(run, "reactors"));
+  summary.send_zc = flag(run, "send_zc");
+  summary.engine.sends = static_cast<uint64_t>(num(run, "sends"));
+  summary.engine.zero_copy_sends = static_cast<uint64_t>(num(run, "zero_copy_sends"));
+  summary.engine.zero_copy_fallbacks = static_cast<uint32_t>(num(run, "zero_copy_fallbacks"));
+  summary.engine.recv_buffer_shortages = static_cast<uint64_t>(num(run, "recv_buffer_shortages"));
+  summary.engine.cq_overflows = static_cast<uint64_t>(num(run, "cq_overflows"));
+  summary.shards = static_cast<uint32_t>(std::max<int64_t>(1, num(run, "shards")));
+  summary.shard_error = str(run, "shard_error");
+  return summary;
+}
+
 }  // namespace
 
 int run_report(const std::string& test_id, const std::string& results_url,
-               const std::string& json_file, std::ostream& out, std::ostream& err,
+               const std::string& json_file, std::ostream& out, std::ostream& err, bool by_shard,
                const std::string& html_file) {
   reporting::ChartLibrary chart_library;
   if (!load_html_library(html_file, &chart_library, err)) return 2;
@@ -119,68 +194,68 @@ int run_report(const std::string& test_id, const std::string& results_url,
         << " on " << host_port << "\n";
     return 1;
   }
-  std::vector<reporting::StatementReport> reports(statements.size());
-  std::map<std::string, reporting::StatementReport*> by_id;
+  // A sharded test has one statement and one run row per shard (tag `shard`), merged here.
+  std::map<uint32_t, reporting::RunSummary> run_parts;
+  uint32_t shards = 1;
+  for (const Row& row : runs) {
+    run_parts[shard_of(row)] = run_from_row(row);
+    shards = std::max(shards, run_parts[shard_of(row)].shards);
+  }
+  const bool sharded = shards > 1;
+  size_t count = 0;
+  for (const Row& row : statements) count = std::max<size_t>(count, static_cast<size_t>(num(row, "index")) + 1);
+  count = std::min(count, statements.size());  // a damaged index cannot make us allocate much
+  std::map<uint32_t, std::vector<reporting::StatementReport>> parts;  // by shard, script order
   std::map<std::string, uint64_t> late_samples;
   for (const Row& row : statements) {
     size_t index = static_cast<size_t>(num(row, "index"));
-    if (index >= reports.size()) continue;
-    reporting::StatementReport& r = reports[index];
-    r.id = str(row, "statement_id");
-    r.kind = kind_of(str(row, "kind"));
-    r.name = str(row, "name");
-    r.go = flag(row, "go");
-    r.ran = flag(row, "ran");
-    r.ok = flag(row, "ok");
-    r.offline = flag(row, "offline");
-    r.error = str(row, "error");
-    r.warning = str(row, "warning");
-    r.start_unix_ns = num(row, "start_unix_ns");
-    r.duration_ns = num(row, "duration_ns");
-    r.points_requested = static_cast<uint64_t>(num(row, "points_requested"));
-    r.requests_planned = static_cast<uint64_t>(num(row, "requests_planned"));
-    r.requests_not_sent = static_cast<uint64_t>(num(row, "requests_not_sent"));
-    r.points_not_sent = static_cast<uint64_t>(num(row, "points_not_sent"));
-    r.series = static_cast<uint64_t>(num(row, "series"));
-    r.http_status = static_cast<int>(num(row, "http_status"));
-    r.server_message = str(row, "server_message");
-    r.exit_status = static_cast<int>(num(row, "exit_status"));
-    r.set_value = str(row, "set_value");
-    r.rate.text = str(row, "rate_target");
-    r.rate.unit = str(row, "rate_unit");
-    r.rate.per_request = str(row, "rate_per_request");
-    r.rate.units_per_request = real(row, "rate_units_per_request", 1);
-    late_samples[r.id] = static_cast<uint64_t>(num(row, "interval_late_samples"));
-    by_id[r.id] = &r;
+    if (index >= count) continue;
+    std::vector<reporting::StatementReport>& list = parts[shard_of(row)];
+    list.resize(count);
+    list[index] = statement_from_row(row);
+    late_samples[list[index].id] += static_cast<uint64_t>(num(row, "interval_late_samples"));
   }
+  std::vector<reporting::StatementReport> reports(count);
+  std::map<std::string, reporting::StatementReport*> by_id;
+  for (size_t i = 0; i < count; ++i) {
+    std::map<uint32_t, const reporting::StatementReport*> present;
+    for (auto& [shard, list] : parts) {
+      if (!list[i].id.empty()) present[shard] = &list[i];
+    }
+    if (present.empty()) continue;
+    if (sharded) {
+      reports[i] = merge_statement(present, shards);
+    } else {
+      reports[i] = std::move(parts.begin()->second[i]);
+    }
+    by_id[reports[i].id] = &reports[i];
+  }
+  // Every attempt's row: the histograms (and, for a sharded test, the intervals) are rebuilt
+  // from them, so merging shards is exact.
+  std::map<std::string, std::vector<engine::Sample>> due_order;
   for (const char* measurement : {"write", "query"}) {
     samples.clear();
     if (!select_rows(host_port,
                      std::string("SELECT statement_id, status_code, response_time_ns, points, "
                                  "attempt, \"final\", failure_class, dropped, request_bytes, "
-                                 "response_bytes, lag_ns, body_bytes FROM \"") +
+                                 "response_bytes, lag_ns, body_bytes, \"shard\" FROM \"") +
                          measurement + "\"" + where,
                      &samples, &error)) {
       err << "stressql: cannot read results from " << host_port << ": " << error << "\n";
       return 1;
     }
     for (const Row& row : samples) {
-      auto it = by_id.find(str(row, "statement_id"));
+      const std::string id = str(row, "statement_id");
+      auto it = by_id.find(id);
       if (it == by_id.end()) continue;
-      engine::Sample s;
-      s.status = static_cast<uint16_t>(num(row, "status_code"));
-      s.latency_ns = num(row, "response_time_ns");
-      s.points = static_cast<uint32_t>(num(row, "points"));
-      s.attempt = static_cast<uint8_t>(num(row, "attempt"));
-      s.final = flag(row, "final");
-      s.failure = static_cast<engine::Failure>(num(row, "failure_class"));
-      s.dropped = static_cast<uint32_t>(num(row, "dropped"));
-      s.request_bytes = static_cast<uint32_t>(num(row, "request_bytes"));
-      s.response_bytes = static_cast<uint32_t>(num(row, "response_bytes"));
-      s.lag_ns = num(row, "lag_ns");
-      s.body_bytes = static_cast<uint32_t>(num(row, "body_bytes"));
-      s.due_unix_ns = num(row, "time");  // the due time (made unique per statement by 1 ns steps)
+      const engine::Sample s = sample_from_row(row);
       it->second->stats.add(s);
+      if (sharded) due_order[id].push_back(s);
+      if (by_shard) {
+        for (auto& part : parts[shard_of(row)]) {
+          if (part.id == id) part.stats.add(s);
+        }
+      }
     }
   }
   samples.clear();
@@ -209,29 +284,27 @@ int run_report(const std::string& test_id, const std::string& results_url,
     intervals[str(row, "statement_id")].push_back(k);
   }
   for (auto& [id, r] : by_id) {
+    if (sharded) {  // the shards' seconds start at different instants: count them again
+      std::vector<engine::Sample>& list = due_order[id];
+      std::sort(list.begin(), list.end(),
+                [](const auto& a, const auto& b) { return a.due_unix_ns < b.due_unix_ns; });
+      r->intervals.start(r->start_unix_ns);
+      for (const engine::Sample& s : list) r->intervals.add(s);
+      r->intervals.finish();
+      continue;
+    }
     std::deque<reporting::IntervalRecord>& list = intervals[id];
     std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     r->intervals.restore(std::move(list), late_samples[id], r->start_unix_ns);
   }
-  const Row& run = runs.front();
-  reporting::RunSummary summary;
+  reporting::RunSummary summary = sharded ? merge_runs(run_parts, shards) : run_parts.begin()->second;
   summary.test_id = test_id;
-  summary.start_unix_ns = num(run, "time");
-  summary.duration_ns = num(run, "duration_ns");
-  summary.cpu_user_s = real(run, "cpu_user_s", 0);
-  summary.cpu_system_s = real(run, "cpu_system_s", 0);
-  summary.interrupted = flag(run, "interrupted");
-  summary.reactors = static_cast<int>(num(run, "reactors"));
-  summary.send_zc = flag(run, "send_zc");
-  summary.engine.sends = static_cast<uint64_t>(num(run, "sends"));
-  summary.engine.zero_copy_sends = static_cast<uint64_t>(num(run, "zero_copy_sends"));
-  summary.engine.zero_copy_fallbacks = static_cast<uint32_t>(num(run, "zero_copy_fallbacks"));
-  summary.engine.recv_buffer_shortages = static_cast<uint64_t>(num(run, "recv_buffer_shortages"));
-  summary.engine.cq_overflows = static_cast<uint64_t>(num(run, "cq_overflows"));
   summary.results_note = "rebuilt from " + std::string(reporting::kResultsDatabase) + " on " + host_port;
   out << reporting::render_report(reports, summary);
+  if (by_shard && sharded) out << by_shard_text(parts);
   if (json_file.empty() && html_file.empty()) return 0;
-  const nlohmann::json options = {{"rebuilt_from", host_port}};
+  nlohmann::json options = {{"rebuilt_from", host_port}};
+  if (sharded) options["shards"] = shards;
   const nlohmann::json doc = reporting::json_report(reports, summary, options, stressql::version());
   if (!json_file.empty()) {
     std::ofstream json(json_file, std::ios::trunc);

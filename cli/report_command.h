@@ -10,9 +10,10 @@ namespace stressql::cli {
 
 // Prints the report to `out` (and writes it as JSON to `json_file` and as HTML to `html_file`
 // unless empty) and returns 0, or a message to `err` and 1 (server/rows missing, a file not
-// written) or 2 (bad arguments, chart library missing).
+// written) or 2 (bad arguments, chart library missing). A sharded test's rows are merged into
+// one report (cli/shard_merge.h); `by_shard` adds a line per shard for every INSERT and QUERY.
 int run_report(const std::string& test_id, const std::string& results_url,
                const std::string& json_file, std::ostream& out, std::ostream& err,
-               const std::string& html_file = "");
+               bool by_shard = false, const std::string& html_file = "");
 
 }  // namespace stressql::cli

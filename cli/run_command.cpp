@@ -12,6 +12,7 @@
 
 #include "cli/html_output.h"
 #include "cli/progress.h"
+#include "cli/shard_flags.h"
 #include "parser/parser.h"
 #include "parser/time_text.h"
 #include "reporting/http_client.h"
@@ -75,6 +76,7 @@ nlohmann::json options_json(const RunArgs& args) {
               {"server_name", o.tls.server_name},
               {"insecure", o.tls.insecure}};
   if (o.seed) j["seed"] = *o.seed;
+  if (o.shard.sharded()) j["shard"] = o.shard.text();
   return j;
 }
 
@@ -133,6 +135,7 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
                   "attempts per request for retryable failures (429, 500, 503, transport)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
+  add_shard_flags(run, args);
   return run;
 }
 
@@ -179,6 +182,8 @@ int run_run(RunArgs& args) {
               << args.timeout_text << "'\n";
     return 2;
   }
+
+  if (int rc = check_shard_flags(args); rc != 0) return rc;
 
   const engine::TlsOptions& tls = args.options.tls;
   if (tls.cert_file.empty() != tls.key_file.empty()) {
@@ -236,10 +241,11 @@ int run_run(RunArgs& args) {
     }
     results = std::make_unique<reporting::ResultsWriter>(
         host_port, controller.test_id(),
-        (std::filesystem::current_path() / ("stressql-results-" + controller.test_id() + ".lp")).string(),
+        (std::filesystem::current_path() / spool_name(controller.test_id(), args.options.shard)).string(),
         args.options.results_upload == "live" ? reporting::ResultsUpload::kLive
                                               : reporting::ResultsUpload::kAfterRun,
         warn, &g_abandon);
+    if (args.options.shard.sharded()) results->set_shard(args.options.shard.index);
     controller.set_observer([&results](const reporting::StatementReport& st, const engine::Sample& s) {
       results->add_sample(st, s);
     });
@@ -272,9 +278,14 @@ int run_run(RunArgs& args) {
     summary.results_note = offline ? "none (nothing was sent)" : "none (--results none)";
   }
   std::cout << reporting::render_report(controller.reports(), summary);
+  if (args.options.by_address) std::cout << reporting::by_address_text(controller.reports());
   std::cout.flush();
   if (args.options.json_file.empty() && args.html_file.empty()) return rc;
-  const nlohmann::json doc = reporting::json_report(controller.reports(), summary, options_json(args), version());
+  nlohmann::json doc = reporting::json_report(controller.reports(), summary, options_json(args), version());
+  for (size_t i = 0; i < controller.reports().size(); ++i) {
+    const auto& by_address = controller.reports()[i].by_address;
+    if (!by_address.empty()) doc["statements"][i]["by_address"] = reporting::by_address_json(by_address);
+  }
   if (!args.options.json_file.empty()) {
     std::ofstream json(args.options.json_file, std::ios::trunc);
     json << doc.dump(2) << "\n";

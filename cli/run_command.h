@@ -17,6 +17,9 @@ struct RunArgs {
   std::string password_file;
   std::string timeout_text = "10s";
   std::string html_file;  // --html FILE
+  std::string shard_text;                   // --shard I/N | auto/N
+  std::string barrier_timeout_text = "5m";  // --barrier-timeout
+  std::string start_at_text;                // --start-at
 };
 
 // Adds the `run` subcommand and its flags (one per SET name) to `app`.

@@ -69,7 +69,12 @@ std::string escape_field_string(const std::string& s) {
   return base::lp_escaped(s, base::LpPlace::kStringField);
 }
 
-ResultsRows::ResultsRows(std::string test_id) : test_id_(std::move(test_id)) {}
+ResultsRows::ResultsRows(std::string test_id)
+    : test_id_(std::move(test_id)), test_tags_(escape_tag(test_id_)) {}
+
+void ResultsRows::set_shard(uint32_t index) {
+  test_tags_ = escape_tag(test_id_) + ",shard=" + std::to_string(index);
+}
 
 ResultsRows::StatementRows& ResultsRows::rows_for(const StatementReport& st) {
   // Rows come in runs from the same statement: the last one answers without a lookup.
@@ -79,7 +84,7 @@ ResultsRows::StatementRows& ResultsRows::rows_for(const StatementReport& st) {
   if (fresh) {
     r.id = st.id;
     r.prefix = std::string(st.kind == StatementKind::kInsert ? "write" : "query") +
-               ",test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) +
+               ",test_id=" + test_tags_ + ",statement_id=" + escape_tag(st.id) +
                ",statement_name=" + escape_tag(st.name) +
                ",number_targets=" + std::to_string(st.number_targets) +
                ",precision=" + escape_tag(st.precision) + ",writers=" + std::to_string(st.writers) +
@@ -132,7 +137,7 @@ void ResultsRows::add_sample(const StatementReport& st, const engine::Sample& s,
 }
 
 void ResultsRows::add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out) {
-  *out += "interval,test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) +
+  *out += "interval,test_id=" + test_tags_ + ",statement_id=" + escape_tag(st.id) +
           ",statement_name=" + escape_tag(st.name) + " ";
   add_int(out, "second", r.second, true);
   add_int(out, "requests", r.requests);
@@ -150,7 +155,7 @@ void ResultsRows::add_interval(const StatementReport& st, const IntervalRecord& 
 
 void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t run_start_ns,
                                 std::string* out) {
-  *out += "statement,test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) + " ";
+  *out += "statement,test_id=" + test_tags_ + ",statement_id=" + escape_tag(st.id) + " ";
   add_int(out, "index", static_cast<int64_t>(index), true);
   add_str(out, "kind", kind_name(st.kind));
   add_str(out, "name", st.name);
@@ -179,10 +184,20 @@ void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t
     add_str(out, "rate_per_request", st.rate.per_request);
   }
   *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
+  for (const AddressStats& a : st.by_address) {  // --by-address: one row per address
+    *out += "address,test_id=" + test_tags_ + ",statement_id=" + escape_tag(st.id) +
+            ",address=" + escape_tag(a.address) + " ";
+    add_int(out, "requests_ok", static_cast<int64_t>(a.requests_ok), true);
+    add_int(out, "requests_failed", static_cast<int64_t>(a.requests_failed));
+    add_int(out, "retries", static_cast<int64_t>(a.retries));
+    add_int(out, "points_accepted", static_cast<int64_t>(a.points_accepted));
+    add_int(out, "p99_ns", a.latency.value_at_percentile(99));
+    *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
+  }
 }
 
 void ResultsRows::add_run(const RunSummary& run, size_t statements, std::string* out) {
-  *out += "run,test_id=" + escape_tag(test_id_) + " ";
+  *out += "run,test_id=" + test_tags_ + " ";
   add_int(out, "statements", static_cast<int64_t>(statements), true);
   add_int(out, "duration_ns", run.duration_ns);
   add_real(out, "cpu_user_s", run.cpu_user_s);
@@ -195,6 +210,8 @@ void ResultsRows::add_run(const RunSummary& run, size_t statements, std::string*
   add_int(out, "zero_copy_fallbacks", run.engine.zero_copy_fallbacks);
   add_int(out, "recv_buffer_shortages", static_cast<int64_t>(run.engine.recv_buffer_shortages));
   add_int(out, "cq_overflows", static_cast<int64_t>(run.engine.cq_overflows));
+  if (run.shards > 1) add_int(out, "shards", run.shards);
+  if (!run.shard_error.empty()) add_str(out, "shard_error", run.shard_error);
   *out += ' ' + std::to_string(run.start_unix_ns) + '\n';
 }
 

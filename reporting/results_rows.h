@@ -37,10 +37,14 @@ class ResultsRows {
   // start (st.intervals.start_unix_ns() + second s).
   void add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out);
   // Appends the `statement` row of the statement at `index` in the script; its timestamp is
-  // run_start_ns + index.
+  // run_start_ns + index. With per-address numbers (--by-address) an `address` row per
+  // address follows (tags statement_id, address), with the same timestamp.
   void add_statement(const StatementReport& st, size_t index, int64_t run_start_ns, std::string* out);
   // Appends the run's `run` row.
   void add_run(const RunSummary& run, size_t statements, std::string* out);
+  // Under --shard: every row also gets the tag shard=<index>, so the shards' rows of one
+  // test stay apart (`stressql report` merges them). Before the first row.
+  void set_shard(uint32_t index);
 
  private:
   struct StatementRows {
@@ -51,6 +55,7 @@ class ResultsRows {
   StatementRows& rows_for(const StatementReport& st);
 
   const std::string test_id_;
+  std::string test_tags_;  // "<test_id>[,shard=<i>]", escaped
   std::map<std::string, StatementRows> rows_;  // by statement id (stable addresses)
   const StatementReport* last_report_ = nullptr;
   StatementRows* last_rows_ = nullptr;

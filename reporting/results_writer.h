@@ -43,6 +43,8 @@ class ResultsWriter {
   // Control thread only, after the run: one row per statement, then the run's row.
   void add_statement(const StatementReport& st, size_t index, int64_t run_start_ns);
   void add_run(const RunSummary& run, size_t statements);
+  // Under --shard, before the first row: see ResultsRows::set_shard.
+  void set_shard(uint32_t index) { rows_.set_shard(index); }
   // Sends everything, joins the sender; returns where the rows went (for the report).
   std::string finish(const UploadTick& tick = {});
 

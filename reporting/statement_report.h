@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "reporting/address_stats.h"
 #include "reporting/histogram.h"
 #include "reporting/interval_stats.h"
 
@@ -90,6 +91,8 @@ struct StatementReport {
   int http_status = 0;            // InfluxQL: the answer's status
   RateTarget rate;                // rate.text empty: the closed loop
   std::string server_message;     // InfluxQL / failures: the server's error text
+  // --by-address with several Addresses: one per address, in SET Addresses order.
+  std::vector<AddressStats> by_address;
 
   // EXEC
   int exit_status = -1;

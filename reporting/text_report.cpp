@@ -173,6 +173,7 @@ std::string render_report(const std::vector<StatementReport>& statements, const 
   const RunTotals t = run_totals(statements);
   out += "\n";
   line(&out, "Test ID:", run.test_id);
+  if (!run.shard.empty()) line(&out, "Shard:", run.shard);
   line(&out, "Run Time:", go_duration(run.duration_ns));
   line(&out, "Points Requested:", std::to_string(t.points_requested));
   line(&out, "Points Accepted / Dropped / Failed:",
@@ -194,7 +195,10 @@ std::string render_report(const std::vector<StatementReport>& statements, const 
   if (run.reactors > 0) line(&out, "Engine:", engine_text(run));
   if (!run.results_note.empty()) line(&out, "Results:", run.results_note);
   if (run.tls_insecure) line(&out, "TLS:", "INSECURE: certificates and names NOT verified (--insecure)");
-  std::string verdict = run.interrupted ? "INTERRUPTED" : t.failed_statements ? "FAILED" : "OK";
+  if (!run.shard_error.empty()) line(&out, "Shards:", run.shard_error);
+  std::string verdict = run.interrupted                                    ? "INTERRUPTED"
+                        : t.failed_statements || !run.shard_error.empty() ? "FAILED"
+                                                                           : "OK";
   if (t.failed_statements) verdict += " (" + std::to_string(t.failed_statements) + " statement(s) failed)";
   line(&out, "Result:", verdict);
   return out;

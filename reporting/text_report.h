@@ -24,6 +24,11 @@ struct RunSummary {
   bool offline = false;       // --dump / --dry-run: the reactors rendered, sent nothing
   bool send_zc = false;       // --send-zc was asked for
   engine::EngineCounters engine;
+  // Several load machines (SPEC §6.5): "1/3" on a shard's own report, "3 shards" on a
+  // merged one; empty for a single process. shard_error: a barrier that failed.
+  std::string shard;
+  uint32_t shards = 1;
+  std::string shard_error;
 };
 
 // "2 reactors, 20004 sends (plain), 0 receive-buffer shortages, 0 CQ overflows"

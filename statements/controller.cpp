@@ -9,6 +9,8 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "generator/shard.h"
+#include "statements/barrier.h"
 namespace stressql::statements {
 namespace {
 
@@ -39,7 +41,11 @@ uint64_t statement_seed(uint64_t seed, size_t index) {
 Controller::Controller(const parser::Script& script, const RunOptions& options,
                        const std::atomic<bool>* stop, std::ostream& err)
     : script_(script), options_(options), stop_(stop), err_(err) {
-  summary_.test_id = hex_id(base::random_seed(), 16);
+  summary_.test_id = options.test_id.empty() ? hex_id(base::random_seed(), 16) : options.test_id;
+  if (options.shard.sharded()) {
+    summary_.shard = options.shard.text();
+    summary_.shards = options.shard.count;
+  }
   ctx_.options = &options_;
   ctx_.script = &script_;
   ctx_.next_job_id = [this] { return next_job_++; };
@@ -53,6 +59,7 @@ Controller::Controller(const parser::Script& script, const RunOptions& options,
 }
 
 Controller::~Controller() {
+  barrier_.reset();
   tasks_.clear();
   engine_.reset();
   if (dump_ != nullptr) std::fclose(dump_);
@@ -160,7 +167,11 @@ int Controller::run() {
   for (size_t i = 0; i < reports_.size(); ++i) {
     const parser::Statement& st = script_.statements[i];
     reporting::StatementReport& r = reports_[i];
-    r.id = st.id;
+    // The shards parse the script each: statement IDs from the test ID keep their rows
+    // of one statement together for `stressql report`.
+    r.id = options_.shard.sharded()
+               ? hex_id(base::hash2(generator::seed_from_test_id(summary_.test_id), i), 10)
+               : st.id;
     r.go = st.go;
     std::visit(
         [&](const auto& b) {
@@ -211,7 +222,10 @@ int Controller::run() {
   }
 
   parser::Settings settings = options_.settings;
-  uint64_t run_seed = options_.seed.value_or(base::random_seed());
+  // Without --seed, the test ID keys the random values: shards of one test render the
+  // same points, and a run can be rendered again from its test ID.
+  uint64_t run_seed = options_.seed.value_or(generator::seed_from_test_id(summary_.test_id));
+  if (!start_together()) stop_everything();
   for (size_t i = 0; i < script_.statements.size(); ++i) {
     if (stopping_ || (stop_ != nullptr && stop_->load())) {
       stop_everything();
@@ -236,12 +250,21 @@ int Controller::run() {
       r.duration_ns = base::monotonic_ns() - w0;
       continue;
     }
+    if (shard_zero_only(st)) {
+      if (options_.shard.index == 0) run_statement(i, settings, settings.seed.value_or(run_seed));
+      if (options_.shard.index != 0) r.error = "run by shard 0";
+      meet("statement-" + std::to_string(i),
+           std::string(r.kind == StatementKind::kExec ? "the EXEC" : "the InfluxQL statement") +
+               " on line " + std::to_string(st.pos.line));
+      continue;
+    }
     run_statement(i, settings, settings.seed.value_or(run_seed));
   }
   wait_until([&] { return running_.empty(); });
+  if (!stopping_) meet("end", "the end of the script");
   if (stopping_) {
     for (auto& r : reports_) {
-      if (!r.ran && r.kind != StatementKind::kSet && r.error.empty()) r.error = "not run: interrupted";
+      if (!r.ran && r.kind != StatementKind::kSet && r.error.empty()) r.error = "not run: " + stop_reason_;
     }
   }
   if (engine_) {
@@ -255,7 +278,7 @@ int Controller::run() {
   getrusage(RUSAGE_SELF, &ru);
   summary_.cpu_user_s = double(ru.ru_utime.tv_sec) + double(ru.ru_utime.tv_usec) / 1e6;
   summary_.cpu_system_s = double(ru.ru_stime.tv_sec) + double(ru.ru_stime.tv_usec) / 1e6;
-  bool all_ok = !summary_.interrupted;
+  bool all_ok = !summary_.interrupted && summary_.shard_error.empty();
   for (const auto& r : reports_) all_ok = all_ok && r.ok;
   return all_ok ? 0 : 1;
 }

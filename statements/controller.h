@@ -18,6 +18,8 @@
 
 namespace stressql::statements {
 
+class Barrier;  // statements/barrier.h
+
 class Controller : public engine::EventSink {
  public:
   // `stop` is set (by a signal handler) to stop the run early; the report still comes.
@@ -51,6 +53,14 @@ class Controller : public engine::EventSink {
   void turn(int64_t max_wait_ns);
   void run_statement(size_t index, const parser::Settings& settings, uint64_t seed);
   void stop_everything();
+  // Shards (controller_shards.cpp). Meets the other shards at barrier `name` (`where`, for
+  // the error); false, with summary().shard_error set and the run stopped, when they do
+  // not all arrive within --barrier-timeout. True at once for a single process.
+  bool meet(const std::string& name, const std::string& where);
+  // Before the first statement: the start barrier, then --start-at. False: stop the run.
+  bool start_together();
+  // True when statement `st` runs on shard 0 only (InfluxQL passthrough, EXEC).
+  bool shard_zero_only(const parser::Statement& st) const;
 
   const parser::Script& script_;
   RunOptions options_;
@@ -72,6 +82,8 @@ class Controller : public engine::EventSink {
   std::function<void(const std::string&)> warn_;
   reporting::RunSummary summary_;
   std::FILE* dump_ = nullptr;
+  std::unique_ptr<Barrier> barrier_;  // under --shard with N > 1
+  std::string stop_reason_ = "interrupted";  // the "not run: …" of statements never started
 };
 
 }  // namespace stressql::statements

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "generator/point_plan.h"
+#include "generator/shard.h"
 #include "generator/write_source.h"
 #include "reporting/go_duration.h"
 #include "statements/http_target.h"
@@ -19,9 +20,12 @@ class InsertTask : public RequestTask {
              int64_t now_ns) override {
     snapshot_settings(settings, report_);
     report_->number_fields = static_cast<int>(stmt_.fields.size());
-    report_->points_requested = static_cast<uint64_t>(stmt_.count);
     batch_ = static_cast<uint64_t>(settings.batch_size);
-    int64_t start_ns = settings.start_date.now ? base::unix_ns() : settings.start_date.unix_ns;
+    const generator::Shard& shard = ctx.options->shard;
+    report_->points_requested = shard.points(static_cast<uint64_t>(stmt_.count), batch_);
+    int64_t start_ns = !settings.start_date.now     ? settings.start_date.unix_ns
+                       : ctx.shared_now_unix_ns > 0 ? ctx.shared_now_unix_ns
+                                                    : base::unix_ns();
     std::shared_ptr<const generator::PointPlan> plan;
     if (base::Status st = generator::PointPlan::create(
             stmt_, generator::plan_options(settings, seed, start_ns), &plan);
@@ -52,7 +56,7 @@ class InsertTask : public RequestTask {
       progress_->finished = true;
       return;
     }
-    report_->requests_planned = source->requests();
+    report_->requests_planned = shard.requests(source->requests());
     report_->offline = ctx.offline;  // rendered by the offline engine, never sent
     engine::JobSpec spec;
     if (!prepare_job(ctx, settings, &spec)) {
@@ -61,10 +65,11 @@ class InsertTask : public RequestTask {
     }
     spec.method = engine::Method::kPost;
     spec.source = source;
-    spec.requests = source->requests();
-    spec.concurrency = static_cast<uint32_t>(settings.write_concurrency);
+    if (shard.sharded()) spec.source = std::make_shared<generator::ShardSource>(source, shard);
+    spec.requests = report_->requests_planned;
+    spec.concurrency = shard.concurrency(static_cast<uint32_t>(settings.write_concurrency));
     spec.interval_ns = settings.write_interval_ns;
-    set_rate(settings.write_rate, units_per_request(settings.write_rate.unit, *source),
+    set_rate(shard.rate(settings.write_rate), units_per_request(settings.write_rate.unit, *source),
              settings.write_interval_ns, "WriteInterval", &spec);
     spec.parse_dropped = true;
     spec.extra_headers = request_headers(settings, true);

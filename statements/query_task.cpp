@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "generator/point_plan.h"
+#include "generator/shard.h"
 #include "statements/http_target.h"
 #include "statements/request_task.h"
 
@@ -111,7 +112,7 @@ class QueryTask : public RequestTask {
     snapshot_settings(settings, report_);
     settings_ = settings;
     created_ns_ = now_ns;
-    report_->requests_planned = static_cast<uint64_t>(stmt_.count);
+    report_->requests_planned = ctx.options->shard.requests(static_cast<uint64_t>(stmt_.count));
     if (ctx.offline) {  // --dump / --dry-run: nothing is sent, so no answer to measure
       report_->ran = false;
       report_->error = "not sent (--dump/--dry-run)";
@@ -154,12 +155,14 @@ class QueryTask : public RequestTask {
   void launch(TaskContext& ctx, std::shared_ptr<engine::RequestSource> source, int64_t now_ns) {
     engine::JobSpec spec;
     if (!prepare_job(ctx, settings_, &spec)) return;
+    const generator::Shard& shard = ctx.options->shard;
     spec.method = engine::Method::kGet;
     spec.source = std::move(source);
-    spec.requests = static_cast<uint64_t>(stmt_.count);
-    spec.concurrency = static_cast<uint32_t>(settings_.query_concurrency);
+    if (shard.sharded()) spec.source = std::make_shared<generator::ShardSource>(spec.source, shard);
+    spec.requests = report_->requests_planned;
+    spec.concurrency = shard.concurrency(static_cast<uint32_t>(settings_.query_concurrency));
     spec.interval_ns = settings_.query_interval_ns;
-    set_rate(settings_.query_rate, 1, settings_.query_interval_ns, "QueryInterval", &spec);
+    set_rate(shard.rate(settings_.query_rate), 1, settings_.query_interval_ns, "QueryInterval", &spec);
     spec.check_json_error = true;
     spec.extra_headers = request_headers(settings_, false);
     submit(ctx, std::move(spec), now_ns);

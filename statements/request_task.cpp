@@ -48,10 +48,14 @@ base::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine:
 
 void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns) {
   observe_ = ctx.observe;
+  shard_ = ctx.options->shard;
   started_ns_ = now_ns;
   report_->ran = true;
   report_->start_unix_ns = base::unix_ns();
   report_->intervals.start(report_->start_unix_ns);
+  if (ctx.options->by_address && spec.targets.size() > 1) {
+    for (const engine::Address& a : spec.targets) report_->by_address.emplace_back(a.text);
+  }
   // A dead target must end the statement, not retry request after request for hours:
   // give up on it once every connection to it has failed twice in a row.
   if (spec.give_up_after == 0) {
@@ -82,9 +86,17 @@ void RequestTask::fail(const std::string& error) {
   finished_ = true;
 }
 
-void RequestTask::on_sample(const engine::Sample& s) {
+void RequestTask::on_sample(const engine::Sample& local) {
+  // Under --shard the engine numbers this shard's requests 0, 1, …: rows and the report
+  // name each by its index in the whole statement.
+  engine::Sample s = local;
+  s.request_index = shard_.global_index(local.request_index);
   report_->stats.add(s);
   report_->intervals.add(s);
+  // Request i of a job goes to target i mod T (engine/job.h), retries too.
+  if (!report_->by_address.empty()) {
+    report_->by_address[local.request_index % report_->by_address.size()].add(s);
+  }
   if (observe_) observe_(*report_, s);
   if (s.final) {
     if (s.failure != engine::Failure::kNone && report_->server_message.empty() &&

@@ -40,6 +40,7 @@ class RequestTask : public Task {
   virtual void conclude();
 
   SampleObserver observe_;
+  generator::Shard shard_;  // requests are this shard's part (ctx.options->shard)
   engine::JobId job_ = 0;
   int64_t started_ns_ = 0;
   bool finished_ = false;

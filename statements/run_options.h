@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/tls_context.h"
+#include "generator/shard.h"
 #include "parser/settings.h"
 
 namespace stressql::statements {
@@ -27,6 +28,12 @@ struct RunOptions {
   int64_t query_wait_ns = 30'000'000'000;  // how long a templated QUERY waits for a point
   engine::TlsOptions tls;              // --ca-file, --cert, --key, --server-name, --insecure:
                                        // used while SET SSL is true
+  // Several load machines (SPEC §6.5).
+  generator::Shard shard;              // --shard I/N: this process's part (0/1: all of it)
+  std::string test_id;                 // --test-id, shared by the shards; empty: a fresh one
+  int64_t barrier_timeout_ns = 300'000'000'000;  // --barrier-timeout: the wait for all shards
+  int64_t start_at_unix_ns = 0;        // --start-at: wall time of the first statement; 0: now
+  bool by_address = false;             // --by-address: numbers per target address
 };
 
 }  // namespace stressql::statements

@@ -46,6 +46,9 @@ struct TaskContext {
   std::function<std::shared_ptr<InsertProgress>(const std::string&)> find_insert;
   std::function<void(const std::string&, std::shared_ptr<InsertProgress>)> publish_insert;
   SampleObserver observe;
+  // Under --shard: the latest barrier's time, the same on every shard; an INSERT with
+  // StartDate now starts its timestamps there, so the shards render the same points.
+  int64_t shared_now_unix_ns = 0;
 };
 
 class Task {

@@ -1,0 +1,78 @@
+// The controller's part in several load machines (SPEC §6.5): barriers through the results
+// server, and the common start.
+#include <algorithm>
+
+#include "base/clock.h"
+#include "reporting/go_duration.h"
+#include "reporting/http_client.h"
+#include "statements/barrier.h"
+#include "statements/controller.h"
+
+namespace stressql::statements {
+namespace {
+
+// How often a waiting shard asks the results server who has arrived.
+constexpr int64_t kBarrierPollNs = 200'000'000;
+
+}  // namespace
+
+bool Controller::shard_zero_only(const parser::Statement& st) const {
+  return options_.shard.sharded() && (std::holds_alternative<parser::InfluxQLStmt>(st.body) ||
+                                      std::holds_alternative<parser::ExecStmt>(st.body));
+}
+
+bool Controller::meet(const std::string& name, const std::string& where) {
+  if (!options_.shard.sharded() || ctx_.offline) return true;
+  if (!barrier_) {
+    std::string host_port;
+    reporting::parse_http_url(options_.results_url, &host_port);  // checked by the command
+    barrier_ = std::make_unique<Barrier>(host_port, summary_.test_id, options_.shard);
+  }
+  const int64_t deadline = base::monotonic_ns() + options_.barrier_timeout_ns;
+  bool arrived = false, done = false;
+  int64_t next_poll = 0, release_ns = 0;
+  std::string missing = "the other shards", problem;
+  wait_until([&] {
+    if (done || stopping_) return true;
+    const int64_t now = base::monotonic_ns();
+    if (now >= deadline) return true;
+    if (now < next_poll) return false;
+    next_poll = now + kBarrierPollNs;
+    // A results server that is briefly away is asked again until the deadline.
+    base::Status st = arrived ? base::Status::ok() : barrier_->arrive(name);
+    arrived = arrived || st;
+    if (st) st = barrier_->check(name, &done, &release_ns, &missing);
+    problem = st ? "" : st.message();
+    return done;
+  });
+  if (done) {
+    ctx_.shared_now_unix_ns = release_ns;
+    return true;
+  }
+  if (stopping_) return false;  // Ctrl-C while waiting
+  summary_.shard_error = missing + " did not arrive at " + where + " within " +
+                         reporting::go_duration(options_.barrier_timeout_ns) +
+                         " (--barrier-timeout; shard " + options_.shard.text() + " waited)";
+  if (!problem.empty()) summary_.shard_error += "; results server: " + problem;
+  err_ << "stressql: " << summary_.shard_error << "\n";
+  stop_everything();
+  summary_.interrupted = false;
+  stop_reason_ = "a shard barrier failed";
+  return false;
+}
+
+bool Controller::start_together() {
+  if (!meet("start", "the start")) return false;
+  if (options_.start_at_unix_ns <= 0) return true;
+  const int64_t wait_ns = options_.start_at_unix_ns - base::unix_ns();
+  if (wait_ns <= 0) {
+    if (warn_) warn_("stressql: warning: --start-at is " + reporting::go_duration(-wait_ns) +
+                     " past; starting now");
+    return true;
+  }
+  const int64_t until = base::monotonic_ns() + wait_ns;
+  wait_until([&] { return stopping_ || base::monotonic_ns() >= until; });
+  return !stopping_;
+}
+
+}  // namespace stressql::statements

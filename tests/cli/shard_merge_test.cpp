@@ -1,0 +1,88 @@
+// The merge of a sharded test's rows (cli/shard_merge), without a server.
+#include "cli/shard_merge.h"
+
+#include <gtest/gtest.h>
+
+namespace stressql::cli {
+namespace {
+
+using reporting::StatementKind;
+using reporting::StatementReport;
+
+StatementReport part(StatementKind kind, int64_t start, int64_t duration, uint64_t points) {
+  StatementReport r;
+  r.kind = kind;
+  r.id = "0123456789";
+  r.name = "cpu";
+  r.ran = true;
+  r.start_unix_ns = start;
+  r.duration_ns = duration;
+  r.points_requested = points;
+  r.requests_planned = points / 10;
+  return r;
+}
+
+TEST(ShardMerge, SumsCountsAndSpansTheEarliestStartToTheLatestEnd) {
+  StatementReport a = part(StatementKind::kInsert, 1000, 500, 240);
+  StatementReport b = part(StatementKind::kInsert, 900, 400, 230);
+  StatementReport c = part(StatementKind::kInsert, 1100, 900, 230);
+  c.ok = false;
+  c.error = "2 request(s) failed";
+  c.points_not_sent = 20;
+  StatementReport m = merge_statement({{0, &a}, {1, &b}, {2, &c}}, 3);
+  EXPECT_EQ(m.points_requested, 700u);
+  EXPECT_EQ(m.requests_planned, 70u);
+  EXPECT_EQ(m.points_not_sent, 20u);
+  EXPECT_EQ(m.start_unix_ns, 900);
+  EXPECT_EQ(m.duration_ns, 2000 - 900);
+  EXPECT_FALSE(m.ok);
+  EXPECT_EQ(m.error, "shard 2: 2 request(s) failed");
+  EXPECT_EQ(m.id, "0123456789");
+}
+
+TEST(ShardMerge, MissingShardsFailTheStatementAndPassthroughIsShardZeros) {
+  StatementReport a = part(StatementKind::kQuery, 0, 10, 0);
+  StatementReport m = merge_statement({{0, &a}}, 2);
+  EXPECT_FALSE(m.ok);
+  EXPECT_EQ(m.error, "rows of 1 shard(s) missing");
+
+  StatementReport create = part(StatementKind::kInfluxQL, 0, 10, 0);
+  create.http_status = 200;
+  StatementReport skipped = part(StatementKind::kInfluxQL, 0, 0, 0);
+  skipped.ran = false;
+  skipped.error = "run by shard 0";
+  StatementReport q = merge_statement({{0, &create}, {1, &skipped}}, 2);
+  EXPECT_TRUE(q.ran);
+  EXPECT_TRUE(q.error.empty());
+  EXPECT_EQ(q.http_status, 200);
+}
+
+TEST(ShardMerge, RunsAddCpuAndNameMissingShards) {
+  reporting::RunSummary r0, r2;
+  r0.start_unix_ns = 100;
+  r0.duration_ns = 50;
+  r0.cpu_user_s = 1.5;
+  r0.reactors = 2;
+  r0.engine.sends = 7;
+  r0.shards = 3;
+  r2 = reporting::RunSummary{};
+  r2.start_unix_ns = 90;
+  r2.duration_ns = 100;
+  r2.cpu_user_s = 0.5;
+  r2.reactors = 2;
+  r2.engine.sends = 5;
+  r2.shard_error = "shard 1 of 3 did not arrive at the end of the script within 3s";
+  reporting::RunSummary m = merge_runs({{0, r0}, {2, r2}}, 3);
+  EXPECT_EQ(m.start_unix_ns, 90);
+  EXPECT_EQ(m.duration_ns, 100);
+  EXPECT_DOUBLE_EQ(m.cpu_user_s, 2.0);
+  EXPECT_EQ(m.reactors, 4);
+  EXPECT_EQ(m.engine.sends, 12u);
+  EXPECT_EQ(m.shard, "merged from 2 of 3 shards");
+  EXPECT_EQ(m.shard_error,
+            "shard 1 of 3 did not arrive at the end of the script within 3s; no run row from "
+            "shard(s) 1 (killed, or their rows are still in their local file)");
+}
+
+}  // namespace
+}  // namespace stressql::cli
