@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "parser/parser.h"
 #include "statements/run_options.h"
 
 namespace stressql::cli {
@@ -21,6 +22,15 @@ struct RunArgs {
 
 // Adds the `run` subcommand and its flags (one per SET name) to `app`.
 CLI::App* add_run_command(CLI::App& app, RunArgs* args);
+
+// The flags `run` and `find-max` share (one per SET name, credentials, results, TLS, seed,
+// reactors, timeout, retries, --no-exec), on `cmd`.
+void add_shared_run_flags(CLI::App* cmd, RunArgs* args);
+// Turns them into args.options. On bad input prints what was expected and returns false.
+bool apply_shared_run_flags(RunArgs& args);
+// Reads and parses args.script, refusing EXEC under --no-exec. Diagnostics go to stderr;
+// false on any error.
+bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* parsed);
 
 // Runs it. Exit status: 0 every statement succeeded, 1 any failed (or interrupted),
 // 2 usage or parse errors.

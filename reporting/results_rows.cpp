@@ -69,7 +69,15 @@ std::string escape_field_string(const std::string& s) {
   return base::lp_escaped(s, base::LpPlace::kStringField);
 }
 
-ResultsRows::ResultsRows(std::string test_id) : test_id_(std::move(test_id)) {}
+ResultsRows::ResultsRows(std::string test_id)
+    : test_id_(std::move(test_id)), id_tags_(",test_id=" + escape_tag(test_id_)) {}
+
+void ResultsRows::set_step(int step) {
+  id_tags_ = ",test_id=" + escape_tag(test_id_) + ",step=" + std::to_string(step);
+  rows_.clear();  // their prefixes hold the old tags
+  last_report_ = nullptr;
+  last_rows_ = nullptr;
+}
 
 ResultsRows::StatementRows& ResultsRows::rows_for(const StatementReport& st) {
   // Rows come in runs from the same statement: the last one answers without a lookup.
@@ -78,8 +86,8 @@ ResultsRows::StatementRows& ResultsRows::rows_for(const StatementReport& st) {
   StatementRows& r = it->second;
   if (fresh) {
     r.id = st.id;
-    r.prefix = std::string(st.kind == StatementKind::kInsert ? "write" : "query") +
-               ",test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) +
+    r.prefix = std::string(st.kind == StatementKind::kInsert ? "write" : "query") + id_tags_ +
+               ",statement_id=" + escape_tag(st.id) +
                ",statement_name=" + escape_tag(st.name) +
                ",number_targets=" + std::to_string(st.number_targets) +
                ",precision=" + escape_tag(st.precision) + ",writers=" + std::to_string(st.writers) +
@@ -132,7 +140,7 @@ void ResultsRows::add_sample(const StatementReport& st, const engine::Sample& s,
 }
 
 void ResultsRows::add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out) {
-  *out += "interval,test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) +
+  *out += "interval" + id_tags_ + ",statement_id=" + escape_tag(st.id) +
           ",statement_name=" + escape_tag(st.name) + " ";
   add_int(out, "second", r.second, true);
   add_int(out, "requests", r.requests);
@@ -150,7 +158,7 @@ void ResultsRows::add_interval(const StatementReport& st, const IntervalRecord& 
 
 void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t run_start_ns,
                                 std::string* out) {
-  *out += "statement,test_id=" + escape_tag(test_id_) + ",statement_id=" + escape_tag(st.id) + " ";
+  *out += "statement" + id_tags_ + ",statement_id=" + escape_tag(st.id) + " ";
   add_int(out, "index", static_cast<int64_t>(index), true);
   add_str(out, "kind", kind_name(st.kind));
   add_str(out, "name", st.name);
@@ -182,7 +190,7 @@ void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t
 }
 
 void ResultsRows::add_run(const RunSummary& run, size_t statements, std::string* out) {
-  *out += "run,test_id=" + escape_tag(test_id_) + " ";
+  *out += "run" + id_tags_ + " ";
   add_int(out, "statements", static_cast<int64_t>(statements), true);
   add_int(out, "duration_ns", run.duration_ns);
   add_real(out, "cpu_user_s", run.cpu_user_s);
