@@ -1,8 +1,5 @@
 #include "cli/find_max_command.h"
 
-#include <signal.h>
-
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,14 +14,6 @@
 
 namespace stressql::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};       // end the search after the running step's report
-std::atomic<bool> g_uploading{false};  // results rows are being posted after the search
-std::atomic<bool> g_abandon{false};    // stop posting them too: they stay in the file
-
-void on_signal(int) {
-  if (g_stop.exchange(true) || g_uploading.load()) g_abandon.store(true);
-}
 
 bool usage(const std::string& message) {
   std::cerr << "stressql: find-max: " << message << "\n";
@@ -148,12 +137,7 @@ int run_find_max(FindMaxArgs& args) {
     return 2;
   }
 
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  install_signal_handlers();
 
   auto warn = [](const std::string& line) { std::cerr << line << "\n"; };
   std::unique_ptr<reporting::ResultsWriter> results;
@@ -162,7 +146,7 @@ int run_find_max(FindMaxArgs& args) {
         host_port, fm.test_id,
         (std::filesystem::current_path() / ("stressql-results-" + fm.test_id + ".lp")).string(),
         options.results_upload == "live" ? reporting::ResultsUpload::kLive : reporting::ResultsUpload::kAfterRun,
-        warn, &g_abandon);
+        warn, abandon_requested());
   }
   const auto& insert = std::get<parser::InsertStmt>(parsed.script.statements[fm.statement].body);
   std::string slo_text;
@@ -173,7 +157,7 @@ int run_find_max(FindMaxArgs& args) {
             << "\nTest ID: " << fm.test_id << "\n\n"
             << step_header() << std::flush;
 
-  statements::FindMax search(parsed.script, options, fm, &g_stop, results.get(), std::cerr);
+  statements::FindMax search(parsed.script, options, fm, stop_requested(), results.get(), std::cerr);
   search.set_warner(warn);
   search.set_step_observer([&](const statements::StepResult& step) {
     std::cout << step_line(step, fm.unit) << std::flush;
@@ -181,7 +165,7 @@ int run_find_max(FindMaxArgs& args) {
   int rc = search.run();
   std::cout << "\n" << verdict(search, fm);
   if (results) {
-    g_uploading.store(true);
+    uploading_results();
     std::cout << "Results: " << results->finish() << "\n";
   }
   std::cout.flush();

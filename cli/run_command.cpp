@@ -33,15 +33,6 @@ void on_signal(int) {
   if (g_stop.exchange(true) || g_uploading.load()) g_abandon.store(true);
 }
 
-void install_signal_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-}
-
 // The run's options for the JSON report. Credentials are left out on purpose.
 nlohmann::json options_json(const RunArgs& args) {
   const statements::RunOptions& o = args.options;
@@ -79,6 +70,19 @@ nlohmann::json options_json(const RunArgs& args) {
 }
 
 }  // namespace
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+const std::atomic<bool>* stop_requested() { return &g_stop; }
+const std::atomic<bool>* abandon_requested() { return &g_abandon; }
+void uploading_results() { g_uploading.store(true); }
 
 CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
   CLI::App* run = app.add_subcommand("run", "Run a script against InfluxDB and print the report");

@@ -2,6 +2,7 @@
 // `stressql run [flags] script.iql`: runs a script against InfluxDB and prints the report.
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <map>
 #include <string>
 
@@ -31,6 +32,14 @@ bool apply_shared_run_flags(RunArgs& args);
 // Reads and parses args.script, refusing EXEC under --no-exec. Diagnostics go to stderr;
 // false on any error.
 bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* parsed);
+
+// SIGINT/SIGTERM for run and find-max: the first signal sets *stop_requested() (the load
+// stops, the report still comes); one after uploading_results(), or a second, sets
+// *abandon_requested() (posting results rows stops; they stay in their file).
+void install_signal_handlers();
+const std::atomic<bool>* stop_requested();
+const std::atomic<bool>* abandon_requested();
+void uploading_results();
 
 // Runs it. Exit status: 0 every statement succeeded, 1 any failed (or interrupted),
 // 2 usage or parse errors.

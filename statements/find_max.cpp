@@ -21,8 +21,8 @@ constexpr double kMinAchievedShare = 0.9;
 // Sends later than RequestStats::kLateNs on more than this share: the schedule fell behind.
 constexpr double kLateShare = 0.01;
 // Little's law: a rate of R requests/s answered in L seconds (from send) keeps R × L
-// connections busy. Below this share of the connections, late sends were not waiting for a
-// connection: stressql itself could not keep up.
+// connections busy. Below this share of the connections (L at its p99), late sends were not
+// waiting for a connection: stressql itself could not keep up.
 constexpr double kIdleConnectionShare = 0.5;
 
 std::string top_failure(const reporting::RequestStats& s) {
@@ -221,12 +221,15 @@ void FindMax::judge(StepResult* step, double cpu_s) const {
   step->why.clear();
   for (const std::string& w : reasons) step->why += (step->why.empty() ? "" : "; ") + w;
   if (step->pass || step->setup_failed || step->interrupted || s.sends == 0) return;
-  // A client limit: the schedule fell behind although the server answered fast enough that
-  // the connections were mostly idle, and the server did not fail requests.
+  // A client limit: the rate was not reached and sends were late, although the server
+  // answered fast enough (even at its p99 from send) that the connections were mostly idle,
+  // and it did not fail requests. Conservative: a server that stalls now and then keeps
+  // every connection busy while it does, and the step stays the server's failure.
   const double finished = double(s.requests_ok + s.requests_failed);
   const double per_request = r.rate.units_per_request > 0 ? r.rate.units_per_request : 1;
-  const double busy = step->target / per_request * s.latency_from_send.mean() / 1e9;
-  step->client_limited = double(s.sent_late) > kLateShare * double(s.sends) &&
+  const double busy = step->target / per_request * double(s.latency_from_send.value_at_percentile(99)) / 1e9;
+  step->client_limited = step->achieved < kMinAchievedShare * step->target &&
+                         double(s.sent_late) > kLateShare * double(s.sends) &&
                          busy < kIdleConnectionShare * double(insert_settings_.write_concurrency) &&
                          finished > 0 && double(s.requests_failed) <= kLateShare * finished;
   if (step->client_limited) step->why += "; client limit: stressql could not send at this rate";
