@@ -183,7 +183,7 @@ StepResult FindMax::run_step(int number, double rate, SearchPhase phase) {
   }
   counted_part(step.reports.back(), std::move(counted), fm_.warmup_ns, &step.counted);
   const double cpu_s = step.summary.cpu_user_s + step.summary.cpu_system_s;
-  judge(&step, cpu_s - cpu_s_);
+  judge_step(fm_.slos, insert_settings_.write_concurrency, cpu_s - cpu_s_, &step);
   cpu_s_ = cpu_s;
   if (cut_off && !step.interrupted) {
     step.pass = false;
@@ -193,7 +193,8 @@ StepResult FindMax::run_step(int number, double rate, SearchPhase phase) {
   return step;
 }
 
-void FindMax::judge(StepResult* step, double cpu_s) const {
+void judge_step(const std::vector<reporting::Threshold>& slos, int64_t connections, double cpu_s,
+                StepResult* step) {
   const StatementReport& r = step->counted;
   const reporting::RequestStats& s = r.stats;
   step->achieved = reporting::achieved_rate(r);
@@ -205,7 +206,7 @@ void FindMax::judge(StepResult* step, double cpu_s) const {
     reasons.push_back(s.requests_failed == 0 ? "no request was answered after the warm-up"
                                              : "no request succeeded (" + top_failure(s) + ")");
   }
-  for (const reporting::Threshold& t : fm_.slos) {
+  for (const reporting::Threshold& t : slos) {
     reporting::ThresholdResult res{&t, r.name, reporting::measure(r, t.metric, mpts > 0 ? cpu_s / mpts : 0), false};
     res.pass = reporting::holds(t, res.measured);
     if (!res.pass) {
@@ -230,7 +231,7 @@ void FindMax::judge(StepResult* step, double cpu_s) const {
   const double busy = step->target / per_request * double(s.latency_from_send.value_at_percentile(99)) / 1e9;
   step->client_limited = step->achieved < kMinAchievedShare * step->target &&
                          double(s.sent_late) > kLateShare * double(s.sends) &&
-                         busy < kIdleConnectionShare * double(insert_settings_.write_concurrency) &&
+                         busy < kIdleConnectionShare * double(connections) &&
                          finished > 0 && double(s.requests_failed) <= kLateShare * finished;
   if (step->client_limited) step->why += "; client limit: stressql could not send at this rate";
 }

@@ -50,6 +50,12 @@ struct StepResult {
   std::string why;              // why it failed, for the step line; empty when it passed
 };
 
+// Judges the counted part of a step (step->counted, target, interrupted, and a setup
+// failure already in `why`): fills achieved, slo_results, pass, client_limited and why.
+// `connections`: the INSERT's WriteConcurrency; `cpu_s`: the step's own CPU seconds. Pure.
+void judge_step(const std::vector<reporting::Threshold>& slos, int64_t connections, double cpu_s,
+                StepResult* step);
+
 // The step's outcome as the search sees it.
 StepOutcome outcome(const StepResult& step);
 
@@ -79,7 +85,6 @@ class FindMax {
  private:
   parser::Script step_script(double rate) const;
   StepResult run_step(int number, double rate, SearchPhase phase);
-  void judge(StepResult* step, double cpu_s) const;
 
   const parser::Script& script_;
   RunOptions options_;
