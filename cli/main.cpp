@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/check_command.h"
+#include "cli/find_max_command.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "statements/version.h"
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
 
   stressql::cli::RunArgs run_args;
   CLI::App* run = stressql::cli::add_run_command(app, &run_args);
+  stressql::cli::FindMaxArgs find_max_args;
+  CLI::App* find_max = stressql::cli::add_find_max_command(app, &find_max_args);
 
   std::string report_id, report_results = "http://localhost:8086", report_json, report_html;
   CLI::App* report = app.add_subcommand(
@@ -46,6 +49,7 @@ int main(int argc, char** argv) {
 
   if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
   if (*run) return stressql::cli::run_run(run_args);
+  if (*find_max) return stressql::cli::run_find_max(find_max_args);
   if (*report) {
     return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr,
                                      report_by_shard, report_html);

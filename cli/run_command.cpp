@@ -34,15 +34,6 @@ void on_signal(int) {
   if (g_stop.exchange(true) || g_uploading.load()) g_abandon.store(true);
 }
 
-void install_signal_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-}
-
 // The run's options for the JSON report. Credentials are left out on purpose.
 nlohmann::json options_json(const RunArgs& args) {
   const statements::RunOptions& o = args.options;
@@ -82,9 +73,39 @@ nlohmann::json options_json(const RunArgs& args) {
 
 }  // namespace
 
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+const std::atomic<bool>* stop_requested() { return &g_stop; }
+const std::atomic<bool>* abandon_requested() { return &g_abandon; }
+void uploading_results() { g_uploading.store(true); }
+
 CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
   CLI::App* run = app.add_subcommand("run", "Run a script against InfluxDB and print the report");
   run->add_option("SCRIPT", args->script, "the .iql script")->required();
+  add_shared_run_flags(run, args);
+  run->add_option("--dump", args->options.dump_file,
+                  "write the request bodies to FILE instead of sending them (no server needed)");
+  run->add_flag("--dry-run", args->options.dry_run,
+                "generate every point and discard it; reports the tool's own points/s");
+  run->add_option("--json", args->options.json_file,
+                  "also write the report as JSON (schema: reporting/report.schema.json)");
+  run->add_option("--html", args->html_file,
+                  "also write the report as one self-contained HTML page of charts (opens "
+                  "offline; needs Debian's libjs-dygraphs)");
+  run->add_flag("--progress", args->options.progress,
+                "print progress lines on stderr even when it is not a terminal");
+  add_shard_flags(run, args);
+  return run;
+}
+
+void add_shared_run_flags(CLI::App* run, RunArgs* args) {
   for (const parser::SettingInfo& info : parser::all_settings()) {
     if (info.name == parser::SetName::kSeed) continue;  // --seed below, a plain integer
     std::string help = std::string(info.help) + " (SET " + std::string(info.canonical) + ")";
@@ -108,17 +129,6 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
   run->add_flag("--send-zc", args->options.send_zc,
                 "zero-copy sends (for large requests to a remote server; over loopback the "
                 "kernel copies anyway and plain sends take over; the report says which ran)");
-  run->add_option("--dump", args->options.dump_file,
-                  "write the request bodies to FILE instead of sending them (no server needed)");
-  run->add_flag("--dry-run", args->options.dry_run,
-                "generate every point and discard it; reports the tool's own points/s");
-  run->add_option("--json", args->options.json_file,
-                  "also write the report as JSON (schema: reporting/report.schema.json)");
-  run->add_option("--html", args->html_file,
-                  "also write the report as one self-contained HTML page of charts (opens "
-                  "offline; needs Debian's libjs-dygraphs)");
-  run->add_flag("--progress", args->options.progress,
-                "print progress lines on stderr even when it is not a terminal");
   run->add_flag("--no-exec", args->options.no_exec, "refuse scripts that contain EXEC");
   run->add_option("--timeout", args->timeout_text, "time limit of one request attempt")
       ->capture_default_str();
@@ -135,11 +145,9 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
                   "attempts per request for retryable failures (429, 500, 503, transport)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
-  add_shard_flags(run, args);
-  return run;
 }
 
-int run_run(RunArgs& args) {
+bool apply_shared_run_flags(RunArgs& args) {
   // Flags set the starting values of the SET parameters, validated exactly like a SET.
   parser::Settings& settings = args.options.settings;
   // The password can stay off the command line (where `ps` shows it): a file, or the
@@ -149,7 +157,7 @@ int run_run(RunArgs& args) {
     std::string pw;
     if (!pf || !std::getline(pf, pw)) {
       std::cerr << "stressql: --password-file: cannot read " << args.password_file << "\n";
-      return 2;
+      return false;
     }
     if (!pw.empty() && pw.back() == '\r') pw.pop_back();
     args.set_flags["Password"] = pw;
@@ -163,7 +171,7 @@ int run_run(RunArgs& args) {
     std::string error;
     if (!parser::apply_setting(info.name, value, &settings, &error)) {
       std::cerr << "stressql: --" << info.flag << ": " << error << "\n";
-      return 2;
+      return false;
     }
   }
   if (!args.seed_text.empty()) {
@@ -172,7 +180,7 @@ int run_run(RunArgs& args) {
     unsigned long long v = std::strtoull(args.seed_text.c_str(), &end, 10);
     if (errno != 0 || *end != '\0' || args.seed_text[0] == '-') {
       std::cerr << "stressql: --seed: expected a non-negative integer, got '" << args.seed_text << "'\n";
-      return 2;
+      return false;
     }
     args.options.seed = v;
   }
@@ -180,43 +188,53 @@ int run_run(RunArgs& args) {
       args.options.request_timeout_ns <= 0) {
     std::cerr << "stressql: --timeout: expected a duration like 10s or 500ms, got '"
               << args.timeout_text << "'\n";
-    return 2;
+    return false;
   }
-
-  if (int rc = check_shard_flags(args); rc != 0) return rc;
 
   const engine::TlsOptions& tls = args.options.tls;
   if (tls.cert_file.empty() != tls.key_file.empty()) {
     std::cerr << "stressql: --cert and --key go together (mutual TLS needs both)\n";
-    return 2;
+    return false;
   }
   if (tls.insecure) {
     std::cerr << "stressql: WARNING: --insecure: HTTPS certificates and host names are NOT verified;"
                  " anyone on the path can read and change the traffic\n";
   }
+  return true;
+}
 
+bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* parsed) {
   std::ifstream in(args.script, std::ios::binary);
   if (!in) {
     std::cerr << "stressql: cannot read " << args.script << "\n";
-    return 2;
+    return false;
   }
   std::stringstream buf;
   buf << in.rdbuf();
-  const std::string source = buf.str();
-  parser::ParseResult parsed = parser::parse_script(args.script, source);
-  for (const auto& d : parsed.errors) std::cerr << parser::format_diagnostic(args.script, source, d);
-  if (!parsed.ok()) return 2;
+  *source = buf.str();
+  *parsed = parser::parse_script(args.script, *source);
+  for (const auto& d : parsed->errors) std::cerr << parser::format_diagnostic(args.script, *source, d);
+  if (!parsed->ok()) return false;
   if (args.options.no_exec) {
     bool refused = false;
-    for (const auto& st : parsed.script.statements) {
+    for (const auto& st : parsed->script.statements) {
       if (std::holds_alternative<parser::ExecStmt>(st.body)) {
         std::cerr << parser::format_diagnostic(
-            args.script, source, {st.pos, "EXEC is refused by --no-exec; nothing was run"});
+            args.script, *source, {st.pos, "EXEC is refused by --no-exec; nothing was run"});
         refused = true;
       }
     }
-    if (refused) return 2;
+    if (refused) return false;
   }
+  return true;
+}
+
+int run_run(RunArgs& args) {
+  if (!apply_shared_run_flags(args)) return 2;
+  if (int rc = check_shard_flags(args); rc != 0) return rc;
+  std::string source;
+  parser::ParseResult parsed;
+  if (!load_script(args, &source, &parsed)) return 2;
 
   reporting::ChartLibrary chart_library;  // read now: a missing one must not waste a run
   if (!load_html_library(args.html_file, &chart_library, std::cerr)) return 2;

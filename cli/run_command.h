@@ -2,9 +2,11 @@
 // `stressql run [flags] script.iql`: runs a script against InfluxDB and prints the report.
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <map>
 #include <string>
 
+#include "parser/parser.h"
 #include "statements/run_options.h"
 
 namespace stressql::cli {
@@ -24,6 +26,23 @@ struct RunArgs {
 
 // Adds the `run` subcommand and its flags (one per SET name) to `app`.
 CLI::App* add_run_command(CLI::App& app, RunArgs* args);
+
+// The flags `run` and `find-max` share (one per SET name, credentials, results, TLS, seed,
+// reactors, timeout, retries, --no-exec), on `cmd`.
+void add_shared_run_flags(CLI::App* cmd, RunArgs* args);
+// Turns them into args.options. On bad input prints what was expected and returns false.
+bool apply_shared_run_flags(RunArgs& args);
+// Reads and parses args.script, refusing EXEC under --no-exec. Diagnostics go to stderr;
+// false on any error.
+bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* parsed);
+
+// SIGINT/SIGTERM for run and find-max: the first signal sets *stop_requested() (the load
+// stops, the report still comes); one after uploading_results(), or a second, sets
+// *abandon_requested() (posting results rows stops; they stay in their file).
+void install_signal_handlers();
+const std::atomic<bool>* stop_requested();
+const std::atomic<bool>* abandon_requested();
+void uploading_results();
 
 // Runs it. Exit status: 0 every statement succeeded, 1 any failed (or interrupted),
 // 2 usage or parse errors.

@@ -70,10 +70,23 @@ std::string escape_field_string(const std::string& s) {
 }
 
 ResultsRows::ResultsRows(std::string test_id)
-    : test_id_(std::move(test_id)), test_tags_(escape_tag(test_id_)) {}
+    : test_id_(std::move(test_id)), id_tags_(",test_id=" + escape_tag(test_id_)) {}
 
 void ResultsRows::set_shard(uint32_t index) {
-  test_tags_ = escape_tag(test_id_) + ",shard=" + std::to_string(index);
+  shard_tag_ = ",shard=" + std::to_string(index);
+  retag();
+}
+
+void ResultsRows::set_step(int step) {
+  step_tag_ = ",step=" + std::to_string(step);
+  retag();
+}
+
+void ResultsRows::retag() {
+  id_tags_ = ",test_id=" + escape_tag(test_id_) + shard_tag_ + step_tag_;
+  rows_.clear();  // their prefixes hold the old tags
+  last_report_ = nullptr;
+  last_rows_ = nullptr;
 }
 
 ResultsRows::StatementRows& ResultsRows::rows_for(const StatementReport& st) {
@@ -83,8 +96,8 @@ ResultsRows::StatementRows& ResultsRows::rows_for(const StatementReport& st) {
   StatementRows& r = it->second;
   if (fresh) {
     r.id = st.id;
-    r.prefix = std::string(st.kind == StatementKind::kInsert ? "write" : "query") +
-               ",test_id=" + test_tags_ + ",statement_id=" + escape_tag(st.id) +
+    r.prefix = std::string(st.kind == StatementKind::kInsert ? "write" : "query") + id_tags_ +
+               ",statement_id=" + escape_tag(st.id) +
                ",statement_name=" + escape_tag(st.name) +
                ",number_targets=" + std::to_string(st.number_targets) +
                ",precision=" + escape_tag(st.precision) + ",writers=" + std::to_string(st.writers) +
@@ -137,7 +150,7 @@ void ResultsRows::add_sample(const StatementReport& st, const engine::Sample& s,
 }
 
 void ResultsRows::add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out) {
-  *out += "interval,test_id=" + test_tags_ + ",statement_id=" + escape_tag(st.id) +
+  *out += "interval" + id_tags_ + ",statement_id=" + escape_tag(st.id) +
           ",statement_name=" + escape_tag(st.name) + " ";
   add_int(out, "second", r.second, true);
   add_int(out, "requests", r.requests);
@@ -155,7 +168,7 @@ void ResultsRows::add_interval(const StatementReport& st, const IntervalRecord& 
 
 void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t run_start_ns,
                                 std::string* out) {
-  *out += "statement,test_id=" + test_tags_ + ",statement_id=" + escape_tag(st.id) + " ";
+  *out += "statement" + id_tags_ + ",statement_id=" + escape_tag(st.id) + " ";
   add_int(out, "index", static_cast<int64_t>(index), true);
   add_str(out, "kind", kind_name(st.kind));
   add_str(out, "name", st.name);
@@ -185,7 +198,7 @@ void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t
   }
   *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
   for (const AddressStats& a : st.by_address) {  // --by-address: one row per address
-    *out += "address,test_id=" + test_tags_ + ",statement_id=" + escape_tag(st.id) +
+    *out += "address" + id_tags_ + ",statement_id=" + escape_tag(st.id) +
             ",address=" + escape_tag(a.address) + " ";
     add_int(out, "requests_ok", static_cast<int64_t>(a.requests_ok), true);
     add_int(out, "requests_failed", static_cast<int64_t>(a.requests_failed));
@@ -197,7 +210,7 @@ void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t
 }
 
 void ResultsRows::add_run(const RunSummary& run, size_t statements, std::string* out) {
-  *out += "run,test_id=" + test_tags_ + " ";
+  *out += "run" + id_tags_ + " ";
   add_int(out, "statements", static_cast<int64_t>(statements), true);
   add_int(out, "duration_ns", run.duration_ns);
   add_real(out, "cpu_user_s", run.cpu_user_s);

@@ -27,6 +27,10 @@ class ResultsRows {
   ResultsRows(const ResultsRows&) = delete;
   ResultsRows& operator=(const ResultsRows&) = delete;
 
+  // Tags every row from now on with `step=N` besides the test ID (find-max: one test ID per
+  // search, one step tag per step).
+  void set_step(int step);
+
   // Appends one `write` (INSERT) or `query` row, ending in '\n', to *out. Rows of one
   // statement get distinct timestamps (the sample's due time, or one more than the last
   // row's): they share a series, and equal timestamps would overwrite each other.
@@ -53,9 +57,12 @@ class ResultsRows {
     int64_t last_ts = 0;  // keeps the statement's row timestamps unique
   };
   StatementRows& rows_for(const StatementReport& st);
+  void retag();  // id_tags_ from the test ID, shard and step; forgets the rows' prefixes
 
   const std::string test_id_;
-  std::string test_tags_;  // "<test_id>[,shard=<i>]", escaped
+  std::string id_tags_;    // ",test_id=…[,shard=…][,step=…]", escaped
+  std::string shard_tag_;  // ",shard=<i>" once set_shard
+  std::string step_tag_;   // ",step=<n>" once set_step
   std::map<std::string, StatementRows> rows_;  // by statement id (stable addresses)
   const StatementReport* last_report_ = nullptr;
   StatementRows* last_rows_ = nullptr;

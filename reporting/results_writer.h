@@ -32,6 +32,12 @@ class ResultsWriter {
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
+  // Control thread: rows from now on carry the tag step=N (find-max), and statements start
+  // afresh (a step reruns the same statements).
+  void set_step(int step) {
+    rows_.set_step(step);
+    intervals_written_.clear();
+  }
   // Control thread only. One row per request attempt.
   void add_sample(const StatementReport& st, const engine::Sample& s);
   // Control thread: one `interval` row per second of `st` closed since the last call (call

@@ -31,6 +31,8 @@ class Controller : public engine::EventSink {
   int run();
 
   const std::vector<reporting::StatementReport>& reports() const { return reports_; }
+  // Hands the reports over (find-max keeps every step's). REQUIRES: run() has returned.
+  std::vector<reporting::StatementReport> take_reports() { return std::move(reports_); }
   const reporting::RunSummary& summary() const { return summary_; }
   reporting::RunSummary& summary() { return summary_; }
   const std::string& test_id() const { return summary_.test_id; }

@@ -1,0 +1,174 @@
+#include "cli/find_max_output.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "reporting/go_duration.h"
+#include "reporting/json_report.h"
+#include "reporting/threshold.h"
+#include "statements/version.h"
+
+namespace stressql::cli {
+namespace {
+
+using statements::SearchPhase;
+using statements::StepResult;
+
+const char* phase_name(SearchPhase p) {
+  switch (p) {
+    case SearchPhase::kDoubling: return "double";
+    case SearchPhase::kBisecting: return "bisect";
+    case SearchPhase::kConfirming: return "confirm";
+    case SearchPhase::kDone: return "done";
+  }
+  return "?";
+}
+
+double error_rate(const reporting::RequestStats& s) {
+  const uint64_t n = s.requests_ok + s.requests_failed;
+  return n == 0 ? 0 : 100.0 * double(s.requests_failed) / double(n);
+}
+
+// A metric of the counted part, as the SLOs see it and --threshold prints it.
+std::string shown(const StepResult& step, reporting::Metric m) {
+  return reporting::format_metric(m, reporting::measure(step.counted, m, 0));
+}
+
+// "480000 pts/s (p99 183ms, error rate 0%)": the numbers of the step that found the rate.
+std::string rate_and_numbers(const StepResult& step, parser::Rate::Unit unit) {
+  return statements::rate_with_unit(step.target, unit) + " (p99 " + shown(step, reporting::Metric::kP99) +
+         ", error rate " + shown(step, reporting::Metric::kErrorRate) + ", achieved " +
+         statements::rate_with_unit(std::round(step.achieved), unit) + ")";
+}
+
+const StepResult* last_at(const statements::FindMax& search, double rate) {
+  for (auto it = search.steps().rbegin(); it != search.steps().rend(); ++it) {
+    if (it->target == rate) return &*it;
+  }
+  return nullptr;
+}
+
+constexpr const char* kLabel = "%-39s";  // the report's value column
+
+}  // namespace
+
+std::string step_header() {
+  char line[200];
+  std::snprintf(line, sizeof line, "%4s  %-7s  %16s  %16s  %9s  %9s  %7s  %6s  %s\n", "Step", "Phase",
+                "Target", "Achieved", "p50", "p99", "Errors", "Late", "Result");
+  return line;
+}
+
+std::string step_line(const StepResult& step, parser::Rate::Unit unit) {
+  const reporting::RequestStats& s = step.counted.stats;
+  std::string result = step.pass ? "PASS" : "FAIL " + step.why;
+  char line[200];
+  std::snprintf(line, sizeof line, "%4d  %-7s  %16s  %16s  %9s  %9s  %7s  %6llu  ", step.number,
+                phase_name(step.phase), statements::rate_with_unit(step.target, unit).c_str(),
+                statements::rate_with_unit(std::round(step.achieved), unit).c_str(),
+                shown(step, reporting::Metric::kP50).c_str(), shown(step, reporting::Metric::kP99).c_str(),
+                shown(step, reporting::Metric::kErrorRate).c_str(), static_cast<unsigned long long>(s.sent_late));
+  return line + result + "\n";
+}
+
+std::string verdict(const statements::FindMax& search, const statements::FindMaxOptions& fm) {
+  const statements::SearchDecision& d = search.decision();
+  const auto& steps = search.steps();
+  std::string out;
+  char label[64];
+  std::snprintf(label, sizeof label, kLabel, "Max sustainable rate:");
+  if (d.phase == SearchPhase::kDone && d.found) {
+    out += label + rate_and_numbers(*last_at(search, d.rate), fm.unit) + "\n";
+    if (d.max_reached) {
+      out += "  --max reached: the server took every step; its capacity may be higher (raise --max)\n";
+    }
+  } else if (search.interrupted()) {
+    double best = 0;
+    for (const StepResult& s : steps) best = s.pass ? std::max(best, s.target) : best;
+    out += label + std::string("unknown: interrupted after ") + std::to_string(steps.size()) + " step(s)";
+    if (best > 0) out += "; the highest passing rate so far, not confirmed: " + statements::rate_with_unit(best, fm.unit);
+    out += "\n";
+  } else if (!steps.empty() && steps.back().setup_failed) {
+    out += label + std::string("unknown: step ") + std::to_string(steps.back().number) + " stopped the search: " +
+           steps.back().why + "\n";
+  } else if (d.first_failed) {
+    out += label + std::string("none: even the first step (") +
+           statements::rate_with_unit(fm.search.start, fm.unit) + ") failed: " + steps.front().why + "\n";
+    if (steps.front().counted.stats.requests_ok == 0) {
+      out += "  no request succeeded: is the server up at the script's address?\n";
+    } else {
+      out += "  try a lower --start\n";
+    }
+  } else {
+    out += label + std::string("none: no rate passed its confirmation step; latencies near the edge vary "
+                               "more than --resolution (try a longer --step)\n");
+  }
+  if (d.client_limit) {
+    out += "  client limit: the lowest failing step failed because stressql could not send at its "
+           "rate while the server answered fast; the server's capacity is higher than this search "
+           "can show (more --reactors, or more load machines)\n";
+  }
+  return out;
+}
+
+nlohmann::json find_max_json(const statements::FindMax& search, const statements::FindMaxOptions& fm,
+                             const nlohmann::json& settings) {
+  const statements::SearchDecision& d = search.decision();
+  nlohmann::json steps = nlohmann::json::array();
+  for (const StepResult& s : search.steps()) {
+    const reporting::RequestStats& c = s.counted.stats;
+    nlohmann::json slo = nlohmann::json::array();
+    for (const auto& r : s.slo_results) {
+      slo.push_back({{"slo", r.threshold->text},
+                     {"measured", r.measured ? nlohmann::json(*r.measured) : nlohmann::json()},
+                     {"pass", r.pass}});
+    }
+    steps.push_back({{"step", s.number},
+                     {"phase", phase_name(s.phase)},
+                     {"target", s.target},
+                     {"achieved", s.achieved},
+                     {"pass", s.pass},
+                     {"why", s.why},
+                     {"client_limited", s.client_limited},
+                     {"setup_failed", s.setup_failed},
+                     {"interrupted", s.interrupted},
+                     {"counted",
+                      {{"requests_ok", c.requests_ok},
+                       {"requests_failed", c.requests_failed},
+                       {"points_accepted", c.points_accepted},
+                       {"error_rate_percent", error_rate(c)},
+                       {"sends", c.sends},
+                       {"sent_late", c.sent_late},
+                       {"p50_ns", c.latency.value_at_percentile(50)},
+                       {"p99_ns", c.latency.value_at_percentile(99)},
+                       {"max_ns", c.latency.max()},
+                       {"from_send_p99_ns", c.latency_from_send.value_at_percentile(99)}}},
+                     {"slos", slo},
+                     {"run", reporting::json_report(s.reports, s.summary, settings, stressql::version())}});
+  }
+  nlohmann::json slos = nlohmann::json::array();
+  for (const auto& t : fm.slos) slos.push_back(t.text);
+  return {{"kind", "find-max"},
+          {"test_id", fm.test_id},
+          {"version", stressql::version()},
+          {"unit", std::string(parser::rate_unit_name(fm.unit))},
+          {"slos", slos},
+          {"start", fm.search.start},
+          {"max", fm.search.max},
+          {"resolution", fm.search.resolution},
+          {"step_ns", fm.step_ns},
+          {"warmup_ns", fm.warmup_ns},
+          {"settings", settings},
+          {"steps", steps},
+          {"result",
+           {{"found", d.phase == SearchPhase::kDone && d.found},
+            {"rate", d.found ? nlohmann::json(d.rate) : nlohmann::json()},
+            {"max_reached", d.max_reached},
+            {"client_limit", d.client_limit},
+            {"first_failed", d.first_failed},
+            {"unconfirmed", d.unconfirmed},
+            {"interrupted", search.interrupted()}}}};
+}
+
+}  // namespace stressql::cli

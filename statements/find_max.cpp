@@ -1,0 +1,260 @@
+#include "statements/find_max.h"
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+
+#include "base/clock.h"
+#include "reporting/go_duration.h"
+#include "statements/controller.h"
+
+namespace stressql::statements {
+namespace {
+
+using reporting::StatementReport;
+
+// A step that has not ended this long after twice its planned time is cut off: the server
+// fell so far behind that the step's verdict is clear, and waiting longer tells nothing.
+constexpr int64_t kCutOffSlackNs = 5'000'000'000;
+// Below this share of the target the rate was not reached.
+constexpr double kMinAchievedShare = 0.9;
+// Sends later than RequestStats::kLateNs on more than this share: the schedule fell behind.
+constexpr double kLateShare = 0.01;
+// Little's law: a rate of R requests/s answered in L seconds (from send) keeps R × L
+// connections busy. Below this share of the connections (L at its p99), late sends were not
+// waiting for a connection: stressql itself could not keep up.
+constexpr double kIdleConnectionShare = 0.5;
+
+std::string top_failure(const reporting::RequestStats& s) {
+  auto it = std::max_element(s.failures.begin(), s.failures.end(),
+                             [](const auto& a, const auto& b) { return a.second < b.second; });
+  return it == s.failures.end() ? std::string("no answer") : it->first;
+}
+
+std::string percent(double share) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f%%", share * 100);
+  return text;
+}
+
+// The INSERT's report with only the samples after the warm-up: what the SLOs judge. Field by
+// field, because a report (three 261 KiB histograms) is not copyable.
+void counted_part(const StatementReport& full, reporting::RequestStats stats, int64_t warmup_ns,
+                  StatementReport* out) {
+  out->kind = full.kind;
+  out->id = full.id;
+  out->name = full.name;
+  out->ran = full.ran;
+  out->ok = full.ok;
+  out->error = full.error;
+  out->start_unix_ns = full.start_unix_ns + warmup_ns;
+  out->duration_ns = std::max<int64_t>(0, full.duration_ns - warmup_ns);
+  out->stats = std::move(stats);
+  out->points_requested = full.points_requested;
+  out->requests_planned = full.requests_planned;
+  out->series = full.series;
+  out->rate = full.rate;
+  out->number_targets = full.number_targets;
+  out->precision = full.precision;
+  out->writers = full.writers;
+  out->batch_size = full.batch_size;
+  out->number_fields = full.number_fields;
+}
+
+}  // namespace
+
+StepOutcome outcome(const StepResult& step) {
+  return StepOutcome{step.target, step.pass, step.client_limited};
+}
+
+std::string rate_with_unit(double rate, parser::Rate::Unit unit) {
+  return parser::rate_number(rate) + " " + std::string(parser::rate_unit_name(unit));
+}
+
+FindMax::FindMax(const parser::Script& script, const RunOptions& options, const FindMaxOptions& fm,
+                 const std::atomic<bool>* stop, reporting::ResultsWriter* results, std::ostream& err)
+    : script_(script), options_(options), fm_(fm), stop_(stop), results_(results), err_(err) {
+  insert_settings_ = options_.settings;
+  for (size_t i = 0; i < fm_.statement; ++i) {
+    if (const auto* set = std::get_if<parser::SetStmt>(&script_.statements[i].body)) {
+      std::string error;
+      parser::apply_setting(set->name, set->value, &insert_settings_, &error);  // parsed already
+    }
+  }
+}
+
+parser::Script FindMax::step_script(double rate) const {
+  parser::Script s;
+  s.file = script_.file;
+  s.directory = script_.directory;
+  for (size_t i = 0; i < fm_.statement; ++i) {
+    const parser::Statement& st = script_.statements[i];
+    // Setup runs again; earlier load (INSERT, QUERY, WAIT) does not: it is not the statement
+    // under search, and would add its own load to every step.
+    if (std::holds_alternative<parser::SetStmt>(st.body) ||
+        std::holds_alternative<parser::InfluxQLStmt>(st.body) ||
+        std::holds_alternative<parser::ExecStmt>(st.body)) {
+      s.statements.push_back(st);
+    }
+  }
+  const parser::Statement& insert = script_.statements[fm_.statement];
+  parser::Rate r;
+  r.unit = fm_.unit;
+  r.from = r.to = rate;
+  parser::Statement set;
+  set.id = "0000000000";
+  set.pos = insert.pos;
+  set.body = parser::SetStmt{parser::SetName::kWriteRate, "WriteRate", parser::rate_text(r), insert.pos};
+  s.statements.push_back(std::move(set));
+  parser::Statement st = insert;
+  st.go = false;
+  auto& body = std::get<parser::InsertStmt>(st.body);
+  const double seconds = double(fm_.warmup_ns + fm_.step_ns) / 1e9;
+  double points = std::ceil(rate * seconds);
+  if (fm_.unit == parser::Rate::Unit::kRequests) points *= double(insert_settings_.batch_size);
+  body.count = std::max<int64_t>(1, static_cast<int64_t>(points));
+  s.statements.push_back(std::move(st));
+  return s;
+}
+
+StepResult FindMax::run_step(int number, double rate, SearchPhase phase) {
+  StepResult step;
+  step.number = number;
+  step.phase = phase;
+  step.target = rate;
+  const parser::Script script = step_script(rate);
+  const std::string insert_id = script.statements.back().id;
+  std::atomic<bool> step_stop{false};
+  Controller c(script, options_, &step_stop, err_);
+  c.set_warner([this](const std::string& line) {
+    if (std::find(warned_.begin(), warned_.end(), line) != warned_.end()) return;
+    warned_.push_back(line);
+    if (warn_) {
+      warn_(line);
+    } else {
+      err_ << line << "\n";
+    }
+  });
+  reporting::RequestStats counted;
+  c.set_observer([&](const StatementReport& r, const engine::Sample& s) {
+    if (results_) results_->add_sample(r, s);
+    // The warm-up is cut by due time: a request due in it counts nowhere, however late it
+    // was answered.
+    if (r.kind == reporting::StatementKind::kInsert && r.id == insert_id &&
+        s.due_unix_ns >= r.start_unix_ns + fm_.warmup_ns) {
+      counted.add(s);
+    }
+  });
+  const int64_t deadline = base::monotonic_ns() + 2 * (fm_.warmup_ns + fm_.step_ns) + kCutOffSlackNs;
+  bool cut_off = false;
+  c.set_ticker([&](const std::vector<StatementReport>& reports, const std::vector<Task*>&) {
+    if (stop_ != nullptr && stop_->load()) {
+      step_stop.store(true);
+    } else if (!step_stop.load() && base::monotonic_ns() > deadline) {
+      cut_off = true;
+      step_stop.store(true);
+    }
+    if (results_) {
+      for (const auto& r : reports) results_->add_intervals(r);
+      results_->tick();
+    }
+  });
+  if (results_) results_->set_step(number);
+  c.run();
+  step.reports = c.take_reports();
+  step.summary = c.summary();
+  step.summary.test_id = fm_.test_id;
+  if (results_) {
+    for (const auto& r : step.reports) results_->add_intervals(r);
+    for (size_t i = 0; i < step.reports.size(); ++i) {
+      results_->add_statement(step.reports[i], i, step.summary.start_unix_ns);
+    }
+    results_->add_run(step.summary, step.reports.size());
+  }
+  step.interrupted = stop_ != nullptr && stop_->load();
+  for (size_t i = 0; i + 1 < step.reports.size(); ++i) {
+    const StatementReport& r = step.reports[i];
+    if (r.ran && !r.ok && r.kind != reporting::StatementKind::kSet) {
+      step.setup_failed = true;
+      step.why = "the setup failed: " + std::string(reporting::kind_name(r.kind)) + " '" + r.name +
+                 "': " + (r.error.empty() ? r.server_message : r.error);
+      break;
+    }
+  }
+  counted_part(step.reports.back(), std::move(counted), fm_.warmup_ns, &step.counted);
+  const double cpu_s = step.summary.cpu_user_s + step.summary.cpu_system_s;
+  judge_step(fm_.slos, insert_settings_.write_concurrency, cpu_s - cpu_s_, &step);
+  cpu_s_ = cpu_s;
+  if (cut_off && !step.interrupted) {
+    step.pass = false;
+    step.why += std::string(step.why.empty() ? "" : "; ") + "cut off after " +
+                reporting::go_duration(step.summary.duration_ns) + ": the server fell behind the rate";
+  }
+  return step;
+}
+
+void judge_step(const std::vector<reporting::Threshold>& slos, int64_t connections, double cpu_s,
+                StepResult* step) {
+  const StatementReport& r = step->counted;
+  const reporting::RequestStats& s = r.stats;
+  step->achieved = reporting::achieved_rate(r);
+  const double mpts = double(s.points_accepted) / 1e6;
+  std::vector<std::string> reasons;
+  if (!step->why.empty()) reasons.push_back(step->why);
+  if (step->interrupted) reasons.push_back("interrupted");
+  if (s.requests_ok == 0) {
+    reasons.push_back(s.requests_failed == 0 ? "no request was answered after the warm-up"
+                                             : "no request succeeded (" + top_failure(s) + ")");
+  }
+  for (const reporting::Threshold& t : slos) {
+    reporting::ThresholdResult res{&t, r.name, reporting::measure(r, t.metric, mpts > 0 ? cpu_s / mpts : 0), false};
+    res.pass = reporting::holds(t, res.measured);
+    if (!res.pass) {
+      reasons.push_back(std::string(reporting::metric_name(t.metric)) + " " +
+                        reporting::format_metric(t.metric, res.measured) + " breaks " + t.text);
+    }
+    step->slo_results.push_back(res);
+  }
+  if (step->achieved < kMinAchievedShare * step->target) {
+    reasons.push_back("achieved " + percent(step->achieved / step->target) + " of the target");
+  }
+  step->pass = reasons.empty();
+  step->why.clear();
+  for (const std::string& w : reasons) step->why += (step->why.empty() ? "" : "; ") + w;
+  if (step->pass || step->setup_failed || step->interrupted || s.sends == 0) return;
+  // A client limit: the rate was not reached and sends were late, although the server
+  // answered fast enough (even at its p99 from send) that the connections were mostly idle,
+  // and it did not fail requests. Conservative: a server that stalls now and then keeps
+  // every connection busy while it does, and the step stays the server's failure.
+  const double finished = double(s.requests_ok + s.requests_failed);
+  const double per_request = r.rate.units_per_request > 0 ? r.rate.units_per_request : 1;
+  const double busy = step->target / per_request * double(s.latency_from_send.value_at_percentile(99)) / 1e9;
+  step->client_limited = step->achieved < kMinAchievedShare * step->target &&
+                         double(s.sent_late) > kLateShare * double(s.sends) &&
+                         busy < kIdleConnectionShare * double(connections) &&
+                         finished > 0 && double(s.requests_failed) <= kLateShare * finished;
+  if (step->client_limited) step->why += "; client limit: stressql could not send at this rate";
+}
+
+int FindMax::run() {
+  std::vector<StepOutcome> outcomes;
+  for (int number = 1;; ++number) {
+    decision_ = next_step(fm_.search, outcomes);
+    if (decision_.phase == SearchPhase::kDone) break;
+    if (stop_ != nullptr && stop_->load()) {
+      interrupted_ = true;
+      break;
+    }
+    steps_.push_back(run_step(number, decision_.next_rate, decision_.phase));
+    if (on_step_) on_step_(steps_.back());
+    if (steps_.back().interrupted) {
+      interrupted_ = true;
+      break;
+    }
+    if (steps_.back().setup_failed) break;
+    outcomes.push_back(outcome(steps_.back()));
+  }
+  return decision_.phase == SearchPhase::kDone && decision_.found ? 0 : 1;
+}
+
+}  // namespace stressql::statements

@@ -1,0 +1,123 @@
+// find-max's verdict on one step, on synthetic samples: which SLO broke, a rate not reached,
+// and a client limit told apart from a slow server (Little's law on the latency from send).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "statements/find_max.h"
+
+namespace stressql::statements {
+namespace {
+
+constexpr int64_t kT0 = 1'700'000'000'000'000'000;
+
+struct Synthetic {
+  double target = 1000;           // req/s
+  int requests = 2000;
+  int64_t from_send_ns = 1'000'000;
+  int64_t lag_step_ns = 0;        // request i is sent i × this late (a schedule falling behind)
+  uint16_t status = 204;
+};
+
+StepResult step_of(const Synthetic& p) {
+  StepResult step;
+  step.target = p.target;
+  reporting::StatementReport& r = step.counted;
+  r.kind = reporting::StatementKind::kInsert;
+  r.name = "cpu";
+  r.ran = true;
+  r.rate.unit = "req/s";
+  r.rate.units_per_request = 1;
+  r.duration_ns = static_cast<int64_t>(p.requests / p.target * 1e9);
+  for (int i = 0; i < p.requests; ++i) {
+    engine::Sample s;
+    s.status = p.status;
+    s.failure = p.status / 100 == 2 ? engine::Failure::kNone : engine::Failure::kHttpStatus;
+    s.points = 10;
+    s.due_unix_ns = kT0 + static_cast<int64_t>(i / p.target * 1e9);
+    s.lag_ns = i * p.lag_step_ns;
+    s.latency_ns = s.lag_ns + p.from_send_ns;
+    r.stats.add(s);
+  }
+  return step;
+}
+
+std::vector<reporting::Threshold> slos(std::initializer_list<const char*> texts) {
+  std::vector<reporting::Threshold> out;
+  for (const char* t : texts) {
+    reporting::Threshold th;
+    EXPECT_TRUE(reporting::parse_threshold(t, false, &th)) << t;
+    out.push_back(th);
+  }
+  return out;
+}
+
+TEST(StepJudgeTest, AFastServerOnScheduleMeetsItsSlos) {
+  StepResult step = step_of({});
+  judge_step(slos({"p99<=10ms", "error_rate<=1%"}), 16, 0, &step);
+  EXPECT_TRUE(step.pass) << step.why;
+  EXPECT_EQ(step.why, "");
+  EXPECT_NEAR(step.achieved, 1000, 1);
+  ASSERT_EQ(step.slo_results.size(), 2u);
+  EXPECT_TRUE(step.slo_results[0].pass);
+  EXPECT_NEAR(*step.slo_results[0].measured, 1e6, 1e4);
+}
+
+TEST(StepJudgeTest, SaysWhichSloBroke) {
+  StepResult step = step_of({.from_send_ns = 50'000'000});
+  judge_step(slos({"p99<=10ms", "error_rate<=1%"}), 16, 0, &step);
+  EXPECT_FALSE(step.pass);
+  EXPECT_FALSE(step.client_limited);
+  EXPECT_EQ(step.why, "p99 50ms breaks p99<=10ms");
+  EXPECT_FALSE(step.slo_results[0].pass);
+  EXPECT_TRUE(step.slo_results[1].pass);
+}
+
+TEST(StepJudgeTest, LateSendsWithIdleConnectionsAreAClientLimit) {
+  // 10 000 req/s answered in 100 µs keep one connection busy of 16, yet the sends fell
+  // behind to half the rate: stressql could not send faster.
+  Synthetic p{.target = 10'000, .requests = 20'000, .from_send_ns = 100'000, .lag_step_ns = 100'000};
+  StepResult step = step_of(p);
+  judge_step(slos({"p99<=10ms"}), 16, 0, &step);
+  EXPECT_FALSE(step.pass);
+  EXPECT_TRUE(step.client_limited) << step.why;
+  EXPECT_LT(step.achieved, 0.9 * p.target);
+  EXPECT_NE(step.why.find("achieved 50% of the target"), std::string::npos) << step.why;
+  EXPECT_NE(step.why.find("client limit"), std::string::npos) << step.why;
+}
+
+TEST(StepJudgeTest, LateSendsBehindASlowServerAreTheServers) {
+  // 1000 req/s answered in 20 ms need 20 connections; there are 16: every one is busy and
+  // the sends wait for them. The server is the limit.
+  StepResult step = step_of({.from_send_ns = 20'000'000, .lag_step_ns = 500'000});
+  judge_step(slos({"p99<=1s"}), 16, 0, &step);
+  EXPECT_FALSE(step.pass);
+  EXPECT_FALSE(step.client_limited) << step.why;
+  EXPECT_NE(step.why.find("of the target"), std::string::npos) << step.why;
+}
+
+TEST(StepJudgeTest, ARateMetOnTimeIsNoClientLimitEvenWithSomeLateSends) {
+  StepResult step = step_of({.from_send_ns = 100'000, .lag_step_ns = 1'000});  // up to 2 ms late
+  judge_step(slos({"p99<=1ms"}), 16, 0, &step);
+  EXPECT_FALSE(step.pass);  // p99 includes the lag
+  EXPECT_FALSE(step.client_limited) << step.why;
+}
+
+TEST(StepJudgeTest, AServerThatFailsEverythingSaysHow) {
+  StepResult step = step_of({.status = 503});
+  judge_step(slos({"error_rate<=1%"}), 16, 0, &step);
+  EXPECT_FALSE(step.pass);
+  EXPECT_FALSE(step.client_limited);
+  EXPECT_EQ(step.why.rfind("no request succeeded (http 503)", 0), 0u) << step.why;
+  EXPECT_NE(step.why.find("error_rate 100% breaks error_rate<=1%"), std::string::npos) << step.why;
+}
+
+TEST(StepJudgeTest, NoAnswerAtAllFails) {
+  StepResult step = step_of({.requests = 0});
+  judge_step(slos({"p99<=1s"}), 16, 0, &step);
+  EXPECT_FALSE(step.pass);
+  EXPECT_EQ(step.why.rfind("no request was answered after the warm-up", 0), 0u) << step.why;
+}
+
+}  // namespace
+}  // namespace stressql::statements
