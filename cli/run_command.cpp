@@ -89,6 +89,7 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
   }
   run->add_option("--password-file", args->password_file,
                   "read the password from FILE (first line) instead of the command line");
+  add_token_flags(run, &args->tokens);
   run->add_option("--results", args->options.results_url,
                   "where results rows go: http://host:port of an InfluxDB, or none")
       ->capture_default_str();
@@ -150,6 +151,7 @@ int run_run(RunArgs& args) {
   if (const char* pw = std::getenv("STRESSQL_PASSWORD"); pw && args.set_flags["Password"].empty()) {
     args.set_flags["Password"] = pw;
   }
+  if (!read_tokens(args.tokens, std::cerr, &args.options.token, &args.results_token)) return 2;
   for (const parser::SettingInfo& info : parser::all_settings()) {
     const std::string& value = args.set_flags[std::string(info.canonical)];
     if (value.empty()) continue;

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "cli/token_flags.h"
 #include "statements/run_options.h"
 
 namespace stressql::cli {
@@ -16,6 +17,8 @@ struct RunArgs {
   std::string seed_text;
   std::string password_file;
   std::string timeout_text = "10s";
+  TokenArgs tokens;
+  std::string results_token;  // for a 2.x/3.x --results server
 };
 
 // Adds the `run` subcommand and its flags (one per SET name) to `app`.

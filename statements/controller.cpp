@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "statements/api_detect.h"
 namespace stressql::statements {
 namespace {
 
@@ -188,6 +189,14 @@ int Controller::run() {
   }
 
   bool offline = !options_.dump_file.empty() || options_.dry_run;
+  {
+    // SET Api [auto] asks each address once, and a v2 without Org fails, before anything is sent.
+    ApiDetector detector(options_.token, options_.request_timeout_ns, offline);
+    if (base::Status st = choose_apis(script_, options_.settings, &detector, &apis_); !st) {
+      err_ << "stressql: " << st.message() << "\n";
+      return 2;
+    }
+  }
   if (!options_.dump_file.empty()) {
     dump_ = std::fopen(options_.dump_file.c_str(), "wb");
     if (dump_ == nullptr) {
@@ -236,7 +245,10 @@ int Controller::run() {
       r.duration_ns = base::monotonic_ns() - w0;
       continue;
     }
-    run_statement(i, settings, settings.seed.value_or(run_seed));
+    parser::Settings resolved = settings;
+    resolved.api = apis_[i].api;
+    r.api_reason = apis_[i].reason;
+    run_statement(i, resolved, settings.seed.value_or(run_seed));
   }
   wait_until([&] { return running_.empty(); });
   if (stopping_) {

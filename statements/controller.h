@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "parser/script.h"
 #include "reporting/text_report.h"
+#include "statements/api_detect.h"
 #include "statements/run_options.h"
 #include "statements/task.h"
 
@@ -72,6 +73,7 @@ class Controller : public engine::EventSink {
   std::function<void(const std::string&)> warn_;
   reporting::RunSummary summary_;
   std::FILE* dump_ = nullptr;
+  std::vector<ApiChoice> apis_;  // per statement: the API it speaks (SET Api, or auto's choice)
 };
 
 }  // namespace stressql::statements
