@@ -118,6 +118,7 @@ int run_report(const std::string& test_id, const std::string& results_url,
   std::vector<reporting::StatementReport> reports(statements.size());
   std::map<std::string, reporting::StatementReport*> by_id;
   std::map<std::string, uint64_t> late_samples;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> body_bytes;  // raw, encoded (gzip)
   for (const Row& row : statements) {
     size_t index = static_cast<size_t>(num(row, "index"));
     if (index >= reports.size()) continue;
@@ -145,6 +146,12 @@ int run_report(const std::string& test_id, const std::string& results_url,
     r.rate.text = str(row, "rate_target");
     r.rate.unit = str(row, "rate_unit");
     r.rate.per_request = str(row, "rate_per_request");
+    r.api = str(row, "api");
+    r.api_reason = str(row, "api_reason");
+    r.write_options = str(row, "write_options");
+    r.gzip_level = static_cast<int>(num(row, "gzip_level"));
+    body_bytes[r.id] = {static_cast<uint64_t>(num(row, "raw_body_bytes")),
+                        static_cast<uint64_t>(num(row, "encoded_body_bytes"))};
     r.rate.units_per_request = real(row, "rate_units_per_request", 1);
     late_samples[r.id] = static_cast<uint64_t>(num(row, "interval_late_samples"));
     by_id[r.id] = &r;
@@ -177,6 +184,13 @@ int run_report(const std::string& test_id, const std::string& results_url,
       s.body_bytes = static_cast<uint32_t>(num(row, "body_bytes"));
       s.due_unix_ns = num(row, "time");  // the due time (made unique per statement by 1 ns steps)
       it->second->stats.add(s);
+    }
+  }
+  // The rows carry body bytes as sent; before gzip they are in the statement row only.
+  for (const auto& [id, bytes] : body_bytes) {
+    if (auto it = by_id.find(id); it != by_id.end()) {
+      it->second->stats.raw_body_bytes = bytes.first;
+      it->second->stats.encoded_body_bytes = bytes.second;
     }
   }
   samples.clear();

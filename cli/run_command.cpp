@@ -17,6 +17,7 @@
 #include "reporting/json_report.h"
 #include "reporting/results_writer.h"
 #include "reporting/text_report.h"
+#include "statements/api_detect.h"
 #include "statements/controller.h"
 #include "statements/version.h"
 
@@ -229,12 +230,22 @@ int run_run(RunArgs& args) {
                 << args.options.results_url << "'\n";
       return 2;
     }
+    // A 2.x/3.x reporting server takes rows through its own API (detected like a target's).
+    reporting::ResultsEndpoint endpoint;
+    std::string results_api;
+    if (base::Status st = statements::results_endpoint(host_port, settings.org, args.results_token,
+                                                       args.options.request_timeout_ns, &g_stop,
+                                                       &endpoint, &results_api);
+        !st) {
+      std::cerr << "stressql: " << st.message() << "\n";
+      return 2;
+    }
     results = std::make_unique<reporting::ResultsWriter>(
         host_port, controller.test_id(),
         (std::filesystem::current_path() / ("stressql-results-" + controller.test_id() + ".lp")).string(),
         args.options.results_upload == "live" ? reporting::ResultsUpload::kLive
                                               : reporting::ResultsUpload::kAfterRun,
-        warn, &g_abandon);
+        warn, &g_abandon, std::move(endpoint));
     controller.set_observer([&results](const reporting::StatementReport& st, const engine::Sample& s) {
       results->add_sample(st, s);
     });

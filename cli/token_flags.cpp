@@ -34,7 +34,7 @@ void add_token_flags(CLI::App* run, TokenArgs* args) {
                   "STRESSQL_TOKEN); never printed or stored");
   run->add_option("--token-file", args->token_file, "read the API token from FILE (first line)");
   run->add_option("--results-token-file", args->results_token_file,
-                  "API token of a 2.x/3.x --results server, from FILE (default: the load's token)");
+                  "API token of a 2.x/3.x --results server, from FILE (the load's token never goes there)");
 }
 
 bool read_tokens(const TokenArgs& args, std::ostream& err, std::string* token,
@@ -49,7 +49,8 @@ bool read_tokens(const TokenArgs& args, std::ostream& err, std::string* token,
   } else if (const char* env = std::getenv("STRESSQL_TOKEN"); env != nullptr) {
     *token = env;
   }
-  *results_token = *token;
+  // Never the load's token: the reporting server may be someone else's.
+  results_token->clear();
   if (!args.results_token_file.empty() &&
       !first_line("--results-token-file", args.results_token_file, err, results_token)) {
     return false;

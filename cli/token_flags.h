@@ -19,7 +19,7 @@ struct TokenArgs {
 void add_token_flags(CLI::App* run, TokenArgs* args);
 
 // The token for the load: --token, else the file's first line, else STRESSQL_TOKEN, else
-// empty. The results token: its file's first line, else the load's token. Writes the
+// empty. The results token: its file's first line, else empty. Writes the
 // warning for --token and any error to `err`; false (a usage error) when a file cannot be
 // read or is empty.
 bool read_tokens(const TokenArgs& args, std::ostream& err, std::string* token,

@@ -53,7 +53,7 @@ ApiChoice ApiDetector::probe(const std::string& address, bool ssl) {
   std::string headers;
   if (!token_.empty()) headers = "Authorization: Token " + token_ + "\r\n";
   const auto limit = std::chrono::milliseconds(timeout_ns_ / 1'000'000);
-  reporting::HttpReply reply = reporting::http_request(address, "GET", "/ping", "", headers, limit);
+  reporting::HttpReply reply = reporting::http_request(address, "GET", "/ping", "", headers, limit, stop_);
   return api_from_ping(address, reply.status == 0 ? nullptr : reply.header("X-Influxdb-Version"),
                        reply.status == 0 ? reply.error : "");
 }
@@ -104,6 +104,43 @@ base::Status choose_apis(const parser::Script& script, const parser::Settings& i
       status = check_api_settings(resolved);
     }
     if (!status) return base::Status::error("line " + std::to_string(st.pos.line) + ": " + status.message());
+  }
+  return base::Status::ok();
+}
+
+base::Status results_endpoint(const std::string& host_port, const std::string& org,
+                              const std::string& token, int64_t timeout_ns,
+                              const std::atomic<bool>* stop, reporting::ResultsEndpoint* out,
+                              std::string* api_text) {
+  ApiDetector detector(token, timeout_ns, false, stop);
+  parser::Settings s;
+  s.addresses = {host_port};
+  ApiChoice choice;
+  if (base::Status st = detector.choose(s, &choice); !st) return st;
+  *api_text = choice.reason;
+  const std::string db = reporting::kResultsDatabase;
+  *out = reporting::ResultsEndpoint();
+  switch (choice.api) {
+    case Api::kV2:
+      if (org.empty()) {
+        return base::Status::error("--results " + host_port +
+                                   " is InfluxDB 2.x: its rows need an organisation (--org)");
+      }
+      out->create_target.clear();
+      out->write_target = "/api/v2/write?org=" + url_escape(org) + "&bucket=" + db + "&precision=ns";
+      if (!token.empty()) out->auth = "Authorization: Token " + token + "\r\n";
+      break;
+    case Api::kV3:
+      out->create_target = "/api/v3/configure/database";
+      out->create_body = "{\"db\":\"" + db + "\"}";
+      out->create_headers = "Content-Type: application/json\r\n";
+      out->write_target = "/api/v3/write_lp?db=" + db + "&precision=nanosecond";
+      if (!token.empty()) out->auth = "Authorization: Bearer " + token + "\r\n";
+      break;
+    case Api::kAuto:
+    case Api::kV1:
+      if (!token.empty()) out->auth = "Authorization: Token " + token + "\r\n";
+      break;
   }
   return base::Status::ok();
 }

@@ -28,6 +28,7 @@ class Recorder {
           }
           return writes_(r);
         }) {
+    server_.pass_ping_to_handler();
     std::string error;
     EXPECT_TRUE(server_.start(0, &error)) << error;
   }
@@ -74,10 +75,22 @@ TEST(ModernApi, AutoDetects2xAndWritesThroughV2WithTheToken) {
   ScriptDir dir;
   std::string script = dir.write("v2.iql", "SET Org [my org]\n\nSET Bucket [b/x]\n\n" + insert(20, 10) +
                                                "\nQUERY m SELECT count(value) FROM cpu DO 2\n");
-  ProcessResult r = run(script, server.address(), {}, {std::string("STRESSQL_TOKEN=") + kToken});
+  // Results rows go to a (1.x) reporting server of their own: the token must not reach them.
+  Recorder results("", [](const FaultRequest& q) { return answer_queries_or(q, reply(204)); });
+  const std::string json = dir.path() + "/r.json";
+  std::vector<std::string> args = {STRESSQL_BINARY, "run", "--addresses", server.address(), "--results",
+                                   "http://" + results.address(), "--json", json, script};
+  SpawnOptions spawn;
+  spawn.env = {std::string("STRESSQL_TOKEN=") + kToken};
+  ProcessResult r = run_process(args, std::chrono::seconds(60), "", spawn);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(report_value(r.out, "  API:"),
             "v2 (auto: " + server.address() + " answered GET /ping with X-Influxdb-Version v2.7.4)");
+  std::string rows;
+  for (const FaultRequest& q : results.seen()) rows += q.target + q.headers + q.body;
+  EXPECT_NE(rows.find("api=v2"), std::string::npos);  // the rows say which API
+  EXPECT_EQ(rows.find(kToken), std::string::npos);
+  EXPECT_EQ(read_file(json).find(kToken), std::string::npos);
   EXPECT_EQ(report_value(r.out, "  Points Accepted / Dropped / Failed:"), "20 / 0 / 0");
   size_t pings = 0, writes = 0, queries = 0;
   for (const FaultRequest& q : server.seen()) {
@@ -205,6 +218,36 @@ TEST(ModernApi, V3DatabasePassthroughGoesToItsConfigurationEndpoint) {
   }
   EXPECT_EQ(r.out.find(kToken), std::string::npos);
   EXPECT_EQ(r.err.find(kToken), std::string::npos);
+}
+
+TEST(ModernApi, ResultsRowsGoToA3xReportingServerWithTheirOwnToken) {
+  Recorder target("1.8.10", no_content);
+  Recorder results("3.0.1", [](const FaultRequest&) { return reply(204); });
+  ScriptDir dir;
+  std::string token_file = dir.write("results-token", "results-tok-77\n");
+  std::string script = dir.write("r.iql", insert(10, 5));
+  std::vector<std::string> args = {STRESSQL_BINARY, "run", "--addresses", target.address(), "--results",
+                                   "http://" + results.address(), "--results-token-file", token_file, script};
+  SpawnOptions spawn;
+  spawn.env = {std::string("STRESSQL_TOKEN=") + kToken};
+  ProcessResult r = run_process(args, std::chrono::seconds(60), "", spawn);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<FaultRequest> seen = results.seen_except_ping();
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen[0].target, "/api/v3/configure/database");
+  EXPECT_EQ(seen[0].body, R"({"db":"_stressTest"})");
+  for (const FaultRequest& q : seen) {
+    EXPECT_NE(q.headers.find("Authorization: Bearer results-tok-77\r\n"), std::string::npos);
+    EXPECT_EQ((q.headers + q.body).find(kToken), std::string::npos);
+    if (&q != &seen[0]) {
+      EXPECT_EQ(q.target, "/api/v3/write_lp?db=_stressTest&precision=nanosecond");
+    }
+  }
+  // The load went to the 1.x target with the load's token.
+  for (const FaultRequest& q : target.seen_except_ping()) {
+    EXPECT_EQ(q.target.rfind("/write?db=stress", 0), 0u);
+    EXPECT_NE(q.headers.find(std::string("Authorization: Token ") + kToken), std::string::npos);
+  }
 }
 
 TEST(ModernApi, AddressesThatSpeakDifferentApisAreRefusedBeforeSending) {
