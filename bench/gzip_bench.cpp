@@ -17,40 +17,18 @@
 #include "generator/point_plan.h"
 #include "parser/script_builders.h"
 #include "parser/settings.h"
+#include "canonical_templates.h"
 #include "ratio_reporter.h"
 
 namespace {
 
 using namespace stressql;
-using parser::ValueFn;
-using parser::ValueType;
-using parser::build::gen;
-using parser::build::kv;
-using parser::build::list;
-using parser::build::lit;
 
 constexpr uint64_t kBatch = 5000;
 constexpr int kBatches = 16;
 
 parser::InsertStmt canonical(char which) {
-  parser::InsertStmt s;
-  if (which == 'a') {
-    s.measurement = "cpu";
-    s.tags = {kv("host", {lit("server-"), gen(ValueType::kInt, ValueFn::kInc, 0, 10000)}),
-              kv("loc", {list({"us-west", "us-east", "eu-north"})})};
-    s.fields = {kv("value", {gen(ValueType::kFloat, ValueFn::kRand, 100, 0)})};
-  } else {
-    s.measurement = "mem";
-    s.tags = {kv("a", {gen(ValueType::kStr, ValueFn::kRand, 8, 10)}),
-              kv("b", {gen(ValueType::kStr, ValueFn::kRand, 8, 10)}),
-              kv("c", {gen(ValueType::kStr, ValueFn::kRand, 8, 10)})};
-    s.fields = {kv("used", {gen(ValueType::kFloat, ValueFn::kRand, 100, 0)}),
-                kv("free", {gen(ValueType::kFloat, ValueFn::kRand, 1000, 0)}),
-                kv("total", {gen(ValueType::kFloat, ValueFn::kInc, 0, 0)})};
-  }
-  s.count = 1'000'000'000;
-  s.interval_ns = 10'000'000'000;
-  return s;
+  return which == 'a' ? bench_templates::case_a() : bench_templates::case_b();
 }
 
 // kBatches consecutive 5000-point batches, rendered once.
