@@ -130,6 +130,10 @@ reporting::StatementReport statement_from_row(const Row& row) {
   r.rate.unit = str(row, "rate_unit");
   r.rate.per_request = str(row, "rate_per_request");
   r.rate.units_per_request = real(row, "rate_units_per_request", 1);
+  r.api = str(row, "api");
+  r.api_reason = str(row, "api_reason");
+  r.write_options = str(row, "write_options");
+  r.gzip_level = static_cast<int>(num(row, "gzip_level"));
   return r;
 }
 
@@ -207,6 +211,7 @@ int run_report(const std::string& test_id, const std::string& results_url,
   count = std::min(count, statements.size());  // a damaged index cannot make us allocate much
   std::map<uint32_t, std::vector<reporting::StatementReport>> parts;  // by shard, script order
   std::map<std::string, uint64_t> late_samples;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> body_bytes;  // raw, encoded (gzip)
   for (const Row& row : statements) {
     size_t index = static_cast<size_t>(num(row, "index"));
     if (index >= count) continue;
@@ -214,6 +219,9 @@ int run_report(const std::string& test_id, const std::string& results_url,
     list.resize(count);
     list[index] = statement_from_row(row);
     late_samples[list[index].id] += static_cast<uint64_t>(num(row, "interval_late_samples"));
+    auto& bytes = body_bytes[list[index].id];  // summed over shards
+    bytes.first += static_cast<uint64_t>(num(row, "raw_body_bytes"));
+    bytes.second += static_cast<uint64_t>(num(row, "encoded_body_bytes"));
   }
   std::vector<reporting::StatementReport> reports(count);
   std::map<std::string, reporting::StatementReport*> by_id;
@@ -256,6 +264,13 @@ int run_report(const std::string& test_id, const std::string& results_url,
           if (part.id == id) part.stats.add(s);
         }
       }
+    }
+  }
+  // The rows carry body bytes as sent; before gzip they are in the statement row only.
+  for (const auto& [id, bytes] : body_bytes) {
+    if (auto it = by_id.find(id); it != by_id.end()) {
+      it->second->stats.raw_body_bytes = bytes.first;
+      it->second->stats.encoded_body_bytes = bytes.second;
     }
   }
   samples.clear();

@@ -19,6 +19,7 @@
 #include "reporting/json_report.h"
 #include "reporting/results_writer.h"
 #include "reporting/text_report.h"
+#include "statements/api_detect.h"
 #include "statements/controller.h"
 #include "statements/version.h"
 
@@ -113,6 +114,7 @@ void add_shared_run_flags(CLI::App* run, RunArgs* args) {
   }
   run->add_option("--password-file", args->password_file,
                   "read the password from FILE (first line) instead of the command line");
+  add_token_flags(run, &args->tokens);
   run->add_option("--results", args->options.results_url,
                   "where results rows go: http://host:port of an InfluxDB, or none")
       ->capture_default_str();
@@ -165,6 +167,7 @@ bool apply_shared_run_flags(RunArgs& args) {
   if (const char* pw = std::getenv("STRESSQL_PASSWORD"); pw && args.set_flags["Password"].empty()) {
     args.set_flags["Password"] = pw;
   }
+  if (!read_tokens(args.tokens, std::cerr, &args.options.token, &args.results_token)) return false;
   for (const parser::SettingInfo& info : parser::all_settings()) {
     const std::string& value = args.set_flags[std::string(info.canonical)];
     if (value.empty()) continue;
@@ -257,12 +260,22 @@ int run_run(RunArgs& args) {
                 << args.options.results_url << "'\n";
       return 2;
     }
+    // A 2.x/3.x reporting server takes rows through its own API (detected like a target's).
+    reporting::ResultsEndpoint endpoint;
+    std::string results_api;
+    if (base::Status st = statements::results_endpoint(host_port, args.options.settings.org, args.results_token,
+                                                       args.options.request_timeout_ns, &g_stop,
+                                                       &endpoint, &results_api);
+        !st) {
+      std::cerr << "stressql: " << st.message() << "\n";
+      return 2;
+    }
     results = std::make_unique<reporting::ResultsWriter>(
         host_port, controller.test_id(),
         (std::filesystem::current_path() / spool_name(controller.test_id(), args.options.shard)).string(),
         args.options.results_upload == "live" ? reporting::ResultsUpload::kLive
                                               : reporting::ResultsUpload::kAfterRun,
-        warn, &g_abandon);
+        warn, &g_abandon, std::move(endpoint));
     if (args.options.shard.sharded()) results->set_shard(args.options.shard.index);
     controller.set_observer([&results](const reporting::StatementReport& st, const engine::Sample& s) {
       results->add_sample(st, s);

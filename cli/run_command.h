@@ -7,6 +7,7 @@
 #include <string>
 
 #include "parser/parser.h"
+#include "cli/token_flags.h"
 #include "statements/run_options.h"
 
 namespace stressql::cli {
@@ -22,6 +23,8 @@ struct RunArgs {
   std::string shard_text;                   // --shard I/N | auto/N
   std::string barrier_timeout_text = "5m";  // --barrier-timeout
   std::string start_at_text;                // --start-at
+  TokenArgs tokens;
+  std::string results_token;  // for a 2.x/3.x --results server
 };
 
 // Adds the `run` subcommand and its flags (one per SET name) to `app`.

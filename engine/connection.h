@@ -63,6 +63,7 @@ struct Connection {
   uint32_t attempt = 0;
   uint32_t points = 0;
   uint32_t body_bytes = 0;
+  uint32_t raw_body_bytes = 0;  // before the job's BodyEncoder
   size_t request_offset = 0;  // first byte of the request in `buffer`
   size_t request_bytes = 0;
   size_t sent = 0;

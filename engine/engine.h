@@ -26,7 +26,7 @@ namespace stressql::engine {
 
 using JobId = uint32_t;
 
-enum class Method : uint8_t { kGet, kPost };
+enum class Method : uint8_t { kGet, kPost, kDelete };  // only POST carries a body
 
 // Why an attempt failed; kNone for a 2xx answer.
 enum class Failure : uint8_t {
@@ -57,7 +57,9 @@ struct Sample {
   uint32_t points = 0;        // points in the request body (RequestSource says)
   uint32_t dropped = 0;       // points the server reported dropped (partial write)
   uint32_t request_bytes = 0; // whole request, header included
-  uint32_t body_bytes = 0;    // the request body alone
+  uint32_t body_bytes = 0;    // the request body alone, as sent
+  uint32_t raw_body_bytes = 0;  // the body before the source's encoding (gzip); equal to
+                                // body_bytes when there is none
   uint32_t response_bytes = 0;// answer body bytes
   uint64_t request_index = 0;
   int64_t latency_ns = 0;     // from the moment the attempt was due to the last answer byte
@@ -71,6 +73,18 @@ struct Sample {
   // "error" member when there is one, else the start of the body — NUL-terminated and
   // cut to fit. Empty otherwise.
   char message[120] = {};
+};
+
+// Turns a rendered body into the bytes sent (gzip, say). Made by a job's RequestSource, one
+// per reactor per job; used by that reactor's thread only, so it may keep state.
+class BodyEncoder {
+ public:
+  virtual ~BodyEncoder() = default;
+  // The most encode() can write for a body of `body_bytes`.
+  virtual size_t max_encoded_bytes(size_t body_bytes) const = 0;
+  // Encodes in[0, n) into out; returns the encoded length.
+  // REQUIRES: `out` holds max_encoded_bytes(n) bytes.
+  virtual size_t encode(const char* in, size_t n, char* out) = 0;
 };
 
 // Renders the requests of one job. Shared read-only by all reactors: render() runs
@@ -91,6 +105,9 @@ class RequestSource {
   // True when render() writes the same target and body for every index (a fixed request,
   // e.g. a repeated query): the engine then renders once per connection and resends it.
   virtual bool fixed_request() const { return false; }
+  // An encoder for the bodies (POST jobs), or null to send them as rendered. Called once per
+  // reactor when a job starts there (and once on the control thread to size buffers).
+  virtual std::unique_ptr<BodyEncoder> make_encoder() const { return nullptr; }
 };
 
 class TlsContext;  // engine/tls_context.h

@@ -11,7 +11,8 @@ constexpr size_t kMaxDigits = 20;
 
 RequestTemplate::RequestTemplate(Method method, const std::string& host,
                                  const std::string& extra_headers, size_t max_target_bytes)
-    : has_body_(method == Method::kPost), method_(method == Method::kPost ? "POST " : "GET ") {
+    : has_body_(method == Method::kPost),
+      method_(method == Method::kPost ? "POST " : method == Method::kDelete ? "DELETE " : "GET ") {
   middle_ = " HTTP/1.1\r\nHost: " + host + "\r\n" + extra_headers;
   if (has_body_) middle_ += "Content-Length: ";
   header_room_ = method_.size() + max_target_bytes + middle_.size() + kMaxDigits + sizeof(kEnd);

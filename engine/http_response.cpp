@@ -20,6 +20,23 @@ constexpr int64_t kMaxRetryAfterSeconds = 1'000'000;
 
 }  // namespace
 
+StreamMatcher::StreamMatcher(const char* pattern)
+    : pattern_(pattern), len_(static_cast<uint8_t>(std::strlen(pattern))) {}
+
+void StreamMatcher::feed(const char* at, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const char c = at[i];
+    if (c == pattern_[matched_]) {
+      if (++matched_ == len_) {
+        matched_ = 0;
+        ++count_;
+      }
+    } else {
+      matched_ = c == pattern_[0] ? 1 : 0;
+    }
+  }
+}
+
 void JsonErrorScanner::feed(const char* at, size_t n) {
   for (size_t i = 0; i < n && !found_; ++i) {
     const char c = at[i];
@@ -146,6 +163,8 @@ int ResponseParser::on_message_begin(llhttp_t* p) {
   s->dropped_match_ = 0;
   s->in_dropped_digits_ = false;
   s->dropped_value_ = 0;
+  s->partial_write_.reset();
+  s->line_number_.reset();
   s->json_.reset();
   return 0;
 }
@@ -212,7 +231,11 @@ int ResponseParser::on_body(llhttp_t* p, const char* at, size_t n) {
     std::memcpy(r.head + r.head_len, at, take);
     r.head_len = static_cast<uint16_t>(r.head_len + take);
   }
-  if (s->parse_dropped_) s->scan_dropped(at, n);
+  if (s->parse_dropped_) {
+    s->scan_dropped(at, n);
+    s->partial_write_.feed(at, n);
+    s->line_number_.feed(at, n);
+  }
   if (s->check_json_error_) s->json_.feed(at, n);
   return 0;
 }
@@ -221,6 +244,12 @@ int ResponseParser::on_message_complete(llhttp_t* p) {
   ResponseParser* s = self(p);
   s->response_.keep_alive = llhttp_should_keep_alive(p) != 0;
   s->response_.json_error = s->json_.found();
+  HttpResponse& r = s->response_;
+  if (!r.has_dropped && s->partial_write_.count() > 0 && s->line_number_.count() > 0) {
+    // InfluxDB 3 lists each rejected line (at most 100 of them); the rest were written.
+    r.has_dropped = true;
+    r.dropped = s->line_number_.count();
+  }
   s->complete_ = true;
   s->started_ = false;
   // Stop after exactly one response so the caller can account for it before the next.
@@ -260,7 +289,13 @@ void error_message(const HttpResponse& r, char* out, size_t cap) {
     if (n + 1 < cap) out[n++] = c;
   };
   size_t key = body.find("\"error\"");
-  size_t open = key == std::string_view::npos ? key : body.find('"', body.find(':', key + 7));
+  size_t key_len = 7;
+  if (key == std::string_view::npos) {
+    key = body.find("\"message\"");
+    key_len = 9;
+  }
+  size_t colon = key == std::string_view::npos ? key : body.find(':', key + key_len);
+  size_t open = colon == std::string_view::npos ? colon : body.find('"', colon);
   if (open != std::string_view::npos) {
     for (size_t i = open + 1; i < body.size() && body[i] != '"'; ++i) {
       if (body[i] == '\\' && i + 1 < body.size()) ++i;  // \" and \\ keep the escaped char

@@ -18,7 +18,8 @@ struct HttpResponse {
   int64_t retry_after_s = -1;  // -1: no (numeric) Retry-After header
   bool keep_alive = true;      // false after "Connection: close" or an HTTP/1.0 answer
   bool json_error = false;     // top-level or per-result "error" member (check_json_error)
-  bool has_dropped = false;    // "dropped=N" seen in the body (parse_dropped)
+  bool has_dropped = false;    // "dropped=N" seen in the body, or an InfluxDB 3 partial
+                               // write listing its rejected lines (parse_dropped)
   uint32_t dropped = 0;
   // The first bytes of the body, for the server's error message in failure reports.
   static constexpr size_t kHeadBytes = 256;
@@ -27,9 +28,27 @@ struct HttpResponse {
 };
 
 // The server's message for a failed answer, NUL-terminated in out[0, cap): the value of
-// the first JSON "error" member in the body's first bytes, else those bytes themselves
-// (whitespace folded). Empty when the body is.
+// the first JSON "error" member in the body's first bytes, else of a "message" member
+// (InfluxDB 2.x's error bodies), else those bytes themselves (whitespace folded). Empty
+// when the body is.
 void error_message(const HttpResponse& r, char* out, size_t cap);
+
+// Counts the occurrences of a fixed pattern in a stream. REQUIRES: the pattern's first
+// character does not occur again in it except as its last (so a mismatch restarts at most
+// one character in).
+class StreamMatcher {
+ public:
+  explicit StreamMatcher(const char* pattern);
+  void reset() { matched_ = 0, count_ = 0; }
+  void feed(const char* at, size_t n);
+  uint32_t count() const { return count_; }
+
+ private:
+  const char* pattern_;
+  uint8_t len_;
+  uint8_t matched_ = 0;
+  uint32_t count_ = 0;
+};
 
 // Streams over a JSON text and notices an "error" key at the top level or in an object
 // that is an element of a top-level member's array (InfluxDB's {"results":[{"error":…}]}).
@@ -104,6 +123,10 @@ class ResponseParser {
   uint8_t dropped_match_ = 0;
   bool in_dropped_digits_ = false;
   uint64_t dropped_value_ = 0;
+  // InfluxDB 3's partial write: a JSON body saying "partial write of line protocol
+  // occurred" with one {"line_number": …} per rejected line.
+  StreamMatcher partial_write_{"partial write of line protocol"};
+  StreamMatcher line_number_{"\"line_number\""};
   JsonErrorScanner json_;
 };
 

@@ -39,7 +39,9 @@ struct JobShared {
   std::vector<RequestTemplate> templates;  // one per spec.targets entry
   std::vector<TlsPeer> tls_peers;          // one per spec.targets entry when spec.tls
   size_t header_room = 0;                  // max over templates
-  size_t buffer_bytes = 0;                 // header_room + max body
+  size_t buffer_bytes = 0;                 // header_room + max body (encoded, when encoded)
+  size_t raw_body_bytes = 0;               // max body as rendered, before any encoder
+  bool encodes = false;                    // the source has a BodyEncoder (POST only)
   size_t max_target_bytes = 0;
   uint64_t serial = 0;         // unique per engine, never reused (unlike the address)
   bool fixed_request = false;  // spec.source->fixed_request()
@@ -64,7 +66,15 @@ struct JobShared {
     }
     // One header room for the job, whatever the target, so one buffer size fits all slots.
     for (RequestTemplate& t : templates) t.set_header_room(header_room);
-    buffer_bytes = header_room + (spec.method == Method::kPost ? spec.source->max_body_bytes() : 0);
+    raw_body_bytes = spec.method == Method::kPost ? spec.source->max_body_bytes() : 0;
+    size_t body_room = raw_body_bytes;
+    if (spec.method == Method::kPost) {
+      if (std::unique_ptr<BodyEncoder> e = spec.source->make_encoder()) {
+        encodes = true;
+        body_room = e->max_encoded_bytes(raw_body_bytes);
+      }
+    }
+    buffer_bytes = header_room + body_room;
   }
 
   // Any reactor: claims target t's next request into *index; false once t has none left

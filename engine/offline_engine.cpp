@@ -99,6 +99,8 @@ class Renderer final : public Worker {
   std::deque<Run> runs_;
   bool began_ = false;            // buffers are sized for runs_.front()
   std::vector<char> buffer_;      // header room + body
+  std::unique_ptr<BodyEncoder> encoder_;  // the front run's, when its job encodes (gzip)
+  std::vector<char> encoded_;     // the encoded body: measured and dropped, the dump is raw
   std::vector<char> target_;
   bool half_notified_ = false;    // the control thread heard that the ring is over half full
   int64_t mono_to_unix_ns_ = 0;
@@ -145,6 +147,10 @@ void Renderer::begin(const Run& r) {
   const size_t bytes = job.header_room + job.spec.source->max_body_bytes() + 1;
   if (buffer_.size() < bytes) buffer_.resize(bytes);
   if (target_.size() < job.max_target_bytes + 1) target_.resize(job.max_target_bytes + 1);
+  encoder_ = job.encodes ? job.spec.source->make_encoder() : nullptr;
+  if (encoder_ && encoded_.size() < job.buffer_bytes - job.header_room + 1) {
+    encoded_.resize(job.buffer_bytes - job.header_room + 1);
+  }
 }
 
 bool Renderer::render_next(Run& r) {
@@ -158,15 +164,18 @@ bool Renderer::render_next(Run& r) {
   char* body = buffer_.data() + job.header_room;
   const RequestSource::Rendered rendered = job.spec.source->render(index, target_.data(), body);
   const size_t body_len = job.spec.method == Method::kPost ? rendered.body_len : 0;
-  const size_t first = job.templates[t].frame(buffer_.data(), target_.data(), rendered.target_len, body_len);
+  // Encoded as a reactor would (so --dry-run measures gzip too); --dump writes the raw body.
+  const size_t sent_len = encoder_ ? encoder_->encode(body, body_len, encoded_.data()) : body_len;
+  const size_t first = job.templates[t].frame(buffer_.data(), target_.data(), rendered.target_len, sent_len);
   Event e;
   e.kind = Event::Kind::kSample;
   Sample& s = e.sample;
   s.job = job.id;
   s.failure = Failure::kNotSent;
   s.points = rendered.points;
-  s.body_bytes = static_cast<uint32_t>(body_len);
-  s.request_bytes = static_cast<uint32_t>(job.header_room + body_len - first);
+  s.body_bytes = static_cast<uint32_t>(sent_len);
+  s.raw_body_bytes = static_cast<uint32_t>(body_len);
+  s.request_bytes = static_cast<uint32_t>(job.header_room + sent_len - first);
   s.request_index = index;
   s.due_unix_ns = t0 + mono_to_unix_ns_;
   // Flushed per request, so a failed write is this request's, not a later one's.

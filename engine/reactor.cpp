@@ -245,6 +245,10 @@ void Reactor::start_job(const Command& c) {
   run->slots = c.slots;
   run->to_open = c.slots;
   if (target_scratch_.size() < c.job->max_target_bytes + 1) target_scratch_.resize(c.job->max_target_bytes + 1);
+  if (c.job->encodes) {
+    run->encoder = c.job->spec.source->make_encoder();
+    if (body_scratch_.size() < c.job->raw_body_bytes + 1) body_scratch_.resize(c.job->raw_body_bytes + 1);
+  }
   runs_.push_back(std::move(run));
 }
 

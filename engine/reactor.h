@@ -65,6 +65,7 @@ struct JobRun {
   uint32_t active = 0;       // slots allocated and working for the job
   uint64_t requests_done = 0;
   bool cancelled = false;
+  std::unique_ptr<BodyEncoder> encoder;  // when job->encodes: this reactor's own
 };
 
 // Counters with one writer: a relaxed load and store, no locked read-modify-write on the
@@ -183,6 +184,8 @@ class Reactor final : public Worker {
   std::vector<uint32_t> ready_next_;
   std::vector<std::unique_ptr<JobRun>> runs_;
   std::vector<char> target_scratch_;
+  // An encoded job's body is rendered here, then encoded into the slot's send buffer.
+  std::vector<char> body_scratch_;
   std::vector<char> tls_plain_;  // decrypted bytes on their way to a ResponseParser
   Random random_;
   bool send_zc_ = false;

@@ -102,8 +102,13 @@ void Reactor::render_request(uint32_t id) {
   JobShared* job = c.job;
   acquire_buffer(c, job->buffer_bytes);
   const RequestTemplate& t = *c.request_template;
-  RequestSource::Rendered r =
-      job->spec.source->render(c.request_index, target_scratch_.data(), c.buffer + t.header_room());
+  char* body = c.buffer + t.header_room();
+  BodyEncoder* encoder = c.run->encoder.get();
+  RequestSource::Rendered r = job->spec.source->render(c.request_index, target_scratch_.data(),
+                                                       encoder ? body_scratch_.data() : body);
+  c.raw_body_bytes = t.has_body() ? r.body_len : 0;
+  // Encoded (gzip) from the rendered batch, still hot in cache, into the send buffer.
+  if (encoder != nullptr) r.body_len = static_cast<uint32_t>(encoder->encode(body_scratch_.data(), r.body_len, body));
   c.request_offset = t.frame(c.buffer, target_scratch_.data(), r.target_len, r.body_len);
   c.request_bytes = t.header_room() - c.request_offset + (t.has_body() ? r.body_len : 0);
   c.points = r.points;
@@ -262,6 +267,7 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   s.attempt = static_cast<uint8_t>(std::min<uint32_t>(c.attempt, 255));
   s.points = c.points;
   s.body_bytes = c.body_bytes;
+  s.raw_body_bytes = c.raw_body_bytes;
   if (response != nullptr && spec.parse_dropped && response->has_dropped) s.dropped = response->dropped;
   s.request_bytes = static_cast<uint32_t>(c.request_bytes);
   s.response_bytes = response != nullptr ? static_cast<uint32_t>(std::min<uint64_t>(response->body_bytes, UINT32_MAX)) : 0;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "generator/gzip_encoder.h"
+
 namespace stressql::generator {
 
 WriteSource::WriteSource(std::shared_ptr<const PointPlan> plan, uint64_t batch_size,
@@ -16,7 +18,8 @@ WriteSource::WriteSource(std::shared_ptr<const PointPlan> plan, uint64_t batch_s
       max_body_bytes_(0) {}
 
 base::Status WriteSource::create(std::shared_ptr<const PointPlan> plan, uint64_t batch_size,
-                           std::string target, std::shared_ptr<const WriteSource>* out) {
+                           std::string target, std::shared_ptr<const WriteSource>* out,
+                           int gzip_level) {
   if (!plan) return base::Status::error("write source without a plan");
   if (batch_size == 0) return base::Status::error("BatchSize must be >= 1");
   // A batch never holds more points than the INSERT has.
@@ -28,6 +31,7 @@ base::Status WriteSource::create(std::shared_ptr<const PointPlan> plan, uint64_t
                          " makes a request body larger than 4 GiB");
   std::shared_ptr<WriteSource> source(new WriteSource(std::move(plan), batch_size, std::move(target)));
   source->max_body_bytes_ = static_cast<size_t>(body);
+  source->gzip_level_ = gzip_level;
   *out = std::move(source);
   return base::Status::ok();
 }
@@ -41,6 +45,11 @@ engine::RequestSource::Rendered WriteSource::render(uint64_t index, char* target
   r.body_len = static_cast<uint32_t>(plan_->render(first, n, body));
   r.points = static_cast<uint32_t>(n);
   return r;
+}
+
+std::unique_ptr<engine::BodyEncoder> WriteSource::make_encoder() const {
+  if (gzip_level_ <= 0) return nullptr;
+  return std::make_unique<GzipEncoder>(gzip_level_);
 }
 
 double WriteSource::mean_body_bytes(uint64_t samples) const {

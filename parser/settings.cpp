@@ -34,6 +34,16 @@ constexpr SettingInfo kSettings[] = {
      "open-loop write rate: 0 (closed loop), <n> pts/s, req/s or MB/s, or '<a> to <b> over <d>'"},
     {SetName::kQueryRate, "QueryRate", "query-rate",
      "open-loop query rate: 0 (closed loop), <n> req/s, or '<a> req/s to <b> req/s over <d>'"},
+    {SetName::kApi, "Api", "api",
+     "HTTP API: auto (from the server's /ping), v1, v2 (/api/v2/write) or v3 (/api/v3/write_lp)"},
+    {SetName::kOrg, "Org", "org", "v2 organisation name (required by the v2 API)"},
+    {SetName::kBucket, "Bucket", "bucket", "v2 bucket (default: the Database)"},
+    {SetName::kGzip, "Gzip", "gzip",
+     "gzip write bodies: true (level 6), false, or a level 1-12 (libdeflate)"},
+    {SetName::kNoSync, "NoSync", "no-sync",
+     "v3 no_sync: true acknowledges writes before the WAL is persisted (sent only when set)"},
+    {SetName::kAcceptPartial, "AcceptPartial", "accept-partial",
+     "v3 accept_partial: false rejects a whole batch with a bad line (sent only when set)"},
 };
 
 bool parse_count(std::string_view value, int64_t* out, std::string* error) {
@@ -228,6 +238,20 @@ bool apply_setting(SetName name, std::string_view value, Settings* settings, std
       return parse_rate(value, true, &settings->write_rate, error);
     case SetName::kQueryRate:
       return parse_rate(value, false, &settings->query_rate, error);
+    case SetName::kApi:
+      return parse_api(value, &settings->api, error);
+    case SetName::kOrg:
+      settings->org = std::string(value);
+      return true;
+    case SetName::kBucket:
+      settings->bucket = std::string(value);
+      return true;
+    case SetName::kGzip:
+      return parse_gzip(value, &settings->gzip_level, error);
+    case SetName::kNoSync:
+      return parse_bool(value, &settings->no_sync, error);
+    case SetName::kAcceptPartial:
+      return parse_bool(value, &settings->accept_partial, error);
   }
   *error = "unknown setting";
   return false;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parser/api_settings.h"
 #include "parser/rate.h"
 
 namespace stressql::parser {
@@ -30,6 +31,12 @@ enum class SetName {
   kSeed,
   kWriteRate,
   kQueryRate,
+  kApi,
+  kOrg,
+  kBucket,
+  kGzip,
+  kNoSync,
+  kAcceptPartial,
 };
 
 // Timestamp unit of generated points and of the `precision=` write parameter.
@@ -61,6 +68,13 @@ struct Settings {
   std::optional<uint64_t> seed;  // unset: a random seed chosen per run
   Rate write_rate;               // open loop when set (parser/rate.h); else closed
   Rate query_rate;
+  // InfluxDB 2.x/3.x and gzip (SPEC §6.4; parser/api_settings.h).
+  Api api = Api::kAuto;
+  std::string org;                   // v2 organisation (required by v2)
+  std::string bucket;                // v2 bucket; empty: the Database
+  int gzip_level = 0;                // 0: bodies sent as they are; 1-12: gzip level
+  std::optional<bool> no_sync;       // v3 write options: sent only when SET
+  std::optional<bool> accept_partial;
 };
 
 struct SettingInfo {

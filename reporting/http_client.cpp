@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -45,6 +46,9 @@ class AnswerReader {
   explicit AnswerReader(HttpReply* reply) : reply_(reply) {
     llhttp_settings_init(&settings_);
     settings_.on_body = &AnswerReader::on_body;
+    settings_.on_header_field = &AnswerReader::on_header_field;
+    settings_.on_header_value = &AnswerReader::on_header_value;
+    settings_.on_header_value_complete = &AnswerReader::on_header_value_complete;
     settings_.on_message_complete = &AnswerReader::on_message_complete;
     llhttp_init(&parser_, HTTP_RESPONSE, &settings_);
     parser_.data = this;
@@ -79,6 +83,25 @@ class AnswerReader {
     }
     return true;
   }
+  static int on_header_field(llhttp_t* p, const char* at, size_t n) {
+    AnswerReader* self = static_cast<AnswerReader*>(p->data);
+    auto& headers = self->reply_->headers;
+    // A name may arrive in pieces; the first piece after a value starts the next header.
+    if (!self->in_name_) headers.emplace_back();
+    self->in_name_ = true;
+    headers.back().first.append(at, n);
+    return 0;
+  }
+  static int on_header_value(llhttp_t* p, const char* at, size_t n) {
+    AnswerReader* self = static_cast<AnswerReader*>(p->data);
+    self->in_name_ = false;
+    if (!self->reply_->headers.empty()) self->reply_->headers.back().second.append(at, n);
+    return 0;
+  }
+  static int on_header_value_complete(llhttp_t* p) {
+    static_cast<AnswerReader*>(p->data)->in_name_ = false;  // also after an empty value
+    return 0;
+  }
   static int on_body(llhttp_t* p, const char* at, size_t n) {
     static_cast<AnswerReader*>(p->data)->reply_->body.append(at, n);
     return 0;
@@ -92,6 +115,7 @@ class AnswerReader {
   llhttp_settings_t settings_;
   llhttp_t parser_;
   bool complete_ = false;
+  bool in_name_ = false;
 };
 
 }  // namespace
@@ -157,6 +181,19 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
   }
   close(fd);
   return reply;
+}
+
+const std::string* HttpReply::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key.size() != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < key.size() && same; ++i) {
+      same = std::tolower(static_cast<unsigned char>(key[i])) ==
+             std::tolower(static_cast<unsigned char>(name[i]));
+    }
+    if (same) return &value;
+  }
+  return nullptr;
 }
 
 bool parse_http_url(const std::string& url, std::string* host_port) {

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace stressql::reporting {
 
@@ -14,6 +16,9 @@ struct HttpReply {
   int status = 0;      // 0: no answer (error says why)
   std::string body;
   std::string error;
+  std::vector<std::pair<std::string, std::string>> headers;  // as received
+  // The value of the first header named `name` (any case), or nullptr.
+  const std::string* header(std::string_view name) const;
 };
 
 // REQUIRES: host_port is "host:port" (or "[v6]:port"). Gives up after `limit`, or soon

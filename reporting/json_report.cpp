@@ -79,6 +79,13 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
       j["bytes"] = {{"request", s.request_bytes}, {"response", s.response_bytes}};
       j["http_status"] = r.http_status;
       j["server_message"] = r.server_message;
+      if (!r.api.empty()) j["api"] = {{"name", r.api}, {"reason", r.api_reason}};
+      if (r.kind == StatementKind::kInsert) {
+        j["gzip"] = {{"level", r.gzip_level},
+                     {"ratio", compression_ratio(r)},
+                     {"raw_body_bytes", s.raw_body_bytes},
+                     {"body_bytes", s.encoded_body_bytes}};
+      }
       j["settings"] = {{"number_targets", r.number_targets},
                        {"precision", r.precision},
                        {"batch_size", r.batch_size},

@@ -105,6 +105,7 @@ ResultsRows::StatementRows& ResultsRows::rows_for(const StatementReport& st) {
                ",write_interval=" + std::to_string(st.write_interval_ns) + "ns" +
                ",query_interval=" + std::to_string(st.query_interval_ns) + "ns" +
                ",batch_size=" + std::to_string(st.batch_size);
+    if (!st.api.empty()) r.prefix += ",api=" + escape_tag(st.api) + ",gzip=" + std::to_string(st.gzip_level);
     if (st.kind == StatementKind::kInsert) {
       r.prefix += ",number_fields=" + std::to_string(st.number_fields) +
                   ",number_series=" + std::to_string(st.series) +
@@ -195,6 +196,15 @@ void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t
     add_str(out, "rate_unit", st.rate.unit);
     add_real(out, "rate_units_per_request", st.rate.units_per_request);
     add_str(out, "rate_per_request", st.rate.per_request);
+  }
+  if (!st.api.empty()) {  // SPEC §6.4: the API, why, and what gzip did
+    add_str(out, "api", st.api);
+    add_str(out, "api_reason", st.api_reason);
+    add_str(out, "write_options", st.write_options);
+    add_int(out, "gzip_level", st.gzip_level);
+    add_real(out, "compression_ratio", compression_ratio(st));
+    add_int(out, "raw_body_bytes", static_cast<int64_t>(st.stats.raw_body_bytes));
+    add_int(out, "encoded_body_bytes", static_cast<int64_t>(st.stats.encoded_body_bytes));
   }
   *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
   for (const AddressStats& a : st.by_address) {  // --by-address: one row per address

@@ -28,8 +28,9 @@ constexpr int64_t kLiveFlushNs = 1'000'000'000;
 
 ResultsUploader::ResultsUploader(std::string host_port, std::string file_path, ResultsUpload upload,
                                  std::function<void(const std::string&)> warn,
-                                 const std::atomic<bool>* abandon)
+                                 const std::atomic<bool>* abandon, ResultsEndpoint endpoint)
     : host_port_(std::move(host_port)),
+      endpoint_(std::move(endpoint)),
       upload_(upload),
       warn_(std::move(warn)),
       abandon_(abandon),
@@ -85,21 +86,21 @@ void ResultsUploader::warn(const std::string& text) {
 }
 
 bool ResultsUploader::create_database() {
-  // CREATE DATABASE is idempotent.
-  HttpReply r = http_request(host_port_, "POST",
-                             std::string("/query?q=CREATE%20DATABASE%20") + kResultsDatabase, "", "",
-                             std::chrono::seconds(10), abandon_);
-  database_ready_ = r.status == 200;
+  if (endpoint_.create_target.empty()) return database_ready_ = true;
+  // CREATE DATABASE is idempotent; 3.x answers 409 when the database exists.
+  HttpReply r = http_request(host_port_, "POST", endpoint_.create_target, endpoint_.create_body,
+                             endpoint_.auth + endpoint_.create_headers, std::chrono::seconds(10),
+                             abandon_);
+  database_ready_ = (r.status >= 200 && r.status < 300) || r.status == 409;
   if (!database_ready_) outcome_.failure = r.status ? "HTTP " + std::to_string(r.status) : r.error;
   return database_ready_;
 }
 
 bool ResultsUploader::post(std::string_view rows, std::string* failure) const {
-  HttpReply r = http_request(host_port_, "POST",
-                             std::string("/write?db=") + kResultsDatabase + "&precision=ns", rows,
-                             "Content-Type: text/plain; charset=utf-8\r\n",
+  HttpReply r = http_request(host_port_, "POST", endpoint_.write_target, rows,
+                             endpoint_.auth + "Content-Type: text/plain; charset=utf-8\r\n",
                              std::chrono::seconds(30), abandon_);
-  if (r.status == 204) return true;
+  if (r.status >= 200 && r.status < 300) return true;
   *failure = r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
   return false;
 }

@@ -54,6 +54,16 @@ struct UploadOutcome {
   std::string file_error;     // why the file could not be written
 };
 
+// Where and how rows are posted: the 1.x API by default; statements/api_detect.h builds the
+// 2.x and 3.x ones (--results on such a server, --results-token-file).
+struct ResultsEndpoint {
+  std::string create_target = std::string("/query?q=CREATE%20DATABASE%20") + kResultsDatabase;
+  std::string create_body;     // with its Content-Type in `create_headers`
+  std::string create_headers;  // beyond `auth`
+  std::string write_target = std::string("/write?db=") + kResultsDatabase + "&precision=ns";
+  std::string auth;            // an Authorization header line, or empty
+};
+
 class ResultsUploader {
  public:
   // `host_port` of the reporting server; `file_path` is the spool (kAfterRun) and where rows
@@ -62,9 +72,10 @@ class ResultsUploader {
   // sender thread. Posting stops (between batches, and a post under way is cut short) once
   // `*abandon` is set; the rows not posted stay in the file. Starts the sender thread, which
   // creates the database at once: a wrong address is told at the start of a long run.
+  // An empty endpoint.create_target creates nothing (a 2.x bucket must exist already).
   ResultsUploader(std::string host_port, std::string file_path, ResultsUpload upload,
                   std::function<void(const std::string&)> warn = {},
-                  const std::atomic<bool>* abandon = nullptr);
+                  const std::atomic<bool>* abandon = nullptr, ResultsEndpoint endpoint = {});
   ~ResultsUploader();  // finish()es if the caller did not
   ResultsUploader(const ResultsUploader&) = delete;
   ResultsUploader& operator=(const ResultsUploader&) = delete;
@@ -105,6 +116,7 @@ class ResultsUploader {
   bool abandoned() const { return abandon_ != nullptr && abandon_->load(std::memory_order_relaxed); }
 
   const std::string host_port_;
+  const ResultsEndpoint endpoint_;
   const ResultsUpload upload_;
   const std::function<void(const std::string&)> warn_;
   const std::atomic<bool>* const abandon_;

@@ -8,10 +8,11 @@ namespace stressql::reporting {
 
 ResultsWriter::ResultsWriter(std::string host_port, std::string test_id, std::string file_path,
                              ResultsUpload upload, std::function<void(const std::string&)> warn,
-                             const std::atomic<bool>* abandon)
+                             const std::atomic<bool>* abandon, ResultsEndpoint endpoint)
     : test_id_(test_id),
       rows_(std::move(test_id)),
-      uploader_(std::move(host_port), std::move(file_path), upload, std::move(warn), abandon) {}
+      uploader_(std::move(host_port), std::move(file_path), upload, std::move(warn), abandon,
+                std::move(endpoint)) {}
 
 ResultsWriter::~ResultsWriter() { finish(); }
 

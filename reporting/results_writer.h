@@ -27,7 +27,7 @@ class ResultsWriter {
   // set; the rows not posted stay in the file.
   ResultsWriter(std::string host_port, std::string test_id, std::string file_path,
                 ResultsUpload upload, std::function<void(const std::string&)> warn = {},
-                const std::atomic<bool>* abandon = nullptr);
+                const std::atomic<bool>* abandon = nullptr, ResultsEndpoint endpoint = {});
   ~ResultsWriter();  // finish()es if the caller did not
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;

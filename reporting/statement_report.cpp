@@ -12,6 +12,8 @@ void RequestStats::add(const engine::Sample& s) {
     ++requests_rendered;
     points_rendered += s.points;
     request_bytes += s.request_bytes;
+    raw_body_bytes += s.raw_body_bytes;
+    encoded_body_bytes += s.body_bytes;
     return;
   }
   ++statuses[s.status];
@@ -41,8 +43,15 @@ void RequestStats::add_send(const engine::Sample& s) {
   ++sends;
   sent_points += s.points;
   sent_body_bytes += s.body_bytes;
+  raw_body_bytes += s.raw_body_bytes;
+  encoded_body_bytes += s.body_bytes;
   if (s.lag_ns > kLateNs) ++sent_late;
   lag.record(s.lag_ns);
+}
+
+double compression_ratio(const StatementReport& r) {
+  const RequestStats& st = r.stats;
+  return st.encoded_body_bytes == 0 ? 0 : double(st.raw_body_bytes) / double(st.encoded_body_bytes);
 }
 
 double achieved_rate(const StatementReport& r) {

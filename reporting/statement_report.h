@@ -46,6 +46,10 @@ class RequestStats {
   uint64_t sends = 0;
   uint64_t sent_points = 0;
   uint64_t sent_body_bytes = 0;
+  // Body bytes before and after the request encoding (gzip), over first attempts and
+  // rendered requests: raw / encoded is the compression ratio.
+  uint64_t raw_body_bytes = 0;
+  uint64_t encoded_body_bytes = 0;
   int64_t first_due_unix_ns = 0;   // the earliest due time of a send (0 before the first)
   int64_t last_send_unix_ns = 0;
   uint64_t sent_late = 0;
@@ -106,12 +110,19 @@ struct StatementReport {
   int64_t writers = 0, readers = 0;
   int64_t write_interval_ns = 0, query_interval_ns = 0, batch_size = 0;
   int number_fields = 0;
+  std::string api;         // "v1", "v2" or "v3" (SPEC §6.4)
+  std::string api_reason;  // "SET Api", or what auto saw
+  int gzip_level = 0;      // 0: bodies sent uncompressed
+  std::string write_options;  // v3 options as sent ("no_sync=true"), empty when none is SET
 };
 
 // The rate the statement sent at, in its target's unit (rate.unit), from the first send's
 // due time to the last send: (sends − 1) request spacings. Nothing is sent early, so
 // sending late lowers it. 0 with fewer than two sends.
 double achieved_rate(const StatementReport& r);
+
+// Body bytes before gzip ÷ after, over the requests sent (or rendered); 0 before any.
+double compression_ratio(const StatementReport& r);
 
 // "set", "insert", "query", "exec", "influxql" or "wait" (JSON report, results rows).
 const char* kind_name(StatementKind k);

@@ -52,6 +52,18 @@ void rate_lines(std::string* out, const StatementReport& r) {
            " / " + dur(double(h.max())));
 }
 
+// Which API the statement spoke and why (SET Api or what auto saw), and gzip's effect.
+void api_lines(std::string* out, const StatementReport& r) {
+  if (r.api.empty()) return;
+  line(out, "  API:", r.api + (r.api_reason.empty() ? "" : " (" + r.api_reason + ")"));
+  if (r.gzip_level <= 0 || r.kind != StatementKind::kInsert) return;
+  char text[160];
+  std::snprintf(text, sizeof text, "level %d, ratio %.2f (%llu body bytes sent for %llu)", r.gzip_level,
+                compression_ratio(r), static_cast<unsigned long long>(r.stats.encoded_body_bytes),
+                static_cast<unsigned long long>(r.stats.raw_body_bytes));
+  line(out, "  Gzip:", text);
+}
+
 std::string status_mark(const StatementReport& r) { return r.ok ? "[√] " : "[X] "; }
 
 }  // namespace
@@ -100,6 +112,7 @@ std::string render_statement(const StatementReport& r) {
         line(&out, "  Points Rendered (not sent):", std::to_string(s.points_rendered));
         line(&out, "  Requests Rendered (not sent):", std::to_string(s.requests_rendered));
         line(&out, "  Request Bytes Rendered:", std::to_string(s.request_bytes));
+        api_lines(&out, r);
         if (r.points_not_sent > 0) line(&out, "  Points Not Rendered:", std::to_string(r.points_not_sent));
         line(&out, "  Run Time:", go_duration(r.duration_ns));
         if (!r.error.empty()) line(&out, "  Error:", r.error);
@@ -108,6 +121,7 @@ std::string render_statement(const StatementReport& r) {
       line(&out, "  Points/Sec:", std::to_string(points_per_second(r)));
       latency_lines(&out, s, "95th Percentile Write Response");
       rate_lines(&out, r);
+      api_lines(&out, r);
       line(&out, "  Average Request Bytes:",
            std::to_string(s.requests_ok ? s.request_bytes / s.requests_ok : 0));
       line(&out, "  Successful Write Reqs:", std::to_string(s.requests_ok));
@@ -122,6 +136,7 @@ std::string render_statement(const StatementReport& r) {
       line(&out, "  Run Time:", go_duration(r.duration_ns));
       if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
+      if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
       break;
     case StatementKind::kQuery:
       line(&out, r.go ? "Go Query Statement:" : "Query Statement:", r.name);
@@ -131,6 +146,7 @@ std::string render_statement(const StatementReport& r) {
       }
       latency_lines(&out, s, "95th Percentile Read Response");
       rate_lines(&out, r);
+      api_lines(&out, r);
       line(&out, "  Query Resp Bytes Average:",
            std::to_string(s.requests_ok ? s.response_bytes / s.requests_ok : 0) + " bytes");
       line(&out, "  Successful Queries:", std::to_string(s.requests_ok));
@@ -141,6 +157,7 @@ std::string render_statement(const StatementReport& r) {
       line(&out, "  Run Time:", go_duration(r.duration_ns));
       if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
+      if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
       break;
   }
   return out;

@@ -11,6 +11,7 @@
 #include "base/random.h"
 #include "generator/shard.h"
 #include "statements/barrier.h"
+#include "statements/api_detect.h"
 namespace stressql::statements {
 namespace {
 
@@ -199,6 +200,14 @@ int Controller::run() {
   }
 
   bool offline = !options_.dump_file.empty() || options_.dry_run;
+  {
+    // SET Api [auto] asks each address once, and a v2 without Org fails, before anything is sent.
+    ApiDetector detector(options_.token, options_.request_timeout_ns, offline, stop_);
+    if (base::Status st = choose_apis(script_, options_.settings, &detector, &apis_); !st) {
+      err_ << "stressql: " << st.message() << "\n";
+      return 2;
+    }
+  }
   if (!options_.dump_file.empty()) {
     dump_ = std::fopen(options_.dump_file.c_str(), "wb");
     if (dump_ == nullptr) {
@@ -250,15 +259,18 @@ int Controller::run() {
       r.duration_ns = base::monotonic_ns() - w0;
       continue;
     }
+    parser::Settings resolved = settings;
+    resolved.api = apis_[i].api;
+    r.api_reason = apis_[i].reason;
     if (shard_zero_only(st)) {
-      if (options_.shard.index == 0) run_statement(i, settings, settings.seed.value_or(run_seed));
+      if (options_.shard.index == 0) run_statement(i, resolved, settings.seed.value_or(run_seed));
       if (options_.shard.index != 0) r.error = "run by shard 0";
       meet("statement-" + std::to_string(i),
            std::string(r.kind == StatementKind::kExec ? "the EXEC" : "the InfluxQL statement") +
                " on line " + std::to_string(st.pos.line));
       continue;
     }
-    run_statement(i, settings, settings.seed.value_or(run_seed));
+    run_statement(i, resolved, settings.seed.value_or(run_seed));
   }
   wait_until([&] { return running_.empty(); });
   if (!stopping_) meet("end", "the end of the script");

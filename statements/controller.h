@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "parser/script.h"
 #include "reporting/text_report.h"
+#include "statements/api_detect.h"
 #include "statements/run_options.h"
 #include "statements/task.h"
 
@@ -86,6 +87,7 @@ class Controller : public engine::EventSink {
   std::FILE* dump_ = nullptr;
   std::unique_ptr<Barrier> barrier_;  // under --shard with N > 1
   std::string stop_reason_ = "interrupted";  // the "not run: …" of statements never started
+  std::vector<ApiChoice> apis_;  // per statement: the API it speaks (SET Api, or auto's choice)
 };
 
 }  // namespace stressql::statements

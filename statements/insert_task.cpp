@@ -49,7 +49,8 @@ class InsertTask : public RequestTask {
     progress_->plan = plan;
     ctx.publish_insert(stmt_.name, progress_);
     std::shared_ptr<const generator::WriteSource> source;
-    if (base::Status st = generator::WriteSource::create(plan, batch_, write_target(settings), &source);
+    if (base::Status st = generator::WriteSource::create(plan, batch_, write_target(settings), &source,
+                                                               settings.gzip_level);
         !st) {
       report_->ran = true;
       fail(st.message());
@@ -72,7 +73,7 @@ class InsertTask : public RequestTask {
     set_rate(shard.rate(settings.write_rate), units_per_request(settings.write_rate.unit, *source),
              settings.write_interval_ns, "WriteInterval", &spec);
     spec.parse_dropped = true;
-    spec.extra_headers = request_headers(settings, true);
+    spec.extra_headers = request_headers(settings, ctx.options->token, true);
     submit(ctx, std::move(spec), now_ns);
     if (job_ == 0) progress_->finished = true;  // submit failed
   }

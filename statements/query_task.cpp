@@ -10,19 +10,22 @@
 namespace stressql::statements {
 namespace {
 
-// A fixed request: the same target for every request index.
+// A fixed request: the same target (and body, if any) for every request index.
 class FixedSource : public engine::RequestSource {
  public:
-  explicit FixedSource(std::string target) : target_(std::move(target)) {}
+  explicit FixedSource(std::string target, std::string body = "")
+      : target_(std::move(target)), body_(std::move(body)) {}
   size_t max_target_bytes() const override { return target_.size(); }
-  size_t max_body_bytes() const override { return 0; }
-  Rendered render(uint64_t, char* target, char*) const override {
+  size_t max_body_bytes() const override { return body_.size(); }
+  Rendered render(uint64_t, char* target, char* body) const override {
     std::memcpy(target, target_.data(), target_.size());
-    return {static_cast<uint32_t>(target_.size()), 0, 0};
+    if (!body_.empty()) std::memcpy(body, body_.data(), body_.size());
+    return {static_cast<uint32_t>(target_.size()), static_cast<uint32_t>(body_.size()), 0};
   }
 
  private:
   std::string target_;
+  std::string body_;
 };
 
 // A templated QUERY: %m %f %t %a filled from a recent point of the INSERT of the same name.
@@ -127,8 +130,8 @@ class QueryTask : public RequestTask {
     // Templated and not yet started: wait for the first accepted point of its INSERT.
     auto progress = ctx.find_insert(stmt_.name);
     if (progress && progress->newest_point_plus_one.load(std::memory_order_acquire) > 0) {
-      std::string prefix = "/query?db=" + url_escape(settings_.database) + "&q=";
-      launch(ctx, std::make_shared<TemplatedQuerySource>(prefix, stmt_.text, progress), now_ns);
+      launch(ctx, std::make_shared<TemplatedQuerySource>(query_prefix(settings_), stmt_.text, progress),
+             now_ns);
     } else if (progress && progress->finished) {
       report_->ran = true;
       fail("INSERT " + stmt_.name +
@@ -164,7 +167,7 @@ class QueryTask : public RequestTask {
     spec.interval_ns = settings_.query_interval_ns;
     set_rate(shard.rate(settings_.query_rate), 1, settings_.query_interval_ns, "QueryInterval", &spec);
     spec.check_json_error = true;
-    spec.extra_headers = request_headers(settings_, false);
+    spec.extra_headers = request_headers(settings_, ctx.options->token, false);
     submit(ctx, std::move(spec), now_ns);
   }
 
@@ -202,12 +205,14 @@ class InfluxQLTask : public RequestTask {
     }
     engine::JobSpec spec;
     if (!prepare_job(ctx, settings, &spec)) return;
-    spec.method = stmt_.is_read ? engine::Method::kGet : engine::Method::kPost;
-    spec.source = std::make_shared<FixedSource>(query_target(settings, stmt_.text));
+    PassthroughRequest req = passthrough_request(settings, stmt_.text, stmt_.is_read);
+    spec.method = req.method;
+    spec.source = std::make_shared<FixedSource>(std::move(req.target), std::move(req.body));
     spec.requests = 1;
     spec.concurrency = 1;
     spec.check_json_error = true;
-    spec.extra_headers = request_headers(settings, false);
+    spec.extra_headers = request_headers(settings, ctx.options->token, false);
+    if (!req.content_type.empty()) spec.extra_headers += "Content-Type: " + req.content_type + "\r\n";
     submit(ctx, std::move(spec), now_ns);
   }
 

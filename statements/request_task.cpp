@@ -22,6 +22,16 @@ void snapshot_settings(const parser::Settings& s, reporting::StatementReport* r)
   r->write_interval_ns = s.write_interval_ns;
   r->query_interval_ns = s.query_interval_ns;
   r->batch_size = s.batch_size;
+  r->api = std::string(parser::api_name(s.api));
+  r->gzip_level = s.gzip_level;
+  r->write_options.clear();
+  if (s.api == parser::Api::kV3) {
+    if (s.no_sync) r->write_options += *s.no_sync ? "no_sync=true" : "no_sync=false";
+    if (s.accept_partial) {
+      r->write_options += r->write_options.empty() ? "" : "&";
+      r->write_options += *s.accept_partial ? "accept_partial=true" : "accept_partial=false";
+    }
+  }
 }
 
 base::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine::JobSpec* spec) {
@@ -72,6 +82,7 @@ void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns)
 
 bool RequestTask::prepare_job(const TaskContext& ctx, const parser::Settings& settings,
                               engine::JobSpec* spec) {
+  token_given_ = !ctx.options->token.empty();
   if (base::Status st = base_job(ctx, settings, spec); !st) {
     report_->ran = true;
     fail(st.message());
@@ -127,8 +138,25 @@ void RequestTask::on_job_finished(const engine::JobResult& r) {
   conclude();
 }
 
+std::string credentials_hint(const std::string& api, bool token_given) {
+  if (api == "v1") {
+    return "the server refused the credentials: check SET Username / Password (or "
+           "--password-file)";
+  }
+  if (!token_given) {
+    return "no API token was given: the " + api +
+           " API needs one (--token-file FILE or STRESSQL_TOKEN)";
+  }
+  return "the server refused the token: check that it is valid and may " +
+         std::string(api == "v2" ? "write to the Org's Bucket" : "use the Database") +
+         " (--token-file, STRESSQL_TOKEN)";
+}
+
 void RequestTask::conclude() {
   const auto& st = report_->stats;
+  if (report_->hint.empty() && (st.failures.count("http 401") || st.failures.count("http 403"))) {
+    report_->hint = credentials_hint(report_->api, token_given_);
+  }
   if (cancelled_) {
     report_->ok = false;
     if (report_->error.empty()) report_->error = "interrupted";

@@ -45,6 +45,10 @@ class RequestTask : public Task {
   int64_t started_ns_ = 0;
   bool finished_ = false;
   bool cancelled_ = false;
+  bool token_given_ = false;  // an API token was passed (the 401/403 hint says which fix)
 };
+
+// What to fix after a 401 or 403 from an `api` ("v1", "v2", "v3") server.
+std::string credentials_hint(const std::string& api, bool token_given);
 
 }  // namespace stressql::statements

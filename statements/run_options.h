@@ -26,6 +26,9 @@ struct RunOptions {
   int64_t request_timeout_ns = 10'000'000'000;  // --timeout, per attempt
   uint32_t max_attempts = 5;           // --max-attempts
   int64_t query_wait_ns = 30'000'000'000;  // how long a templated QUERY waits for a point
+  // --token, --token-file or STRESSQL_TOKEN: the v2/v3 API token. Never printed, stored in
+  // results rows or written to the JSON.
+  std::string token;
   engine::TlsOptions tls;              // --ca-file, --cert, --key, --server-name, --insecure:
                                        // used while SET SSL is true
   // Several load machines (SPEC §6.5).

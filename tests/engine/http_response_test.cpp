@@ -158,6 +158,48 @@ TEST(ResponseParser, JsonErrorMember) {
   }
 }
 
+// InfluxDB 3's partial write (https://docs.influxdata.com/influxdb3/core/write-data/http-api/v3-write-lp/,
+// "Accept partial writes"): one `data` entry per rejected line; the rest were written.
+TEST(ResponseParser, InfluxDb3PartialWriteCountsItsRejectedLines) {
+  const std::string body =
+      R"({"error":"partial write of line protocol occurred","data":[)"
+      R"({"original_line":"a v=x 1","line_number":2,"error_message":"invalid column type"},)"
+      R"({"original_line":"a v=y 1","line_number":5,"error_message":"invalid column type"}]})";
+  const std::string msg = "HTTP/1.1 400 Bad Request\r\nContent-Length: " + std::to_string(body.size()) +
+                          "\r\n\r\n" + body;
+  for (size_t cut = 0; cut <= msg.size(); cut += 7) {
+    ResponseParser p;
+    p.reset(false, true);
+    auto r = parse(&p, {msg.substr(0, cut), msg.substr(cut)});
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_TRUE(r[0].has_dropped);
+    EXPECT_EQ(r[0].dropped, 2u) << "cut " << cut;
+    char text[120];
+    error_message(r[0], text, sizeof text);
+    EXPECT_STREQ(text, "partial write of line protocol occurred");
+  }
+  // accept_partial=false rejects the whole batch: its lines are listed, none was written.
+  const std::string all = R"({"error":"parsing failed for write_lp endpoint","data":{"original_line":"a v=x 1","line_number":2}})";
+  ResponseParser p;
+  p.reset(false, true);
+  auto r = parse(&p, {"HTTP/1.1 400 Bad Request\r\nContent-Length: " + std::to_string(all.size()) + "\r\n\r\n" + all});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_FALSE(r[0].has_dropped);
+}
+
+// InfluxDB 2.x's error bodies (https://docs.influxdata.com/influxdb/v2/api/, schema Error):
+// {"code": …, "message": …}; the message is what the report shows.
+TEST(ResponseParser, ErrorMessageFromV2MessageMember) {
+  const std::string body = R"({"code":"unauthorized","message":"unauthorized access"})";
+  ResponseParser p;
+  auto r = parse(&p, {"HTTP/1.1 401 Unauthorized\r\nContent-Length: " + std::to_string(body.size()) +
+                      "\r\n\r\n" + body});
+  ASSERT_EQ(r.size(), 1u);
+  char text[120];
+  error_message(r[0], text, sizeof text);
+  EXPECT_STREQ(text, "unauthorized access");
+}
+
 TEST(RequestTemplate, FramesPostAndGet) {
   RequestTemplate post(Method::kPost, "127.0.0.1:8086", "Content-Type: text/plain\r\n", 32);
   std::string buf(post.header_room() + 16, '\0');
@@ -169,6 +211,10 @@ TEST(RequestTemplate, FramesPostAndGet) {
   std::string g(get.header_room(), '\0');
   off = get.frame(g.data(), "/ping", 5, 0);
   EXPECT_EQ(g.substr(off), "GET /ping HTTP/1.1\r\nHost: h:1\r\n\r\n");
+  RequestTemplate del(Method::kDelete, "h:1", "", 8);
+  std::string d(del.header_room(), '\0');
+  off = del.frame(d.data(), "/x?db=a", 7, 0);
+  EXPECT_EQ(d.substr(off), "DELETE /x?db=a HTTP/1.1\r\nHost: h:1\r\n\r\n");
 }
 
 TEST(RetryPolicy, ClassifiesAndBacksOff) {

@@ -86,7 +86,7 @@ TEST(Settings, NamesAreCaseInsensitiveAndComplete) {
     EXPECT_FALSE(s.help.empty());
     EXPECT_TRUE(flags.insert(s.flag).second) << s.flag;
   }
-  EXPECT_EQ(all_settings().size(), 15u);
+  EXPECT_EQ(all_settings().size(), 21u);
   EXPECT_EQ(setting_info(SetName::kBatchSize).flag, "batch-size");
   EXPECT_EQ(setting_info(SetName::kStartDate).flag, "start-date");
 }
@@ -169,6 +169,31 @@ TEST(Settings, Others) {
   apply_error(SetName::kSeed, "-1");
   EXPECT_EQ(display_value(SetName::kPassword, "secret"), "***");
   EXPECT_EQ(display_value(SetName::kDatabase, "db"), "db");
+}
+
+TEST(Settings, ModernApisAndGzip) {
+  Settings defaults;
+  EXPECT_EQ(defaults.api, Api::kAuto);
+  EXPECT_EQ(defaults.gzip_level, 0);
+  EXPECT_FALSE(defaults.no_sync.has_value());
+  EXPECT_FALSE(defaults.accept_partial.has_value());
+  EXPECT_EQ(apply_ok(SetName::kApi, "V2").api, Api::kV2);
+  EXPECT_EQ(apply_ok(SetName::kApi, "v3").api, Api::kV3);
+  EXPECT_EQ(apply_ok(SetName::kApi, "auto").api, Api::kAuto);
+  apply_error(SetName::kApi, "v4");
+  apply_error(SetName::kApi, "");
+  EXPECT_EQ(apply_ok(SetName::kOrg, "My Org").org, "My Org");
+  EXPECT_EQ(apply_ok(SetName::kBucket, "b/autogen").bucket, "b/autogen");
+  EXPECT_EQ(apply_ok(SetName::kGzip, "true").gzip_level, 6);
+  EXPECT_EQ(apply_ok(SetName::kGzip, "FALSE").gzip_level, 0);
+  EXPECT_EQ(apply_ok(SetName::kGzip, "1").gzip_level, 1);
+  EXPECT_EQ(apply_ok(SetName::kGzip, "12").gzip_level, 12);
+  for (std::string_view v : {"0", "13", "yes", "-1", ""}) apply_error(SetName::kGzip, v);
+  EXPECT_EQ(apply_ok(SetName::kNoSync, "true").no_sync, true);
+  EXPECT_EQ(apply_ok(SetName::kAcceptPartial, "False").accept_partial, false);
+  apply_error(SetName::kNoSync, "1");
+  EXPECT_EQ(setting_info(SetName::kAcceptPartial).flag, "accept-partial");
+  EXPECT_EQ(find_setting("GZIP"), SetName::kGzip);
 }
 
 }  // namespace

@@ -160,6 +160,11 @@ void FaultServer::serve(int fd) {
     if (!open) break;
     req.body = in.substr(0, content_length);
     in.erase(0, content_length);
+    if (answer_ping_ && req.method == "GET" && req.target == "/ping") {
+      const std::string pong = response(204);
+      open = send_all(fd, pong.data(), pong.size());
+      continue;
+    }
     req.number = requests_++;
     body_bytes_ += req.body.size();
     FaultReply reply = handler_(req);

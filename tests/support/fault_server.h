@@ -45,6 +45,10 @@ class FaultServer {
   FaultServer(const FaultServer&) = delete;
   FaultServer& operator=(const FaultServer&) = delete;
 
+  // By default `GET /ping` (stressql's SET Api [auto] probe, once per address) is answered
+  // 204 without a version header, like a server that speaks 1.x only, and is neither
+  // counted nor shown to the handler. Call this before start() to hand it to the handler.
+  void pass_ping_to_handler() { answer_ping_ = false; }
   // Listens on 127.0.0.1:`port` (0: any free port). False (and *error) on failure.
   bool start(int port, std::string* error);
   // Closes the listener and every connection, joins all threads. Idempotent.
@@ -71,6 +75,7 @@ class FaultServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
+  bool answer_ping_ = true;
   std::atomic<size_t> requests_{0};
   std::atomic<size_t> connections_{0};
   std::atomic<size_t> body_bytes_{0};

@@ -1,0 +1,35 @@
+#pragma once
+// Gzip of a rendered write batch (SET Gzip; SPEC §6.4), with libdeflate: one-shot
+// compression of a whole buffer, which is what a batch is, and much faster than zlib's
+// streaming deflate at the same level (bench/gzip_bench).
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "engine/engine.h"
+
+struct libdeflate_compressor;
+
+namespace stressql::generator {
+
+class GzipEncoder final : public engine::BodyEncoder {
+ public:
+  // REQUIRES: 1 ≤ level ≤ 12. Allocates libdeflate's state (a few hundred KiB) once.
+  explicit GzipEncoder(int level);
+  ~GzipEncoder() override;
+  GzipEncoder(const GzipEncoder&) = delete;
+  GzipEncoder& operator=(const GzipEncoder&) = delete;
+
+  size_t max_encoded_bytes(size_t body_bytes) const override;
+  size_t encode(const char* in, size_t n, char* out) override;
+
+ private:
+  libdeflate_compressor* compressor_;
+};
+
+// Decompresses a gzip member into `out` (tests and checks; not on the hot path). False
+// when `in` is not one whole gzip member.
+bool gunzip(const char* in, size_t n, std::string* out);
+
+}  // namespace stressql::generator

@@ -1,0 +1,58 @@
+#include "parser/api_settings.h"
+
+#include "parser/text.h"
+
+namespace stressql::parser {
+
+std::string_view api_name(Api api) {
+  switch (api) {
+    case Api::kAuto:
+      return "auto";
+    case Api::kV1:
+      return "v1";
+    case Api::kV2:
+      return "v2";
+    case Api::kV3:
+      return "v3";
+  }
+  return "auto";
+}
+
+bool parse_api(std::string_view value, Api* out, std::string* error) {
+  for (Api a : {Api::kAuto, Api::kV1, Api::kV2, Api::kV3}) {
+    if (iequals(value, api_name(a))) {
+      *out = a;
+      return true;
+    }
+  }
+  *error = "expected auto, v1, v2 or v3, found " + quoted(value);
+  return false;
+}
+
+bool parse_gzip(std::string_view value, int* level, std::string* error) {
+  // 6 is zlib's and libdeflate's default: most of level 12's ratio at a fraction of its CPU.
+  constexpr int kDefaultLevel = 6;
+  uint64_t v = 0;
+  if (iequals(value, "true")) {
+    *level = kDefaultLevel;
+  } else if (iequals(value, "false")) {
+    *level = 0;
+  } else if (parse_uint(value, 12, &v) && v >= 1) {
+    *level = static_cast<int>(v);
+  } else {
+    *error = "expected true, false or a compression level 1-12, found " + quoted(value);
+    return false;
+  }
+  return true;
+}
+
+bool parse_bool(std::string_view value, std::optional<bool>* out, std::string* error) {
+  if (iequals(value, "true") || iequals(value, "false")) {
+    *out = iequals(value, "true");
+    return true;
+  }
+  *error = "expected true or false, found " + quoted(value);
+  return false;
+}
+
+}  // namespace stressql::parser

@@ -1,0 +1,67 @@
+#pragma once
+// SET Api [auto]: which InfluxDB API a target speaks, from the `X-Influxdb-Version` header
+// of its `GET /ping` (1.x → v1, 2.x → v2, 3.x → v3; no header → v1), asked once per
+// address per run. Control thread only; blocking.
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "parser/script.h"
+#include "parser/settings.h"
+#include "reporting/results_uploader.h"
+
+namespace stressql::statements {
+
+struct ApiChoice {
+  parser::Api api = parser::Api::kV1;
+  std::string reason;  // "auto: 127.0.0.1:8086 /ping says X-Influxdb-Version 2.7.4"
+};
+
+// The API for one /ping answer: `version` is the X-Influxdb-Version value (nullptr: no such
+// header), `error` why there was no answer (empty when there was one). Pure.
+ApiChoice api_from_ping(const std::string& address, const std::string* version,
+                        const std::string& error);
+
+class ApiDetector {
+ public:
+  // `token` goes with the probe (a 3.x server may want it even for /ping). `offline`: no
+  // server is asked (--dump / --dry-run); auto means v1 there. A probe gives up after
+  // `timeout_ns`, or soon after `*stop` is set (Ctrl-C).
+  ApiDetector(std::string token, int64_t timeout_ns, bool offline, const std::atomic<bool>* stop)
+      : token_(std::move(token)), timeout_ns_(timeout_ns), offline_(offline), stop_(stop) {}
+
+  // The API for settings `s` (s.api when it is not kAuto). Fails when the addresses answer
+  // different APIs: one job speaks one.
+  base::Status choose(const parser::Settings& s, ApiChoice* out);
+
+ private:
+  ApiChoice probe(const std::string& address, bool ssl);
+
+  std::string token_;
+  int64_t timeout_ns_;
+  bool offline_;
+  const std::atomic<bool>* stop_;
+  std::map<std::string, ApiChoice> by_address_;
+};
+
+// Before anything is sent: replays the script's SETs from `initial`, chooses the API of
+// every INSERT, QUERY and InfluxQL statement and checks its settings against it (v2 needs
+// Org, …). (*out)[i] is statement i's choice (unused for other kinds). A failure names the
+// statement's line.
+base::Status choose_apis(const parser::Script& script, const parser::Settings& initial,
+                         ApiDetector* detector, std::vector<ApiChoice>* out);
+
+// How results rows reach the reporting server at `host_port` (--results), whose API is
+// detected like a target's: 1.x as before; 2.x into the `_stressTest` bucket of `org` (it
+// must exist; an empty org is an error); 3.x creates the `_stressTest` database. `token`
+// (--results-token-file, else the load's) authorises both. *api_text says what was chosen.
+base::Status results_endpoint(const std::string& host_port, const std::string& org,
+                              const std::string& token, int64_t timeout_ns,
+                              const std::atomic<bool>* stop, reporting::ResultsEndpoint* out,
+                              std::string* api_text);
+
+}  // namespace stressql::statements

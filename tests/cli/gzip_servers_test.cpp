@@ -1,0 +1,101 @@
+// Writes through the v1 and v2 paths, with and without gzip, into two real servers:
+// VictoriaMetrics (Debian's victoria-metrics; it takes line protocol at /write and
+// /api/v2/write) and InfluxDB 1.x (influxd). Every point is counted back from the server.
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/run_test_util.h"
+#include "tests/support/victoria_server.h"
+
+namespace stressql::testing {
+namespace {
+
+// An hour ago, RFC 3339: recent enough for VictoriaMetrics' retention, and in the past so
+// that its export (which ends now) sees every point.
+std::string an_hour_ago() {
+  std::time_t t = std::time(nullptr) - 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+std::string insert(const std::string& measurement, long long points) {
+  return "SET StartDate [" + an_hour_ago() + "]\n\nSET BatchSize [500]\n\nINSERT " + measurement +
+         "\n" + measurement + ",host=h-[int inc(0) 10],region=[a|b]\nvalue=[float rand(100) 0]\n" +
+         std::to_string(points) + " 1s\n";
+}
+
+TEST(GzipServers, VictoriaMetricsCountsEveryPointViaV1AndV2WithAndWithoutGzip) {
+  std::string error;
+  std::unique_ptr<VictoriaServer> vm = VictoriaServer::start(&error);
+  ASSERT_TRUE(vm) << error;
+  ScriptDir dir;
+  int n = 0;
+  for (const char* api : {"auto", "v2"}) {
+    for (const char* gzip : {"false", "true"}) {
+      char name[16];
+      std::snprintf(name, sizeof name, "m%d", n++);
+      const std::string m = name;
+      const long long points = 2000 + n;  // the last batch is short
+      std::string head = std::string("SET Api [") + api + "]\n\nSET Org [o]\n\nSET Gzip [" + gzip + "]\n\n";
+      std::string script = dir.write(m + ".iql", head + insert(m, points));
+      const std::string json = dir.path() + "/" + m + ".json";
+      ProcessResult r = stressql({"run", "--addresses", vm->address(), "--results", "none",
+                                  "--reactors", "1", "--json", json, script});
+      ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+      EXPECT_EQ(report_value(r.out, "  Points Accepted / Dropped / Failed:"),
+                std::to_string(points) + " / 0 / 0");
+      EXPECT_EQ(vm->count_points(m + "_value"), points) << api << " gzip " << gzip;
+      const nlohmann::json st = nlohmann::json::parse(read_file(json))["statements"][5];
+      if (std::string(api) == "auto") {
+        // VictoriaMetrics' /ping has no X-Influxdb-Version: auto says so and takes v1.
+        EXPECT_EQ(report_value(r.out, "  API:"),
+                  "v1 (auto: " + vm->address() + " answered GET /ping without X-Influxdb-Version, so v1)");
+      }
+      EXPECT_EQ(st["api"]["name"], std::string(api) == "auto" ? "v1" : "v2");
+      if (std::string(gzip) == "true") {
+        EXPECT_EQ(st["gzip"]["level"], 6);
+        EXPECT_GT(st["gzip"]["ratio"].get<double>(), 2.0);  // line protocol compresses well
+        EXPECT_LT(st["gzip"]["body_bytes"].get<uint64_t>(), st["gzip"]["raw_body_bytes"].get<uint64_t>());
+        EXPECT_EQ(report_value(r.out, "  Gzip:").rfind("level 6, ratio ", 0), 0u) << r.out;
+      } else {
+        EXPECT_EQ(st["gzip"]["level"], 0);
+        EXPECT_EQ(st["gzip"]["body_bytes"], st["gzip"]["raw_body_bytes"]);
+      }
+    }
+  }
+}
+
+class GzipInflux : public InfluxTest {};
+
+TEST_F(GzipInflux, AutoDetects1xAndGzipWritesAreCountedBackWhileDumpStaysPlain) {
+  std::string script = dir_.write(
+      "g.iql", "CREATE DATABASE gz\n\nSET Database [gz]\n\nSET Gzip [12]\n\n" + insert("cpu", 3001));
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none",
+                              "--reactors", "1", script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server_->count_points("gz", "cpu"), 3001);
+  const std::string api = report_value(r.out, "  API:");
+  EXPECT_EQ(api.rfind("v1 (auto: " + server_->address() + " answered GET /ping with X-Influxdb-Version 1.", 0), 0u)
+      << api;
+  EXPECT_EQ(report_value(r.out, "  Gzip:").rfind("level 12, ratio ", 0), 0u) << r.out;
+
+  // --dump writes the line protocol uncompressed, byte for byte what gzip-less runs send.
+  const std::string plain = dir_.path() + "/plain.lp", zipped = dir_.path() + "/zipped.lp";
+  std::string off = dir_.write("off.iql", "SET Gzip [false]\n\nSET Seed [7]\n\n" + insert("cpu", 1200));
+  std::string on = dir_.write("on.iql", "SET Gzip [true]\n\nSET Seed [7]\n\n" + insert("cpu", 1200));
+  ASSERT_EQ(stressql({"run", "--dump", plain, off}).exit_code, 0);
+  ProcessResult d = stressql({"run", "--dump", zipped, on});
+  ASSERT_EQ(d.exit_code, 0) << d.out << d.err;
+  const std::string dumped = read_file(zipped);
+  EXPECT_EQ(dumped, read_file(plain));
+  EXPECT_EQ(std::count(dumped.begin(), dumped.end(), '\n'), 1200);
+  EXPECT_NE(report_value(d.out, "  Gzip:"), "");  // the dump still says what gzip would do
+}
+
+}  // namespace
+}  // namespace stressql::testing

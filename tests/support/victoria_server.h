@@ -1,0 +1,36 @@
+#pragma once
+// A real VictoriaMetrics (Debian's victoria-metrics) on a free loopback port with a
+// temporary storage path: a second real server that takes InfluxDB line protocol (at
+// /write and /api/v2/write, gzip too). Started per test; stopped and deleted by the
+// destructor. Mind its retention (one month by default): write recent timestamps.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tests/support/process.h"
+
+namespace stressql::testing {
+
+class VictoriaServer {
+ public:
+  // Starts victoria-metrics and waits until /health answers (up to 60 s). nullptr and
+  // *error on failure.
+  static std::unique_ptr<VictoriaServer> start(std::string* error);
+  ~VictoriaServer();
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  // Points of metric `name` (line protocol's `<measurement>_<field>`) counted back through
+  // the export API after a forced flush; -1 on error.
+  int64_t count_points(const std::string& name);
+
+ private:
+  VictoriaServer() = default;
+  bool launch(std::string* error);
+  std::string dir_;
+  int port_ = 0;
+  Child child_;
+};
+
+}  // namespace stressql::testing
