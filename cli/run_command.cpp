@@ -11,12 +11,15 @@
 #include <sstream>
 
 #include "cli/progress.h"
+#include "cli/run_thresholds.h"
+#include "cli/script_hash.h"
 #include "parser/parser.h"
 #include "parser/time_text.h"
 #include "reporting/http_client.h"
 #include "reporting/json_report.h"
 #include "reporting/results_writer.h"
 #include "reporting/text_report.h"
+#include "reporting/threshold_report.h"
 #include "statements/controller.h"
 #include "statements/version.h"
 
@@ -129,6 +132,10 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
                   "attempts per request for retryable failures (429, 500, 503, transport)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
+  run->add_option("--threshold", args->thresholds,
+                  "[STATEMENT.]METRIC OP VALUE, repeatable (p99<=200ms, points_per_sec>=480k, "
+                  "error_rate<1%): judged at the end, exit status 3 when one fails")
+      ->allow_extra_args(false);
   return run;
 }
 
@@ -208,6 +215,8 @@ int run_run(RunArgs& args) {
     }
     if (refused) return 2;
   }
+  std::vector<reporting::Threshold> thresholds;
+  if (!parse_run_thresholds(args.thresholds, parsed.script, &thresholds, std::cerr)) return 2;
 
   install_signal_handlers();
   statements::Controller controller(parsed.script, args.options, &g_stop, std::cerr);
@@ -250,11 +259,15 @@ int run_run(RunArgs& args) {
   if (rc == 2) return 2;
   reporting::RunSummary& summary = controller.summary();
   summary.tls_insecure = args.options.tls.insecure;
+  const std::vector<reporting::ThresholdResult> judged = reporting::evaluate_thresholds(
+      thresholds, controller.reports(),
+      reporting::run_cpu_per_mpts(controller.reports(), summary.cpu_user_s + summary.cpu_system_s));
   if (results) {
     for (const auto& r : controller.reports()) results->add_intervals(r);
     for (size_t i = 0; i < controller.reports().size(); ++i) {
       results->add_statement(controller.reports()[i], i, summary.start_unix_ns);
     }
+    results->add_thresholds(judged, summary.start_unix_ns);
     results->add_run(summary, controller.reports().size());
     g_uploading.store(true);
     summary.results_note = results->finish([&progress](uint64_t posted, uint64_t total) {
@@ -264,18 +277,20 @@ int run_run(RunArgs& args) {
   } else {
     summary.results_note = offline ? "none (nothing was sent)" : "none (--results none)";
   }
-  std::cout << reporting::render_report(controller.reports(), summary);
+  std::cout << reporting::render_report(controller.reports(), summary) << thresholds_text(judged);
   std::cout.flush();
   if (!args.options.json_file.empty()) {
     std::ofstream json(args.options.json_file, std::ios::trunc);
-    json << reporting::json_report(controller.reports(), summary, options_json(args), version()).dump(2)
-         << "\n";
+    nlohmann::json doc = reporting::json_report(controller.reports(), summary, options_json(args), version());
+    doc["options"]["script_sha256"] = sha256_hex(source);  // compare: the same script?
+    if (!judged.empty()) doc["thresholds"] = reporting::threshold_results_json(judged);
+    json << doc.dump(2) << "\n";
     if (!json) {
       std::cerr << "stressql: cannot write " << args.options.json_file << "\n";
       return rc == 0 ? 1 : rc;
     }
   }
-  return rc;
+  return rc == 0 && any_failed(judged) ? 3 : rc;
 }
 
 }  // namespace stressql::cli

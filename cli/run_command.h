@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "statements/run_options.h"
 
@@ -16,13 +17,14 @@ struct RunArgs {
   std::string seed_text;
   std::string password_file;
   std::string timeout_text = "10s";
+  std::vector<std::string> thresholds;  // --threshold, as given
 };
 
 // Adds the `run` subcommand and its flags (one per SET name) to `app`.
 CLI::App* add_run_command(CLI::App& app, RunArgs* args);
 
 // Runs it. Exit status: 0 every statement succeeded, 1 any failed (or interrupted),
-// 2 usage or parse errors.
+// 2 usage or parse errors, 3 a --threshold failed and nothing else did.
 int run_run(RunArgs& args);
 
 }  // namespace stressql::cli

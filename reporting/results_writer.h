@@ -14,6 +14,7 @@
 #include "reporting/results_uploader.h"
 #include "reporting/statement_report.h"
 #include "reporting/text_report.h"
+#include "reporting/threshold.h"
 
 namespace stressql::reporting {
 
@@ -43,6 +44,8 @@ class ResultsWriter {
   // Control thread only, after the run: one row per statement, then the run's row.
   void add_statement(const StatementReport& st, size_t index, int64_t run_start_ns);
   void add_run(const RunSummary& run, size_t statements);
+  // Control thread only, after the run: the `threshold` rows of `--threshold`.
+  void add_thresholds(const std::vector<ThresholdResult>& results, int64_t run_start_ns);
   // Sends everything, joins the sender; returns where the rows went (for the report).
   std::string finish(const UploadTick& tick = {});
 
