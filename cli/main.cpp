@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/check_command.h"
+#include "cli/compare_command.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "statements/version.h"
@@ -11,7 +12,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "stressql: a load generator for InfluxDB 1.x that runs stress v2 (.iql) scripts on "
       "io_uring.\nExit status: 0 success, 1 a statement failed or the run was interrupted, "
-      "2 usage or script errors."};
+      "2 usage or script errors, 3 a --threshold failed or compare found a regression."};
   app.set_version_flag("--version", std::string("stressql ") + stressql::version());
   app.require_subcommand(1);
 
@@ -32,6 +33,9 @@ int main(int argc, char** argv) {
                      "also write the rebuilt report as JSON (schema: reporting/report.schema.json; "
                      "host and options are this machine's and this command's)");
 
+  stressql::cli::CompareArgs compare_args;
+  CLI::App* compare = stressql::cli::add_compare_command(app, &compare_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -42,5 +46,6 @@ int main(int argc, char** argv) {
   if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
   if (*run) return stressql::cli::run_run(run_args);
   if (*report) return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr);
+  if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);
   return 2;
 }

@@ -93,15 +93,11 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
-}  // namespace
-
-int run_report(const std::string& test_id, const std::string& results_url,
-               const std::string& json_file, std::ostream& out, std::ostream& err) {
-  std::string host_port;
-  if (!reporting::parse_http_url(results_url, &host_port)) {
-    err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
-    return 2;
-  }
+// Rebuilds the statements and the run's summary of `test_id` from the rows on `host_port`.
+// Returns 0, or 1 with a message to `err`.
+int rebuild(const std::string& test_id, const std::string& host_port,
+            std::vector<reporting::StatementReport>* rebuilt, reporting::RunSummary* summary_out,
+            std::ostream& err) {
   std::string where = " WHERE test_id = " + quote(test_id);
   std::vector<Row> statements, runs, samples;
   std::string error;
@@ -115,7 +111,8 @@ int run_report(const std::string& test_id, const std::string& results_url,
         << " on " << host_port << "\n";
     return 1;
   }
-  std::vector<reporting::StatementReport> reports(statements.size());
+  std::vector<reporting::StatementReport>& reports = *rebuilt;
+  reports.resize(statements.size());
   std::map<std::string, reporting::StatementReport*> by_id;
   std::map<std::string, uint64_t> late_samples;
   for (const Row& row : statements) {
@@ -210,7 +207,7 @@ int run_report(const std::string& test_id, const std::string& results_url,
     r->intervals.restore(std::move(list), late_samples[id], r->start_unix_ns);
   }
   const Row& run = runs.front();
-  reporting::RunSummary summary;
+  reporting::RunSummary& summary = *summary_out;
   summary.test_id = test_id;
   summary.start_unix_ns = num(run, "time");
   summary.duration_ns = num(run, "duration_ns");
@@ -225,6 +222,21 @@ int run_report(const std::string& test_id, const std::string& results_url,
   summary.engine.recv_buffer_shortages = static_cast<uint64_t>(num(run, "recv_buffer_shortages"));
   summary.engine.cq_overflows = static_cast<uint64_t>(num(run, "cq_overflows"));
   summary.results_note = "rebuilt from " + std::string(reporting::kResultsDatabase) + " on " + host_port;
+  return 0;
+}
+
+}  // namespace
+
+int run_report(const std::string& test_id, const std::string& results_url,
+               const std::string& json_file, std::ostream& out, std::ostream& err) {
+  std::string host_port;
+  if (!reporting::parse_http_url(results_url, &host_port)) {
+    err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
+    return 2;
+  }
+  std::vector<reporting::StatementReport> reports;
+  reporting::RunSummary summary;
+  if (int rc = rebuild(test_id, host_port, &reports, &summary, err); rc != 0) return rc;
   out << reporting::render_report(reports, summary);
   if (!json_file.empty()) {
     std::ofstream json(json_file, std::ios::trunc);
@@ -235,6 +247,20 @@ int run_report(const std::string& test_id, const std::string& results_url,
       return 1;
     }
   }
+  return 0;
+}
+
+int report_json(const std::string& test_id, const std::string& results_url, nlohmann::json* out,
+                std::ostream& err) {
+  std::string host_port;
+  if (!reporting::parse_http_url(results_url, &host_port)) {
+    err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
+    return 2;
+  }
+  std::vector<reporting::StatementReport> reports;
+  reporting::RunSummary summary;
+  if (int rc = rebuild(test_id, host_port, &reports, &summary, err); rc != 0) return rc;
+  *out = reporting::json_report(reports, summary, {{"rebuilt_from", host_port}}, stressql::version());
   return 0;
 }
 

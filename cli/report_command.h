@@ -3,6 +3,7 @@
 // its JSON report, intervals included) from the rows it stored in _stressTest.
 
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace stressql::cli {
@@ -11,5 +12,10 @@ namespace stressql::cli {
 // 0, or a message to `err` and 1 (server/rows missing, JSON not written) or 2 (bad arguments).
 int run_report(const std::string& test_id, const std::string& results_url,
                const std::string& json_file, std::ostream& out, std::ostream& err);
+
+// The JSON report of that run, rebuilt the same way (for `stressql compare TEST_ID ...`);
+// returns as run_report does.
+int report_json(const std::string& test_id, const std::string& results_url, nlohmann::json* out,
+                std::ostream& err);
 
 }  // namespace stressql::cli
