@@ -136,6 +136,11 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
                   "[STATEMENT.]METRIC OP VALUE, repeatable (p99<=200ms, points_per_sec>=480k, "
                   "error_rate<1%): judged at the end, exit status 3 when one fails")
       ->allow_extra_args(false);
+  run->add_option("--repeat", args->repeat,
+                  "run the whole script N times (a fresh test ID each); the report ends with "
+                  "each statement's median and spread over the repeats")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   return run;
 }
 
@@ -219,7 +224,27 @@ int run_run(RunArgs& args) {
   if (!parse_run_thresholds(args.thresholds, parsed.script, &thresholds, std::cerr)) return 2;
 
   install_signal_handlers();
-  statements::Controller controller(parsed.script, args.options, &g_stop, std::cerr);
+  if (args.repeat > 1) return run_repeats(args, parsed.script, source, thresholds);
+  RunOutcome once;
+  run_once(args, parsed.script, source, thresholds, &once);
+  if (once.rc == 2) return 2;
+  if (!args.options.json_file.empty() && !write_json(args.options.json_file, once.json)) {
+    return once.rc == 0 ? 1 : once.rc;
+  }
+  return once.rc == 0 && any_failed(once.judged) ? 3 : once.rc;
+}
+
+bool write_json(const std::string& path, const nlohmann::json& doc) {
+  std::ofstream json(path, std::ios::trunc);
+  json << doc.dump(2) << "\n";
+  if (!json) std::cerr << "stressql: cannot write " << path << "\n";
+  return static_cast<bool>(json);
+}
+
+void run_once(RunArgs& args, const parser::Script& script, const std::string& source,
+              const std::vector<reporting::Threshold>& thresholds, RunOutcome* out) {
+  g_uploading.store(false);
+  statements::Controller controller(script, args.options, &g_stop, std::cerr);
   bool offline = args.options.dry_run || !args.options.dump_file.empty();
   // Progress owns stderr while it redraws: warnings go through it so none is painted over.
   // Declared before the results writer, whose sender thread may still warn while it ends.
@@ -234,7 +259,8 @@ int run_run(RunArgs& args) {
     if (!reporting::parse_http_url(args.options.results_url, &host_port)) {
       std::cerr << "stressql: --results: expected http://host:port or none, got '"
                 << args.options.results_url << "'\n";
-      return 2;
+      out->rc = 2;
+      return;
     }
     results = std::make_unique<reporting::ResultsWriter>(
         host_port, controller.test_id(),
@@ -254,20 +280,20 @@ int run_run(RunArgs& args) {
       results->tick();  // live rows at least every second
     }
   });
-  int rc = controller.run();
+  out->rc = controller.run();
   progress.finish();
-  if (rc == 2) return 2;
+  if (out->rc == 2) return;
   reporting::RunSummary& summary = controller.summary();
   summary.tls_insecure = args.options.tls.insecure;
-  const std::vector<reporting::ThresholdResult> judged = reporting::evaluate_thresholds(
-      thresholds, controller.reports(),
-      reporting::run_cpu_per_mpts(controller.reports(), summary.cpu_user_s + summary.cpu_system_s));
+  const double cpu_per_mpts =
+      reporting::run_cpu_per_mpts(controller.reports(), summary.cpu_user_s + summary.cpu_system_s);
+  out->judged = reporting::evaluate_thresholds(thresholds, controller.reports(), cpu_per_mpts);
   if (results) {
     for (const auto& r : controller.reports()) results->add_intervals(r);
     for (size_t i = 0; i < controller.reports().size(); ++i) {
       results->add_statement(controller.reports()[i], i, summary.start_unix_ns);
     }
-    results->add_thresholds(judged, summary.start_unix_ns);
+    results->add_thresholds(out->judged, summary.start_unix_ns);
     results->add_run(summary, controller.reports().size());
     g_uploading.store(true);
     summary.results_note = results->finish([&progress](uint64_t posted, uint64_t total) {
@@ -277,20 +303,13 @@ int run_run(RunArgs& args) {
   } else {
     summary.results_note = offline ? "none (nothing was sent)" : "none (--results none)";
   }
-  std::cout << reporting::render_report(controller.reports(), summary) << thresholds_text(judged);
+  std::cout << reporting::render_report(controller.reports(), summary) << thresholds_text(out->judged);
   std::cout.flush();
-  if (!args.options.json_file.empty()) {
-    std::ofstream json(args.options.json_file, std::ios::trunc);
-    nlohmann::json doc = reporting::json_report(controller.reports(), summary, options_json(args), version());
-    doc["options"]["script_sha256"] = sha256_hex(source);  // compare: the same script?
-    if (!judged.empty()) doc["thresholds"] = reporting::threshold_results_json(judged);
-    json << doc.dump(2) << "\n";
-    if (!json) {
-      std::cerr << "stressql: cannot write " << args.options.json_file << "\n";
-      return rc == 0 ? 1 : rc;
-    }
-  }
-  return rc == 0 && any_failed(judged) ? 3 : rc;
+  out->json = reporting::json_report(controller.reports(), summary, options_json(args), version());
+  out->json["options"]["script_sha256"] = sha256_hex(source);  // compare: the same script?
+  if (!out->judged.empty()) out->json["thresholds"] = reporting::threshold_results_json(out->judged);
+  out->measured = reporting::measure_repeat(summary.test_id, controller.reports(), cpu_per_mpts);
+  out->interrupted = g_stop.load();
 }
 
 }  // namespace stressql::cli

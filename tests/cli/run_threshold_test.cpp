@@ -136,6 +136,18 @@ TEST_F(RunThresholdInfluxTest, FailingThresholdStoredAsRowsAndAFailedStatementWi
                                     "_stressTest");
   EXPECT_NE(passed.body.find(",0,0]"), std::string::npos) << passed.body;
 
+  // compare reads runs back by test ID too (here the run against itself).
+  ProcessResult same = stressql({"compare", test_id, test_id, "--results", "http://" + server_->address()},
+                                seconds(60));
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_NE(same.out.find("Compare: BASE " + test_id + "  vs  NEW " + test_id), std::string::npos) << same.out;
+  EXPECT_NE(same.out.find("\ncpu        points_per_sec"), std::string::npos) << same.out;
+  ProcessResult unknown = stressql({"compare", test_id, "00000000deadbeef", "--results",
+                                    "http://" + server_->address()},
+                                   seconds(60));
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no results for test 00000000deadbeef"), std::string::npos) << unknown.err;
+
   // The database is missing: the INSERT fails (404), exit 1 whatever the thresholds say.
   const std::string broken = dir_.write("broken.iql", "SET Database [nosuch]\n\nINSERT cpu\ncpu,host=a\nvalue=1i\n10 1s\n");
   ProcessResult failed = stressql({"run", "--addresses", server_->address(), "--results", "none",
