@@ -93,11 +93,17 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
-// Rebuilds the statements and the run's summary of `test_id` from the rows on `host_port`.
-// Returns 0, or 1 with a message to `err`.
-int rebuild(const std::string& test_id, const std::string& host_port,
+// Rebuilds the statements and the run's summary of `test_id` from the rows on the reporting
+// server `results_url` (its host:port to *host_port). Returns 0, or with a message to `err`
+// 2 (a bad URL) or 1 (the server or the rows are missing).
+int rebuild(const std::string& test_id, const std::string& results_url,
             std::vector<reporting::StatementReport>* rebuilt, reporting::RunSummary* summary_out,
-            std::ostream& err) {
+            std::string* host_port_out, std::ostream& err) {
+  std::string& host_port = *host_port_out;
+  if (!reporting::parse_http_url(results_url, &host_port)) {
+    err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
+    return 2;
+  }
   std::string where = " WHERE test_id = " + quote(test_id);
   std::vector<Row> statements, runs, samples;
   std::string error;
@@ -229,14 +235,10 @@ int rebuild(const std::string& test_id, const std::string& host_port,
 
 int run_report(const std::string& test_id, const std::string& results_url,
                const std::string& json_file, std::ostream& out, std::ostream& err) {
-  std::string host_port;
-  if (!reporting::parse_http_url(results_url, &host_port)) {
-    err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
-    return 2;
-  }
   std::vector<reporting::StatementReport> reports;
   reporting::RunSummary summary;
-  if (int rc = rebuild(test_id, host_port, &reports, &summary, err); rc != 0) return rc;
+  std::string host_port;
+  if (int rc = rebuild(test_id, results_url, &reports, &summary, &host_port, err); rc != 0) return rc;
   out << reporting::render_report(reports, summary);
   if (!json_file.empty()) {
     std::ofstream json(json_file, std::ios::trunc);
@@ -252,14 +254,10 @@ int run_report(const std::string& test_id, const std::string& results_url,
 
 int report_json(const std::string& test_id, const std::string& results_url, nlohmann::json* out,
                 std::ostream& err) {
-  std::string host_port;
-  if (!reporting::parse_http_url(results_url, &host_port)) {
-    err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
-    return 2;
-  }
   std::vector<reporting::StatementReport> reports;
   reporting::RunSummary summary;
-  if (int rc = rebuild(test_id, host_port, &reports, &summary, err); rc != 0) return rc;
+  std::string host_port;
+  if (int rc = rebuild(test_id, results_url, &reports, &summary, &host_port, err); rc != 0) return rc;
   *out = reporting::json_report(reports, summary, {{"rebuilt_from", host_port}}, stressql::version());
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "reporting/compare.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -122,6 +123,19 @@ std::map<std::string, const Json*> statements_by_name(const Json& report, std::v
   return out;
 }
 
+// The compared statements of every repeat, in script order, each once.
+std::vector<std::string> statement_keys(const CompareInput& in) {
+  std::vector<std::string> keys;
+  for (const Json& r : in.repeats) {
+    std::vector<std::string> order;
+    statements_by_name(r, &order);
+    for (const std::string& k : order) {
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    }
+  }
+  return keys;
+}
+
 struct Side {
   std::vector<const Json*> reports;     // repeats that have the statement
   std::vector<const Json*> statements;  // the statement in each of them
@@ -144,6 +158,15 @@ Side side_of(const CompareInput& in, const std::string& key) {
   return s;
 }
 
+// The statement's value of the metric in each repeat that has one.
+std::vector<double> run_values(const Side& side, Metric m) {
+  std::vector<double> out;
+  for (size_t i = 0; i < side.reports.size(); ++i) {
+    if (auto v = run_value(*side.reports[i], *side.statements[i], m)) out.push_back(*v);
+  }
+  return out;
+}
+
 std::string plural(size_t n, const char* what) {
   return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
@@ -158,12 +181,8 @@ MetricComparison compare_metric(const std::string& name, Metric m, const Side& b
   const bool by_repeats = base.reports.size() >= kMinRepeats && next.reports.size() >= kMinRepeats;
   const bool throughput = m == Metric::kPointsPerSec || m == Metric::kRequestsPerSec;
   if (by_repeats) {
-    for (size_t i = 0; i < base.reports.size(); ++i) {
-      if (auto v = run_value(*base.reports[i], *base.statements[i], m)) b.push_back(*v);
-    }
-    for (size_t i = 0; i < next.reports.size(); ++i) {
-      if (auto v = run_value(*next.reports[i], *next.statements[i], m)) n.push_back(*v);
-    }
+    b = run_values(base, m);
+    n = run_values(next, m);
     c.basis = std::to_string(b.size()) + " vs " + plural(n.size(), "repeat");
   } else if (!per_second(m)) {
     c.note = "one value per run (compared over repeats only)";
@@ -177,13 +196,7 @@ MetricComparison compare_metric(const std::string& name, Metric m, const Side& b
   if (c.note.empty() && (b.empty() || n.empty())) c.note = "no values (" + c.basis + ")";
   if (!c.note.empty()) {
     // Shown, not tested: the runs' own values (the median over repeats).
-    std::vector<double> rb, rn;
-    for (size_t i = 0; i < base.reports.size(); ++i) {
-      if (auto v = run_value(*base.reports[i], *base.statements[i], m)) rb.push_back(*v);
-    }
-    for (size_t i = 0; i < next.reports.size(); ++i) {
-      if (auto v = run_value(*next.reports[i], *next.statements[i], m)) rn.push_back(*v);
-    }
+    const std::vector<double> rb = run_values(base, m), rn = run_values(next, m);
     if (!rb.empty()) c.base = median(rb);
     if (!rn.empty()) c.next = median(rn);
     if (c.base && c.next && *c.base != 0) c.change = (*c.next - *c.base) / *c.base;
@@ -279,21 +292,7 @@ Comparison compare_runs(const CompareInput& base, const CompareInput& next, cons
     out.warnings.push_back("BASE and NEW ran different scripts (sha256 " + base.script_sha256.substr(0, 12) +
                            "… vs " + next.script_sha256.substr(0, 12) + "…): statements are matched by name");
   }
-  std::vector<std::string> base_order, next_order;
-  for (const Json& r : base.repeats) {
-    std::vector<std::string> order;
-    statements_by_name(r, &order);
-    for (const std::string& k : order) {
-      if (std::find(base_order.begin(), base_order.end(), k) == base_order.end()) base_order.push_back(k);
-    }
-  }
-  for (const Json& r : next.repeats) {
-    std::vector<std::string> order;
-    statements_by_name(r, &order);
-    for (const std::string& k : order) {
-      if (std::find(next_order.begin(), next_order.end(), k) == next_order.end()) next_order.push_back(k);
-    }
-  }
+  const std::vector<std::string> base_order = statement_keys(base), next_order = statement_keys(next);
   for (const std::string& name : next_order) {
     if (std::find(base_order.begin(), base_order.end(), name) == base_order.end()) {
       out.notes.push_back(name + ": only in NEW, not compared");
