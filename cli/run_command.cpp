@@ -305,9 +305,11 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
   }
   std::cout << reporting::render_report(controller.reports(), summary) << thresholds_text(out->judged);
   std::cout.flush();
-  out->json = reporting::json_report(controller.reports(), summary, options_json(args), version());
-  out->json["options"]["script_sha256"] = sha256_hex(source);  // compare: the same script?
-  if (!out->judged.empty()) out->json["thresholds"] = reporting::threshold_results_json(out->judged);
+  if (!args.options.json_file.empty()) {  // a day-long run's intervals make megabytes of JSON
+    out->json = reporting::json_report(controller.reports(), summary, options_json(args), version());
+    out->json["options"]["script_sha256"] = sha256_hex(source);  // compare: the same script?
+    if (!out->judged.empty()) out->json["thresholds"] = reporting::threshold_results_json(out->judged);
+  }
   out->measured = reporting::measure_repeat(summary.test_id, controller.reports(), cpu_per_mpts);
   out->interrupted = g_stop.load();
 }

@@ -39,7 +39,7 @@ struct RunOutcome {
   bool interrupted = false;  // Ctrl-C / SIGTERM: no further repeat
   reporting::RepeatRun measured;  // the values --repeat summarises
   std::vector<reporting::ThresholdResult> judged;  // points into the caller's thresholds
-  nlohmann::json json;                             // the run's JSON report
+  nlohmann::json json;  // the run's JSON report (with --json only)
 };
 void run_once(RunArgs& args, const parser::Script& script, const std::string& source,
               const std::vector<reporting::Threshold>& thresholds, RunOutcome* out);
