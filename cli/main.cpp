@@ -4,6 +4,7 @@
 
 #include "cli/check_command.h"
 #include "cli/find_max_command.h"
+#include "cli/compare_command.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "statements/version.h"
@@ -12,7 +13,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "stressql: a load generator for InfluxDB 1.x that runs stress v2 (.iql) scripts on "
       "io_uring.\nExit status: 0 success, 1 a statement failed or the run was interrupted, "
-      "2 usage or script errors."};
+      "2 usage or script errors, 3 a --threshold failed or compare found a regression."};
   app.set_version_flag("--version", std::string("stressql ") + stressql::version());
   app.require_subcommand(1);
 
@@ -40,6 +41,9 @@ int main(int argc, char** argv) {
   report->add_option("--html", report_html,
                      "also write the rebuilt report as one self-contained HTML page of charts");
 
+  stressql::cli::CompareArgs compare_args;
+  CLI::App* compare = stressql::cli::add_compare_command(app, &compare_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -50,6 +54,7 @@ int main(int argc, char** argv) {
   if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
   if (*run) return stressql::cli::run_run(run_args);
   if (*find_max) return stressql::cli::run_find_max(find_max_args);
+  if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);
   if (*report) {
     return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr,
                                      report_by_shard, report_html);

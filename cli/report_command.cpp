@@ -173,14 +173,20 @@ reporting::RunSummary run_from_row(const Row& run) {
   return summary;
 }
 
-}  // namespace
-
-int run_report(const std::string& test_id, const std::string& results_url,
-               const std::string& json_file, std::ostream& out, std::ostream& err, bool by_shard,
-               const std::string& html_file) {
-  reporting::ChartLibrary chart_library;
-  if (!load_html_library(html_file, &chart_library, err)) return 2;
+// What rebuild() found besides the statements and the summary.
+struct Rebuilt {
   std::string host_port;
+  uint32_t shards = 1;
+  std::string by_shard_text;  // with `by_shard` and a sharded test: a line per shard
+};
+
+// Rebuilds the statements and the run's summary of `test_id` from the rows on the reporting
+// server `results_url`, merging a sharded test's shards. Returns 0, or with a message to `err`
+// 2 (a bad URL) or 1 (the server or the rows are missing).
+int rebuild(const std::string& test_id, const std::string& results_url, bool by_shard,
+            std::vector<reporting::StatementReport>* rebuilt, reporting::RunSummary* summary_out,
+            Rebuilt* info, std::ostream& err) {
+  std::string& host_port = info->host_port;
   if (!reporting::parse_http_url(results_url, &host_port)) {
     err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
     return 2;
@@ -223,7 +229,9 @@ int run_report(const std::string& test_id, const std::string& results_url,
     bytes.first += static_cast<uint64_t>(num(row, "raw_body_bytes"));
     bytes.second += static_cast<uint64_t>(num(row, "encoded_body_bytes"));
   }
-  std::vector<reporting::StatementReport> reports(count);
+  std::vector<reporting::StatementReport>& reports = *rebuilt;
+  reports.clear();
+  reports.resize(count);
   std::map<std::string, reporting::StatementReport*> by_id;
   for (size_t i = 0; i < count; ++i) {
     std::map<uint32_t, const reporting::StatementReport*> present;
@@ -312,14 +320,30 @@ int run_report(const std::string& test_id, const std::string& results_url,
     std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     r->intervals.restore(std::move(list), late_samples[id], r->start_unix_ns);
   }
-  reporting::RunSummary summary = sharded ? merge_runs(run_parts, shards) : run_parts.begin()->second;
+  reporting::RunSummary& summary = *summary_out;
+  summary = sharded ? merge_runs(run_parts, shards) : run_parts.begin()->second;
   summary.test_id = test_id;
   summary.results_note = "rebuilt from " + std::string(reporting::kResultsDatabase) + " on " + host_port;
-  out << reporting::render_report(reports, summary);
-  if (by_shard && sharded) out << by_shard_text(parts);
+  info->shards = shards;
+  if (by_shard && sharded) info->by_shard_text = by_shard_text(parts);
+  return 0;
+}
+
+}  // namespace
+
+int run_report(const std::string& test_id, const std::string& results_url,
+               const std::string& json_file, std::ostream& out, std::ostream& err, bool by_shard,
+               const std::string& html_file) {
+  reporting::ChartLibrary chart_library;  // read first: a missing one is a usage error
+  if (!load_html_library(html_file, &chart_library, err)) return 2;
+  std::vector<reporting::StatementReport> reports;
+  reporting::RunSummary summary;
+  Rebuilt info;
+  if (int rc = rebuild(test_id, results_url, by_shard, &reports, &summary, &info, err); rc != 0) return rc;
+  out << reporting::render_report(reports, summary) << info.by_shard_text;
   if (json_file.empty() && html_file.empty()) return 0;
-  nlohmann::json options = {{"rebuilt_from", host_port}};
-  if (sharded) options["shards"] = shards;
+  nlohmann::json options = {{"rebuilt_from", info.host_port}};
+  if (info.shards > 1) options["shards"] = info.shards;
   const nlohmann::json doc = reporting::json_report(reports, summary, options, stressql::version());
   if (!json_file.empty()) {
     std::ofstream json(json_file, std::ios::trunc);
@@ -330,6 +354,18 @@ int run_report(const std::string& test_id, const std::string& results_url,
     }
   }
   if (!html_file.empty() && !write_run_html(html_file, doc, chart_library, err)) return 1;
+  return 0;
+}
+
+int report_json(const std::string& test_id, const std::string& results_url, nlohmann::json* out,
+                std::ostream& err) {
+  std::vector<reporting::StatementReport> reports;
+  reporting::RunSummary summary;
+  Rebuilt info;
+  if (int rc = rebuild(test_id, results_url, false, &reports, &summary, &info, err); rc != 0) return rc;
+  nlohmann::json options = {{"rebuilt_from", info.host_port}};
+  if (info.shards > 1) options["shards"] = info.shards;
+  *out = reporting::json_report(reports, summary, options, stressql::version());
   return 0;
 }
 

@@ -4,6 +4,7 @@
 // in _stressTest.
 
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace stressql::cli {
@@ -15,5 +16,10 @@ namespace stressql::cli {
 int run_report(const std::string& test_id, const std::string& results_url,
                const std::string& json_file, std::ostream& out, std::ostream& err,
                bool by_shard = false, const std::string& html_file = "");
+
+// The JSON report of that run, rebuilt the same way (for `stressql compare TEST_ID ...`);
+// returns as run_report does.
+int report_json(const std::string& test_id, const std::string& results_url, nlohmann::json* out,
+                std::ostream& err);
 
 }  // namespace stressql::cli

@@ -12,6 +12,8 @@
 
 #include "cli/html_output.h"
 #include "cli/progress.h"
+#include "cli/run_thresholds.h"
+#include "cli/script_hash.h"
 #include "cli/shard_flags.h"
 #include "parser/parser.h"
 #include "parser/time_text.h"
@@ -19,6 +21,7 @@
 #include "reporting/json_report.h"
 #include "reporting/results_writer.h"
 #include "reporting/text_report.h"
+#include "reporting/threshold_report.h"
 #include "statements/api_detect.h"
 #include "statements/controller.h"
 #include "statements/version.h"
@@ -102,6 +105,15 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
                   "offline; needs Debian's libjs-dygraphs)");
   run->add_flag("--progress", args->options.progress,
                 "print progress lines on stderr even when it is not a terminal");
+  run->add_option("--threshold", args->thresholds,
+                  "[STATEMENT.]METRIC OP VALUE, repeatable (p99<=200ms, points_per_sec>=480k, "
+                  "error_rate<1%): judged at the end, exit status 3 when one fails")
+      ->allow_extra_args(false);
+  run->add_option("--repeat", args->repeat,
+                  "run the whole script N times (a fresh test ID each); the report ends with "
+                  "each statement's median and spread over the repeats")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   add_shard_flags(run, args);
   return run;
 }
@@ -235,15 +247,45 @@ bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* 
 int run_run(RunArgs& args) {
   if (!apply_shared_run_flags(args)) return 2;
   if (int rc = check_shard_flags(args); rc != 0) return rc;
+  if (args.repeat > 1 && (args.options.shard.sharded() || !args.options.test_id.empty() || !args.html_file.empty())) {
+    std::cerr << "stressql: --repeat gives every repeat a fresh test ID and its own report: it "
+                 "does not go with --shard, --test-id or --html (use --json for every repeat)\n";
+    return 2;
+  }
   std::string source;
   parser::ParseResult parsed;
   if (!load_script(args, &source, &parsed)) return 2;
+  std::vector<reporting::Threshold> thresholds;
+  if (!parse_run_thresholds(args.thresholds, parsed.script, &thresholds, std::cerr)) return 2;
 
   reporting::ChartLibrary chart_library;  // read now: a missing one must not waste a run
   if (!load_html_library(args.html_file, &chart_library, std::cerr)) return 2;
 
   install_signal_handlers();
-  statements::Controller controller(parsed.script, args.options, &g_stop, std::cerr);
+  if (args.repeat > 1) return run_repeats(args, parsed.script, source, thresholds);
+  RunOutcome once;
+  run_once(args, parsed.script, source, thresholds, &once);
+  if (once.rc == 2) return 2;
+  if (!args.options.json_file.empty() && !write_json(args.options.json_file, once.json)) {
+    return once.rc == 0 ? 1 : once.rc;
+  }
+  if (!args.html_file.empty() && !write_run_html(args.html_file, once.json, chart_library, std::cerr)) {
+    return once.rc == 0 ? 1 : once.rc;
+  }
+  return once.rc == 0 && any_failed(once.judged) ? 3 : once.rc;
+}
+
+bool write_json(const std::string& path, const nlohmann::json& doc) {
+  std::ofstream json(path, std::ios::trunc);
+  json << doc.dump(2) << "\n";
+  if (!json) std::cerr << "stressql: cannot write " << path << "\n";
+  return static_cast<bool>(json);
+}
+
+void run_once(RunArgs& args, const parser::Script& script, const std::string& source,
+              const std::vector<reporting::Threshold>& thresholds, RunOutcome* out) {
+  g_uploading.store(false);
+  statements::Controller controller(script, args.options, &g_stop, std::cerr);
   bool offline = args.options.dry_run || !args.options.dump_file.empty();
   // Progress owns stderr while it redraws: warnings go through it so none is painted over.
   // Declared before the results writer, whose sender thread may still warn while it ends.
@@ -258,7 +300,8 @@ int run_run(RunArgs& args) {
     if (!reporting::parse_http_url(args.options.results_url, &host_port)) {
       std::cerr << "stressql: --results: expected http://host:port or none, got '"
                 << args.options.results_url << "'\n";
-      return 2;
+      out->rc = 2;
+      return;
     }
     // A 2.x/3.x reporting server takes rows through its own API (detected like a target's).
     reporting::ResultsEndpoint endpoint;
@@ -268,7 +311,8 @@ int run_run(RunArgs& args) {
                                                        &endpoint, &results_api);
         !st) {
       std::cerr << "stressql: " << st.message() << "\n";
-      return 2;
+      out->rc = 2;
+      return;
     }
     results = std::make_unique<reporting::ResultsWriter>(
         host_port, controller.test_id(),
@@ -289,16 +333,20 @@ int run_run(RunArgs& args) {
       results->tick();  // live rows at least every second
     }
   });
-  int rc = controller.run();
+  out->rc = controller.run();
   progress.finish();
-  if (rc == 2) return 2;
+  if (out->rc == 2) return;
   reporting::RunSummary& summary = controller.summary();
   summary.tls_insecure = args.options.tls.insecure;
+  const double cpu_per_mpts =
+      reporting::run_cpu_per_mpts(controller.reports(), summary.cpu_user_s + summary.cpu_system_s);
+  out->judged = reporting::evaluate_thresholds(thresholds, controller.reports(), cpu_per_mpts);
   if (results) {
     for (const auto& r : controller.reports()) results->add_intervals(r);
     for (size_t i = 0; i < controller.reports().size(); ++i) {
       results->add_statement(controller.reports()[i], i, summary.start_unix_ns);
     }
+    results->add_thresholds(out->judged, summary.start_unix_ns);
     results->add_run(summary, controller.reports().size());
     g_uploading.store(true);
     summary.results_note = results->finish([&progress](uint64_t posted, uint64_t total) {
@@ -308,27 +356,21 @@ int run_run(RunArgs& args) {
   } else {
     summary.results_note = offline ? "none (nothing was sent)" : "none (--results none)";
   }
-  std::cout << reporting::render_report(controller.reports(), summary);
+  std::cout << reporting::render_report(controller.reports(), summary) << thresholds_text(out->judged);
   if (args.options.by_address) std::cout << reporting::by_address_text(controller.reports());
   std::cout.flush();
-  if (args.options.json_file.empty() && args.html_file.empty()) return rc;
-  nlohmann::json doc = reporting::json_report(controller.reports(), summary, options_json(args), version());
-  for (size_t i = 0; i < controller.reports().size(); ++i) {
-    const auto& by_address = controller.reports()[i].by_address;
-    if (!by_address.empty()) doc["statements"][i]["by_address"] = reporting::by_address_json(by_address);
-  }
-  if (!args.options.json_file.empty()) {
-    std::ofstream json(args.options.json_file, std::ios::trunc);
-    json << doc.dump(2) << "\n";
-    if (!json) {
-      std::cerr << "stressql: cannot write " << args.options.json_file << "\n";
-      return rc == 0 ? 1 : rc;
+  // Only when asked for: a day-long run's intervals make megabytes of JSON.
+  if (!args.options.json_file.empty() || !args.html_file.empty()) {
+    out->json = reporting::json_report(controller.reports(), summary, options_json(args), version());
+    for (size_t i = 0; i < controller.reports().size(); ++i) {
+      const auto& by_address = controller.reports()[i].by_address;
+      if (!by_address.empty()) out->json["statements"][i]["by_address"] = reporting::by_address_json(by_address);
     }
+    out->json["options"]["script_sha256"] = sha256_hex(source);  // compare: the same script?
+    if (!out->judged.empty()) out->json["thresholds"] = reporting::threshold_results_json(out->judged);
   }
-  if (!args.html_file.empty() && !write_run_html(args.html_file, doc, chart_library, std::cerr)) {
-    return rc == 0 ? 1 : rc;
-  }
-  return rc;
+  out->measured = reporting::measure_repeat(summary.test_id, controller.reports(), cpu_per_mpts);
+  out->interrupted = g_stop.load();
 }
 
 }  // namespace stressql::cli

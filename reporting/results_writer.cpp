@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "reporting/go_duration.h"
+#include "reporting/threshold_report.h"
 
 namespace stressql::reporting {
 
@@ -39,6 +40,12 @@ void ResultsWriter::add_statement(const StatementReport& st, size_t index, int64
 
 void ResultsWriter::add_run(const RunSummary& run, size_t statements) {
   rows_.add_run(run, statements, uploader_.buffer());
+  uploader_.row_added(/*hand_over_now=*/true);
+}
+
+void ResultsWriter::add_thresholds(const std::vector<ThresholdResult>& results, int64_t run_start_ns) {
+  if (results.empty()) return;
+  add_threshold_rows(test_id_, results, run_start_ns, uploader_.buffer());
   uploader_.row_added(/*hand_over_now=*/true);
 }
 

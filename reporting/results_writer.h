@@ -14,6 +14,7 @@
 #include "reporting/results_uploader.h"
 #include "reporting/statement_report.h"
 #include "reporting/text_report.h"
+#include "reporting/threshold.h"
 
 namespace stressql::reporting {
 
@@ -51,6 +52,8 @@ class ResultsWriter {
   void add_run(const RunSummary& run, size_t statements);
   // Under --shard, before the first row: see ResultsRows::set_shard.
   void set_shard(uint32_t index) { rows_.set_shard(index); }
+  // Control thread only, after the run: the `threshold` rows of `--threshold`.
+  void add_thresholds(const std::vector<ThresholdResult>& results, int64_t run_start_ns);
   // Sends everything, joins the sender; returns where the rows went (for the report).
   std::string finish(const UploadTick& tick = {});
 

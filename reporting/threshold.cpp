@@ -102,6 +102,18 @@ double latency_value(const Histogram& h, Metric m) {
 
 const char* metric_name(Metric m) { return info(m).name; }
 
+bool metric_from_name(std::string_view name, Metric* out) {
+  for (const MetricInfo& i : kMetrics) {
+    if (name == i.name) {
+      *out = i.metric;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string metric_names() { return metric_list(); }
+
 const char* op_text(Op op) {
   switch (op) {
     case Op::kLt: return "<";

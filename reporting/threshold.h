@@ -41,6 +41,10 @@ base::Status parse_threshold(std::string_view text, bool allow_statement, Thresh
 
 // "p99", "error_rate", ... and "<=", ">", ...
 const char* metric_name(Metric m);
+// The metric of that name ("p99"); false for an unknown name. `metric_names()` lists them all,
+// comma-separated, for error messages.
+bool metric_from_name(std::string_view name, Metric* out);
+std::string metric_names();
 const char* op_text(Op op);
 // Whether statements of this kind have the metric (INSERT: all; QUERY: all but
 // points_per_sec; others: none). Offline statements have only points_per_sec and cpu.

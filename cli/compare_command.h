@@ -1,0 +1,28 @@
+#pragma once
+// `stressql compare BASE NEW`: two runs, from their --json reports or by test ID from the
+// --results server, statement by statement and metric by metric (SPEC §6.3).
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+#include <string>
+
+namespace stressql::cli {
+
+struct CompareArgs {
+  std::string base, next;  // a JSON report file, or a test ID
+  std::string results = "http://localhost:8086";
+  std::string max_regression = "5%";
+  std::string metrics = "points_per_sec,requests_per_sec,p99,error_rate";
+  bool markdown = false;
+  std::string junit_file;
+  std::string json_file;
+};
+
+CLI::App* add_compare_command(CLI::App& app, CompareArgs* args);
+
+// Exit status: 0 no significant regression beyond the limit in the deciding metrics, 3 one,
+// 2 bad arguments or a missing or malformed report, 1 a test ID that cannot be read back or
+// an output file that cannot be written.
+int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err);
+
+}  // namespace stressql::cli

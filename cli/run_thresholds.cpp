@@ -1,0 +1,51 @@
+#include "cli/run_thresholds.h"
+
+#include <set>
+#include <variant>
+
+namespace stressql::cli {
+
+bool parse_run_thresholds(const std::vector<std::string>& texts, const parser::Script& script,
+                          std::vector<reporting::Threshold>* out, std::ostream& err) {
+  std::set<std::string> names;
+  for (const parser::Statement& st : script.statements) {
+    if (const auto* insert = std::get_if<parser::InsertStmt>(&st.body)) names.insert(insert->name);
+    if (const auto* query = std::get_if<parser::QueryStmt>(&st.body)) names.insert(query->name);
+  }
+  bool ok = true;
+  for (const std::string& text : texts) {
+    reporting::Threshold t;
+    base::Status s = reporting::parse_threshold(text, /*allow_statement=*/true, &t);
+    if (!s.is_ok()) {
+      err << "stressql: --threshold: " << s.message()
+          << " (form: [STATEMENT.]METRIC OP VALUE, e.g. p99<=200ms or mockCpu.points_per_sec>=480k)\n";
+      ok = false;
+      continue;
+    }
+    if (!t.statement.empty() && names.count(t.statement) == 0) {
+      std::string known;
+      for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+      err << "stressql: --threshold '" << text << "': the script has no INSERT or QUERY named '"
+          << t.statement << "'" << (known.empty() ? " (it has none)" : " (it has: " + known + ")")
+          << "\n";
+      ok = false;
+      continue;
+    }
+    out->push_back(std::move(t));
+  }
+  return ok;
+}
+
+std::string thresholds_text(const std::vector<reporting::ThresholdResult>& results) {
+  if (results.empty()) return "";
+  return "\nThresholds:\n" + reporting::render_threshold_results(results);
+}
+
+bool any_failed(const std::vector<reporting::ThresholdResult>& results) {
+  for (const reporting::ThresholdResult& r : results) {
+    if (!r.pass) return true;
+  }
+  return false;
+}
+
+}  // namespace stressql::cli
