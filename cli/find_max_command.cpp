@@ -7,6 +7,7 @@
 
 #include "base/random.h"
 #include "cli/find_max_output.h"
+#include "cli/html_output.h"
 #include "parser/time_text.h"
 #include "reporting/http_client.h"
 #include "reporting/results_writer.h"
@@ -116,6 +117,9 @@ CLI::App* add_find_max_command(CLI::App& app, FindMaxArgs* args) {
                   "bisect until the last passing and the first failing rate are this close")
       ->capture_default_str();
   cmd->add_option("--json", args->json_file, "also write every step (with its intervals) as JSON");
+  cmd->add_option("--html", args->html_file,
+                  "also write the search as one self-contained HTML page: p50, p99 and error rate by "
+                  "target rate, the SLOs and the knee (opens offline; needs Debian's libjs-dygraphs)");
   // Retries would hide an overloaded server and add load of their own: one attempt unless asked.
   args->run.options.max_attempts = 1;
   add_shared_run_flags(cmd, &args->run);
@@ -129,6 +133,8 @@ int run_find_max(FindMaxArgs& args) {
   if (!load_script(args.run, &source, &parsed)) return 2;
   statements::FindMaxOptions fm;
   if (!build_options(args, parsed.script, &fm)) return 2;
+  reporting::ChartLibrary chart_library;  // read now: a missing one must not waste a search
+  if (!load_html_library(args.html_file, &chart_library, std::cerr)) return 2;
   fm.test_id = hex16(base::random_seed());
   const statements::RunOptions& options = args.run.options;
   std::string host_port;
@@ -169,20 +175,24 @@ int run_find_max(FindMaxArgs& args) {
     std::cout << "Results: " << results->finish() << "\n";
   }
   std::cout.flush();
+  if (args.json_file.empty() && args.html_file.empty()) return rc;
+  // Also after Ctrl-C: the document holds the steps so far.
+  nlohmann::json settings = {{"script", args.run.script},
+                             {"statement", insert.name},
+                             {"results", options.results_url},
+                             {"reactors", options.reactors},
+                             {"max_attempts", options.max_attempts},
+                             {"timeout_ns", options.request_timeout_ns}};
+  const nlohmann::json doc = find_max_json(search, fm, settings);
   if (!args.json_file.empty()) {
-    nlohmann::json settings = {{"script", args.run.script},
-                               {"statement", insert.name},
-                               {"results", options.results_url},
-                               {"reactors", options.reactors},
-                               {"max_attempts", options.max_attempts},
-                               {"timeout_ns", options.request_timeout_ns}};
     std::ofstream json(args.json_file, std::ios::trunc);
-    json << find_max_json(search, fm, settings).dump(2) << "\n";
+    json << doc.dump(2) << "\n";
     if (!json) {
       std::cerr << "stressql: cannot write " << args.json_file << "\n";
       return 1;
     }
   }
+  if (!args.html_file.empty() && !write_find_max_html(args.html_file, doc, chart_library, std::cerr)) return 1;
   return rc;
 }
 

@@ -20,8 +20,7 @@ struct FindMaxArgs {
   std::string max;  // empty: 1024 × start (ten doublings)
   std::string resolution = "5%";
   std::string json_file;
-  // --html (not yet): a search's page renders find_max_json() (cli/find_max_output.h), as
-  // run's --html renders its JSON report.
+  std::string html_file;  // the page renders find_max_json(), as run's --html its JSON report
 };
 
 // Adds the `find-max` subcommand and its flags to `app`.

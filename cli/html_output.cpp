@@ -15,11 +15,25 @@ bool load_html_library(const std::string& html_file, reporting::ChartLibrary* li
   return s.is_ok();
 }
 
-bool write_run_html(const std::string& html_file, const nlohmann::json& report,
-                    const reporting::ChartLibrary& library, std::ostream& err) {
-  base::Status s = reporting::write_html_file(html_file, reporting::run_page(report), library);
+namespace {
+
+bool write_page(const std::string& html_file, const reporting::HtmlPage& page,
+                const reporting::ChartLibrary& library, std::ostream& err) {
+  base::Status s = reporting::write_html_file(html_file, page, library);
   if (!s) err << "stressql: --html: " << s.message() << "\n";
   return s.is_ok();
+}
+
+}  // namespace
+
+bool write_run_html(const std::string& html_file, const nlohmann::json& report,
+                    const reporting::ChartLibrary& library, std::ostream& err) {
+  return write_page(html_file, reporting::run_page(report), library, err);
+}
+
+bool write_find_max_html(const std::string& html_file, const nlohmann::json& doc,
+                         const reporting::ChartLibrary& library, std::ostream& err) {
+  return write_page(html_file, reporting::find_max_page(doc), library, err);
 }
 
 }  // namespace stressql::cli

@@ -19,4 +19,9 @@ bool load_html_library(const std::string& html_file, reporting::ChartLibrary* li
 bool write_run_html(const std::string& html_file, const nlohmann::json& report,
                     const reporting::ChartLibrary& library, std::ostream& err);
 
+// Writes the find-max page of find-max's JSON document to `html_file`. False after a
+// message to `err`.
+bool write_find_max_html(const std::string& html_file, const nlohmann::json& doc,
+                         const reporting::ChartLibrary& library, std::ostream& err);
+
 }  // namespace stressql::cli

@@ -35,6 +35,11 @@ inline constexpr size_t kMaxPointsPerSeries = 3000;
 // the other statements are listed with their report lines.
 HtmlPage run_page(const nlohmann::json& report);
 
+// `find-max`: its JSON document (cli/find_max_output.h) as a page. One chart, id "find-max":
+// x = target rate per step (in rate order), p50 and p99 in ms, error rate % on the right
+// axis, a line per latency SLO and the knee marked; the steps as the text output lists them.
+HtmlPage find_max_page(const nlohmann::json& doc);
+
 // Writes render_page(page, library) to `path`.
 base::Status write_html_file(const std::string& path, const HtmlPage& page, const ChartLibrary& library);
 

@@ -39,6 +39,23 @@ double max_rate(const std::string& out) {
   return std::strtod(v.c_str(), nullptr);
 }
 
+// The find-max page (--html) loaded from file:// in headless Chromium (scripts/headless-page,
+// as tests/cli/html_page_browser_test.cpp does): the chart's x values and p99 as drawn.
+// headless-page fails on any console message, exception or request.
+nlohmann::json load_find_max_page(const std::string& html) {
+  static constexpr char kDrawn[] =
+      "window.stressqlCharts.map(function (c) { var g = c.graph, x = [], p99 = [];"
+      " for (var r = 0; r < g.numRows(); ++r) { x.push(g.getValue(r, 0)); p99.push(g.getValue(r, 2)); }"
+      " return {id: c.id, columns: g.numColumns(), x: x, p99: p99}; })";
+  ProcessResult r = run_process({"python3", STRESSQL_SOURCE_DIR "/scripts/headless-page", html, "--eval", kDrawn,
+                                 "--timeout", "90"},
+                                seconds(120));
+  EXPECT_EQ(r.exit_code, 0) << "console messages, errors or requests, or never ready:\n" << r.out << r.err;
+  nlohmann::json page = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(page.is_discarded()) << r.out << r.err;
+  return page;
+}
+
 int step_lines(const std::string& out) {
   int n = 0;
   for (size_t at = 0; (at = out.find(" PASS", at)) != std::string::npos; ++at) ++n;
@@ -53,8 +70,10 @@ TEST(FindMaxTest, FindsTheKneeOfAServerThatAdmitsNRequestsASecond) {
   // nginx-sink runs the command with SINK_PORT set; bash puts the address on the command line.
   std::vector<std::string> args = {STRESSQL_SOURCE_DIR "/bench/nginx-sink", "bash", "-c",
           "exec \"$@\" --addresses 127.0.0.1:$SINK_PORT", "find-max"};
-  for (const std::string& a : find_max_args(script, {"--slo", "error_rate<=1%", "--start", "100 req/s",
-                                                      "--max", "1600 req/s", "--resolution", "10%"})) {
+  const std::string json_path = dir.path() + "/knee.json", html_path = dir.path() + "/knee.html";
+  for (const std::string& a : find_max_args(script, {"--slo", "error_rate<=1%", "--slo", "p99<=2s", "--start",
+                                                      "100 req/s", "--max", "1600 req/s", "--resolution", "10%",
+                                                      "--json", json_path, "--html", html_path})) {
     args.push_back(a);
   }
   ProcessResult r = run_process(args, seconds(120), "",
@@ -67,6 +86,33 @@ TEST(FindMaxTest, FindsTheKneeOfAServerThatAdmitsNRequestsASecond) {
   EXPECT_NE(r.out.find("FAIL error_rate"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("breaks error_rate<=1%"), std::string::npos) << r.out;
   EXPECT_GE(step_lines(r.out), 4) << r.out;
+
+  // The page draws one point per step of the JSON, at its target rate, with its p99.
+  const nlohmann::json doc = nlohmann::json::parse(read_file(json_path));
+  std::multimap<double, double> want;  // target → p99 in ms; the page orders steps by rate
+  for (const auto& s : doc["steps"]) {
+    const auto& c = s["counted"];
+    want.emplace(s["target"].get<double>(), c["requests_ok"].get<double>() > 0 ? c["p99_ns"].get<double>() / 1e6 : -1);
+  }
+  ASSERT_EQ(want.size(), size_t(step_lines(r.out)));
+  const nlohmann::json page = load_find_max_page(html_path);
+  EXPECT_EQ(page["ready"], "1") << page;
+  const nlohmann::json& drawn = page["result"];
+  ASSERT_EQ(drawn.size(), 1u) << page;
+  EXPECT_EQ(drawn[0]["id"], "find-max");
+  EXPECT_EQ(drawn[0]["columns"], 4) << "x, p50, p99, error rate";
+  ASSERT_EQ(drawn[0]["x"].size(), want.size()) << drawn;
+  size_t i = 0;
+  for (const auto& [target, p99] : want) {
+    EXPECT_DOUBLE_EQ(drawn[0]["x"][i].get<double>(), target) << i;
+    if (p99 >= 0) {
+      EXPECT_NEAR(drawn[0]["p99"][i].get<double>(), p99, 1e-9 * p99) << i;
+    }
+    ++i;
+  }
+  const std::string html = read_file(html_path);
+  EXPECT_NE(html.find(doc["test_id"].get<std::string>()), std::string::npos) << "the header";
+  EXPECT_NE(html.find("p99&lt;=2s"), std::string::npos) << "the SLOs";
 }
 
 class FindMaxInfluxTest : public InfluxTest {};
@@ -158,6 +204,13 @@ TEST(FindMaxTest, UsageErrorsExitTwoBeforeAnythingIsSent) {
     EXPECT_EQ(r.exit_code, 2) << expected << "\n" << r.out << r.err;
     EXPECT_NE(r.err.find(expected), std::string::npos) << expected << "\n" << r.err;
   }
+  // --html without the chart library: no search is wasted on a page that cannot be made.
+  ProcessResult r = run_process({STRESSQL_BINARY, "find-max", script, "--slo", "p99<=1s", "--html",
+                                 dir.path() + "/lost.html", "--addresses", server.address()},
+                                seconds(30), "", SpawnOptions{"", {"STRESSQL_CHART_LIBRARY=/nonexistent-stressql"}});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("/nonexistent-stressql/dygraph.min.js"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
   EXPECT_EQ(server.connections(), 0u);
 }
 
@@ -186,7 +239,7 @@ TEST(FindMaxTest, CtrlCPrintsTheStepsSoFar) {
   ASSERT_TRUE(c.start({STRESSQL_SOURCE_DIR "/bench/nginx-sink", "bash", "-c",
                        "exec \"$@\" --addresses 127.0.0.1:$SINK_PORT", "find-max", STRESSQL_BINARY, "find-max",
                        script, "--slo", "p99<=1s", "--start", "200 pts/s", "--warmup", "0s", "--step", "60s",
-                       "--results", "none"},
+                       "--results", "none", "--html", dir.path() + "/stopped.html"},
                       &error))
       << error;
   // The first step (60 s) is under way once the table's header is out.
@@ -201,6 +254,11 @@ TEST(FindMaxTest, CtrlCPrintsTheStepsSoFar) {
   EXPECT_NE(c.out().find("FAIL interrupted"), std::string::npos) << c.out();
   EXPECT_EQ(report_value(c.out(), "Max sustainable rate:").rfind("unknown: interrupted after 1 step(s)", 0), 0u)
       << c.out();
+  // The page is written too, with the step so far.
+  const std::string html = read_file(dir.path() + "/stopped.html");
+  EXPECT_NE(html.find("data-kind=\"find-max\""), std::string::npos);
+  EXPECT_NE(html.find("unknown: interrupted"), std::string::npos);
+  EXPECT_NE(html.find("FAIL interrupted"), std::string::npos);
 }
 
 }  // namespace
