@@ -35,6 +35,10 @@ void copy_row_fields(const StatementReport& from, StatementReport* to) {
   to->server_message = from.server_message;
   to->exit_status = from.exit_status;
   to->set_value = from.set_value;
+  to->api = from.api;
+  to->api_reason = from.api_reason;
+  to->gzip_level = from.gzip_level;
+  to->write_options = from.write_options;
 }
 
 }  // namespace

@@ -29,6 +29,10 @@ TEST(ShardMerge, SumsCountsAndSpansTheEarliestStartToTheLatestEnd) {
   c.ok = false;
   c.error = "2 request(s) failed";
   c.points_not_sent = 20;
+  a.api = "v2";
+  a.api_reason = "SET Api";
+  a.gzip_level = 1;
+  a.write_options = "no_sync=true";
   StatementReport m = merge_statement({{0, &a}, {1, &b}, {2, &c}}, 3);
   EXPECT_EQ(m.points_requested, 700u);
   EXPECT_EQ(m.requests_planned, 70u);
@@ -38,6 +42,11 @@ TEST(ShardMerge, SumsCountsAndSpansTheEarliestStartToTheLatestEnd) {
   EXPECT_FALSE(m.ok);
   EXPECT_EQ(m.error, "shard 2: 2 request(s) failed");
   EXPECT_EQ(m.id, "0123456789");
+  // The API and gzip lines of the report come from the statement row, as for one process.
+  EXPECT_EQ(m.api, "v2");
+  EXPECT_EQ(m.api_reason, "SET Api");
+  EXPECT_EQ(m.gzip_level, 1);
+  EXPECT_EQ(m.write_options, "no_sync=true");
 }
 
 TEST(ShardMerge, MissingShardsFailTheStatementAndPassthroughIsShardZeros) {
