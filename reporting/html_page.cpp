@@ -69,9 +69,15 @@ constexpr char kPageScript[] = R"JS(
         }
       });
       ctx.setLineDash([]);
+      ctx.strokeStyle = "#c0392b";
+      ctx.lineWidth = 2;
       spec.marked_x.forEach(function (mx) {
         var i = spec.x.indexOf(mx);
         if (i < 0) return;
+        if (spec.x_format === "category") {
+          ctx.fillStyle = "rgba(192, 57, 43, 0.15)";
+          ctx.fillRect(g.toDomXCoord(mx) - 18, area.y, 36, area.h);
+        }
         spec.series.forEach(function (s) {
           if (s.y[i] === null || s.right) return;
           ctx.beginPath();
@@ -81,6 +87,27 @@ constexpr char kPageScript[] = R"JS(
       });
       ctx.restore();
     };
+  }
+  // Dots: a dot per point and its bar as a whisker, the series side by side, no line.
+  function dots(e) {
+    var ctx = e.drawingContext, shift = (e.seriesIndex - (e.seriesCount - 1) / 2) * 8;
+    ctx.strokeStyle = ctx.fillStyle = e.color;
+    ctx.lineWidth = 1.5;
+    e.points.forEach(function (p) {
+      if (p.y === null || isNaN(p.y)) return;
+      var x = p.canvasx + shift;
+      if (!isNaN(p.y_top) && !isNaN(p.y_bottom)) {
+        var top = e.plotArea.h * p.y_top + e.plotArea.y, bottom = e.plotArea.h * p.y_bottom + e.plotArea.y;
+        ctx.beginPath();
+        ctx.moveTo(x, top); ctx.lineTo(x, bottom);
+        ctx.moveTo(x - 3, top); ctx.lineTo(x + 3, top);
+        ctx.moveTo(x - 3, bottom); ctx.lineTo(x + 3, bottom);
+        ctx.stroke();
+      }
+      ctx.beginPath();
+      ctx.arc(x, p.canvasy, 3.5, 0, 2 * Math.PI);
+      ctx.fill();
+    });
   }
   function draw(spec) {
     var series = {};
@@ -92,11 +119,13 @@ constexpr char kPageScript[] = R"JS(
       labelsSeparateLines: false, customBars: spec.bars, series: series,
       drawPoints: spec.x.length <= 100, pointSize: 2, connectSeparatedPoints: false, animatedZooms: false,
       xRangePad: spec.x_format === "category" ? 30 : 0,
-      axes: { x: xAxis(spec), y: { logscale: spec.y_log, valueFormatter: num, axisLabelFormatter: num },
+      axes: { x: xAxis(spec), y: { logscale: spec.y_log, valueFormatter: num, axisLabelFormatter: num,
+                                   valueRange: spec.y_range },
               y2: { valueFormatter: num, axisLabelFormatter: num, axisLabelWidth: 60 } },
       underlayCallback: underlay(spec),
       drawCallback: function (g, initial) { if (initial && ++drawn === charts.length) ready(); }
     };
+    if (spec.dots) opts.plotter = dots;
     var g = new Dygraph(document.getElementById(spec.id), rowsOf(spec), opts);
     window.stressqlCharts.push({ id: spec.id, graph: g });
   }
@@ -121,6 +150,11 @@ table.numbers td:first-child { color: #555; white-space: nowrap; }
 .note { color: #555; margin: 0 0 .5em; }
 .empty { color: #888; font-style: italic; }
 .dygraph-title { font-size: 15px; }
+table.grid { grid-column: 1 / -1; border-collapse: collapse; font-size: 12px; }
+table.grid th { text-align: left; border-bottom: 1px solid #ccc; }
+table.grid th, table.grid td { padding: 2px 12px 2px 0; white-space: nowrap; }
+table.grid td:last-child { white-space: normal; }
+table.grid tr.marked td { color: #c0392b; background: #fdecea; font-weight: 600; }
 )CSS";
 
 // Inlined text must not end its <script>/<style> element early.
@@ -160,6 +194,19 @@ void numbers_table(const Numbers& rows, std::string* out) {
   *out += "<table class=\"numbers\">\n";
   for (const auto& [label, value] : rows) {
     *out += "<tr><td>" + html_escape(label) + "</td><td>" + html_escape(value) + "</td></tr>\n";
+  }
+  *out += "</table>\n";
+}
+
+void grid_table(const HtmlTable& table, std::string* out) {
+  *out += "<table class=\"grid\">\n<tr>";
+  for (const std::string& h : table.header) *out += "<th>" + html_escape(h) + "</th>";
+  *out += "</tr>\n";
+  for (size_t i = 0; i < table.rows.size(); ++i) {
+    const bool marked = i < table.marked.size() && table.marked[i];
+    *out += marked ? "<tr class=\"marked\">" : "<tr>";
+    for (const std::string& cell : table.rows[i]) *out += "<td>" + html_escape(cell) + "</td>";
+    *out += "</tr>\n";
   }
   *out += "</table>\n";
 }
@@ -208,6 +255,7 @@ std::string render_page(const HtmlPage& page, const ChartLibrary& library) {
       charts.push_back(chart_json(chart));
     }
     if (!section.charts.empty()) body += "</div>\n";
+    if (!section.table.rows.empty()) grid_table(section.table, &body);
     body += "</div>\n";
   }
   // '<' only occurs inside JSON strings, where \u003c means the same.
