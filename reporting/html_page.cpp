@@ -35,6 +35,7 @@ constexpr char kPageScript[] = R"JS(
     } else if (spec.x_format === "category") {
       var name = function (x) { return spec.x_categories[Math.round(x)] || ""; };
       axis.valueFormatter = name;
+      axis.axisLabelWidth = 80;
       axis.ticker = function () {
         return spec.x_categories.map(function (c, i) { return { v: i, label: c }; });
       };
@@ -118,7 +119,7 @@ constexpr char kPageScript[] = R"JS(
       labelsDiv: document.getElementById(spec.id + "-legend"), legend: "always",
       labelsSeparateLines: false, customBars: spec.bars, series: series,
       drawPoints: spec.x.length <= 100, pointSize: 2, connectSeparatedPoints: false, animatedZooms: false,
-      xRangePad: spec.x_format === "category" ? 30 : 0,
+      xRangePad: spec.x_format === "category" ? 45 : 0,
       axes: { x: xAxis(spec), y: { logscale: spec.y_log, valueFormatter: num, axisLabelFormatter: num,
                                    valueRange: spec.y_range },
               y2: { valueFormatter: num, axisLabelFormatter: num, axisLabelWidth: 60 } },
@@ -144,13 +145,14 @@ table.numbers td:first-child { color: #555; white-space: nowrap; }
 .section { display: grid; grid-template-columns: 370px 1fr; gap: 1.5em; align-items: start; }
 .section > :only-child { grid-column: 1 / -1; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 1em; }
+.charts > :only-child { grid-column: 1 / -1; }
 @media (max-width: 900px) { .section { grid-template-columns: 1fr; } }
 .chart { width: 100%; height: 260px; }
 .legend { font-size: 12px; min-height: 1.4em; }
 .note { color: #555; margin: 0 0 .5em; }
 .empty { color: #888; font-style: italic; }
 .dygraph-title { font-size: 15px; }
-table.grid { grid-column: 1 / -1; border-collapse: collapse; font-size: 12px; }
+table.grid { margin-top: .8em; border-collapse: collapse; font-size: 12px; }
 table.grid th { text-align: left; border-bottom: 1px solid #ccc; }
 table.grid th, table.grid td { padding: 2px 12px 2px 0; white-space: nowrap; }
 table.grid td:last-child { white-space: normal; }
@@ -255,8 +257,8 @@ std::string render_page(const HtmlPage& page, const ChartLibrary& library) {
       charts.push_back(chart_json(chart));
     }
     if (!section.charts.empty()) body += "</div>\n";
-    if (!section.table.rows.empty()) grid_table(section.table, &body);
     body += "</div>\n";
+    if (!section.table.rows.empty()) grid_table(section.table, &body);
   }
   // '<' only occurs inside JSON strings, where \u003c means the same.
   std::string data = nlohmann::json{{"kind", page.kind}, {"charts", charts}}.dump();

@@ -29,7 +29,7 @@ base::Status load_chart_library(const std::string& dir, ChartLibrary* out);
 
 using Numbers = std::vector<std::pair<std::string, std::string>>;  // label, value
 
-// A table of columns (compare's rows), under a section's numbers and charts.
+// A table of columns (compare's rows), under a section's numbers and charts, full width.
 struct HtmlTable {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
