@@ -66,7 +66,8 @@ constexpr char kPageScript[] = R"JS(
         } else {
           var y = g.toDomYCoord(l.value);
           ctx.moveTo(area.x, y); ctx.lineTo(area.x + area.w, y);
-          ctx.stroke(); ctx.fillText(l.label, area.x + 4, y - 4);
+          // Below a line at the top of the plot, so the label stays on it.
+          ctx.stroke(); ctx.fillText(l.label, area.x + 4, y - 4 < area.y + 10 ? y + 12 : y - 4);
         }
       });
       ctx.setLineDash([]);
