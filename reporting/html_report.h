@@ -40,6 +40,13 @@ HtmlPage run_page(const nlohmann::json& report);
 // axis, a line per latency SLO and the knee marked; the steps as the text output lists them.
 HtmlPage find_max_page(const nlohmann::json& doc);
 
+// `compare`: its JSON document (reporting/compare_output.h compare_json) as a page. The
+// header says what was compared (sides, runs, test IDs, the rule); a "Regressions" section
+// lists them; then per statement one chart, id "compare-<i>" (i: statement order): x = its
+// metrics (categories), series base (100) and new in % of base with the change's interval
+// as bars, the limit as lines, the regressions marked; beside it the text output's rows.
+HtmlPage compare_page(const nlohmann::json& doc);
+
 // Writes render_page(page, library) to `path`.
 base::Status write_html_file(const std::string& path, const HtmlPage& page, const ChartLibrary& library);
 
