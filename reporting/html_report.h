@@ -14,8 +14,9 @@
 //      confidence intervals, regressions as marked_x. Give each chart a stable id.
 //   2. The command: load_chart_library() BEFORE it runs anything (exit 2 on error, so no
 //      run is wasted), then write_html_file(path, NAME_page(doc), library) at the end.
-//   3. tests/cli/html_report_test.cpp: load the page in headless Chromium
-//      (scripts/headless-page) and compare its charts' point counts with the JSON.
+//   3. A browser test in tests/cli (compare_html_test.cpp, html_page_browser_test.cpp): load
+//      the page in headless Chromium (scripts/headless-page) and compare its charts' point
+//      counts with the JSON.
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
