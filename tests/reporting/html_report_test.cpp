@@ -154,7 +154,7 @@ std::vector<StatementReport> day_long_run() {
       k.from_send_max = base * 4;
       seconds.push_back(k);
     }
-    st.intervals.restore(std::move(seconds), 0, 1'700'000'000'000'000'000);
+    st.intervals.restore(std::move(seconds), {}, 0, 1'700'000'000'000'000'000);
     for (int i = 0; i < 100'000; ++i) {
       const int64_t v = 1'000'000 + static_cast<int64_t>(rng() % 3'000'000);
       st.stats.latency.record(v);
