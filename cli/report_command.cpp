@@ -306,6 +306,23 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
     k.from_send_max = num(row, "from_send_max_ns");
     intervals[str(row, "statement_id")].push_back(k);
   }
+  samples.clear();
+  if (!select_rows(host_port,
+                   "SELECT statement_id, \"second\", failure_class, failures FROM \"interval_failures\"" +
+                       where,
+                   &samples, &error)) {
+    err << "stressql: cannot read results from " << host_port << ": " << error << "\n";
+    return 1;
+  }
+  for (auto& [id, list] : intervals) {
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  }
+  std::map<std::string, std::vector<std::string>> classes;  // slots in order of appearance
+  for (const Row& row : samples) {  // in time order
+    const std::string id = str(row, "statement_id");
+    reporting::add_restored_failures(&intervals[id], &classes[id], num(row, "second"), str(row, "failure_class"),
+                                     static_cast<uint32_t>(num(row, "failures")));
+  }
   for (auto& [id, r] : by_id) {
     if (sharded) {  // the shards' seconds start at different instants: count them again
       std::vector<engine::Sample>& list = due_order[id];
@@ -316,9 +333,8 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
       r->intervals.finish();
       continue;
     }
-    std::deque<reporting::IntervalRecord>& list = intervals[id];
-    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-    r->intervals.restore(std::move(list), late_samples[id], r->start_unix_ns);
+    std::deque<reporting::IntervalRecord>& list = intervals[id];  // sorted above
+    r->intervals.restore(std::move(list), std::move(classes[id]), late_samples[id], r->start_unix_ns);
   }
   reporting::RunSummary& summary = *summary_out;
   summary = sharded ? merge_runs(run_parts, shards) : run_parts.begin()->second;

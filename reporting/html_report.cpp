@@ -1,5 +1,6 @@
 #include "reporting/html_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -122,7 +123,24 @@ Numbers statement_numbers(const json& st) {
 struct Columns {
   std::vector<double> second, requests, points, failures, retries;
   std::vector<double> due[3], send[3];  // p50, p99, max in ms
+  // Failures by class, a column per class in order of first appearance (within a second in
+  // name order, as the JSON object holds them), so a run's page and its rebuilt page agree.
+  std::vector<std::string> classes;
+  std::vector<std::vector<double>> by_class;
 };
+
+void add_classes(const json& by_class, Columns* c) {
+  const size_t rows = c->second.size() - 1;  // this second's row is being added
+  for (const auto& [name, n] : by_class.items()) {
+    if (std::find(c->classes.begin(), c->classes.end(), name) != c->classes.end()) continue;
+    c->classes.push_back(name);
+    c->by_class.emplace_back(rows, 0.0);
+  }
+  for (size_t i = 0; i < c->classes.size(); ++i) {
+    auto it = by_class.find(c->classes[i]);
+    c->by_class[i].push_back(it != by_class.end() && it->is_number() ? it->get<double>() : 0);
+  }
+}
 
 Columns columns_of(const json& intervals) {
   static constexpr const char* kQ[3] = {"p50", "p99", "max"};
@@ -133,6 +151,7 @@ Columns columns_of(const json& intervals) {
     c.points.push_back(f64(k, "points_accepted"));
     c.failures.push_back(f64(k, "failures"));
     c.retries.push_back(f64(k, "retries"));
+    add_classes(member(k, "failures_by_class"), &c);
     const json& due = member(k, "latency_from_due_ns");
     const json& send = member(k, "latency_from_send_ns");
     for (int q = 0; q < 3; ++q) {
@@ -216,8 +235,13 @@ std::vector<ChartSpec> statement_charts(const json& st) {
   if (rated) sp.series.push_back(std::move(send));
   charts.push_back(std::move(sp));
 
-  ChartSpec fail = over_time(p + "failures", "Failures and retries per second", "per second", iv);
-  fail.series.push_back(series("failures", iv.failures, Fold::kMean));
+  // A series per failure class; without classes (none failed, or rows older than the
+  // classes) the total.
+  ChartSpec fail = over_time(p + "failures", "Failures by class and retries per second", "per second", iv);
+  if (iv.classes.empty()) fail.series.push_back(series("failures", iv.failures, Fold::kMean));
+  for (size_t i = 0; i < iv.classes.size(); ++i) {
+    fail.series.push_back(series(iv.classes[i], iv.by_class[i], Fold::kMean));
+  }
   fail.series.push_back(series("retries", iv.retries, Fold::kMean));
   charts.push_back(std::move(fail));
   return charts;

@@ -64,6 +64,27 @@ int64_t IntervalHistogram::value_at_percentile(double percent) const {
   return max_;
 }
 
+size_t failure_class_slot(std::vector<std::string>* classes, const std::string& name) {
+  for (size_t i = 0; i < classes->size(); ++i) {
+    if ((*classes)[i] == name) return i;
+  }
+  if (classes->size() + 1 < kIntervalClasses) {
+    classes->push_back(name);
+    return classes->size() - 1;
+  }
+  if (classes->size() + 1 == kIntervalClasses) classes->push_back(kOtherFailureClass);
+  return kIntervalClasses - 1;
+}
+
+bool add_restored_failures(std::deque<IntervalRecord>* closed, std::vector<std::string>* classes,
+                           int64_t second, const std::string& name, uint32_t count) {
+  auto k = std::lower_bound(closed->begin(), closed->end(), second,
+                            [](const IntervalRecord& r, int64_t s) { return r.second < s; });
+  if (k == closed->end() || k->second != second) return false;
+  k->by_class[failure_class_slot(classes, name)] += count;
+  return true;
+}
+
 void IntervalStats::start(int64_t start_unix_ns) { start_unix_ns_ = start_unix_ns; }
 
 void IntervalStats::add(const engine::Sample& s) {
@@ -81,6 +102,7 @@ void IntervalStats::add(const engine::Sample& s) {
   o.retries += c.retry;
   o.requests += c.ok || c.failed;
   o.failures += c.failed;
+  if (c.failed) ++o.by_class[failure_class_slot(&classes_, failure_class(s))];
   o.points_accepted += c.points_accepted;
   if (c.ok) {
     o.from_due.record(s.latency_ns);
@@ -93,6 +115,7 @@ void IntervalStats::open_through(int64_t second) {
     Open& o = slot(end_open_);
     o.requests = o.failures = o.retries = 0;
     o.points_accepted = 0;
+    o.by_class.fill(0);
     o.from_due.reset();
     o.from_send.reset();
   }
@@ -106,6 +129,7 @@ void IntervalStats::close_oldest() {
     r.requests = o.requests;
     r.failures = o.failures;
     r.retries = o.retries;
+    r.by_class = o.by_class;
     r.points_accepted = o.points_accepted;
     r.from_due_p50 = o.from_due.value_at_percentile(50);
     r.from_due_p99 = o.from_due.value_at_percentile(99);
@@ -133,9 +157,10 @@ void IntervalStats::finish() {
   std::vector<Open>().swap(ring_);
 }
 
-void IntervalStats::restore(std::deque<IntervalRecord> closed, uint64_t late_samples,
-                            int64_t start_unix_ns) {
+void IntervalStats::restore(std::deque<IntervalRecord> closed, std::vector<std::string> failure_classes,
+                            uint64_t late_samples, int64_t start_unix_ns) {
   closed_ = std::move(closed);
+  classes_ = std::move(failure_classes);
   late_samples_ = late_samples;
   start_unix_ns_ = start_unix_ns;
   first_open_ = end_open_ = closed_.empty() ? 0 : closed_.back().second + 1;

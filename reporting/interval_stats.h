@@ -7,10 +7,16 @@
 // interval k is [start + k s, start + (k+1) s). What a sample counts as is the statement
 // totals' rule (reporting/sample_counts.h), so the intervals add up to the totals exactly.
 //
+// Failures are also counted by class ("http 404", "timeout", … as in the statement's
+// `Failures`), in kIntervalClasses fixed slots per second: the statement's first
+// kIntervalClasses − 1 distinct classes each get one, in order of appearance, and any later
+// class counts in the last, "other". A fixed array, not a map: a second costs the same
+// whatever fails, and a run with many classes (every 4xx of a fuzzing script) stays small.
+//
 // Memory is fixed per second: while an interval may still receive samples it is *open*
 // (counts plus two coarse histograms, ~18 KiB); at most kOpenSeconds are open at a time, in
 // a ring (~1.1 MiB, allocated at the first sample, freed by finish()). A closed interval is
-// one 72-byte IntervalRecord: a 24-hour statement keeps 86 400 × 72 B ≈ 6.2 MB.
+// one 104-byte IntervalRecord: a 24-hour statement keeps 86 400 × 104 B ≈ 9 MB.
 //
 // Threading: none; the control thread's, like the rest of StatementReport.
 
@@ -18,17 +24,25 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <vector>
 
 #include "engine/engine.h"
 
 namespace stressql::reporting {
 
-// What one closed second holds (JSON `intervals`, results measurement `interval`).
+// Failure-class slots per second: 7 named classes and "other".
+inline constexpr size_t kIntervalClasses = 8;
+inline constexpr char kOtherFailureClass[] = "other";
+
+// What one closed second holds (JSON `intervals`, results measurements `interval` and
+// `interval_failures`).
 struct IntervalRecord {
   int32_t second = 0;          // k: the interval is [start + k s, start + (k+1) s)
   uint32_t requests = 0;       // final attempts a server saw (ok + failed)
   uint32_t failures = 0;       // final failures of any class
+  // failures by class: slot i is IntervalStats::failure_classes()[i]; sums to `failures`
+  std::array<uint32_t, kIntervalClasses> by_class{};
   uint32_t retries = 0;        // attempts beyond the first
   uint64_t points_accepted = 0;
   // Successful requests only (like the statement's latency), nanoseconds; 0 when none.
@@ -66,6 +80,17 @@ class IntervalHistogram {
   int64_t min_ = 0, max_ = 0;
 };
 
+// The by_class slot of failure class `name` among *classes (slot names in order), adding
+// it while slots are free; once kIntervalClasses − 1 are taken, new classes share the last
+// slot, named kOtherFailureClass.
+size_t failure_class_slot(std::vector<std::string>* classes, const std::string& name);
+
+// `stressql report`: adds `count` failures of class `name` to second `second` of `closed`
+// (sorted by second), the class's slot chosen by failure_class_slot. False (nothing added)
+// when `closed` has no such second.
+bool add_restored_failures(std::deque<IntervalRecord>* closed, std::vector<std::string>* classes,
+                           int64_t second, const std::string& name, uint32_t count);
+
 class IntervalStats {
  public:
   // Seconds that can be open at once. A sample due more than this after the oldest open
@@ -93,14 +118,19 @@ class IntervalStats {
   uint64_t late_samples() const { return late_samples_; }
   size_t open_count() const { return static_cast<size_t>(end_open_ - first_open_); }
   int64_t start_unix_ns() const { return start_unix_ns_; }
+  // The names of the records' by_class slots, in slot order (at most kIntervalClasses; the
+  // last is kOtherFailureClass once more classes came).
+  const std::vector<std::string>& failure_classes() const { return classes_; }
 
   // `stressql report`: the intervals as stored in _stressTest.
-  void restore(std::deque<IntervalRecord> closed, uint64_t late_samples, int64_t start_unix_ns);
+  void restore(std::deque<IntervalRecord> closed, std::vector<std::string> failure_classes,
+               uint64_t late_samples, int64_t start_unix_ns);
 
  private:
   struct Open {
     uint32_t requests = 0, failures = 0, retries = 0;
     uint64_t points_accepted = 0;
+    std::array<uint32_t, kIntervalClasses> by_class{};
     IntervalHistogram from_due, from_send;
   };
   Open& slot(int64_t second) { return ring_[static_cast<size_t>(second % kOpenSeconds)]; }
@@ -112,6 +142,7 @@ class IntervalStats {
   int64_t first_open_ = 0;    // seconds before this are closed
   int64_t end_open_ = 0;      // seconds [first_open_, end_open_) are open
   std::deque<IntervalRecord> closed_;  // a deque: no 2× slack as it grows for hours
+  std::vector<std::string> classes_;   // names of the by_class slots
   uint64_t late_samples_ = 0;
   bool finished_ = false;
 };

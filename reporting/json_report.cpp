@@ -112,12 +112,18 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
 
 nlohmann::json intervals_json(const IntervalStats& iv) {
   nlohmann::json list = nlohmann::json::array();
+  const std::vector<std::string>& classes = iv.failure_classes();
   for (const IntervalRecord& k : iv.closed()) {
+    nlohmann::json by_class = nlohmann::json::object();
+    for (size_t i = 0; i < classes.size(); ++i) {
+      if (k.by_class[i] != 0) by_class[classes[i]] = k.by_class[i];
+    }
     list.push_back({{"second", k.second},
                     {"start_time", rfc3339(iv.start_unix_ns() + int64_t{k.second} * 1'000'000'000)},
                     {"requests", k.requests},
                     {"points_accepted", k.points_accepted},
                     {"failures", k.failures},
+                    {"failures_by_class", std::move(by_class)},
                     {"retries", k.retries},
                     {"latency_from_due_ns", latency3_json(k.from_due_p50, k.from_due_p99, k.from_due_max)},
                     {"latency_from_send_ns",

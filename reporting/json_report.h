@@ -14,7 +14,8 @@ namespace stressql::reporting {
 
 // 2: request statements carry `intervals` (one-second records) and `interval_late_samples`.
 // 3: request statements carry `latency_spectrum`; `engine` carries `summary`.
-inline constexpr int kJsonSchemaVersion = 3;
+// 4: every interval carries `failures_by_class`.
+inline constexpr int kJsonSchemaVersion = 4;
 
 struct HostInfo {
   std::string cpu_model;

@@ -150,9 +150,10 @@ void ResultsRows::add_sample(const StatementReport& st, const engine::Sample& s,
   out->append(fields, static_cast<size_t>(p - fields));
 }
 
-void ResultsRows::add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out) {
-  *out += "interval" + id_tags_ + ",statement_id=" + escape_tag(st.id) +
-          ",statement_name=" + escape_tag(st.name) + " ";
+size_t ResultsRows::add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out) {
+  const std::string tags = id_tags_ + ",statement_id=" + escape_tag(st.id) + ",statement_name=" + escape_tag(st.name);
+  const std::string ts = std::to_string(st.intervals.start_unix_ns() + int64_t{r.second} * 1'000'000'000);
+  *out += "interval" + tags + " ";
   add_int(out, "second", r.second, true);
   add_int(out, "requests", r.requests);
   add_int(out, "points_accepted", static_cast<int64_t>(r.points_accepted));
@@ -164,7 +165,20 @@ void ResultsRows::add_interval(const StatementReport& st, const IntervalRecord& 
   add_int(out, "from_send_p50_ns", r.from_send_p50);
   add_int(out, "from_send_p99_ns", r.from_send_p99);
   add_int(out, "from_send_max_ns", r.from_send_max);
-  *out += ' ' + std::to_string(st.intervals.start_unix_ns() + int64_t{r.second} * 1'000'000'000) + '\n';
+  *out += ' ' + ts + '\n';
+  // A row per class with failures in this second: the class is a tag (GROUP BY it), and the
+  // `interval` row's fields stay the same whatever failed.
+  size_t rows = 1;
+  const std::vector<std::string>& classes = st.intervals.failure_classes();
+  for (size_t i = 0; i < classes.size(); ++i) {
+    if (r.by_class[i] == 0) continue;
+    *out += "interval_failures" + tags + ",failure_class=" + escape_tag(classes[i]) + " ";
+    add_int(out, "second", r.second, true);
+    add_int(out, "failures", r.by_class[i]);
+    *out += ' ' + ts + '\n';
+    ++rows;
+  }
+  return rows;
 }
 
 void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t run_start_ns,

@@ -2,8 +2,9 @@
 // The text of results rows (SPEC §5), in InfluxDB line protocol: pure formatting into a
 // caller's buffer, no I/O. Measurements: `write` and `query` (one row per request attempt,
 // the SPEC's tags and fields plus what `stressql report` needs to rebuild the report),
-// `interval` (one row per statement per second: IntervalRecord), `statement` (one row per
-// statement: kind, outcome, duration) and `run` (one row per run).
+// `interval` (one row per statement per second: IntervalRecord), `interval_failures` (one
+// row per class with failures in such a second), `statement` (one row per statement: kind,
+// outcome, duration) and `run` (one row per run).
 
 #include <cstdint>
 #include <map>
@@ -37,9 +38,10 @@ class ResultsRows {
   // Allocates nothing once *out has room (bench/results_rows_bench).
   // REQUIRES: `st` stays where it is while rows of it are added (its address is a cache key).
   void add_sample(const StatementReport& st, const engine::Sample& s, std::string* out);
-  // Appends the `interval` row of one closed second of `st`; its timestamp is the second's
-  // start (st.intervals.start_unix_ns() + second s).
-  void add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out);
+  // Appends the `interval` row of one closed second of `st`, then an `interval_failures` row
+  // (tag failure_class) per class that failed in it; their timestamp is the second's start
+  // (st.intervals.start_unix_ns() + second s). Returns the number of rows appended.
+  size_t add_interval(const StatementReport& st, const IntervalRecord& r, std::string* out);
   // Appends the `statement` row of the statement at `index` in the script; its timestamp is
   // run_start_ns + index. With per-address numbers (--by-address) an `address` row per
   // address follows (tags statement_id, address), with the same timestamp.

@@ -26,8 +26,7 @@ void ResultsWriter::add_intervals(const StatementReport& st) {
   const auto& closed = st.intervals.closed();
   size_t& written = intervals_written_[st.id];
   for (; written < closed.size(); ++written) {
-    rows_.add_interval(st, closed[written], uploader_.buffer());
-    uploader_.row_added();
+    for (size_t n = rows_.add_interval(st, closed[written], uploader_.buffer()); n > 0; --n) uploader_.row_added();
   }
 }
 

@@ -26,4 +26,9 @@ SampleCounts classify(const engine::Sample& s) {
   return c;
 }
 
+std::string failure_class(const engine::Sample& s) {
+  if (s.failure == engine::Failure::kHttpStatus) return "http " + std::to_string(s.status);
+  return engine::failure_name(s.failure);
+}
+
 }  // namespace stressql::reporting

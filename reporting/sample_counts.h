@@ -3,6 +3,7 @@
 // its one-second intervals (IntervalStats), so the intervals always add up to the totals.
 
 #include <cstdint>
+#include <string>
 
 #include "engine/engine.h"
 
@@ -22,5 +23,9 @@ struct SampleCounts {
 };
 
 SampleCounts classify(const engine::Sample& s);
+
+// The class a final failure counts under in `Failures` and in the intervals: "http 404",
+// "timeout", "connection refused", …
+std::string failure_class(const engine::Sample& s);
 
 }  // namespace stressql::reporting

@@ -29,10 +29,7 @@ void RequestStats::add(const engine::Sample& s) {
     latency_from_send.record(s.latency_ns - s.lag_ns);
   } else if (c.failed) {
     ++requests_failed;
-    std::string key = s.failure == engine::Failure::kHttpStatus
-                          ? "http " + std::to_string(s.status)
-                          : engine::failure_name(s.failure);
-    ++failures[key];
+    ++failures[failure_class(s)];
   }
 }
 

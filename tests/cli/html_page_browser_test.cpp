@@ -3,21 +3,28 @@
 // file:// in headless Chromium (Debian's chromium, driven by scripts/headless-page over the
 // DevTools pipe, no network) until <body data-ready>. Every chart the JSON calls for is
 // drawn with exactly the JSON's points, no console message, exception, warning or request.
+// A run failing in two classes against two real servers (influxd's 404, nginx's 503) draws
+// a failures series per class with the JSON's per-second counts, on both pages.
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "tests/cli/run_test_util.h"
+#include "tests/support/nginx_sink.h"
 
 namespace stressql::testing {
 namespace {
 
 using nlohmann::json;
 
-// What the page drew: per chart its id, rows, columns (x included) and the sum of its
-// first series (requests/s, p50, …) as Dygraph holds them.
+// What the page drew: per chart its id, rows, columns (x included), its series' labels and
+// the sum of each series (requests/s, p50, …) as Dygraph holds them.
 constexpr char kDrawn[] =
-    "window.stressqlCharts.map(function (c) { var g = c.graph, sum = 0;"
-    " for (var r = 0; r < g.numRows(); ++r) sum += g.getValue(r, 1) || 0;"
-    " return {id: c.id, rows: g.numRows(), columns: g.numColumns(), first_sum: sum,"
+    "window.stressqlCharts.map(function (c) { var g = c.graph, sums = [];"
+    " for (var col = 1; col < g.numColumns(); ++col) { var sum = 0;"
+    "   for (var r = 0; r < g.numRows(); ++r) sum += g.getValue(r, col) || 0;"
+    "   sums.push(sum); }"
+    " return {id: c.id, rows: g.numRows(), columns: g.numColumns(), labels: g.getLabels().slice(1), sums: sums,"
     " canvas: document.getElementById(c.id).querySelectorAll('canvas').length}; })";
 
 json load_page(const std::string& html) {
@@ -33,8 +40,35 @@ json load_page(const std::string& html) {
 struct Expected {
   std::string id;
   size_t rows = 0, columns = 0;
-  double first_sum = 0;
+  double first_sum = 0;                // < 0: not checked
+  std::vector<std::string> labels;     // empty: not checked
+  std::vector<double> sums;            // per series, with labels
 };
+
+// The failures chart of a statement: a series per class in order of first appearance (in
+// name order within a second), or the total when nothing failed, then retries.
+Expected failures_chart(const std::string& id, const json& intervals) {
+  Expected e{id, intervals.size(), 0, -1, {}, {}};
+  std::map<std::string, double> by_class;
+  double retries = 0, failures = 0;
+  for (const json& k : intervals) {
+    for (const auto& [name, n] : k["failures_by_class"].items()) {
+      if (!by_class.count(name)) e.labels.push_back(name);
+      by_class[name] += n.get<double>();
+    }
+    retries += k["retries"].get<double>();
+    failures += k["failures"].get<double>();
+  }
+  for (const std::string& name : e.labels) e.sums.push_back(by_class[name]);
+  if (e.labels.empty()) {
+    e.labels.push_back("failures");
+    e.sums.push_back(failures);
+  }
+  e.labels.push_back("retries");
+  e.sums.push_back(retries);
+  e.columns = 1 + e.labels.size();
+  return e;
+}
 
 // The charts a run page must hold for this JSON report (reporting/html_report.h).
 std::vector<Expected> expected_charts(const json& report) {
@@ -47,15 +81,12 @@ std::vector<Expected> expected_charts(const json& report) {
     p += '-';
     const size_t seconds = st["intervals"].size();
     const bool rated = st.contains("rate");
-    double requests = 0, failures = 0;
-    for (const json& k : st["intervals"]) {
-      requests += k["requests"].get<double>();
-      failures += k["failures"].get<double>();
-    }
-    list.push_back({p + "throughput", seconds, 2u + rated + (kind == "insert"), requests});
-    list.push_back({p + "latency", seconds, 4u + 3 * rated, -1});
-    list.push_back({p + "spectrum", st["latency_spectrum"]["percentiles"].size(), 2u + rated, -1});
-    list.push_back({p + "failures", seconds, 3, failures});
+    double requests = 0;
+    for (const json& k : st["intervals"]) requests += k["requests"].get<double>();
+    list.push_back({p + "throughput", seconds, 2u + rated + (kind == "insert"), requests, {}, {}});
+    list.push_back({p + "latency", seconds, 4u + 3 * rated, -1, {}, {}});
+    list.push_back({p + "spectrum", st["latency_spectrum"]["percentiles"].size(), 2u + rated, -1, {}, {}});
+    list.push_back(failures_chart(p + "failures", st["intervals"]));
   }
   return list;
 }
@@ -74,9 +105,27 @@ void check_page(const json& page, const json& report) {
     EXPECT_EQ(drawn[i]["columns"].get<size_t>(), want[i].columns);
     EXPECT_GE(drawn[i]["canvas"].get<int>(), 1) << "drawn on a canvas";
     if (want[i].first_sum >= 0) {
-      EXPECT_DOUBLE_EQ(drawn[i]["first_sum"].get<double>(), want[i].first_sum);
+      EXPECT_DOUBLE_EQ(drawn[i]["sums"][0].get<double>(), want[i].first_sum);
+    }
+    if (!want[i].labels.empty()) {
+      EXPECT_EQ(drawn[i]["labels"], json(want[i].labels));
+      EXPECT_EQ(drawn[i]["sums"], json(want[i].sums));
     }
   }
+}
+
+// The spec of chart `id` in a page's embedded data (reporting/html_page.cpp), or null.
+json page_chart(const std::string& html, const std::string& id) {
+  const std::string open = "id=\"stressql-data\">";
+  const size_t from = html.find(open);
+  if (from == std::string::npos) return nullptr;
+  const size_t to = html.find("</script>", from);
+  const json data = json::parse(html.substr(from + open.size(), to - from - open.size()), nullptr, false);
+  if (data.is_discarded()) return nullptr;
+  for (const json& c : data["charts"]) {
+    if (c.value("id", "") == id) return c;
+  }
+  return nullptr;
 }
 
 class HtmlPageBrowserTest : public InfluxTest {};
@@ -126,6 +175,80 @@ WAIT
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
   const json rebuilt = json::parse(read_file(rebuilt_json));
   check_page(load_page(rebuilt_html), rebuilt);
+}
+
+TEST_F(HtmlPageBrowserTest, FailuresByClassFromTwoRealServersOnBothPages) {
+  // Request i goes to address i mod 2: the even ones to influxd, which has no database
+  // `nowhere` (404, not retried), the odd ones to nginx, whose limit_req admits 10 a second
+  // (burst 1) and answers 503 beyond; 20 a second come, so about half fail after a retry.
+  std::string error;
+  auto sink = NginxSink::start({.refuse_over_per_sec = 10}, &error);
+  ASSERT_TRUE(sink) << error;
+  const std::string script = dir_.write("fail.iql", R"(SET Api [v1]
+
+SET Database [nowhere]
+
+SET BatchSize [10]
+
+SET WriteRate [40 req/s]
+
+INSERT cpu
+cpu,host=h-[int inc(0) 10]
+value=[int inc(0) 0]
+1200 1s
+)");
+  const std::string results = "http://" + server_->address();
+  const std::string json_path = dir_.path() + "/fail.json", html_path = dir_.path() + "/fail.html";
+  ProcessResult r = stressql({"run", "--addresses", server_->address() + "|" + sink->address(), "--max-attempts",
+                              "2", "--results", results, "--json", json_path, "--html", html_path, script});
+  ASSERT_EQ(r.exit_code, 1) << "failed requests fail the run\n" << r.out << r.err;
+  const json report = validated_report(json_path);
+  const json& st = report["statements"].back();
+  ASSERT_EQ(st["kind"], "insert");
+  const json& failures = st["failures"];
+  EXPECT_EQ(failures.size(), 2u) << failures;
+  EXPECT_EQ(failures["http 404"], 60) << "every request to influxd";
+  EXPECT_GT(failures["http 503"].get<int>(), 0) << failures;
+  EXPECT_GT(st["requests"]["retries"].get<int>(), 0) << "503s are retried";
+
+  // Each second's classes add up to its failures, and over the seconds to `Failures`.
+  std::map<std::string, uint64_t> summed;
+  for (const json& k : st["intervals"]) {
+    uint64_t in_second = 0;
+    for (const auto& [name, n] : k["failures_by_class"].items()) {
+      in_second += n.get<uint64_t>();
+      summed[name] += n.get<uint64_t>();
+    }
+    EXPECT_EQ(in_second, k["failures"].get<uint64_t>()) << k;
+  }
+  EXPECT_GE(st["intervals"].size(), 3u) << "120 requests at 40 a second";
+  const auto in_failures = failures.get<std::map<std::string, uint64_t>>();
+  EXPECT_EQ(summed, in_failures);
+
+  // The `interval_failures` rows hold the same, a series per class.
+  const std::string test_id = report["test_id"];
+  HttpReply q = server_->query("SELECT sum(failures) FROM interval_failures WHERE test_id = '" + test_id +
+                                   "' GROUP BY failure_class",
+                               "_stressTest");
+  ASSERT_EQ(q.status, 200) << q.body;
+  std::map<std::string, uint64_t> in_rows;
+  for (const json& series : json::parse(q.body)["results"][0].value("series", json::array())) {
+    in_rows[series["tags"]["failure_class"]] = series["values"][0][1].get<uint64_t>();
+  }
+  EXPECT_EQ(in_rows, summed) << q.body;
+
+  check_page(load_page(html_path), report);
+  // `report --html` rebuilds the same intervals, so the same failures chart: its data in the
+  // page is identical (the browser drawing a rebuilt page is the first test's).
+  const std::string rebuilt_json = dir_.path() + "/rebuilt.json", rebuilt_html = dir_.path() + "/rebuilt.html";
+  ProcessResult again = stressql({"report", test_id, "--results", results, "--json", rebuilt_json,
+                                  "--html", rebuilt_html});
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  const json rebuilt = validated_report(rebuilt_json);
+  EXPECT_EQ(rebuilt["statements"].back()["intervals"], st["intervals"]);
+  const json live_chart = page_chart(read_file(html_path), "s4-failures");
+  ASSERT_TRUE(live_chart.is_object());
+  EXPECT_EQ(page_chart(read_file(rebuilt_html), "s4-failures"), live_chart);
 }
 
 TEST_F(HtmlPageBrowserTest, MissingChartLibraryIsAUsageErrorBeforeAnythingIsSent) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,19 @@ inline std::string report_value(const std::string& report, const std::string& la
   std::string line = report.substr(at, eol - at);
   size_t value = line.find_first_not_of(' ', label.size());
   return value == std::string::npos ? "" : line.substr(value);
+}
+
+// Checks the JSON report at `path` against reporting/report.schema.json (python3-jsonschema)
+// and returns it.
+inline nlohmann::json validated_report(const std::string& path) {
+  ProcessResult valid = run_process(
+      {"python3", "-c",
+       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+       "json.load(open(sys.argv[2])))",
+       path, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
+      std::chrono::seconds(60));
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  return nlohmann::json::parse(read_file(path));
 }
 
 }  // namespace stressql::testing

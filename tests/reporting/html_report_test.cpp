@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <random>
+#include <tuple>
 
 #include "reporting/json_report.h"
 #include "reporting/latency_spectrum.h"
@@ -144,6 +146,10 @@ std::vector<StatementReport> day_long_run() {
       k.requests = 20;
       k.points_accepted = 2000;
       k.retries = s % 3600 == 0 ? 2 : 0;
+      if (s / 3600 == 13) {  // an hour of failures in two classes
+        k.by_class = {3, 1};
+        k.failures = 4;
+      }
       const int64_t base = 1'000'000 + static_cast<int64_t>(rng() % 500'000);
       const int64_t stall = s == 13 * 3600 ? 5'000'000'000 : 0;
       k.from_due_p50 = base;
@@ -154,7 +160,7 @@ std::vector<StatementReport> day_long_run() {
       k.from_send_max = base * 4;
       seconds.push_back(k);
     }
-    st.intervals.restore(std::move(seconds), 0, 1'700'000'000'000'000'000);
+    st.intervals.restore(std::move(seconds), {"http 503", "timeout"}, 0, 1'700'000'000'000'000'000);
     for (int i = 0; i < 100'000; ++i) {
       const int64_t v = 1'000'000 + static_cast<int64_t>(rng() % 3'000'000);
       st.stats.latency.record(v);
@@ -165,6 +171,53 @@ std::vector<StatementReport> day_long_run() {
     list.push_back(std::move(st));
   }
   return list;
+}
+
+// The failures chart: a series per class, in order of first appearance, zero in the seconds
+// the class did not fail, then retries; the numbers beside it list the classes.
+TEST(HtmlReportTest, FailuresChartHasASeriesPerClass) {
+  StatementReport st = testing::insert_statement("cpu", 300);
+  st.ran = true;
+  std::deque<IntervalRecord> seconds;
+  for (int32_t s = 0; s < 3; ++s) seconds.push_back(IntervalRecord{.second = s, .requests = 10, .retries = 1});
+  std::vector<std::string> classes;
+  const std::vector<std::tuple<int32_t, std::string, uint32_t>> failed = {
+      {1, "http 503", 4}, {1, "http 404", 2}, {2, "connection refused", 5}, {2, "http 404", 1}};
+  for (const auto& [second, name, n] : failed) {
+    ASSERT_TRUE(add_restored_failures(&seconds, &classes, second, name, n));
+    seconds[static_cast<size_t>(second)].failures += n;
+    st.stats.failures[name] += n;
+  }
+  st.intervals.restore(std::move(seconds), std::move(classes), 0, 1'700'000'000'000'000'000);
+  std::vector<StatementReport> list;
+  list.push_back(std::move(st));
+  const nlohmann::json doc = json_report(list, RunSummary{}, nlohmann::json::object(), "test");
+  EXPECT_EQ(doc["statements"][0]["intervals"][1]["failures_by_class"],
+            (nlohmann::json{{"http 404", 2}, {"http 503", 4}}));
+  const HtmlPage page = run_page(doc);
+  ASSERT_EQ(page.sections.size(), 1u);
+  const HtmlSection& s = page.sections[0];
+  ASSERT_EQ(s.charts.size(), 4u);
+  const ChartSpec& fail = s.charts[3];
+  EXPECT_EQ(fail.id, "s0-failures");
+  ASSERT_EQ(fail.series.size(), 4u);
+  // Second 1 brings 404 and 503 (name order within a second), second 2 the refused ones.
+  EXPECT_EQ(fail.series[0].name, "http 404");
+  EXPECT_EQ(fail.series[0].y, (std::vector<double>{0, 2, 1}));
+  EXPECT_EQ(fail.series[1].name, "http 503");
+  EXPECT_EQ(fail.series[1].y, (std::vector<double>{0, 4, 0}));
+  EXPECT_EQ(fail.series[2].name, "connection refused");
+  EXPECT_EQ(fail.series[2].y, (std::vector<double>{0, 0, 5}));
+  EXPECT_EQ(fail.series[3].name, "retries");
+  EXPECT_EQ(fail.series[3].y, (std::vector<double>{1, 1, 1}));
+  bool listed = false;
+  for (const auto& [label, value] : s.numbers) {
+    if (label == "Failures") {
+      listed = true;
+      EXPECT_EQ(value, "connection refused: 5, http 404: 3, http 503: 4");
+    }
+  }
+  EXPECT_TRUE(listed);
 }
 
 TEST(HtmlReportTest, DayLongStatementStaysUnderOneMegabyteAndKeepsItsStall) {
@@ -192,6 +245,11 @@ TEST(HtmlReportTest, DayLongStatementStaysUnderOneMegabyteAndKeepsItsStall) {
     EXPECT_GE(worst, 5000.0) << "the 5 s stall of one second shows in the folded p99 (ms)";
     EXPECT_DOUBLE_EQ(s.charts[0].series[0].y[100], 20) << "requests/s: the mean of 29 seconds";
     EXPECT_DOUBLE_EQ(s.charts[0].series[1].y[100], 20) << "target: 2000 pts/s at 100 points";
+    const ChartSpec& fail = s.charts[3];
+    ASSERT_EQ(fail.series.size(), 3u);
+    EXPECT_EQ(fail.series[0].name, "http 503");
+    EXPECT_EQ(fail.series[1].name, "timeout");
+    EXPECT_DOUBLE_EQ(*std::max_element(fail.series[0].y.begin(), fail.series[0].y.end()), 3) << "a folded hour";
   }
   const std::string html = render_page(page, lib);
   EXPECT_LE(html.size(), 1'000'000u);

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <deque>
+#include <vector>
 #include <string>
 
 #include "tests/reporting/report_builders.h"
@@ -121,6 +123,26 @@ TEST(ResultsRows, IntervalRowIsTimestampedAtTheSecondsStart) {
             "requests=10i,points_accepted=45000i,failures=1i,retries=2i,from_due_p50_ns=1100i,"
             "from_due_p99_ns=2200i,from_due_max_ns=3300i,from_send_p50_ns=1000i,"
             "from_send_p99_ns=2000i,from_send_max_ns=3000i 1003000000000\n");
+}
+
+TEST(ResultsRows, FailureClassesOfASecondAreRowsOfTheirOwn) {
+  ResultsRows rows("t1");
+  StatementReport st = insert_statement();
+  std::deque<IntervalRecord> seconds = {IntervalRecord{.second = 0, .requests = 5, .failures = 3}};
+  std::vector<std::string> classes;
+  ASSERT_TRUE(add_restored_failures(&seconds, &classes, 0, "connection refused", 1));
+  ASSERT_TRUE(add_restored_failures(&seconds, &classes, 0, "http 503", 2));
+  st.intervals.restore(seconds, classes, 0, 1'000'000'000'000);
+  std::string out;
+  EXPECT_EQ(rows.add_interval(st, st.intervals.closed()[0], &out), 3u);
+  const std::string tags = ",test_id=t1,statement_id=statement-3,statement_name=mock\\ cpu";
+  EXPECT_NE(out.find("interval" + tags + " second=0i,requests=5i,points_accepted=0i,failures=3i,"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("\ninterval_failures" + tags +
+                     ",failure_class=connection\\ refused second=0i,failures=1i 1000000000000\n"
+                     "interval_failures" + tags + ",failure_class=http\\ 503 second=0i,failures=2i 1000000000000\n"),
+            std::string::npos)
+      << out;
 }
 
 TEST(ResultsRows, RunRow) {

@@ -30,16 +30,19 @@ std::string config(const std::string& dir, int port, const NginxSink::Options& o
   }
   replace_all(&conf, "@PREFIX@", dir);
   replace_all(&conf, "@PORT@", std::to_string(port));
-  if (options.write_requests_per_sec > 0) {
+  const bool delay = options.write_requests_per_sec > 0;
+  if (delay || options.refuse_over_per_sec > 0) {
     // One zone for every client ($scheme is always "http" here); a large burst queues the
-    // excess instead of answering 503.
+    // excess instead of answering 503, `nodelay` with a small one answers 503 beyond it.
+    const int rate = delay ? options.write_requests_per_sec : options.refuse_over_per_sec;
+    const std::string burst = delay ? "burst=100000" : "burst=" + std::to_string(options.refuse_burst) + " nodelay";
     replace_all(&conf, "http {\n", "http {\n  limit_req_zone $scheme zone=writes:1m rate=" +
-                                       std::to_string(options.write_requests_per_sec) + "r/s;\n");
+                                       std::to_string(rate) + "r/s;\n");
     // `return` runs before limit_req would (rewrite phase), so the throttled /write answers
     // through try_files, which runs after it, in a named location.
     replace_all(&conf, "    location /write {\n",
                 "    location @written {\n      return 204;\n    }\n"
-                "    location /write {\n      limit_req zone=writes burst=100000;\n"
+                "    location /write {\n      limit_req zone=writes " + burst + ";\n"
                 "      try_files /nonexistent @written;\n");
     replace_all(&conf, "      try_files /nonexistent @written;\n      client_body_buffer_size 1m;\n"
                        "      client_max_body_size 16m;\n      return 204;\n",

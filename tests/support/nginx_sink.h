@@ -16,6 +16,10 @@ class NginxSink {
     // > 0: nginx's limit_req holds /write to this many requests a second, delaying (not
     // refusing) the ones that come faster, like a server at its capacity.
     int write_requests_per_sec = 0;
+    // > 0 (and write_requests_per_sec 0): /write admits this many requests a second, with a
+    // burst of refuse_burst, and answers 503 beyond (limit_req nodelay): a server shedding load.
+    int refuse_over_per_sec = 0;
+    int refuse_burst = 1;
   };
   // Starts nginx and waits until /write answers 204 (up to 30 s). nullptr and *error on failure.
   static std::unique_ptr<NginxSink> start(const Options& options, std::string* error);
