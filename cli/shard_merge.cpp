@@ -3,50 +3,17 @@
 #include <algorithm>
 
 #include "reporting/go_duration.h"
+#include "reporting/statement_fields.h"
 
 namespace stressql::cli {
 
 using reporting::StatementKind;
 using reporting::StatementReport;
 
-namespace {
-
-// What a statement row holds (StatementReport is not copyable: its histograms are big).
-void copy_row_fields(const StatementReport& from, StatementReport* to) {
-  to->kind = from.kind;
-  to->id = from.id;
-  to->name = from.name;
-  to->go = from.go;
-  to->ran = from.ran;
-  to->ok = from.ok;
-  to->offline = from.offline;
-  to->error = from.error;
-  to->warning = from.warning;
-  to->hint = from.hint;
-  to->start_unix_ns = from.start_unix_ns;
-  to->duration_ns = from.duration_ns;
-  to->points_requested = from.points_requested;
-  to->points_not_sent = from.points_not_sent;
-  to->requests_not_sent = from.requests_not_sent;
-  to->requests_planned = from.requests_planned;
-  to->series = from.series;
-  to->http_status = from.http_status;
-  to->rate = from.rate;
-  to->server_message = from.server_message;
-  to->exit_status = from.exit_status;
-  to->set_value = from.set_value;
-  to->api = from.api;
-  to->api_reason = from.api_reason;
-  to->gzip_level = from.gzip_level;
-  to->write_options = from.write_options;
-}
-
-}  // namespace
-
 StatementReport merge_statement(const std::map<uint32_t, const StatementReport*>& parts,
                                 uint32_t shards) {
   StatementReport m;
-  copy_row_fields(*parts.begin()->second, &m);  // shard 0's when present
+  reporting::copy_statement_fields(*parts.begin()->second, &m);  // shard 0's when present
   if (m.kind != StatementKind::kInsert && m.kind != StatementKind::kQuery) return m;
   m.points_requested = m.requests_planned = m.requests_not_sent = m.points_not_sent = 0;
   m.ran = false;

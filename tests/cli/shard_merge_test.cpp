@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
+#include "reporting/statement_fields.h"
+
 namespace stressql::cli {
 namespace {
 
@@ -64,6 +68,50 @@ TEST(ShardMerge, MissingShardsFailTheStatementAndPassthroughIsShardZeros) {
   EXPECT_TRUE(q.ran);
   EXPECT_TRUE(q.error.empty());
   EXPECT_EQ(q.http_status, 200);
+}
+
+// Every field of the statement row, set apart from its default, as the rows gave it.
+void fill_every_field(StatementReport* r) {
+  int n = 0;
+  reporting::for_each_statement_field([&](const char*, reporting::StatementFieldWhen, auto get) {
+    auto& v = get(*r);
+    using T = std::decay_t<decltype(v)>;
+    ++n;
+    if constexpr (std::is_same_v<T, std::string>) {
+      v = "value " + std::to_string(n);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      v = !v;
+    } else if constexpr (std::is_same_v<T, double>) {
+      v = 0.5 + n;
+    } else if constexpr (std::is_same_v<T, StatementKind>) {
+      v = StatementKind::kInsert;
+    } else {
+      v = 1000 + n;
+    }
+  });
+  r->rate.text = "1000 pts/s";
+}
+
+TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
+  StatementReport a, b;
+  fill_every_field(&a);
+  fill_every_field(&b);
+  const StatementReport m = merge_statement({{0, &a}, {1, &b}}, 2);
+  // What the merge computes: sums over the shards, the errors by shard, the whole target.
+  const std::map<std::string, std::string> merged = {
+      {"points_requested", "sum"}, {"requests_planned", "sum"}, {"requests_not_sent", "sum"},
+      {"points_not_sent", "sum"},  {"error", "by shard"},        {"rate_target", "total"}};
+  reporting::for_each_statement_field([&](const char* name, reporting::StatementFieldWhen, auto get) {
+    if (merged.count(name) == 0) {
+      EXPECT_TRUE(get(m) == get(a)) << name;
+    }
+  });
+  EXPECT_EQ(m.points_requested, 2 * a.points_requested);
+  EXPECT_EQ(m.requests_planned, 2 * a.requests_planned);
+  EXPECT_EQ(m.requests_not_sent, 2 * a.requests_not_sent);
+  EXPECT_EQ(m.points_not_sent, 2 * a.points_not_sent);
+  EXPECT_EQ(m.error, "shard 0: " + a.error + "; shard 1: " + a.error);
+  EXPECT_EQ(m.rate.text, "1000 pts/s on each of 2 shards");
 }
 
 TEST(ShardMerge, RunsAddCpuAndNameMissingShards) {
