@@ -5,6 +5,8 @@
 
 #include <type_traits>
 
+#include "generator/shard.h"
+#include "parser/rate.h"
 #include "reporting/statement_fields.h"
 
 namespace stressql::cli {
@@ -111,7 +113,33 @@ TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
   EXPECT_EQ(m.requests_not_sent, 2 * a.requests_not_sent);
   EXPECT_EQ(m.points_not_sent, 2 * a.points_not_sent);
   EXPECT_EQ(m.error, "shard 0: " + a.error + "; shard 1: " + a.error);
-  EXPECT_EQ(m.rate.text, "1000 pts/s on each of 2 shards");
+  EXPECT_EQ(m.rate.text, "2000 pts/s, shared by 2 shards");
+}
+
+// Each shard's row holds its part of the rate, as parser::rate_text wrote it.
+std::string merged_target(const std::string& total, uint32_t shards) {
+  parser::Rate rate;
+  std::string error;
+  EXPECT_TRUE(parser::parse_rate(total, /*writes=*/true, &rate, &error)) << error;
+  generator::Shard shard{0, shards};
+  std::map<uint32_t, const StatementReport*> parts;
+  std::vector<StatementReport> rows(shards);
+  for (uint32_t i = 0; i < shards; ++i) {
+    rows[i].kind = StatementKind::kInsert;
+    rows[i].ran = true;
+    rows[i].rate.text = parser::rate_text(shard.rate(rate));
+    parts[i] = &rows[i];
+  }
+  return merge_statement(parts, shards).rate.text;
+}
+
+TEST(ShardMerge, ARatedStatementShowsTheWholeTestsTarget) {
+  EXPECT_EQ(merged_target("100000 pts/s", 3), "100000 pts/s, shared by 3 shards");
+  EXPECT_EQ(merged_target("7 req/s", 4), "7 req/s, shared by 4 shards");
+  EXPECT_EQ(merged_target("2.5 MB/s", 3), "2.5 MB/s, shared by 3 shards");
+  EXPECT_EQ(merged_target("0 pts/s to 3000 pts/s over 10s", 3),
+            "0 pts/s to 3000 pts/s over 10s, shared by 3 shards");
+  EXPECT_EQ(merged_target("1000 pts/s", 7), "1000 pts/s, shared by 7 shards");
 }
 
 TEST(ShardMerge, RunsAddCpuAndNameMissingShards) {
