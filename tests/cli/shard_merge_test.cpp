@@ -3,11 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include <type_traits>
-
 #include "generator/shard.h"
 #include "parser/rate.h"
 #include "reporting/statement_fields.h"
+#include "tests/reporting/report_builders.h"
 
 namespace stressql::cli {
 namespace {
@@ -72,32 +71,11 @@ TEST(ShardMerge, MissingShardsFailTheStatementAndPassthroughIsShardZeros) {
   EXPECT_EQ(q.http_status, 200);
 }
 
-// Every field of the statement row, set apart from its default, as the rows gave it.
-void fill_every_field(StatementReport* r) {
-  int n = 0;
-  reporting::for_each_statement_field([&](const char*, reporting::StatementFieldWhen, auto get) {
-    auto& v = get(*r);
-    using T = std::decay_t<decltype(v)>;
-    ++n;
-    if constexpr (std::is_same_v<T, std::string>) {
-      v = "value " + std::to_string(n);
-    } else if constexpr (std::is_same_v<T, bool>) {
-      v = !v;
-    } else if constexpr (std::is_same_v<T, double>) {
-      v = 0.5 + n;
-    } else if constexpr (std::is_same_v<T, StatementKind>) {
-      v = StatementKind::kInsert;
-    } else {
-      v = 1000 + n;
-    }
-  });
-  r->rate.text = "1000 pts/s";
-}
-
 TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
   StatementReport a, b;
-  fill_every_field(&a);
-  fill_every_field(&b);
+  reporting::testing::fill_every_field(&a);
+  reporting::testing::fill_every_field(&b);
+  a.rate.text = b.rate.text = "1000 pts/s";
   const StatementReport m = merge_statement({{0, &a}, {1, &b}}, 2);
   // What the merge computes: sums over the shards, the errors by shard, the whole target.
   const std::map<std::string, std::string> merged = {

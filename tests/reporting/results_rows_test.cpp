@@ -7,7 +7,6 @@
 
 #include <cstring>
 #include <string>
-#include <type_traits>
 
 #include "base/line_protocol.h"
 #include "reporting/statement_fields.h"
@@ -153,30 +152,9 @@ ResultsRow parse_row(const std::string& line) {
   return row;
 }
 
-// Gives every listed field a value of its own, none the default.
-void fill_every_field(StatementReport* r) {
-  int n = 0;
-  for_each_statement_field([&](const char*, StatementFieldWhen, auto get) {
-    auto& v = get(*r);
-    using T = std::decay_t<decltype(v)>;
-    ++n;
-    if constexpr (std::is_same_v<T, std::string>) {
-      v = "v" + std::to_string(n) + " say \"hi\", a=b c:\\x";
-    } else if constexpr (std::is_same_v<T, bool>) {
-      v = !v;
-    } else if constexpr (std::is_same_v<T, double>) {
-      v = 0.1 + n;
-    } else if constexpr (std::is_same_v<T, StatementKind>) {
-      v = StatementKind::kQuery;
-    } else {
-      v = 1000 + n;
-    }
-  });
-}
-
 TEST(ResultsRows, StatementRowReadsBackEveryField) {
   StatementReport st;
-  fill_every_field(&st);
+  testing::fill_every_field(&st);
   ASSERT_FALSE(st.rate.text.empty());  // so the rated and the API fields are written too
   ASSERT_FALSE(st.api.empty());
   ResultsRows rows("t1");
@@ -201,7 +179,7 @@ TEST(ResultsRows, StatementRowReadsBackEveryField) {
 
 TEST(ResultsRows, StatementRowWithoutRateOrApiLeavesTheirFieldsOut) {
   StatementReport st;
-  fill_every_field(&st);
+  testing::fill_every_field(&st);
   st.rate.text.clear();
   st.api.clear();
   ResultsRows rows("t1");
