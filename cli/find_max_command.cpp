@@ -1,7 +1,6 @@
 #include "cli/find_max_command.h"
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -9,7 +8,6 @@
 #include "cli/find_max_output.h"
 #include "cli/html_output.h"
 #include "parser/time_text.h"
-#include "reporting/http_client.h"
 #include "reporting/results_writer.h"
 #include "statements/find_max.h"
 
@@ -137,23 +135,13 @@ int run_find_max(FindMaxArgs& args) {
   if (!load_html_library(args.html_file, &chart_library, std::cerr)) return 2;
   fm.test_id = hex16(base::random_seed());
   const statements::RunOptions& options = args.run.options;
-  std::string host_port;
-  if (options.results_url != "none" && !reporting::parse_http_url(options.results_url, &host_port)) {
-    std::cerr << "stressql: --results: expected http://host:port or none, got '" << options.results_url << "'\n";
-    return 2;
-  }
 
   install_signal_handlers();
 
   auto warn = [](const std::string& line) { std::cerr << line << "\n"; };
+  // Rows go where `run` sends them: the reporting server's API detected, its token used.
   std::unique_ptr<reporting::ResultsWriter> results;
-  if (!host_port.empty()) {
-    results = std::make_unique<reporting::ResultsWriter>(
-        host_port, fm.test_id,
-        (std::filesystem::current_path() / ("stressql-results-" + fm.test_id + ".lp")).string(),
-        options.results_upload == "live" ? reporting::ResultsUpload::kLive : reporting::ResultsUpload::kAfterRun,
-        warn, abandon_requested());
-  }
+  if (!open_results(args.run, fm.test_id, "stressql-results-" + fm.test_id + ".lp", warn, &results)) return 2;
   const auto& insert = std::get<parser::InsertStmt>(parsed.script.statements[fm.statement].body);
   std::string slo_text;
   for (const auto& t : fm.slos) slo_text += (slo_text.empty() ? "" : ", ") + t.text;

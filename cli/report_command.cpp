@@ -13,6 +13,7 @@
 #include "reporting/http_client.h"
 #include "reporting/json_report.h"
 #include "reporting/results_writer.h"
+#include "reporting/statement_fields.h"
 #include "reporting/text_report.h"
 #include "statements/http_target.h"
 #include "statements/version.h"
@@ -20,7 +21,7 @@
 namespace stressql::cli {
 namespace {
 
-using Row = std::map<std::string, nlohmann::json>;
+using Row = reporting::ResultsRow;
 
 // Runs a chunked SELECT and returns every row as column → value.
 bool select_rows(const std::string& host_port, const std::string& q, std::vector<Row>* rows,
@@ -77,16 +78,6 @@ bool flag(const Row& r, const char* key) {
   return it != r.end() && it->second.is_boolean() && it->second.get<bool>();
 }
 
-reporting::StatementKind kind_of(const std::string& k) {
-  using K = reporting::StatementKind;
-  if (k == "insert") return K::kInsert;
-  if (k == "query") return K::kQuery;
-  if (k == "exec") return K::kExec;
-  if (k == "influxql") return K::kInfluxQL;
-  if (k == "wait") return K::kWait;
-  return K::kSet;
-}
-
 std::string quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
@@ -102,39 +93,6 @@ uint32_t shard_of(const Row& r) {
   uint32_t shard = 0;
   std::from_chars(t.data(), t.data() + t.size(), shard);
   return shard;
-}
-
-reporting::StatementReport statement_from_row(const Row& row) {
-  reporting::StatementReport r;
-  r.id = str(row, "statement_id");
-  r.kind = kind_of(str(row, "kind"));
-  r.name = str(row, "name");
-  r.go = flag(row, "go");
-  r.ran = flag(row, "ran");
-  r.ok = flag(row, "ok");
-  r.offline = flag(row, "offline");
-  r.error = str(row, "error");
-  r.warning = str(row, "warning");
-  r.start_unix_ns = num(row, "start_unix_ns");
-  r.duration_ns = num(row, "duration_ns");
-  r.points_requested = static_cast<uint64_t>(num(row, "points_requested"));
-  r.requests_planned = static_cast<uint64_t>(num(row, "requests_planned"));
-  r.requests_not_sent = static_cast<uint64_t>(num(row, "requests_not_sent"));
-  r.points_not_sent = static_cast<uint64_t>(num(row, "points_not_sent"));
-  r.series = static_cast<uint64_t>(num(row, "series"));
-  r.http_status = static_cast<int>(num(row, "http_status"));
-  r.server_message = str(row, "server_message");
-  r.exit_status = static_cast<int>(num(row, "exit_status"));
-  r.set_value = str(row, "set_value");
-  r.rate.text = str(row, "rate_target");
-  r.rate.unit = str(row, "rate_unit");
-  r.rate.per_request = str(row, "rate_per_request");
-  r.rate.units_per_request = real(row, "rate_units_per_request", 1);
-  r.api = str(row, "api");
-  r.api_reason = str(row, "api_reason");
-  r.write_options = str(row, "write_options");
-  r.gzip_level = static_cast<int>(num(row, "gzip_level"));
-  return r;
 }
 
 engine::Sample sample_from_row(const Row& row) {
@@ -223,7 +181,7 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
     if (index >= count) continue;
     std::vector<reporting::StatementReport>& list = parts[shard_of(row)];
     list.resize(count);
-    list[index] = statement_from_row(row);
+    reporting::statement_from_row(row, &list[index]);
     late_samples[list[index].id] += static_cast<uint64_t>(num(row, "interval_late_samples"));
     auto& bytes = body_bytes[list[index].id];  // summed over shards
     bytes.first += static_cast<uint64_t>(num(row, "raw_body_bytes"));

@@ -90,6 +90,34 @@ const std::atomic<bool>* stop_requested() { return &g_stop; }
 const std::atomic<bool>* abandon_requested() { return &g_abandon; }
 void uploading_results() { g_uploading.store(true); }
 
+bool open_results(const RunArgs& args, const std::string& test_id, const std::string& spool_file,
+                  std::function<void(const std::string&)> warn,
+                  std::unique_ptr<reporting::ResultsWriter>* out) {
+  out->reset();
+  if (args.options.results_url == "none") return true;
+  std::string host_port;
+  if (!reporting::parse_http_url(args.options.results_url, &host_port)) {
+    std::cerr << "stressql: --results: expected http://host:port or none, got '"
+              << args.options.results_url << "'\n";
+    return false;
+  }
+  // A 2.x/3.x reporting server takes rows through its own API (detected like a target's).
+  reporting::ResultsEndpoint endpoint;
+  std::string results_api;
+  if (base::Status st = statements::results_endpoint(host_port, args.options.settings.org, args.results_token,
+                                                     args.options.request_timeout_ns, &g_stop,
+                                                     &endpoint, &results_api);
+      !st) {
+    std::cerr << "stressql: " << st.message() << "\n";
+    return false;
+  }
+  *out = std::make_unique<reporting::ResultsWriter>(
+      host_port, test_id, (std::filesystem::current_path() / spool_file).string(),
+      args.options.results_upload == "live" ? reporting::ResultsUpload::kLive : reporting::ResultsUpload::kAfterRun,
+      std::move(warn), &g_abandon, std::move(endpoint));
+  return true;
+}
+
 CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
   CLI::App* run = app.add_subcommand("run", "Run a script against InfluxDB and print the report");
   run->add_option("SCRIPT", args->script, "the .iql script")->required();
@@ -295,31 +323,14 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
   auto warn = [&progress](const std::string& line) { progress.message(line); };
   controller.set_warner(warn);
   std::unique_ptr<reporting::ResultsWriter> results;
-  if (args.options.results_url != "none" && !offline) {
-    std::string host_port;
-    if (!reporting::parse_http_url(args.options.results_url, &host_port)) {
-      std::cerr << "stressql: --results: expected http://host:port or none, got '"
-                << args.options.results_url << "'\n";
+  if (!offline) {
+    const std::string spool = spool_name(controller.test_id(), args.options.shard);
+    if (!open_results(args, controller.test_id(), spool, warn, &results)) {
       out->rc = 2;
       return;
     }
-    // A 2.x/3.x reporting server takes rows through its own API (detected like a target's).
-    reporting::ResultsEndpoint endpoint;
-    std::string results_api;
-    if (base::Status st = statements::results_endpoint(host_port, args.options.settings.org, args.results_token,
-                                                       args.options.request_timeout_ns, &g_stop,
-                                                       &endpoint, &results_api);
-        !st) {
-      std::cerr << "stressql: " << st.message() << "\n";
-      out->rc = 2;
-      return;
-    }
-    results = std::make_unique<reporting::ResultsWriter>(
-        host_port, controller.test_id(),
-        (std::filesystem::current_path() / spool_name(controller.test_id(), args.options.shard)).string(),
-        args.options.results_upload == "live" ? reporting::ResultsUpload::kLive
-                                              : reporting::ResultsUpload::kAfterRun,
-        warn, &g_abandon, std::move(endpoint));
+  }
+  if (results) {
     if (args.options.shard.sharded()) results->set_shard(args.options.shard.index);
     controller.set_observer([&results](const reporting::StatementReport& st, const engine::Sample& s) {
       results->add_sample(st, s);

@@ -3,7 +3,9 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "cli/token_flags.h"
 #include "parser/parser.h"
 #include "reporting/repeat_summary.h"
+#include "reporting/results_writer.h"
 #include "reporting/threshold.h"
 #include "statements/run_options.h"
 
@@ -52,6 +55,15 @@ void install_signal_handlers();
 const std::atomic<bool>* stop_requested();
 const std::atomic<bool>* abandon_requested();
 void uploading_results();
+
+// The results writer of `run` and `find-max` into *out (none under --results none): the
+// reporting server's API is detected as a target's is (v1, or v2/v3 with its own token), its
+// rows spooled to `spool_file` in the working directory; `warn` hears of trouble while rows
+// are posted. On a bad --results or a server whose API cannot be used says why on stderr and
+// returns false (a usage error: nothing was sent). Needs install_signal_handlers() first.
+bool open_results(const RunArgs& args, const std::string& test_id, const std::string& spool_file,
+                  std::function<void(const std::string&)> warn,
+                  std::unique_ptr<reporting::ResultsWriter>* out);
 
 // Runs it. Exit status: 0 every statement succeeded, 1 any failed (or interrupted),
 // 2 usage or parse errors, 3 a --threshold failed and nothing else did.

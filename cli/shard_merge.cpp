@@ -1,8 +1,13 @@
 #include "cli/shard_merge.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
+#include "parser/rate.h"
 #include "reporting/go_duration.h"
+#include "reporting/statement_fields.h"
 
 namespace stressql::cli {
 
@@ -11,34 +16,24 @@ using reporting::StatementReport;
 
 namespace {
 
-// What a statement row holds (StatementReport is not copyable: its histograms are big).
-void copy_row_fields(const StatementReport& from, StatementReport* to) {
-  to->kind = from.kind;
-  to->id = from.id;
-  to->name = from.name;
-  to->go = from.go;
-  to->ran = from.ran;
-  to->ok = from.ok;
-  to->offline = from.offline;
-  to->error = from.error;
-  to->warning = from.warning;
-  to->hint = from.hint;
-  to->start_unix_ns = from.start_unix_ns;
-  to->duration_ns = from.duration_ns;
-  to->points_requested = from.points_requested;
-  to->points_not_sent = from.points_not_sent;
-  to->requests_not_sent = from.requests_not_sent;
-  to->requests_planned = from.requests_planned;
-  to->series = from.series;
-  to->http_status = from.http_status;
-  to->rate = from.rate;
-  to->server_message = from.server_message;
-  to->exit_status = from.exit_status;
-  to->set_value = from.set_value;
-  to->api = from.api;
-  to->api_reason = from.api_reason;
-  to->gzip_level = from.gzip_level;
-  to->write_options = from.write_options;
+// The target of the whole test from one shard's ("33333.33333 pts/s", the rate divided by
+// N): N times it, rounded to the digits that survive the multiplication (the text has 10
+// significant ones), so 100000 pts/s over 3 shards reads 100000 again.
+std::string total_rate_text(const std::string& shard_text, uint32_t shards) {
+  parser::Rate rate;
+  std::string error;
+  if (!parser::parse_rate(shard_text, /*writes=*/true, &rate, &error)) {
+    return shard_text + " on each of " + std::to_string(shards) + " shards";  // not ours to judge
+  }
+  const int digits = std::max(1, 10 - static_cast<int>(std::ceil(std::log10(double(shards)))));
+  auto times_n = [&](double v) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*g", digits, v * shards);
+    return std::strtod(text, nullptr);
+  };
+  rate.from = times_n(rate.from);
+  rate.to = times_n(rate.to);
+  return parser::rate_text(rate) + ", shared by " + std::to_string(shards) + " shards";
 }
 
 }  // namespace
@@ -46,7 +41,7 @@ void copy_row_fields(const StatementReport& from, StatementReport* to) {
 StatementReport merge_statement(const std::map<uint32_t, const StatementReport*>& parts,
                                 uint32_t shards) {
   StatementReport m;
-  copy_row_fields(*parts.begin()->second, &m);  // shard 0's when present
+  reporting::copy_statement_fields(*parts.begin()->second, &m);  // shard 0's when present
   if (m.kind != StatementKind::kInsert && m.kind != StatementKind::kQuery) return m;
   m.points_requested = m.requests_planned = m.requests_not_sent = m.points_not_sent = 0;
   m.ran = false;
@@ -76,8 +71,9 @@ StatementReport merge_statement(const std::map<uint32_t, const StatementReport*>
                std::to_string(shards - parts.size()) + " shard(s) missing";
   }
   m.duration_ns = m.ran ? end - m.start_unix_ns : 0;
-  // Each shard ran at its part of the rate; the achieved rate is over every sample.
-  if (!m.rate.text.empty()) m.rate.text += " on each of " + std::to_string(shards) + " shards";
+  // Each shard ran at its part of the rate; the achieved rate is over every sample, so the
+  // target shown is the whole test's.
+  if (!m.rate.text.empty() && shards > 1) m.rate.text = total_rate_text(m.rate.text, shards);
   return m;
 }
 

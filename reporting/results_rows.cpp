@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/line_protocol.h"
+#include "reporting/statement_fields.h"
 
 namespace stressql::reporting {
 namespace {
@@ -57,6 +58,15 @@ void add_bool(std::string* out, const char* key, bool v) {
   *out += key;
   *out += v ? "=true" : "=false";
 }
+
+// One statement-row field of each type for_each_statement_field lists.
+void add_value(std::string* out, const char* key, const std::string& v) { add_str(out, key, v); }
+void add_value(std::string* out, const char* key, bool v) { add_bool(out, key, v); }
+void add_value(std::string* out, const char* key, double v) { add_real(out, key, v); }
+void add_value(std::string* out, const char* key, int v) { add_int(out, key, v); }
+void add_value(std::string* out, const char* key, int64_t v) { add_int(out, key, v); }
+void add_value(std::string* out, const char* key, uint64_t v) { add_int(out, key, static_cast<int64_t>(v)); }
+void add_value(std::string* out, const char* key, StatementKind v) { add_str(out, key, kind_name(v)); }
 
 }  // namespace
 
@@ -185,37 +195,12 @@ void ResultsRows::add_statement(const StatementReport& st, size_t index, int64_t
                                 std::string* out) {
   *out += "statement" + id_tags_ + ",statement_id=" + escape_tag(st.id) + " ";
   add_int(out, "index", static_cast<int64_t>(index), true);
-  add_str(out, "kind", kind_name(st.kind));
-  add_str(out, "name", st.name);
-  add_bool(out, "go", st.go);
-  add_bool(out, "ran", st.ran);
-  add_bool(out, "ok", st.ok);
-  add_bool(out, "offline", st.offline);
-  add_str(out, "error", st.error);
-  add_str(out, "warning", st.warning);
-  add_int(out, "start_unix_ns", st.start_unix_ns);
-  add_int(out, "duration_ns", st.duration_ns);
-  add_int(out, "points_requested", static_cast<int64_t>(st.points_requested));
-  add_int(out, "requests_planned", static_cast<int64_t>(st.requests_planned));
-  add_int(out, "requests_not_sent", static_cast<int64_t>(st.requests_not_sent));
-  add_int(out, "points_not_sent", static_cast<int64_t>(st.points_not_sent));
-  add_int(out, "series", static_cast<int64_t>(st.series));
-  add_int(out, "http_status", st.http_status);
-  add_str(out, "server_message", st.server_message);
-  add_int(out, "exit_status", st.exit_status);
-  add_str(out, "set_value", st.set_value);
+  for_each_statement_field([&](const char* name, StatementFieldWhen when, auto get) {
+    if (statement_field_written(when, st)) add_value(out, name, get(st));
+  });
+  // Numbers of the samples that the attempt and interval rows cannot give back.
   add_int(out, "interval_late_samples", static_cast<int64_t>(st.intervals.late_samples()));
-  if (!st.rate.text.empty()) {
-    add_str(out, "rate_target", st.rate.text);
-    add_str(out, "rate_unit", st.rate.unit);
-    add_real(out, "rate_units_per_request", st.rate.units_per_request);
-    add_str(out, "rate_per_request", st.rate.per_request);
-  }
-  if (!st.api.empty()) {  // SPEC §6.4: the API, why, and what gzip did
-    add_str(out, "api", st.api);
-    add_str(out, "api_reason", st.api_reason);
-    add_str(out, "write_options", st.write_options);
-    add_int(out, "gzip_level", st.gzip_level);
+  if (!st.api.empty()) {  // SPEC §6.4: what gzip did; raw bytes are in no other row
     add_real(out, "compression_ratio", compression_ratio(st));
     add_int(out, "raw_body_bytes", static_cast<int64_t>(st.stats.raw_body_bytes));
     add_int(out, "encoded_body_bytes", static_cast<int64_t>(st.stats.encoded_body_bytes));

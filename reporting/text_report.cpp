@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 #include "reporting/go_duration.h"
 
@@ -66,6 +67,13 @@ void api_lines(std::string* out, const StatementReport& r) {
 
 std::string status_mark(const StatementReport& r) { return r.ok ? "[√] " : "[X] "; }
 
+// Why a statement never ran, for its "Not run:" line: the error without the "not run: " the
+// controller puts in front of it for the one-line EXEC and InfluxQL forms.
+std::string not_run_reason(const std::string& error) {
+  constexpr std::string_view kPrefix = "not run: ";
+  return error.starts_with(kPrefix) ? error.substr(kPrefix.size()) : error;
+}
+
 }  // namespace
 
 uint64_t points_per_second(const StatementReport& r) {
@@ -104,7 +112,7 @@ std::string render_statement(const StatementReport& r) {
     case StatementKind::kInsert:
       line(&out, r.go ? "Go Write Statement:" : "Write Statement:", r.name);
       if (!r.ran) {
-        line(&out, "  Not run:", r.error);
+        line(&out, "  Not run:", not_run_reason(r.error));
         break;
       }
       if (r.offline) {  // rendered by the reactors, never sent: nothing was accepted
@@ -141,7 +149,7 @@ std::string render_statement(const StatementReport& r) {
     case StatementKind::kQuery:
       line(&out, r.go ? "Go Query Statement:" : "Query Statement:", r.name);
       if (!r.ran) {
-        line(&out, "  Not run:", r.error);
+        line(&out, "  Not run:", not_run_reason(r.error));
         break;
       }
       latency_lines(&out, s, "95th Percentile Read Response");

@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "reporting/go_duration.h"
+#include "reporting/statement_fields.h"
 #include "statements/controller.h"
 
 namespace stressql::statements {
@@ -38,28 +39,14 @@ std::string percent(double share) {
   return text;
 }
 
-// The INSERT's report with only the samples after the warm-up: what the SLOs judge. Field by
-// field, because a report (three 261 KiB histograms) is not copyable.
+// The INSERT's report with only the samples after the warm-up: what the SLOs judge. The
+// statement row's fields, then the counted samples (a report's histograms are not copyable).
 void counted_part(const StatementReport& full, reporting::RequestStats stats, int64_t warmup_ns,
                   StatementReport* out) {
-  out->kind = full.kind;
-  out->id = full.id;
-  out->name = full.name;
-  out->ran = full.ran;
-  out->ok = full.ok;
-  out->error = full.error;
+  reporting::copy_statement_fields(full, out);
   out->start_unix_ns = full.start_unix_ns + warmup_ns;
   out->duration_ns = std::max<int64_t>(0, full.duration_ns - warmup_ns);
   out->stats = std::move(stats);
-  out->points_requested = full.points_requested;
-  out->requests_planned = full.requests_planned;
-  out->series = full.series;
-  out->rate = full.rate;
-  out->number_targets = full.number_targets;
-  out->precision = full.precision;
-  out->writers = full.writers;
-  out->batch_size = full.batch_size;
-  out->number_fields = full.number_fields;
 }
 
 }  // namespace

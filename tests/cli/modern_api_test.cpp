@@ -250,6 +250,35 @@ TEST(ModernApi, ResultsRowsGoToA3xReportingServerWithTheirOwnToken) {
   }
 }
 
+TEST(ModernApi, FindMaxPostsItsRowsLikeRunToA3xReportingServer) {
+  Recorder target("1.8.10", no_content);
+  Recorder results("3.0.1", [](const FaultRequest&) { return reply(204); });
+  ScriptDir dir;
+  std::string token_file = dir.write("results-token", "results-tok-77\n");
+  std::string script = dir.write("r.iql", insert(10, 5));
+  // The smallest search: --start is --max, so one step and its confirmation, a second each.
+  std::vector<std::string> args = {STRESSQL_BINARY, "find-max", script, "--addresses", target.address(),
+                                   "--slo", "error_rate<=1%", "--start", "10 pts/s", "--max", "10 pts/s",
+                                   "--step", "1s", "--warmup", "0s", "--reactors", "1", "--results",
+                                   "http://" + results.address(), "--results-token-file", token_file};
+  ProcessResult r = run_process(args, std::chrono::seconds(60));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<FaultRequest> seen = results.seen_except_ping();
+  ASSERT_GE(seen.size(), 2u) << r.out << r.err;
+  EXPECT_EQ(seen[0].target, "/api/v3/configure/database");
+  std::string rows;
+  for (const FaultRequest& q : seen) {
+    EXPECT_NE(q.headers.find("Authorization: Bearer results-tok-77\r\n"), std::string::npos);
+    if (&q != &seen[0]) {
+      EXPECT_EQ(q.target, "/api/v3/write_lp?db=_stressTest&precision=nanosecond");
+      rows += q.body;
+    }
+  }
+  EXPECT_NE(rows.find(",step=1"), std::string::npos) << rows.substr(0, 300);
+  EXPECT_NE(rows.find("statement,test_id="), std::string::npos) << rows.substr(0, 300);
+  EXPECT_NE(rows.find("run,test_id="), std::string::npos);
+}
+
 TEST(ModernApi, AddressesThatSpeakDifferentApisAreRefusedBeforeSending) {
   Recorder v1("1.8.10", no_content), v2("v2.7.4", no_content);
   ScriptDir dir;

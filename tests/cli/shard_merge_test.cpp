@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include "generator/shard.h"
+#include "parser/rate.h"
+#include "reporting/statement_fields.h"
+#include "tests/reporting/report_builders.h"
+
 namespace stressql::cli {
 namespace {
 
@@ -64,6 +69,55 @@ TEST(ShardMerge, MissingShardsFailTheStatementAndPassthroughIsShardZeros) {
   EXPECT_TRUE(q.ran);
   EXPECT_TRUE(q.error.empty());
   EXPECT_EQ(q.http_status, 200);
+}
+
+TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
+  StatementReport a, b;
+  reporting::testing::fill_every_field(&a);
+  reporting::testing::fill_every_field(&b);
+  a.rate.text = b.rate.text = "1000 pts/s";
+  const StatementReport m = merge_statement({{0, &a}, {1, &b}}, 2);
+  // What the merge computes: sums over the shards, the errors by shard, the whole target.
+  const std::map<std::string, std::string> merged = {
+      {"points_requested", "sum"}, {"requests_planned", "sum"}, {"requests_not_sent", "sum"},
+      {"points_not_sent", "sum"},  {"error", "by shard"},        {"rate_target", "total"}};
+  reporting::for_each_statement_field([&](const char* name, reporting::StatementFieldWhen, auto get) {
+    if (merged.count(name) == 0) {
+      EXPECT_TRUE(get(m) == get(a)) << name;
+    }
+  });
+  EXPECT_EQ(m.points_requested, 2 * a.points_requested);
+  EXPECT_EQ(m.requests_planned, 2 * a.requests_planned);
+  EXPECT_EQ(m.requests_not_sent, 2 * a.requests_not_sent);
+  EXPECT_EQ(m.points_not_sent, 2 * a.points_not_sent);
+  EXPECT_EQ(m.error, "shard 0: " + a.error + "; shard 1: " + a.error);
+  EXPECT_EQ(m.rate.text, "2000 pts/s, shared by 2 shards");
+}
+
+// Each shard's row holds its part of the rate, as parser::rate_text wrote it.
+std::string merged_target(const std::string& total, uint32_t shards) {
+  parser::Rate rate;
+  std::string error;
+  EXPECT_TRUE(parser::parse_rate(total, /*writes=*/true, &rate, &error)) << error;
+  generator::Shard shard{0, shards};
+  std::map<uint32_t, const StatementReport*> parts;
+  std::vector<StatementReport> rows(shards);
+  for (uint32_t i = 0; i < shards; ++i) {
+    rows[i].kind = StatementKind::kInsert;
+    rows[i].ran = true;
+    rows[i].rate.text = parser::rate_text(shard.rate(rate));
+    parts[i] = &rows[i];
+  }
+  return merge_statement(parts, shards).rate.text;
+}
+
+TEST(ShardMerge, ARatedStatementShowsTheWholeTestsTarget) {
+  EXPECT_EQ(merged_target("100000 pts/s", 3), "100000 pts/s, shared by 3 shards");
+  EXPECT_EQ(merged_target("7 req/s", 4), "7 req/s, shared by 4 shards");
+  EXPECT_EQ(merged_target("2.5 MB/s", 3), "2.5 MB/s, shared by 3 shards");
+  EXPECT_EQ(merged_target("0 pts/s to 3000 pts/s over 10s", 3),
+            "0 pts/s to 3000 pts/s over 10s, shared by 3 shards");
+  EXPECT_EQ(merged_target("1000 pts/s", 7), "1000 pts/s, shared by 7 shards");
 }
 
 TEST(ShardMerge, RunsAddCpuAndNameMissingShards) {

@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
+#include "reporting/statement_fields.h"
 #include "reporting/statement_report.h"
 
 namespace stressql::reporting::testing {
@@ -23,6 +25,28 @@ inline StatementReport insert_statement(std::string name, uint64_t points_reques
   st.series = 30000;
   st.points_requested = points_requested;
   return st;
+}
+
+// Gives every field of the statement row a value of its own, none the default (strings
+// with the characters line protocol escapes; kind kQuery).
+inline void fill_every_field(StatementReport* r) {
+  int n = 0;
+  for_each_statement_field([&](const char*, StatementFieldWhen, auto get) {
+    auto& v = get(*r);
+    using T = std::decay_t<decltype(v)>;
+    ++n;
+    if constexpr (std::is_same_v<T, std::string>) {
+      v = "v" + std::to_string(n) + " say \"hi\", a=b c:\\x";
+    } else if constexpr (std::is_same_v<T, bool>) {
+      v = !v;
+    } else if constexpr (std::is_same_v<T, double>) {
+      v = 0.1 + n;
+    } else if constexpr (std::is_same_v<T, StatementKind>) {
+      v = StatementKind::kQuery;
+    } else {
+      v = 1000 + n;
+    }
+  });
 }
 
 }  // namespace stressql::reporting::testing

@@ -10,6 +10,9 @@
 #include <vector>
 #include <string>
 
+#include "base/line_protocol.h"
+#include "reporting/statement_fields.h"
+
 #include "tests/reporting/report_builders.h"
 
 namespace stressql::reporting {
@@ -103,10 +106,96 @@ TEST(ResultsRows, StatementRow) {
   rows.add_statement(st, 1, 100, &out);
   EXPECT_EQ(out,
             "statement,test_id=t1,statement_id=statement-1 index=1i,kind=\"exec\",name=\"echo hi\","
-            "go=true,ran=true,ok=false,offline=false,error=\"exit 2\",warning=\"\",start_unix_ns=10i,"
-            "duration_ns=20i,points_requested=0i,requests_planned=0i,requests_not_sent=0i,"
+            "go=true,ran=true,ok=false,offline=false,error=\"exit 2\",warning=\"\",hint=\"\","
+            "start_unix_ns=10i,duration_ns=20i,points_requested=0i,requests_planned=0i,requests_not_sent=0i,"
             "points_not_sent=0i,series=0i,http_status=0i,server_message=\"\",exit_status=2i,"
-            "set_value=\"\",interval_late_samples=0i 101\n");
+            "set_value=\"\",number_targets=0i,precision=\"\",writers=0i,readers=0i,"
+            "write_interval_ns=0i,query_interval_ns=0i,batch_size=0i,number_fields=0i,"
+            "interval_late_samples=0i 101\n");
+}
+
+// The row as InfluxDB's JSON answer gives it back: tags and fields by name (a test-only
+// parser of the one line add_statement writes: separators escaped by a backslash).
+ResultsRow parse_row(const std::string& line) {
+  ResultsRow row;
+  size_t i = 0;
+  auto until = [&](const char* stops) {  // up to an unescaped stop character
+    size_t from = i;
+    while (i < line.size() && std::strchr(stops, line[i]) == nullptr) i += line[i] == '\\' ? 2 : 1;
+    return line.substr(from, i - from);
+  };
+  until(", ");  // the measurement
+  while (line[i] == ',') {
+    ++i;
+    std::string key = until("=");
+    ++i;
+    row[key] = base::lp_unescape(until(", "), base::LpPlace::kKey);
+  }
+  do {
+    ++i;  // the space before the first field, or the comma between two
+    std::string key = until("=");
+    ++i;
+    if (line[i] == '"') {
+      std::string text;
+      for (++i; line[i] != '"'; ++i) text += line[i] == '\\' ? line[++i] : line[i];
+      ++i;
+      row[key] = text;
+      continue;
+    }
+    std::string token = until(", ");
+    if (token == "true" || token == "false") {
+      row[key] = token == "true";
+    } else if (token.back() == 'i') {
+      row[key] = std::stoll(token);
+    } else {
+      row[key] = std::stod(token);
+    }
+  } while (line[i] == ',');
+  return row;
+}
+
+TEST(ResultsRows, StatementRowReadsBackEveryField) {
+  StatementReport st;
+  testing::fill_every_field(&st);
+  ASSERT_FALSE(st.rate.text.empty());  // so the rated and the API fields are written too
+  ASSERT_FALSE(st.api.empty());
+  ResultsRows rows("t1");
+  std::string out;
+  rows.add_statement(st, 1, 100, &out);
+  ASSERT_EQ(out.find('\n'), out.size() - 1) << out;  // one line: no --by-address rows
+  const ResultsRow row = parse_row(out);
+  EXPECT_EQ(row.at("test_id"), "t1");
+  StatementReport back;
+  statement_from_row(row, &back);
+  const StatementReport defaults;
+  int fields = 0;
+  for_each_statement_field([&](const char* name, StatementFieldWhen, auto get) {
+    EXPECT_TRUE(get(back) == get(st)) << name << " in " << out;
+    EXPECT_FALSE(get(back) == get(defaults)) << name << " kept its default";
+    ++fields;
+  });
+  EXPECT_EQ(fields, 37);
+  EXPECT_EQ(back.kind, StatementKind::kQuery);
+  EXPECT_DOUBLE_EQ(back.rate.units_per_request, st.rate.units_per_request);
+}
+
+TEST(ResultsRows, StatementRowWithoutRateOrApiLeavesTheirFieldsOut) {
+  StatementReport st;
+  testing::fill_every_field(&st);
+  st.rate.text.clear();
+  st.api.clear();
+  ResultsRows rows("t1");
+  std::string out;
+  rows.add_statement(st, 0, 100, &out);
+  const ResultsRow row = parse_row(out);
+  for (const char* absent : {"rate_target", "rate_unit", "rate_units_per_request", "api", "api_reason",
+                             "gzip_level", "compression_ratio"}) {
+    EXPECT_EQ(row.count(absent), 0u) << absent;
+  }
+  StatementReport back;
+  statement_from_row(row, &back);
+  EXPECT_DOUBLE_EQ(back.rate.units_per_request, 1);  // the default, as before a rate
+  EXPECT_EQ(back.set_value, st.set_value);
 }
 
 TEST(ResultsRows, IntervalRowIsTimestampedAtTheSecondsStart) {

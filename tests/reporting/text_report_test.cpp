@@ -1,0 +1,46 @@
+// The text report's wording for statements that never ran.
+#include "reporting/text_report.h"
+
+#include <gtest/gtest.h>
+
+namespace stressql::reporting {
+namespace {
+
+// The controller's error for a statement a Ctrl-C kept from starting.
+constexpr char kInterrupted[] = "not run: interrupted";
+
+// A statement of `kind` that never ran, for `error`.
+void never_ran(StatementKind kind, const std::string& error, StatementReport* r) {
+  r->kind = kind;
+  r->name = std::string("cpu load of the test");  // long: a short literal trips gcc 12's -Wrestrict
+  r->ran = false;
+  r->ok = false;
+  r->error = error;
+}
+
+TEST(TextReport, NotRunInsertAndQuerySayWhyOnce) {
+  for (StatementKind kind : {StatementKind::kInsert, StatementKind::kQuery}) {
+    StatementReport r;
+    never_ran(kind, kInterrupted, &r);
+    const std::string text = render_statement(r);
+    EXPECT_NE(text.find("  Not run:"), std::string::npos) << text;
+    EXPECT_NE(text.find(" interrupted\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("not run:"), std::string::npos) << text;  // the label says it already
+  }
+}
+
+TEST(TextReport, NotRunKeepsAnErrorOfItsOwnWhole) {
+  StatementReport r;
+  never_ran(StatementKind::kInsert, "an earlier statement failed", &r);
+  EXPECT_NE(render_statement(r).find("  Not run:"), std::string::npos);
+  EXPECT_NE(render_statement(r).find(" an earlier statement failed\n"), std::string::npos);
+}
+
+TEST(TextReport, OneLineFormsKeepTheNotRunWords) {
+  StatementReport r;
+  never_ran(StatementKind::kInfluxQL, kInterrupted, &r);
+  EXPECT_NE(render_statement(r).find("-> not run: interrupted\n"), std::string::npos) << render_statement(r);
+}
+
+}  // namespace
+}  // namespace stressql::reporting
