@@ -2,15 +2,17 @@
 # `stressql find-max` against a real InfluxDB on this machine (Debian's influxd, throwaway,
 # on loopback): two searches in the same run with the same SLO, so what is printed is the
 # capacity and how well two searches agree (the issue asks for within 15 %, in under 10
-# minutes each). Each step drops and recreates the database.
+# minutes each). Each step drops and recreates the database. Steps of 30 s: at the ~80
+# requests a second of this server's knee, 10 s steps put only 8 requests beyond the p99
+# (see the README, "What it found here").
 #
 #   bench/find_max_influx.sh [BUILD_DIR]     (default build/release)
-#   env: SLO='p99<=500ms' STEP=10s WARMUP=2s START='10k pts/s' MAX='5M pts/s' REACTORS=1
+#   env: SLO='p99<=500ms' STEP=30s WARMUP=2s START='10k pts/s' MAX='5M pts/s' REACTORS=1
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build/release}" && pwd)
 export STRESSQL=$BUILD/cli/stressql
-export SLO=${SLO:-p99<=500ms} STEP=${STEP:-10s} WARMUP=${WARMUP:-2s}
+export SLO=${SLO:-p99<=500ms} STEP=${STEP:-30s} WARMUP=${WARMUP:-2s}
 export START=${START:-10k pts/s} MAX=${MAX:-5M pts/s} REACTORS=${REACTORS:-1}
 [[ -x $STRESSQL ]] || { echo "missing $STRESSQL (build it first)" >&2; exit 2; }
 . "$ROOT/bench/lib.sh"

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/html_output.h"
 #include "cli/report_command.h"
 #include "reporting/compare.h"
 #include "reporting/compare_output.h"
@@ -79,6 +80,8 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs* args) {
   c->add_flag("--markdown", args->markdown, "print a Markdown table (for a CI job summary) instead of text");
   c->add_option("--junit", args->junit_file, "also write JUnit XML: one test case per statement and metric");
   c->add_option("--json", args->json_file, "also write the comparison as JSON");
+  c->add_option("--html", args->html_file,
+                "also write the comparison as one HTML page: per statement base vs new with intervals");
   return c;
 }
 
@@ -92,6 +95,8 @@ int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
     err << "stressql: compare: --metrics: " << s.message() << "\n";
     return 2;
   }
+  reporting::ChartLibrary library;
+  if (!load_html_library(args.html_file, &library, err)) return 2;
   reporting::CompareInput base, next;
   if (int rc = load("BASE", args.base, args.results, &base, err); rc != 0) return rc;
   if (int rc = load("NEW", args.next, args.results, &next, err); rc != 0) return rc;
@@ -102,10 +107,9 @@ int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
   if (!args.junit_file.empty() && !write_file(args.junit_file, reporting::render_compare_junit(c, options), err)) {
     return 1;
   }
-  if (!args.json_file.empty() &&
-      !write_file(args.json_file, reporting::compare_json(c, options).dump(2) + "\n", err)) {
-    return 1;
-  }
+  const nlohmann::json doc = reporting::compare_json(c, options);
+  if (!args.json_file.empty() && !write_file(args.json_file, doc.dump(2) + "\n", err)) return 1;
+  if (!args.html_file.empty() && !write_compare_html(args.html_file, doc, library, err)) return 1;
   return c.regression() ? 3 : 0;
 }
 

@@ -16,13 +16,15 @@ struct CompareArgs {
   bool markdown = false;
   std::string junit_file;
   std::string json_file;
+  std::string html_file;
 };
 
 CLI::App* add_compare_command(CLI::App& app, CompareArgs* args);
 
 // Exit status: 0 no significant regression beyond the limit in the deciding metrics, 3 one,
 // 2 bad arguments or a missing or malformed report, 1 a test ID that cannot be read back or
-// an output file that cannot be written.
+// an output file that cannot be written. With --html, a missing chart library is exit 2
+// before either side is read.
 int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err);
 
 }  // namespace stressql::cli

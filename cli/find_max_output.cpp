@@ -51,6 +51,14 @@ const StepResult* last_at(const statements::FindMax& search, double rate) {
 
 constexpr const char* kLabel = "%-39s";  // the report's value column
 
+// The note on how many requests the answer's percentile rests on; empty when enough.
+std::string answer_note(const statements::FindMax& search, const statements::FindMaxOptions& fm) {
+  const statements::SearchDecision& d = search.decision();
+  if (d.phase != SearchPhase::kDone || !d.found) return "";
+  const reporting::RequestStats& c = last_at(search, d.rate)->counted.stats;
+  return statements::thin_tail_note(fm.slos, c.requests_ok + c.requests_failed, fm.step_ns);
+}
+
 }  // namespace
 
 std::string step_header() {
@@ -83,6 +91,8 @@ std::string verdict(const statements::FindMax& search, const statements::FindMax
     if (d.max_reached) {
       out += "  --max reached: the server took every step; its capacity may be higher (raise --max)\n";
     }
+    const std::string note = answer_note(search, fm);
+    if (!note.empty()) out += "  " + note + "\n";
   } else if (search.interrupted()) {
     double best = 0;
     for (const StepResult& s : steps) best = s.pass ? std::max(best, s.target) : best;
@@ -168,7 +178,8 @@ nlohmann::json find_max_json(const statements::FindMax& search, const statements
             {"client_limit", d.client_limit},
             {"first_failed", d.first_failed},
             {"unconfirmed", d.unconfirmed},
-            {"interrupted", search.interrupted()}}}};
+            {"interrupted", search.interrupted()},
+            {"note", answer_note(search, fm)}}}};
 }
 
 }  // namespace stressql::cli

@@ -36,4 +36,9 @@ bool write_find_max_html(const std::string& html_file, const nlohmann::json& doc
   return write_page(html_file, reporting::find_max_page(doc), library, err);
 }
 
+bool write_compare_html(const std::string& html_file, const nlohmann::json& doc,
+                        const reporting::ChartLibrary& library, std::ostream& err) {
+  return write_page(html_file, reporting::compare_page(doc), library, err);
+}
+
 }  // namespace stressql::cli

@@ -24,4 +24,9 @@ bool write_run_html(const std::string& html_file, const nlohmann::json& report,
 bool write_find_max_html(const std::string& html_file, const nlohmann::json& doc,
                          const reporting::ChartLibrary& library, std::ostream& err);
 
+// Writes the compare page of compare's JSON document to `html_file`. False after a message
+// to `err`.
+bool write_compare_html(const std::string& html_file, const nlohmann::json& doc,
+                        const reporting::ChartLibrary& library, std::ostream& err);
+
 }  // namespace stressql::cli

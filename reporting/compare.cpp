@@ -288,6 +288,12 @@ Comparison compare_runs(const CompareInput& base, const CompareInput& next, cons
   Comparison out;
   out.base_label = base.label;
   out.next_label = next.label;
+  auto test_id = [](const Json& r) {
+    auto it = r.find("test_id");
+    return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  for (const Json& r : base.repeats) out.base_test_ids.push_back(test_id(r));
+  for (const Json& r : next.repeats) out.next_test_ids.push_back(test_id(r));
   if (!base.script_sha256.empty() && !next.script_sha256.empty() && base.script_sha256 != next.script_sha256) {
     out.warnings.push_back("BASE and NEW ran different scripts (sha256 " + base.script_sha256.substr(0, 12) +
                            "… vs " + next.script_sha256.substr(0, 12) + "…): statements are matched by name");

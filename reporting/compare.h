@@ -58,6 +58,8 @@ struct MetricComparison {
 
 struct Comparison {
   std::string base_label, next_label;
+  // The test ID of each run of a side (one per repeat; "" for a report without one).
+  std::vector<std::string> base_test_ids, next_test_ids;
   std::vector<std::string> warnings;  // e.g. different scripts
   std::vector<std::string> notes;     // statements listed, not compared, and why
   std::vector<MetricComparison> rows;

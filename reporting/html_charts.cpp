@@ -75,6 +75,35 @@ int downsample(ChartSpec* chart, size_t max_points) {
   return static_cast<int>(run);
 }
 
+std::optional<std::pair<double, double>> y_range(const ChartSpec& c) {
+  double lo = INFINITY, hi = -INFINITY;
+  auto take = [&](double v) {
+    if (!std::isfinite(v) || (c.y_log && v <= 0)) return;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  };
+  bool any_line = false;
+  for (const ReferenceLine& l : c.lines) {
+    if (l.vertical) continue;
+    any_line = true;
+    take(l.value);
+  }
+  if (!any_line || lo > hi) return std::nullopt;
+  for (const ChartSeries& s : c.series) {
+    if (s.right_axis) continue;
+    for (const std::vector<double>* v : {&s.y, &s.low, &s.high}) {
+      for (double d : *v) take(d);
+    }
+  }
+  if (c.y_log) {
+    const double pad = std::pow(hi / lo, 0.05) * (hi == lo ? 2 : 1);
+    return std::make_pair(lo / pad, hi * pad);
+  }
+  const double pad = hi > lo ? 0.05 * (hi - lo) : (lo != 0 ? 0.1 * std::fabs(lo) : 1);
+  // Data that cannot be negative keeps its axis at or above 0.
+  return std::make_pair(lo >= 0 ? std::max(0.0, lo - pad) : lo - pad, hi + pad);
+}
+
 nlohmann::json chart_json(const ChartSpec& c) {
   nlohmann::json series = nlohmann::json::array();
   bool bars = false;
@@ -87,6 +116,7 @@ nlohmann::json chart_json(const ChartSpec& c) {
     }
     series.push_back(std::move(j));
   }
+  const auto range = y_range(c);
   nlohmann::json lines = nlohmann::json::array();
   for (const ReferenceLine& l : c.lines) {
     lines.push_back({{"vertical", l.vertical}, {"value", number(l.value)}, {"label", l.label}});
@@ -104,7 +134,9 @@ nlohmann::json chart_json(const ChartSpec& c) {
           {"bars", bars},
           {"series", series},
           {"lines", lines},
-          {"marked_x", numbers(c.marked_x)}};
+          {"y_range", range ? nlohmann::json::array({range->first, range->second}) : nlohmann::json()},
+          {"marked_x", numbers(c.marked_x)},
+          {"dots", c.dots}};
 }
 
 }  // namespace stressql::reporting

@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace stressql::reporting {
@@ -52,6 +54,7 @@ struct ChartSpec {
   std::vector<ReferenceLine> lines;
   std::vector<double> marked_x;  // x values to mark with a dot on every series (a knee)
   int points_per_row = 1;        // > 1 after downsample(): x values each point stands for
+  bool dots = false;             // a dot per point with its bar as a whisker, no line (categories)
 };
 
 // x for a percentile p (0 ≤ p < 100) on a kPercentile axis.
@@ -62,7 +65,13 @@ double percentile_x(double percent);
 // REQUIRES: max_points ≥ 1; every series has x.size() values (and low/high if any).
 int downsample(ChartSpec* chart, size_t max_points);
 
-// The spec as the page's script reads it (reporting/html_page.cpp); NaN becomes null.
+// The left y axis's range when the chart has horizontal reference lines: every finite value
+// of the left-axis series (bars included) and every such line, padded by 5 % (on a log axis,
+// of the decades; values <= 0 left out). nullopt without such lines: the library's own
+// range. So an SLO far above the data is still drawn, not left off the chart.
+std::optional<std::pair<double, double>> y_range(const ChartSpec& chart);
+
+// The spec as the page's script reads it (reporting/html_page.cpp), y_range() included; NaN becomes null.
 nlohmann::json chart_json(const ChartSpec& chart);
 
 }  // namespace stressql::reporting

@@ -35,6 +35,7 @@ constexpr char kPageScript[] = R"JS(
     } else if (spec.x_format === "category") {
       var name = function (x) { return spec.x_categories[Math.round(x)] || ""; };
       axis.valueFormatter = name;
+      axis.axisLabelWidth = 80;
       axis.ticker = function () {
         return spec.x_categories.map(function (c, i) { return { v: i, label: c }; });
       };
@@ -65,13 +66,20 @@ constexpr char kPageScript[] = R"JS(
         } else {
           var y = g.toDomYCoord(l.value);
           ctx.moveTo(area.x, y); ctx.lineTo(area.x + area.w, y);
-          ctx.stroke(); ctx.fillText(l.label, area.x + 4, y - 4);
+          // Below a line at the top of the plot, so the label stays on it.
+          ctx.stroke(); ctx.fillText(l.label, area.x + 4, y - 4 < area.y + 10 ? y + 12 : y - 4);
         }
       });
       ctx.setLineDash([]);
+      ctx.strokeStyle = "#c0392b";
+      ctx.lineWidth = 2;
       spec.marked_x.forEach(function (mx) {
         var i = spec.x.indexOf(mx);
         if (i < 0) return;
+        if (spec.x_format === "category") {
+          ctx.fillStyle = "rgba(192, 57, 43, 0.15)";
+          ctx.fillRect(g.toDomXCoord(mx) - 18, area.y, 36, area.h);
+        }
         spec.series.forEach(function (s) {
           if (s.y[i] === null || s.right) return;
           ctx.beginPath();
@@ -82,6 +90,27 @@ constexpr char kPageScript[] = R"JS(
       ctx.restore();
     };
   }
+  // Dots: a dot per point and its bar as a whisker, the series side by side, no line.
+  function dots(e) {
+    var ctx = e.drawingContext, shift = (e.seriesIndex - (e.seriesCount - 1) / 2) * 8;
+    ctx.strokeStyle = ctx.fillStyle = e.color;
+    ctx.lineWidth = 1.5;
+    e.points.forEach(function (p) {
+      if (p.y === null || isNaN(p.y)) return;
+      var x = p.canvasx + shift;
+      if (!isNaN(p.y_top) && !isNaN(p.y_bottom)) {
+        var top = e.plotArea.h * p.y_top + e.plotArea.y, bottom = e.plotArea.h * p.y_bottom + e.plotArea.y;
+        ctx.beginPath();
+        ctx.moveTo(x, top); ctx.lineTo(x, bottom);
+        ctx.moveTo(x - 3, top); ctx.lineTo(x + 3, top);
+        ctx.moveTo(x - 3, bottom); ctx.lineTo(x + 3, bottom);
+        ctx.stroke();
+      }
+      ctx.beginPath();
+      ctx.arc(x, p.canvasy, 3.5, 0, 2 * Math.PI);
+      ctx.fill();
+    });
+  }
   function draw(spec) {
     var series = {};
     spec.series.forEach(function (s) { if (s.right) series[s.name] = { axis: "y2" }; });
@@ -91,12 +120,14 @@ constexpr char kPageScript[] = R"JS(
       labelsDiv: document.getElementById(spec.id + "-legend"), legend: "always",
       labelsSeparateLines: false, customBars: spec.bars, series: series,
       drawPoints: spec.x.length <= 100, pointSize: 2, connectSeparatedPoints: false, animatedZooms: false,
-      xRangePad: spec.x_format === "category" ? 30 : 0,
-      axes: { x: xAxis(spec), y: { logscale: spec.y_log, valueFormatter: num, axisLabelFormatter: num },
+      xRangePad: spec.x_format === "category" ? 45 : 0,
+      axes: { x: xAxis(spec), y: { logscale: spec.y_log, valueFormatter: num, axisLabelFormatter: num,
+                                   valueRange: spec.y_range },
               y2: { valueFormatter: num, axisLabelFormatter: num, axisLabelWidth: 60 } },
       underlayCallback: underlay(spec),
       drawCallback: function (g, initial) { if (initial && ++drawn === charts.length) ready(); }
     };
+    if (spec.dots) opts.plotter = dots;
     var g = new Dygraph(document.getElementById(spec.id), rowsOf(spec), opts);
     window.stressqlCharts.push({ id: spec.id, graph: g });
   }
@@ -115,12 +146,18 @@ table.numbers td:first-child { color: #555; white-space: nowrap; }
 .section { display: grid; grid-template-columns: 370px 1fr; gap: 1.5em; align-items: start; }
 .section > :only-child { grid-column: 1 / -1; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 1em; }
+.charts > :only-child { grid-column: 1 / -1; }
 @media (max-width: 900px) { .section { grid-template-columns: 1fr; } }
 .chart { width: 100%; height: 260px; }
 .legend { font-size: 12px; min-height: 1.4em; }
 .note { color: #555; margin: 0 0 .5em; }
 .empty { color: #888; font-style: italic; }
 .dygraph-title { font-size: 15px; }
+table.grid { margin-top: .8em; border-collapse: collapse; font-size: 12px; }
+table.grid th { text-align: left; border-bottom: 1px solid #ccc; }
+table.grid th, table.grid td { padding: 2px 12px 2px 0; white-space: nowrap; }
+table.grid td:last-child { white-space: normal; }
+table.grid tr.marked td { color: #c0392b; background: #fdecea; font-weight: 600; }
 )CSS";
 
 // Inlined text must not end its <script>/<style> element early.
@@ -160,6 +197,19 @@ void numbers_table(const Numbers& rows, std::string* out) {
   *out += "<table class=\"numbers\">\n";
   for (const auto& [label, value] : rows) {
     *out += "<tr><td>" + html_escape(label) + "</td><td>" + html_escape(value) + "</td></tr>\n";
+  }
+  *out += "</table>\n";
+}
+
+void grid_table(const HtmlTable& table, std::string* out) {
+  *out += "<table class=\"grid\">\n<tr>";
+  for (const std::string& h : table.header) *out += "<th>" + html_escape(h) + "</th>";
+  *out += "</tr>\n";
+  for (size_t i = 0; i < table.rows.size(); ++i) {
+    const bool marked = i < table.marked.size() && table.marked[i];
+    *out += marked ? "<tr class=\"marked\">" : "<tr>";
+    for (const std::string& cell : table.rows[i]) *out += "<td>" + html_escape(cell) + "</td>";
+    *out += "</tr>\n";
   }
   *out += "</table>\n";
 }
@@ -209,6 +259,7 @@ std::string render_page(const HtmlPage& page, const ChartLibrary& library) {
     }
     if (!section.charts.empty()) body += "</div>\n";
     body += "</div>\n";
+    if (!section.table.rows.empty()) grid_table(section.table, &body);
   }
   // '<' only occurs inside JSON strings, where \u003c means the same.
   std::string data = nlohmann::json{{"kind", page.kind}, {"charts", charts}}.dump();

@@ -29,11 +29,19 @@ base::Status load_chart_library(const std::string& dir, ChartLibrary* out);
 
 using Numbers = std::vector<std::pair<std::string, std::string>>;  // label, value
 
+// A table of columns (compare's rows), under a section's numbers and charts, full width.
+struct HtmlTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<bool> marked;  // empty, or per row: shown as a problem (red), e.g. a regression
+};
+
 struct HtmlSection {
   std::string title;
   std::string note;         // a line of plain text under the title, may be empty
   Numbers numbers;          // shown beside the charts (the text report's lines)
   std::vector<ChartSpec> charts;  // a chart without points is shown as "no data", not drawn
+  HtmlTable table = {};     // left out when it has no rows (defaulted: sections may omit it)
 };
 
 struct HtmlPage {

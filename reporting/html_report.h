@@ -14,8 +14,9 @@
 //      confidence intervals, regressions as marked_x. Give each chart a stable id.
 //   2. The command: load_chart_library() BEFORE it runs anything (exit 2 on error, so no
 //      run is wasted), then write_html_file(path, NAME_page(doc), library) at the end.
-//   3. tests/cli/html_report_test.cpp: load the page in headless Chromium
-//      (scripts/headless-page) and compare its charts' point counts with the JSON.
+//   3. A browser test in tests/cli (compare_html_test.cpp, html_page_browser_test.cpp): load
+//      the page in headless Chromium (scripts/headless-page) and compare its charts' point
+//      counts with the JSON.
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
@@ -39,6 +40,13 @@ HtmlPage run_page(const nlohmann::json& report);
 // x = target rate per step (in rate order), p50 and p99 in ms, error rate % on the right
 // axis, a line per latency SLO and the knee marked; the steps as the text output lists them.
 HtmlPage find_max_page(const nlohmann::json& doc);
+
+// `compare`: its JSON document (reporting/compare_output.h compare_json) as a page. The
+// header says what was compared (sides, runs, test IDs, the rule); a "Regressions" section
+// lists them; then per statement one chart, id "compare-<i>" (i: statement order): x = its
+// metrics (categories), series base (100) and new in % of base with the change's interval
+// as bars, the limit as lines, the regressions marked; beside it the text output's rows.
+HtmlPage compare_page(const nlohmann::json& doc);
 
 // Writes render_page(page, library) to `path`.
 base::Status write_html_file(const std::string& path, const HtmlPage& page, const ChartLibrary& library);

@@ -12,6 +12,8 @@
 #include <llhttp.h>
 
 #include "engine/engine.h"
+#include "engine/tls_context.h"
+#include "engine/tls_session.h"
 
 namespace stressql::reporting {
 namespace {
@@ -118,12 +120,113 @@ class AnswerReader {
   bool in_name_ = false;
 };
 
+// The bytes of one connection: plain, or through the engine's TLS layer (a TlsSession has
+// no I/O of its own; here blocking waits move its ciphertext). Each call returns "" or why
+// it could not go on.
+class Channel {
+ public:
+  Channel(int fd, Clock::time_point deadline, const std::atomic<bool>* abort, engine::TlsSession* tls)
+      : fd_(fd), deadline_(deadline), abort_(abort), tls_(tls) {}
+
+  std::string handshake() {
+    if (tls_ == nullptr) return "";
+    while (true) {
+      const engine::TlsSession::Result r = tls_->handshake();
+      if (std::string e = flush(); !e.empty()) return e;
+      if (r == engine::TlsSession::Result::kOk) return "";
+      if (r != engine::TlsSession::Result::kWant) return std::string("TLS: ") + tls_->error_text();
+      bool eof = false;
+      if (std::string e = pull(&eof); !e.empty()) return e;
+      if (eof) return "TLS: the server closed during the handshake";
+    }
+  }
+
+  std::string send_all(const char* data, size_t n) {
+    for (size_t sent = 0; sent < n;) {
+      if (tls_ == nullptr) {
+        if (const char* why = wait_for(fd_, POLLOUT, deadline_, abort_); *why != '\0') return std::string(why) + " sending";
+        const ssize_t k = send(fd_, data + sent, n - sent, MSG_NOSIGNAL);
+        if (k < 0 && errno != EAGAIN) return std::string("send: ") + std::strerror(errno);
+        if (k > 0) sent += static_cast<size_t>(k);
+        continue;
+      }
+      size_t taken = 0;
+      if (tls_->write(data + sent, n - sent, &taken) == engine::TlsSession::Result::kError) {
+        return std::string("TLS: ") + tls_->error_text();
+      }
+      sent += taken;
+      if (std::string e = flush(); !e.empty()) return e;
+    }
+    return "";
+  }
+
+  // Plaintext into buf[0, cap); *n == 0 when the server closed.
+  std::string receive(char* buf, size_t cap, size_t* n) {
+    *n = 0;
+    while (true) {
+      if (tls_ == nullptr) {
+        if (const char* why = wait_for(fd_, POLLIN, deadline_, abort_); *why != '\0') {
+          return std::string(why) + " waiting for the answer";
+        }
+        const ssize_t k = recv(fd_, buf, cap, 0);
+        if (k < 0 && errno != EAGAIN) return std::string("recv: ") + std::strerror(errno);
+        if (k >= 0) {
+          *n = static_cast<size_t>(k);
+          return "";
+        }
+        continue;
+      }
+      const engine::TlsSession::Result r = tls_->read(buf, cap, n);
+      if (r == engine::TlsSession::Result::kOk && *n > 0) return "";
+      if (r == engine::TlsSession::Result::kClosed) return "";
+      if (r == engine::TlsSession::Result::kError) return std::string("TLS: ") + tls_->error_text();
+      if (std::string e = flush(); !e.empty()) return e;  // e.g. a key update to answer
+      bool eof = false;
+      if (std::string e = pull(&eof); !e.empty()) return e;
+      if (eof) return "";
+    }
+  }
+
+ private:
+  // Sends what the TLS layer produced.
+  std::string flush() {
+    while (tls_->fill_output() > 0) {
+      if (const char* why = wait_for(fd_, POLLOUT, deadline_, abort_); *why != '\0') return std::string(why) + " sending";
+      const ssize_t k = send(fd_, tls_->output(), tls_->output_bytes(), MSG_NOSIGNAL);
+      if (k < 0 && errno != EAGAIN) return std::string("send: ") + std::strerror(errno);
+      if (k > 0) tls_->consumed(static_cast<size_t>(k));
+    }
+    return "";
+  }
+  // Hands the TLS layer the next ciphertext: what it did not take last time, else a recv.
+  std::string pull(bool* eof) {
+    if (pending_.empty()) {
+      if (const char* why = wait_for(fd_, POLLIN, deadline_, abort_); *why != '\0') {
+        return std::string(why) + " waiting for the answer";
+      }
+      char buf[16384];
+      const ssize_t k = recv(fd_, buf, sizeof buf, 0);
+      if (k == 0) *eof = true;
+      if (k < 0 && errno != EAGAIN) return std::string("recv: ") + std::strerror(errno);
+      if (k > 0) pending_.assign(buf, static_cast<size_t>(k));
+    }
+    pending_.erase(0, tls_->put_ciphertext(pending_.data(), pending_.size()));
+    return "";
+  }
+
+  const int fd_;
+  const Clock::time_point deadline_;
+  const std::atomic<bool>* const abort_;
+  engine::TlsSession* const tls_;
+  std::string pending_;  // received ciphertext the TLS layer had no room for yet
+};
+
 }  // namespace
 
 HttpReply http_request(const std::string& host_port, const std::string& method,
                        const std::string& target, std::string_view body,
                        const std::string& extra_headers, std::chrono::milliseconds limit,
-                       const std::atomic<bool>* abort) {
+                       const std::atomic<bool>* abort, const engine::TlsContext* tls) {
   HttpReply reply;
   engine::Address addr;
   if (base::Status st = engine::resolve_address(host_port, &addr); !st) {
@@ -140,45 +243,29 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
                     "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
                     "\r\n" + extra_headers + "\r\n" + std::string(body);
   AnswerReader answer(&reply);
-  bool ok = true;
+  engine::TlsSession session;
+  Channel channel(fd, deadline, abort, tls == nullptr ? nullptr : &session);
+  std::string error;
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr.addr), addr.len) != 0 && errno != EINPROGRESS) {
-    reply.error = std::string("connect: ") + std::strerror(errno);
-    ok = false;
+    error = std::string("connect: ") + std::strerror(errno);
+  } else if (tls != nullptr && session.start(*tls, tls->peer_for(addr), nullptr) == engine::TlsSession::Result::kError) {
+    error = std::string("TLS: ") + session.error_text();
   }
-  size_t sent = 0;
-  while (ok && sent < req.size()) {
-    if (const char* why = wait_for(fd, POLLOUT, deadline, abort); *why != '\0') {
-      reply.error = std::string(why) + " sending";
-      ok = false;
-      break;
-    }
-    ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno != EAGAIN) {
-      reply.error = std::string("send: ") + std::strerror(errno);
-      ok = false;
-    } else if (n > 0) {
-      sent += static_cast<size_t>(n);
-    }
-  }
+  if (error.empty()) error = channel.handshake();
+  if (error.empty()) error = channel.send_all(req.data(), req.size());
   char buf[65536];
-  while (ok) {
-    if (const char* why = wait_for(fd, POLLIN, deadline, abort); *why != '\0') {
-      reply.error = std::string(why) + " waiting for the answer";
-      ok = false;
-      break;
-    }
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
+  while (error.empty()) {
+    size_t n = 0;
+    error = channel.receive(buf, sizeof buf, &n);
+    if (!error.empty()) break;
     if (n == 0) {
       answer.closed();
       break;
     }
-    if (n < 0 && errno != EAGAIN) {
-      reply.error = std::string("recv: ") + std::strerror(errno);
-      ok = false;
-    } else if (n > 0) {
-      if (answer.feed(buf, static_cast<size_t>(n))) break;  // not waiting for a close that may never come
-    }
+    if (answer.feed(buf, n)) break;  // not waiting for a close that may never come
   }
+  if (!error.empty()) reply.error = error;
+  session.end();
   close(fd);
   return reply;
 }

@@ -10,6 +10,10 @@
 #include <utility>
 #include <vector>
 
+namespace stressql::engine {
+class TlsContext;
+}
+
 namespace stressql::reporting {
 
 struct HttpReply {
@@ -22,12 +26,14 @@ struct HttpReply {
 };
 
 // REQUIRES: host_port is "host:port" (or "[v6]:port"). Gives up after `limit`, or soon
-// after `*abort` is set.
+// after `*abort` is set. With `tls`, speaks HTTPS (verified as that context says, through
+// the engine's TLS layer); a TLS failure is the reply's error ("TLS: certificate verify
+// failed: …").
 HttpReply http_request(const std::string& host_port, const std::string& method,
                        const std::string& target, std::string_view body = "",
                        const std::string& extra_headers = "",
                        std::chrono::milliseconds limit = std::chrono::seconds(30),
-                       const std::atomic<bool>* abort = nullptr);
+                       const std::atomic<bool>* abort = nullptr, const engine::TlsContext* tls = nullptr);
 
 // "http://host:port[/]" → "host:port"; false for anything else (https is not supported here).
 bool parse_http_url(const std::string& url, std::string* host_port);

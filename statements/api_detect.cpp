@@ -45,15 +45,16 @@ ApiChoice ApiDetector::probe(const std::string& address, bool ssl) {
   if (offline_) {
     return {Api::kV1, "auto: nothing is sent (--dump/--dry-run), so v1"};
   }
-  if (ssl) {
-    // The probe's client speaks plain HTTP only: say so rather than guess quietly.
-    return {Api::kV1, "auto: " + address + " is HTTPS and /ping is probed over plain HTTP only, "
-                      "so v1 (SET Api [v2] or [v3] to choose)"};
+  if (ssl && tls_ == nullptr) {
+    if (base::Status st = engine::TlsContext::create(tls_options_, &tls_); !st) {
+      return api_from_ping(address, nullptr, st.message());
+    }
   }
   std::string headers;
   if (!token_.empty()) headers = "Authorization: Token " + token_ + "\r\n";
   const auto limit = std::chrono::milliseconds(timeout_ns_ / 1'000'000);
-  reporting::HttpReply reply = reporting::http_request(address, "GET", "/ping", "", headers, limit, stop_);
+  reporting::HttpReply reply =
+      reporting::http_request(address, "GET", "/ping", "", headers, limit, stop_, ssl ? tls_.get() : nullptr);
   return api_from_ping(address, reply.status == 0 ? nullptr : reply.header("X-Influxdb-Version"),
                        reply.status == 0 ? reply.error : "");
 }

@@ -6,10 +6,12 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "engine/tls_context.h"
 #include "parser/script.h"
 #include "parser/settings.h"
 #include "reporting/results_uploader.h"
@@ -30,9 +32,11 @@ class ApiDetector {
  public:
   // `token` goes with the probe (a 3.x server may want it even for /ping). `offline`: no
   // server is asked (--dump / --dry-run); auto means v1 there. A probe gives up after
-  // `timeout_ns`, or soon after `*stop` is set (Ctrl-C).
-  ApiDetector(std::string token, int64_t timeout_ns, bool offline, const std::atomic<bool>* stop)
-      : token_(std::move(token)), timeout_ns_(timeout_ns), offline_(offline), stop_(stop) {}
+  // `timeout_ns`, or soon after `*stop` is set (Ctrl-C). Under SET SSL [true] it speaks
+  // HTTPS with `tls` (the run's --ca-file, --insecure, …), verified as the load is.
+  ApiDetector(std::string token, int64_t timeout_ns, bool offline, const std::atomic<bool>* stop,
+              engine::TlsOptions tls = {})
+      : token_(std::move(token)), timeout_ns_(timeout_ns), offline_(offline), stop_(stop), tls_options_(std::move(tls)) {}
 
   // The API for settings `s` (s.api when it is not kAuto). Fails when the addresses answer
   // different APIs: one job speaks one.
@@ -45,6 +49,8 @@ class ApiDetector {
   int64_t timeout_ns_;
   bool offline_;
   const std::atomic<bool>* stop_;
+  engine::TlsOptions tls_options_;
+  std::shared_ptr<const engine::TlsContext> tls_;  // made at the first HTTPS probe
   std::map<std::string, ApiChoice> by_address_;
 };
 

@@ -202,7 +202,7 @@ int Controller::run() {
   bool offline = !options_.dump_file.empty() || options_.dry_run;
   {
     // SET Api [auto] asks each address once, and a v2 without Org fails, before anything is sent.
-    ApiDetector detector(options_.token, options_.request_timeout_ns, offline, stop_);
+    ApiDetector detector(options_.token, options_.request_timeout_ns, offline, stop_, options_.tls);
     if (base::Status st = choose_apis(script_, options_.settings, &detector, &apis_); !st) {
       err_ << "stressql: " << st.message() << "\n";
       return 2;

@@ -31,9 +31,10 @@ std::string top_failure(const reporting::RequestStats& s) {
   return it == s.failures.end() ? std::string("no answer") : it->first;
 }
 
+// Rounded down: 89.8 % of the target fails the 90 % rule, and must not read "90%".
 std::string percent(double share) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.0f%%", share * 100);
+  std::snprintf(text, sizeof text, "%.0f%%", std::floor(share * 100));
   return text;
 }
 
@@ -234,6 +235,44 @@ void judge_step(const std::vector<reporting::Threshold>& slos, int64_t connectio
                          busy < kIdleConnectionShare * double(connections) &&
                          finished > 0 && double(s.requests_failed) <= kLateShare * finished;
   if (step->client_limited) step->why += "; client limit: stressql could not send at this rate";
+}
+
+std::string thin_tail_note(const std::vector<reporting::Threshold>& slos, uint64_t counted, int64_t step_ns) {
+  double percentile = 0;
+  const char* name = nullptr;
+  for (const reporting::Threshold& t : slos) {
+    const double p = t.metric == reporting::Metric::kP50    ? 50
+                     : t.metric == reporting::Metric::kP95  ? 95
+                     : t.metric == reporting::Metric::kP99  ? 99
+                     : t.metric == reporting::Metric::kP999 ? 99.9
+                                                            : 0;
+    if (p > percentile) {
+      percentile = p;
+      name = reporting::metric_name(t.metric);
+    }
+  }
+  if (name == nullptr || counted == 0 || step_ns <= 0) return "";
+  const double beyond = 1 - percentile / 100;
+  // (The epsilons keep 5000 × (1 − 0.999) at 5 in floating point.)
+  const double tail = double(counted) * beyond + 1e-9;
+  if (tail >= kMinTailRequests) return "";
+  // The step that would count enough at this rate, rounded up to 5 s.
+  const double per_second = double(counted) / (double(step_ns) / 1e9);
+  const int64_t seconds = (static_cast<int64_t>(std::ceil(kMinTailRequests / beyond / per_second - 1e-9)) + 4) / 5 * 5;
+  char rests[64];
+  if (tail < 1) {
+    std::snprintf(rests, sizeof rests, "is its slowest request");
+  } else {
+    std::snprintf(rests, sizeof rests, "rests on the %.0f slowest", std::floor(tail));
+  }
+  char note[400];
+  std::snprintf(note, sizeof note,
+                "note: a step at this rate counted %llu requests, so its %s %s: a stall or two "
+                "decide it, and repeated searches can land further apart than --resolution. For a "
+                "repeatable answer use --step %llds or longer (%.0f requests beyond the %s).",
+                static_cast<unsigned long long>(counted), name, rests, static_cast<long long>(seconds),
+                kMinTailRequests, name);
+  return note;
 }
 
 int FindMax::run() {

@@ -56,6 +56,15 @@ struct StepResult {
 void judge_step(const std::vector<reporting::Threshold>& slos, int64_t connections, double cpu_s,
                 StepResult* step);
 
+// Fewest requests beyond a percentile for a step's estimate of it to be repeatable: with
+// fewer, a stall or two decide a step's p99 and two searches land apart.
+inline constexpr double kMinTailRequests = 20;
+
+// When a step that counted `counted` requests in `step_ns` puts fewer than kMinTailRequests
+// beyond the highest percentile among `slos` (p50, p95, p99, p999), a note saying so and the
+// --step that would; empty otherwise. Pure.
+std::string thin_tail_note(const std::vector<reporting::Threshold>& slos, uint64_t counted, int64_t step_ns);
+
 // The step's outcome as the search sees it.
 StepOutcome outcome(const StepResult& step);
 

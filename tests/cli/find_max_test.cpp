@@ -86,9 +86,13 @@ TEST(FindMaxTest, FindsTheKneeOfAServerThatAdmitsNRequestsASecond) {
   EXPECT_NE(r.out.find("FAIL error_rate"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("breaks error_rate<=1%"), std::string::npos) << r.out;
   EXPECT_GE(step_lines(r.out), 4) << r.out;
+  // About 300 requests in a 1 s step: the p99 rests on 3 of them, and the answer says so.
+  EXPECT_NE(r.out.find("so its p99 rests on the "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("use --step 10s or longer (20 requests beyond the p99)"), std::string::npos) << r.out;
 
   // The page draws one point per step of the JSON, at its target rate, with its p99.
   const nlohmann::json doc = nlohmann::json::parse(read_file(json_path));
+  EXPECT_NE(r.out.find("  " + doc["result"]["note"].get<std::string>() + "\n"), std::string::npos) << doc["result"];
   std::multimap<double, double> want;  // target → p99 in ms; the page orders steps by rate
   for (const auto& s : doc["steps"]) {
     const auto& c = s["counted"];

@@ -103,6 +103,12 @@ TEST_F(HttpsTest, WritesAndQueriesOverHttpsAreCountedBack) {
   EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), "7321 / 0 / 0") << r.out;
   EXPECT_EQ(report_value(r.out, "  Successful Queries:"), "10") << r.out;
   EXPECT_EQ(report_value(r.out, "TLS:"), "") << "no --insecure, no warning";
+  // SET Api [auto] (the default) asked /ping over HTTPS, verified with the same CA.
+  EXPECT_EQ(report_value(r.out, "  API:").rfind("v1 (auto: " + server->address() +
+                                                    " answered GET /ping with X-Influxdb-Version 1.",
+                                                0),
+            0u)
+      << r.out;
   EXPECT_EQ(r.err.find("insecure"), std::string::npos) << r.err;
   std::ifstream in(json);
   nlohmann::json j = nlohmann::json::parse(in);
@@ -121,6 +127,11 @@ TEST_F(HttpsTest, WithoutTheCaTheRunFailsCleanlyWithACertificateError) {
   EXPECT_NE(r.out.find("certificate verify failed: unable to get local issuer certificate"), std::string::npos)
       << r.out;
   expect_tls_failures(r.out);
+  // The API probe failed the same way, and said so.
+  EXPECT_EQ(report_value(r.out, "  API:"),
+            "v1 (auto: no answer from " + server->address() +
+                " to GET /ping (TLS: certificate verify failed: unable to get local issuer certificate), so v1)")
+      << r.out;
   // Nothing got through: the database was never created, so nothing was written.
   EXPECT_EQ(server->query("SHOW DATABASES").body.find("\"tls\""), std::string::npos);
   EXPECT_NE(r.out.find("Result:                                FAILED"), std::string::npos) << r.out;
@@ -230,7 +241,11 @@ value=[int inc(0) 0]
                               certs_->client_cert, "--key", certs_->client_key, "--results", "none", script});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), "2500 / 0 / 0") << r.out;
-  EXPECT_EQ(server->requests() - before, 25u);
+  // 25 writes, and the GET /ping of SET Api [auto], which presented the client certificate too.
+  EXPECT_EQ(server->requests() - before, 26u);
+  EXPECT_EQ(report_value(r.out, "  API:"),
+            "v1 (auto: " + server->address() + " answered GET /ping without X-Influxdb-Version, so v1)")
+      << r.out;
 
   ProcessResult half = stressql({"run", "--addresses", server->address(), "--cert", certs_->client_cert,
                                  "--results", "none", script});

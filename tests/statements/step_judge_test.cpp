@@ -73,6 +73,14 @@ TEST(StepJudgeTest, SaysWhichSloBroke) {
   EXPECT_TRUE(step.slo_results[1].pass);
 }
 
+TEST(StepJudgeTest, AShortfallJustBelowTheRuleDoesNotReadAsMeetingIt) {
+  StepResult step = step_of({});
+  step.target = 1000 / 0.898;  // achieved 89.8 % of it
+  judge_step(slos({"p99<=10ms"}), 16, 0, &step);
+  EXPECT_FALSE(step.pass);
+  EXPECT_EQ(step.why, "achieved 89% of the target");
+}
+
 TEST(StepJudgeTest, LateSendsWithIdleConnectionsAreAClientLimit) {
   // 10 000 req/s answered in 100 µs keep one connection busy of 16, yet the sends fell
   // behind to half the rate: stressql could not send faster.
@@ -117,6 +125,29 @@ TEST(StepJudgeTest, NoAnswerAtAllFails) {
   judge_step(slos({"p99<=1s"}), 16, 0, &step);
   EXPECT_FALSE(step.pass);
   EXPECT_EQ(step.why.rfind("no request was answered after the warm-up", 0), 0u) << step.why;
+}
+
+// The bench's case: 800 requests in a 10 s step put 8 beyond the p99; 20 need 2000, 25 s.
+TEST(ThinTailNoteTest, SaysHowFewRequestsAPercentileRestsOnAndWhichStepWouldDo) {
+  const std::string note = thin_tail_note(slos({"error_rate<=1%", "p99<=500ms"}), 800, 10'000'000'000);
+  EXPECT_NE(note.find("counted 800 requests, so its p99 rests on the 8 slowest"), std::string::npos) << note;
+  EXPECT_NE(note.find("use --step 25s or longer (20 requests beyond the p99)"), std::string::npos) << note;
+}
+
+TEST(ThinTailNoteTest, TheHighestPercentileDecides) {
+  // 5000 requests: p99 has 50 beyond it (enough), p999 only 5: 20 000 requests take 40 s.
+  EXPECT_EQ(thin_tail_note(slos({"p99<=1s"}), 5000, 10'000'000'000), "");
+  const std::string note = thin_tail_note(slos({"p99<=1s", "p999<=2s"}), 5000, 10'000'000'000);
+  EXPECT_NE(note.find("its p999 rests on the 5 slowest"), std::string::npos) << note;
+  EXPECT_NE(note.find("--step 40s"), std::string::npos) << note;
+  EXPECT_NE(thin_tail_note(slos({"p999<=2s"}), 500, 10'000'000'000).find("its p999 is its slowest request"),
+            std::string::npos);
+}
+
+TEST(ThinTailNoteTest, NoNoteWithoutAPercentileSloOrRequests) {
+  EXPECT_EQ(thin_tail_note(slos({"max<=1s", "avg<=10ms", "error_rate<=1%"}), 10, 10'000'000'000), "");
+  EXPECT_EQ(thin_tail_note(slos({"p99<=1s"}), 0, 10'000'000'000), "");
+  EXPECT_EQ(thin_tail_note(slos({"p50<=1s"}), 40, 10'000'000'000), "");
 }
 
 }  // namespace

@@ -106,7 +106,8 @@ HttpReply InfluxServer::query(const std::string& q, const std::string& db) {
 HttpReply InfluxServer::request(const std::string& method, const std::string& target,
                                 std::chrono::milliseconds limit) {
   if (!options_.https) return http_request(address(), method, target, "", "", limit);
-  // The blocking client speaks plain HTTP only; curl verifies against the test CA.
+  // HTTPS goes through curl, a client independent of stressql's TLS code, verified against
+  // the test CA.
   // Readiness (/ping) does not verify, so a server with a bad certificate (a test's
   // point) still comes up.
   std::vector<std::string> argv{"curl", "-sS", "-X", method, "-w", "\n%{http_code}"};
