@@ -285,14 +285,7 @@ EXEC true
   EXPECT_EQ(without_results_line(rebuilt.out), without_results_line(r.out));
 
   // The JSON validates against the published schema and carries the same numbers.
-  ProcessResult valid = run_process(
-      {"python3", "-c",
-       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-       "json.load(open(sys.argv[2])))",
-       json_path, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
-      std::chrono::seconds(60));
-  EXPECT_EQ(valid.exit_code, 0) << valid.err;
-  auto j = nlohmann::json::parse(read_file(json_path));
+  auto j = validated_report(json_path);
   EXPECT_EQ(j["test_id"], test_id);
   EXPECT_EQ(j["totals"]["points_accepted"], 5000);
   EXPECT_EQ(j["statements"][3]["points"]["accepted"], 5000);

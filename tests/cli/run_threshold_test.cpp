@@ -80,13 +80,7 @@ TEST_F(RunThresholdSinkTest, AFailingThresholdExitsThreeAndTheJsonSaysWhy) {
   EXPECT_TRUE(t[1]["pass"].get<bool>());
   EXPECT_TRUE(t[2]["pass"].get<bool>());
   EXPECT_EQ(doc["options"]["script_sha256"].get<std::string>().size(), 64u);
-  ProcessResult valid = run_process(
-      {"python3", "-c",
-       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-       "json.load(open(sys.argv[2])))",
-       json, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
-      seconds(60));
-  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  EXPECT_EQ(schema_errors(json), "");
 }
 
 TEST_F(RunThresholdSinkTest, BadExpressionsAreUsageErrors) {

@@ -28,17 +28,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-// What jsonschema says of the JSON report at `path` against the published schema; "" when valid.
-std::string schema_errors(const std::string& path) {
-  ProcessResult valid = run_process(
-      {"python3", "-c",
-       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-       "json.load(open(sys.argv[2])))",
-       path, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
-      seconds(60));
-  return valid.exit_code == 0 ? "" : valid.err + " (exit " + std::to_string(valid.exit_code) + ")";
-}
-
 // Offline: without --seed the test ID keys the random values, so the shards' --dump files,
 // request by request (request i is shard i mod N's), are the unsharded run's bytes.
 TEST(ShardDumpTest, ShardsOfOneTestIdRenderTheUnshardedBytes) {
