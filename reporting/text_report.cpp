@@ -65,13 +65,20 @@ void api_lines(std::string* out, const StatementReport& r) {
   line(out, "  Gzip:", text);
 }
 
-std::string status_mark(const StatementReport& r) { return r.ok ? "[√] " : "[X] "; }
+// What the controller puts in front of the error of a statement a stop kept from starting.
+constexpr std::string_view kNotRunPrefix = "not run: ";
 
-// Why a statement never ran, for its "Not run:" line: the error without the "not run: " the
-// controller puts in front of it for the one-line EXEC and InfluxQL forms.
+// A statement a stop kept from starting did not succeed, whatever its `ok` says; one that
+// --dump/--dry-run did not send ("not sent") is no failure.
+std::string status_mark(const StatementReport& r) {
+  const bool stopped = !r.ran && r.error.starts_with(kNotRunPrefix);
+  return r.ok && !stopped ? "[√] " : "[X] ";
+}
+
+// Why a statement never ran, for its "Not run:" line: the error without the prefix, which
+// the one-line EXEC and InfluxQL forms keep.
 std::string not_run_reason(const std::string& error) {
-  constexpr std::string_view kPrefix = "not run: ";
-  return error.starts_with(kPrefix) ? error.substr(kPrefix.size()) : error;
+  return error.starts_with(kNotRunPrefix) ? error.substr(kNotRunPrefix.size()) : error;
 }
 
 }  // namespace

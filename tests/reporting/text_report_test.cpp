@@ -42,5 +42,21 @@ TEST(TextReport, OneLineFormsKeepTheNotRunWords) {
   EXPECT_NE(render_statement(r).find("-> not run: interrupted\n"), std::string::npos) << render_statement(r);
 }
 
+// The controller leaves `ok` alone for a statement it never started: no success mark.
+TEST(TextReport, ANeverStartedOneLineStatementIsNotMarkedASuccess) {
+  for (StatementKind kind : {StatementKind::kInfluxQL, StatementKind::kExec}) {
+    StatementReport r;
+    never_ran(kind, kInterrupted, &r);
+    r.ok = true;
+    const std::string text = render_statement(r);
+    EXPECT_EQ(text.rfind("[X] ", 0), 0u) << text;
+  }
+  // --dump/--dry-run's unsent InfluxQL is no failure.
+  StatementReport dry;
+  never_ran(StatementKind::kInfluxQL, "not sent (--dump/--dry-run)", &dry);
+  dry.ok = true;
+  EXPECT_EQ(render_statement(dry).rfind("[√] ", 0), 0u) << render_statement(dry);
+}
+
 }  // namespace
 }  // namespace stressql::reporting
