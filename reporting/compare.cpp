@@ -6,6 +6,7 @@
 #include <map>
 
 #include "reporting/compare_stats.h"
+#include "reporting/json_fields.h"
 
 namespace stressql::reporting {
 namespace {
@@ -19,10 +20,7 @@ constexpr Metric kAllMetrics[] = {Metric::kPointsPerSec, Metric::kRequestsPerSec
 
 bool higher_is_better(Metric m) { return m == Metric::kPointsPerSec || m == Metric::kRequestsPerSec; }
 
-double num(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
-}
+double num(const Json& j, const char* key) { return json_number(j, key).value_or(0.0); }
 const Json& member(const Json& j, const char* key) {
   static const Json kEmpty = Json::object();
   auto it = j.find(key);
@@ -288,12 +286,8 @@ Comparison compare_runs(const CompareInput& base, const CompareInput& next, cons
   Comparison out;
   out.base_label = base.label;
   out.next_label = next.label;
-  auto test_id = [](const Json& r) {
-    auto it = r.find("test_id");
-    return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  for (const Json& r : base.repeats) out.base_test_ids.push_back(test_id(r));
-  for (const Json& r : next.repeats) out.next_test_ids.push_back(test_id(r));
+  for (const Json& r : base.repeats) out.base_test_ids.push_back(json_text(r, "test_id"));
+  for (const Json& r : next.repeats) out.next_test_ids.push_back(json_text(r, "test_id"));
   if (!base.script_sha256.empty() && !next.script_sha256.empty() && base.script_sha256 != next.script_sha256) {
     out.warnings.push_back("BASE and NEW ran different scripts (sha256 " + base.script_sha256.substr(0, 12) +
                            "… vs " + next.script_sha256.substr(0, 12) + "…): statements are matched by name");

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "reporting/json_fields.h"
+
 namespace stressql::reporting {
 namespace {
 
@@ -91,44 +93,22 @@ std::string md_escape(const std::string& s) {
   return out;
 }
 
-std::optional<double> opt_number(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
-}
-std::string opt_text(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-std::vector<std::string> texts(const nlohmann::json& j, const char* key) {
-  std::vector<std::string> out;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_array()) return out;
-  for (const nlohmann::json& t : *it) {
-    if (t.is_string()) out.push_back(t.get<std::string>());
-  }
-  return out;
-}
-bool opt_flag(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_boolean() && it->get<bool>();
-}
-
 }  // namespace
 
 Comparison comparison_from_json(const nlohmann::json& doc, CompareOptions* options) {
   Comparison c;
   if (!doc.is_object()) return c;
-  c.base_label = opt_text(doc, "base");
-  c.next_label = opt_text(doc, "new");
-  c.base_test_ids = texts(doc, "base_test_ids");
-  c.next_test_ids = texts(doc, "new_test_ids");
-  c.warnings = texts(doc, "warnings");
-  c.notes = texts(doc, "notes");
-  options->confidence = opt_number(doc, "confidence").value_or(options->confidence);
-  options->max_regression_percent = opt_number(doc, "max_regression_percent").value_or(options->max_regression_percent);
+  c.base_label = json_text(doc, "base");
+  c.next_label = json_text(doc, "new");
+  c.base_test_ids = json_texts(doc, "base_test_ids");
+  c.next_test_ids = json_texts(doc, "new_test_ids");
+  c.warnings = json_texts(doc, "warnings");
+  c.notes = json_texts(doc, "notes");
+  options->confidence = json_number(doc, "confidence").value_or(options->confidence);
+  options->max_regression_percent = json_number(doc, "max_regression_percent").value_or(options->max_regression_percent);
   if (doc.contains("metrics")) {
     options->deciding.clear();
-    for (const std::string& name : texts(doc, "metrics")) {
+    for (const std::string& name : json_texts(doc, "metrics")) {
       Metric m;
       if (metric_from_name(name, &m)) options->deciding.push_back(m);
     }
@@ -137,26 +117,26 @@ Comparison comparison_from_json(const nlohmann::json& doc, CompareOptions* optio
   if (rows == doc.end() || !rows->is_array()) return c;
   for (const nlohmann::json& j : *rows) {
     MetricComparison r;
-    if (!j.is_object() || !metric_from_name(opt_text(j, "metric"), &r.metric)) continue;
-    r.statement = opt_text(j, "statement");
-    r.deciding = opt_flag(j, "deciding");
-    r.base = opt_number(j, "base");
-    r.next = opt_number(j, "new");
-    r.change = opt_number(j, "change");
-    r.change_low = opt_number(j, "change_low");
-    r.change_high = opt_number(j, "change_high");
-    r.shift = opt_number(j, "shift").value_or(0);
-    const auto low = opt_number(j, "shift_low"), high = opt_number(j, "shift_high");
+    if (!j.is_object() || !metric_from_name(json_text(j, "metric"), &r.metric)) continue;
+    r.statement = json_text(j, "statement");
+    r.deciding = json_flag(j, "deciding");
+    r.base = json_number(j, "base");
+    r.next = json_number(j, "new");
+    r.change = json_number(j, "change");
+    r.change_low = json_number(j, "change_low");
+    r.change_high = json_number(j, "change_high");
+    r.shift = json_number(j, "shift").value_or(0);
+    const auto low = json_number(j, "shift_low"), high = json_number(j, "shift_high");
     r.bounded = low && high;
     r.shift_low = low.value_or(0);
     r.shift_high = high.value_or(0);
-    const std::string verdict = opt_text(j, "verdict");
+    const std::string verdict = json_text(j, "verdict");
     for (Verdict v : {Verdict::kBetter, Verdict::kWorse, Verdict::kNoChange, Verdict::kNotTested}) {
       if (verdict == verdict_text(v)) r.verdict = v;
     }
-    r.regression = opt_flag(j, "regression");
-    r.basis = opt_text(j, "basis");
-    r.note = opt_text(j, "note");
+    r.regression = json_flag(j, "regression");
+    r.basis = json_text(j, "basis");
+    r.note = json_text(j, "note");
     c.rows.push_back(std::move(r));
   }
   return c;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "reporting/html_report.h"
+#include "reporting/json_fields.h"
 #include "reporting/threshold.h"
 
 namespace stressql::reporting {
@@ -16,18 +17,8 @@ using nlohmann::json;
 
 constexpr double kMs = 1e6;  // the chart shows latency in milliseconds
 
-double num(const json& j, const char* key, double missing) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : missing;
-}
-std::string text(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-bool flag(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_boolean() && it->get<bool>();
-}
+double num(const json& j, const char* key, double missing) { return json_number(j, key).value_or(missing); }
+std::string text(const json& j, const char* key) { return json_text(j, key); }
 const json& member(const json& j, const char* key) {
   static const json kEmpty = json::object();
   auto it = j.find(key);
@@ -57,11 +48,11 @@ bool is_latency(Metric m) {
 
 std::string verdict(const json& doc, const std::string& unit) {
   const json& r = member(doc, "result");
-  if (flag(r, "found")) {
-    return rate(num(r, "rate", 0), unit) + (flag(r, "max_reached") ? " (--max reached)" : "");
+  if (json_flag(r, "found")) {
+    return rate(num(r, "rate", 0), unit) + (json_flag(r, "max_reached") ? " (--max reached)" : "");
   }
-  if (flag(r, "interrupted")) return "unknown: interrupted";
-  if (flag(r, "first_failed")) return "none: even the first step failed";
+  if (json_flag(r, "interrupted")) return "unknown: interrupted";
+  if (json_flag(r, "first_failed")) return "none: even the first step failed";
   return "unknown";
 }
 
@@ -100,7 +91,7 @@ ChartSpec steps_chart(const json& doc, const std::string& unit) {
     chart.lines.push_back({false, t.value / kMs, "SLO " + t.text});
   }
   const json& r = member(doc, "result");
-  if (flag(r, "found")) {
+  if (json_flag(r, "found")) {
     chart.marked_x.push_back(num(r, "rate", 0));
     chart.lines.push_back({true, num(r, "rate", 0), "max sustainable " + rate(num(r, "rate", 0), unit)});
   }
@@ -115,7 +106,7 @@ Numbers step_table(const json& doc, const std::string& unit) {
     char label[96];
     std::snprintf(label, sizeof label, "Step %d (%s) %s", static_cast<int>(num(s, "step", 0)),
                   text(s, "phase").c_str(), rate(num(s, "target", 0), unit).c_str());
-    std::string result = flag(s, "pass") ? "PASS" : "FAIL " + text(s, "why");
+    std::string result = json_flag(s, "pass") ? "PASS" : "FAIL " + text(s, "why");
     n.emplace_back(label, "achieved " + rate(std::round(num(s, "achieved", 0)), unit) + ", p50 " +
                               shown(Metric::kP50, c, "p50_ns") + ", p99 " + shown(Metric::kP99, c, "p99_ns") +
                               ", errors " + shown(Metric::kErrorRate, c, "error_rate_percent") + ", late " +

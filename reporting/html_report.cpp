@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "reporting/go_duration.h"
+#include "reporting/json_fields.h"
 
 namespace stressql::reporting {
 namespace {
@@ -17,15 +18,9 @@ using nlohmann::json;
 constexpr double kMs = 1e6;  // charts show latency in milliseconds
 
 std::string dur(double ns) { return go_duration(static_cast<int64_t>(std::llround(ns))); }
-int64_t i64(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<int64_t>() : 0;
-}
-double f64(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : 0;
-}
-std::string str(const json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; }
+int64_t i64(const json& j, const char* key) { return json_integer(j, key).value_or(0); }
+double f64(const json& j, const char* key) { return json_number(j, key).value_or(0); }
+std::string str(const json& j, const char* key) { return json_text(j, key); }
 std::string count(const json& j, const char* key) { return std::to_string(i64(j, key)); }
 const json& member(const json& j, const char* key) {
   static const json kEmpty = json::object();
