@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "bench/ratio_reporter.h"
-#include "reporting/histogram.h"
+#include "stats/histogram.h"
 
 namespace {
 
-using stressql::reporting::Histogram;
+using stressql::stats::Histogram;
 
 constexpr size_t kRing = 4096;  // values recycled by the record benchmarks
 constexpr size_t kPercentileSamples = 1 << 20;

@@ -12,18 +12,18 @@
 
 #include "bench/ratio_reporter.h"
 #include "engine/engine.h"
-#include "reporting/results_writer.h"
-#include "tests/reporting/report_builders.h"
+#include "results/results_writer.h"
+#include "tests/support/report_builders.h"
 
 namespace {
 
-using stressql::reporting::ResultsUpload;
-using stressql::reporting::ResultsWriter;
-using stressql::reporting::StatementKind;
-using stressql::reporting::StatementReport;
+using stressql::results::ResultsUpload;
+using stressql::results::ResultsWriter;
+using stressql::stats::StatementKind;
+using stressql::stats::StatementReport;
 
 StatementReport insert_statement() {
-  return stressql::reporting::testing::insert_statement("mockCpu", 100000000);
+  return stressql::stats::testing::insert_statement("mockCpu", 100000000);
 }
 
 stressql::engine::Sample sample(uint64_t i) {

@@ -10,7 +10,7 @@
 
 #include "parser/parser.h"
 #include "parser/series.h"
-#include "reporting/go_duration.h"
+#include "base/duration_text.h"
 #include "statements/request_task.h"
 
 namespace stressql::cli {
@@ -55,7 +55,7 @@ std::string schedule_text(const parser::Rate& rate, double units) {
   std::string out = ", at " + parser::rate_text(rate);
   if (rate.unit == parser::Rate::Unit::kMegabytes) return out;  // bodies are not rendered here
   const int64_t ms = std::llround(statements::rate_schedule(rate, 1).seconds_for(units) * 1000);
-  const std::string duration = reporting::go_duration(ms * 1'000'000);
+  const std::string duration = base::duration_text(ms * 1'000'000);
   if (rate.ramp_ns == 0) return out + " for " + duration;
   return out + ", then " + parser::rate_number(rate.to) + " " +
          std::string(parser::rate_unit_name(rate.unit)) + ": " + duration + " in all";

@@ -4,10 +4,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/html_output.h"
+#include "html/html_output.h"
 #include "cli/report_command.h"
-#include "reporting/compare.h"
-#include "reporting/compare_output.h"
+#include "judge/compare.h"
+#include "judge/compare_output.h"
 
 namespace stressql::cli {
 namespace {
@@ -22,7 +22,7 @@ bool looks_like_test_id(const std::string& s) {
 
 // Reads one side: a file when one of that name exists, else a test ID. 0, or the exit status.
 int load(const std::string& what, const std::string& arg, const std::string& results,
-         reporting::CompareInput* in, std::ostream& err) {
+         judge::CompareInput* in, std::ostream& err) {
   nlohmann::json doc;
   if (std::filesystem::exists(arg) || !looks_like_test_id(arg)) {
     std::ifstream file(arg, std::ios::binary);
@@ -41,7 +41,7 @@ int load(const std::string& what, const std::string& arg, const std::string& res
   } else if (int rc = report_json(arg, results, &doc, err); rc != 0) {
     return rc;
   }
-  base::Status s = reporting::read_compare_input(doc, arg, in);
+  base::Status s = judge::read_compare_input(doc, arg, in);
   if (!s.is_ok()) {
     err << "stressql: compare: " << what << " " << s.message() << "\n";
     return 2;
@@ -86,28 +86,28 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs* args) {
 }
 
 int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
-  reporting::CompareOptions options;
-  if (base::Status s = reporting::parse_percent(args.max_regression, &options.max_regression_percent); !s) {
+  judge::CompareOptions options;
+  if (base::Status s = judge::parse_percent(args.max_regression, &options.max_regression_percent); !s) {
     err << "stressql: compare: --max-regression: " << s.message() << "\n";
     return 2;
   }
-  if (base::Status s = reporting::parse_metric_list(args.metrics, &options.deciding); !s) {
+  if (base::Status s = judge::parse_metric_list(args.metrics, &options.deciding); !s) {
     err << "stressql: compare: --metrics: " << s.message() << "\n";
     return 2;
   }
-  reporting::ChartLibrary library;
+  html::ChartLibrary library;
   if (!load_html_library(args.html_file, &library, err)) return 2;
-  reporting::CompareInput base, next;
+  judge::CompareInput base, next;
   if (int rc = load("BASE", args.base, args.results, &base, err); rc != 0) return rc;
   if (int rc = load("NEW", args.next, args.results, &next, err); rc != 0) return rc;
-  const reporting::Comparison c = reporting::compare_runs(base, next, options);
+  const judge::Comparison c = judge::compare_runs(base, next, options);
   for (const std::string& w : c.warnings) err << "stressql: compare: warning: " << w << "\n";
-  out << (args.markdown ? reporting::render_compare_markdown(c, options) : reporting::render_compare_text(c, options));
+  out << (args.markdown ? judge::render_compare_markdown(c, options) : judge::render_compare_text(c, options));
   out.flush();
-  if (!args.junit_file.empty() && !write_file(args.junit_file, reporting::render_compare_junit(c, options), err)) {
+  if (!args.junit_file.empty() && !write_file(args.junit_file, judge::render_compare_junit(c, options), err)) {
     return 1;
   }
-  const nlohmann::json doc = reporting::compare_json(c, options);
+  const nlohmann::json doc = judge::compare_json(c, options);
   if (!args.json_file.empty() && !write_file(args.json_file, doc.dump(2) + "\n", err)) return 1;
   if (!args.html_file.empty() && !write_compare_html(args.html_file, doc, library, err)) return 1;
   return c.regression() ? 3 : 0;

@@ -6,9 +6,9 @@
 
 #include "base/random.h"
 #include "cli/find_max_output.h"
-#include "cli/html_output.h"
+#include "html/html_output.h"
 #include "parser/time_text.h"
-#include "reporting/results_writer.h"
+#include "results/results_writer.h"
 #include "statements/find_max.h"
 
 namespace stressql::cli {
@@ -38,8 +38,8 @@ bool build_options(const FindMaxArgs& args, const parser::Script& script,
                    statements::FindMaxOptions* fm) {
   if (args.slos.empty()) return usage("--slo: at least one SLO is needed, like --slo 'p99<=200ms'");
   for (const std::string& text : args.slos) {
-    reporting::Threshold t;
-    if (base::Status st = reporting::parse_threshold(text, /*allow_statement=*/false, &t); !st) {
+    judge::Threshold t;
+    if (base::Status st = judge::parse_threshold(text, /*allow_statement=*/false, &t); !st) {
       return usage("--slo: " + st.message());
     }
     fm->slos.push_back(t);
@@ -131,7 +131,7 @@ int run_find_max(FindMaxArgs& args) {
   if (!load_script(args.run, &source, &parsed)) return 2;
   statements::FindMaxOptions fm;
   if (!build_options(args, parsed.script, &fm)) return 2;
-  reporting::ChartLibrary chart_library;  // read now: a missing one must not waste a search
+  html::ChartLibrary chart_library;  // read now: a missing one must not waste a search
   if (!load_html_library(args.html_file, &chart_library, std::cerr)) return 2;
   fm.test_id = hex16(base::random_seed());
   const statements::RunOptions& options = args.run.options;
@@ -140,7 +140,7 @@ int run_find_max(FindMaxArgs& args) {
 
   auto warn = [](const std::string& line) { std::cerr << line << "\n"; };
   // Rows go where `run` sends them: the reporting server's API detected, its token used.
-  std::unique_ptr<reporting::ResultsWriter> results;
+  std::unique_ptr<results::ResultsWriter> results;
   if (!open_results(args.run, fm.test_id, "stressql-results-" + fm.test_id + ".lp", warn, &results)) return 2;
   const auto& insert = std::get<parser::InsertStmt>(parsed.script.statements[fm.statement].body);
   std::string slo_text;

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "reporting/go_duration.h"
-#include "reporting/json_report.h"
-#include "reporting/threshold.h"
+#include "base/duration_text.h"
+#include "report/json_report.h"
+#include "judge/threshold.h"
 #include "statements/version.h"
 
 namespace stressql::cli {
@@ -25,20 +25,20 @@ const char* phase_name(SearchPhase p) {
   return "?";
 }
 
-double error_rate(const reporting::RequestStats& s) {
+double error_rate(const stats::RequestStats& s) {
   const uint64_t n = s.requests_ok + s.requests_failed;
   return n == 0 ? 0 : 100.0 * double(s.requests_failed) / double(n);
 }
 
 // A metric of the counted part, as the SLOs see it and --threshold prints it.
-std::string shown(const StepResult& step, reporting::Metric m) {
-  return reporting::format_metric(m, reporting::measure(step.counted, m, 0));
+std::string shown(const StepResult& step, stats::Metric m) {
+  return stats::format_metric(m, stats::measure(step.counted, m, 0));
 }
 
 // "480000 pts/s (p99 183ms, error rate 0%)": the numbers of the step that found the rate.
 std::string rate_and_numbers(const StepResult& step, parser::Rate::Unit unit) {
-  return statements::rate_with_unit(step.target, unit) + " (p99 " + shown(step, reporting::Metric::kP99) +
-         ", error rate " + shown(step, reporting::Metric::kErrorRate) + ", achieved " +
+  return statements::rate_with_unit(step.target, unit) + " (p99 " + shown(step, stats::Metric::kP99) +
+         ", error rate " + shown(step, stats::Metric::kErrorRate) + ", achieved " +
          statements::rate_with_unit(std::round(step.achieved), unit) + ")";
 }
 
@@ -55,7 +55,7 @@ constexpr const char* kLabel = "%-39s";  // the report's value column
 std::string answer_note(const statements::FindMax& search, const statements::FindMaxOptions& fm) {
   const statements::SearchDecision& d = search.decision();
   if (d.phase != SearchPhase::kDone || !d.found) return "";
-  const reporting::RequestStats& c = last_at(search, d.rate)->counted.stats;
+  const stats::RequestStats& c = last_at(search, d.rate)->counted.stats;
   return statements::thin_tail_note(fm.slos, c.requests_ok + c.requests_failed, fm.step_ns);
 }
 
@@ -69,14 +69,14 @@ std::string step_header() {
 }
 
 std::string step_line(const StepResult& step, parser::Rate::Unit unit) {
-  const reporting::RequestStats& s = step.counted.stats;
+  const stats::RequestStats& s = step.counted.stats;
   std::string result = step.pass ? "PASS" : "FAIL " + step.why;
   char line[200];
   std::snprintf(line, sizeof line, "%4d  %-7s  %16s  %16s  %9s  %9s  %7s  %6llu  ", step.number,
                 phase_name(step.phase), statements::rate_with_unit(step.target, unit).c_str(),
                 statements::rate_with_unit(std::round(step.achieved), unit).c_str(),
-                shown(step, reporting::Metric::kP50).c_str(), shown(step, reporting::Metric::kP99).c_str(),
-                shown(step, reporting::Metric::kErrorRate).c_str(), static_cast<unsigned long long>(s.sent_late));
+                shown(step, stats::Metric::kP50).c_str(), shown(step, stats::Metric::kP99).c_str(),
+                shown(step, stats::Metric::kErrorRate).c_str(), static_cast<unsigned long long>(s.sent_late));
   return line + result + "\n";
 }
 
@@ -127,7 +127,7 @@ nlohmann::json find_max_json(const statements::FindMax& search, const statements
   const statements::SearchDecision& d = search.decision();
   nlohmann::json steps = nlohmann::json::array();
   for (const StepResult& s : search.steps()) {
-    const reporting::RequestStats& c = s.counted.stats;
+    const stats::RequestStats& c = s.counted.stats;
     nlohmann::json slo = nlohmann::json::array();
     for (const auto& r : s.slo_results) {
       slo.push_back({{"slo", r.threshold->text},
@@ -155,7 +155,7 @@ nlohmann::json find_max_json(const statements::FindMax& search, const statements
                        {"max_ns", c.latency.max()},
                        {"from_send_p99_ns", c.latency_from_send.value_at_percentile(99)}}},
                      {"slos", slo},
-                     {"run", reporting::json_report(s.reports, s.summary, settings, stressql::version())}});
+                     {"run", report::json_report(s.reports, s.summary, settings, stressql::version())}});
   }
   nlohmann::json slos = nlohmann::json::array();
   for (const auto& t : fm.slos) slos.push_back(t.text);

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   report->add_flag("--by-shard", report_by_shard,
                    "a sharded test (run --shard): also one line per shard for every INSERT and QUERY");
   report->add_option("--json", report_json,
-                     "also write the rebuilt report as JSON (schema: reporting/report.schema.json; "
+                     "also write the rebuilt report as JSON (schema: report/report.schema.json; "
                      "host and options are this machine's and this command's)");
   report->add_option("--html", report_html,
                      "also write the rebuilt report as one self-contained HTML page of charts");

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "reporting/go_duration.h"
+#include "base/duration_text.h"
 
 namespace stressql::cli {
 namespace {
@@ -16,9 +16,9 @@ void Progress::tick(const std::vector<statements::Task*>& running) {
   std::string text;
   int lines = 0;
   for (statements::Task* t : running) {
-    const reporting::StatementReport& r = t->report();
-    if (r.kind != reporting::StatementKind::kInsert && r.kind != reporting::StatementKind::kQuery) continue;
-    const reporting::RequestStats& s = r.stats;
+    const stats::StatementReport& r = t->report();
+    if (r.kind != stats::StatementKind::kInsert && r.kind != stats::StatementKind::kQuery) continue;
+    const stats::RequestStats& s = r.stats;
     // Offline (--dump / --dry-run) the rates are of rendered requests: none is accepted.
     uint64_t requests = s.requests_ok + s.requests_failed + s.requests_rendered;
     uint64_t points = s.points_accepted + s.points_rendered;
@@ -31,9 +31,9 @@ void Progress::tick(const std::vector<statements::Task*>& running) {
     double done = r.requests_planned ? 100.0 * double(requests) / double(r.requests_planned) : 0;
     int64_t elapsed = r.start_unix_ns ? base::unix_ns() - r.start_unix_ns : 0;
     std::snprintf(buf, sizeof buf, "%-6s %-20.20s %12.0f points/s %9.0f req/s %6llu errors %10s %5.1f%%",
-                  r.kind == reporting::StatementKind::kInsert ? "INSERT" : "QUERY", r.name.c_str(),
+                  r.kind == stats::StatementKind::kInsert ? "INSERT" : "QUERY", r.name.c_str(),
                   pps, rps, static_cast<unsigned long long>(s.requests_failed),
-                  reporting::go_duration(elapsed / 1'000'000 * 1'000'000).c_str(), done);
+                  base::duration_text(elapsed / 1'000'000 * 1'000'000).c_str(), done);
     text += buf;
     // Under a rate: the target beside the rate achieved over the last tick, and how many
     // requests went out late so far (a schedule falling behind shows here, not only at the end).

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "reporting/statement_report.h"
+#include "stats/statement_report.h"
 #include "statements/task.h"
 
 namespace stressql::cli {
@@ -41,7 +41,7 @@ class Progress {
   bool plain_;
   int lines_drawn_ = 0;
   int ticks_ = 0;
-  std::map<const reporting::StatementReport*, Last> last_;
+  std::map<const stats::StatementReport*, Last> last_;
 };
 
 }  // namespace stressql::cli

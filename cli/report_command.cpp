@@ -8,27 +8,27 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "cli/html_output.h"
-#include "cli/shard_merge.h"
-#include "reporting/http_client.h"
-#include "reporting/json_report.h"
-#include "reporting/results_writer.h"
-#include "reporting/statement_fields.h"
-#include "reporting/text_report.h"
+#include "html/html_output.h"
+#include "results/shard_merge.h"
+#include "net/http_client.h"
+#include "report/json_report.h"
+#include "results/results_writer.h"
+#include "results/statement_fields.h"
+#include "report/text_report.h"
 #include "statements/http_target.h"
 #include "statements/version.h"
 
 namespace stressql::cli {
 namespace {
 
-using Row = reporting::ResultsRow;
+using Row = results::ResultsRow;
 
 // Runs a chunked SELECT and returns every row as column → value.
 bool select_rows(const std::string& host_port, const std::string& q, std::vector<Row>* rows,
                  std::string* error) {
-  std::string target = std::string("/query?db=") + reporting::kResultsDatabase +
+  std::string target = std::string("/query?db=") + results::kResultsDatabase +
                        "&epoch=ns&chunked=true&chunk_size=10000&q=" + statements::url_escape(q);
-  reporting::HttpReply r = reporting::http_request(host_port, "GET", target, "", "",
+  net::HttpReply r = net::http_request(host_port, "GET", target, "", "",
                                                    std::chrono::seconds(120));
   if (r.status != 200) {
     *error = r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
@@ -112,8 +112,8 @@ engine::Sample sample_from_row(const Row& row) {
   return s;
 }
 
-reporting::RunSummary run_from_row(const Row& run) {
-  reporting::RunSummary summary;
+stats::RunSummary run_from_row(const Row& run) {
+  stats::RunSummary summary;
   summary.start_unix_ns = num(run, "time");
   summary.duration_ns = num(run, "duration_ns");
   summary.cpu_user_s = real(run, "cpu_user_s", 0);
@@ -142,10 +142,10 @@ struct Rebuilt {
 // server `results_url`, merging a sharded test's shards. Returns 0, or with a message to `err`
 // 2 (a bad URL) or 1 (the server or the rows are missing).
 int rebuild(const std::string& test_id, const std::string& results_url, bool by_shard,
-            std::vector<reporting::StatementReport>* rebuilt, reporting::RunSummary* summary_out,
+            std::vector<stats::StatementReport>* rebuilt, stats::RunSummary* summary_out,
             Rebuilt* info, std::ostream& err) {
   std::string& host_port = info->host_port;
-  if (!reporting::parse_http_url(results_url, &host_port)) {
+  if (!net::parse_http_url(results_url, &host_port)) {
     err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
     return 2;
   }
@@ -158,12 +158,12 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
     return 1;
   }
   if (statements.empty() || runs.empty()) {
-    err << "stressql: no results for test " << test_id << " in " << reporting::kResultsDatabase
+    err << "stressql: no results for test " << test_id << " in " << results::kResultsDatabase
         << " on " << host_port << "\n";
     return 1;
   }
   // A sharded test has one statement and one run row per shard (tag `shard`), merged here.
-  std::map<uint32_t, reporting::RunSummary> run_parts;
+  std::map<uint32_t, stats::RunSummary> run_parts;
   uint32_t shards = 1;
   for (const Row& row : runs) {
     run_parts[shard_of(row)] = run_from_row(row);
@@ -173,32 +173,32 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
   size_t count = 0;
   for (const Row& row : statements) count = std::max<size_t>(count, static_cast<size_t>(num(row, "index")) + 1);
   count = std::min(count, statements.size());  // a damaged index cannot make us allocate much
-  std::map<uint32_t, std::vector<reporting::StatementReport>> parts;  // by shard, script order
+  std::map<uint32_t, std::vector<stats::StatementReport>> parts;  // by shard, script order
   std::map<std::string, uint64_t> late_samples;
   std::map<std::string, std::pair<uint64_t, uint64_t>> body_bytes;  // raw, encoded (gzip)
   for (const Row& row : statements) {
     size_t index = static_cast<size_t>(num(row, "index"));
     if (index >= count) continue;
-    std::vector<reporting::StatementReport>& list = parts[shard_of(row)];
+    std::vector<stats::StatementReport>& list = parts[shard_of(row)];
     list.resize(count);
-    reporting::statement_from_row(row, &list[index]);
+    results::statement_from_row(row, &list[index]);
     late_samples[list[index].id] += static_cast<uint64_t>(num(row, "interval_late_samples"));
     auto& bytes = body_bytes[list[index].id];  // summed over shards
     bytes.first += static_cast<uint64_t>(num(row, "raw_body_bytes"));
     bytes.second += static_cast<uint64_t>(num(row, "encoded_body_bytes"));
   }
-  std::vector<reporting::StatementReport>& reports = *rebuilt;
+  std::vector<stats::StatementReport>& reports = *rebuilt;
   reports.clear();
   reports.resize(count);
-  std::map<std::string, reporting::StatementReport*> by_id;
+  std::map<std::string, stats::StatementReport*> by_id;
   for (size_t i = 0; i < count; ++i) {
-    std::map<uint32_t, const reporting::StatementReport*> present;
+    std::map<uint32_t, const stats::StatementReport*> present;
     for (auto& [shard, list] : parts) {
       if (!list[i].id.empty()) present[shard] = &list[i];
     }
     if (present.empty()) continue;
     if (sharded) {
-      reports[i] = merge_statement(present, shards);
+      reports[i] = results::merge_statement(present, shards);
     } else {
       reports[i] = std::move(parts.begin()->second[i]);
     }
@@ -248,9 +248,9 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
     err << "stressql: cannot read results from " << host_port << ": " << error << "\n";
     return 1;
   }
-  std::map<std::string, std::deque<reporting::IntervalRecord>> intervals;
+  std::map<std::string, std::deque<stats::IntervalRecord>> intervals;
   for (const Row& row : samples) {
-    reporting::IntervalRecord k;
+    stats::IntervalRecord k;
     k.second = static_cast<int32_t>(num(row, "second"));
     k.requests = static_cast<uint32_t>(num(row, "requests"));
     k.points_accepted = static_cast<uint64_t>(num(row, "points_accepted"));
@@ -278,7 +278,7 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
   std::map<std::string, std::vector<std::string>> classes;  // slots in order of appearance
   for (const Row& row : samples) {  // in time order
     const std::string id = str(row, "statement_id");
-    reporting::add_restored_failures(&intervals[id], &classes[id], num(row, "second"), str(row, "failure_class"),
+    stats::add_restored_failures(&intervals[id], &classes[id], num(row, "second"), str(row, "failure_class"),
                                      static_cast<uint32_t>(num(row, "failures")));
   }
   for (auto& [id, r] : by_id) {
@@ -291,15 +291,15 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
       r->intervals.finish();
       continue;
     }
-    std::deque<reporting::IntervalRecord>& list = intervals[id];  // sorted above
+    std::deque<stats::IntervalRecord>& list = intervals[id];  // sorted above
     r->intervals.restore(std::move(list), std::move(classes[id]), late_samples[id], r->start_unix_ns);
   }
-  reporting::RunSummary& summary = *summary_out;
-  summary = sharded ? merge_runs(run_parts, shards) : run_parts.begin()->second;
+  stats::RunSummary& summary = *summary_out;
+  summary = sharded ? results::merge_runs(run_parts, shards) : run_parts.begin()->second;
   summary.test_id = test_id;
-  summary.results_note = "rebuilt from " + std::string(reporting::kResultsDatabase) + " on " + host_port;
+  summary.results_note = "rebuilt from " + std::string(results::kResultsDatabase) + " on " + host_port;
   info->shards = shards;
-  if (by_shard && sharded) info->by_shard_text = by_shard_text(parts);
+  if (by_shard && sharded) info->by_shard_text = results::by_shard_text(parts);
   return 0;
 }
 
@@ -308,17 +308,17 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
 int run_report(const std::string& test_id, const std::string& results_url,
                const std::string& json_file, std::ostream& out, std::ostream& err, bool by_shard,
                const std::string& html_file) {
-  reporting::ChartLibrary chart_library;  // read first: a missing one is a usage error
+  html::ChartLibrary chart_library;  // read first: a missing one is a usage error
   if (!load_html_library(html_file, &chart_library, err)) return 2;
-  std::vector<reporting::StatementReport> reports;
-  reporting::RunSummary summary;
+  std::vector<stats::StatementReport> reports;
+  stats::RunSummary summary;
   Rebuilt info;
   if (int rc = rebuild(test_id, results_url, by_shard, &reports, &summary, &info, err); rc != 0) return rc;
-  out << reporting::render_report(reports, summary) << info.by_shard_text;
+  out << report::render_report(reports, summary) << info.by_shard_text;
   if (json_file.empty() && html_file.empty()) return 0;
   nlohmann::json options = {{"rebuilt_from", info.host_port}};
   if (info.shards > 1) options["shards"] = info.shards;
-  const nlohmann::json doc = reporting::json_report(reports, summary, options, stressql::version());
+  const nlohmann::json doc = report::json_report(reports, summary, options, stressql::version());
   if (!json_file.empty()) {
     std::ofstream json(json_file, std::ios::trunc);
     json << doc.dump(2) << "\n";
@@ -333,13 +333,13 @@ int run_report(const std::string& test_id, const std::string& results_url,
 
 int report_json(const std::string& test_id, const std::string& results_url, nlohmann::json* out,
                 std::ostream& err) {
-  std::vector<reporting::StatementReport> reports;
-  reporting::RunSummary summary;
+  std::vector<stats::StatementReport> reports;
+  stats::RunSummary summary;
   Rebuilt info;
   if (int rc = rebuild(test_id, results_url, false, &reports, &summary, &info, err); rc != 0) return rc;
   nlohmann::json options = {{"rebuilt_from", info.host_port}};
   if (info.shards > 1) options["shards"] = info.shards;
-  *out = reporting::json_report(reports, summary, options, stressql::version());
+  *out = report::json_report(reports, summary, options, stressql::version());
   return 0;
 }
 

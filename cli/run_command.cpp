@@ -10,18 +10,19 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli/html_output.h"
+#include "html/html_output.h"
 #include "cli/progress.h"
 #include "cli/run_thresholds.h"
 #include "cli/script_hash.h"
 #include "cli/shard_flags.h"
 #include "parser/parser.h"
 #include "parser/time_text.h"
-#include "reporting/http_client.h"
-#include "reporting/json_report.h"
-#include "reporting/results_writer.h"
-#include "reporting/text_report.h"
-#include "reporting/threshold_report.h"
+#include "net/http_client.h"
+#include "report/json_report.h"
+#include "results/results_writer.h"
+#include "report/text_report.h"
+#include "judge/threshold_json.h"
+#include "stats/metric.h"
 #include "statements/api_detect.h"
 #include "statements/controller.h"
 #include "statements/version.h"
@@ -59,7 +60,7 @@ nlohmann::json options_json(const RunArgs& args) {
         {"ssl", s.ssl},
         {"database", s.database},
         {"precision", std::string(parser::precision_name(s.precision))},
-        {"start_date", s.start_date.now ? std::string("now") : reporting::rfc3339(s.start_date.unix_ns)},
+        {"start_date", s.start_date.now ? std::string("now") : report::rfc3339(s.start_date.unix_ns)},
         {"batch_size", s.batch_size},
         {"write_interval_ns", s.write_interval_ns},
         {"query_interval_ns", s.query_interval_ns},
@@ -92,17 +93,17 @@ void uploading_results() { g_uploading.store(true); }
 
 bool open_results(const RunArgs& args, const std::string& test_id, const std::string& spool_file,
                   std::function<void(const std::string&)> warn,
-                  std::unique_ptr<reporting::ResultsWriter>* out) {
+                  std::unique_ptr<results::ResultsWriter>* out) {
   out->reset();
   if (args.options.results_url == "none") return true;
   std::string host_port;
-  if (!reporting::parse_http_url(args.options.results_url, &host_port)) {
+  if (!net::parse_http_url(args.options.results_url, &host_port)) {
     std::cerr << "stressql: --results: expected http://host:port or none, got '"
               << args.options.results_url << "'\n";
     return false;
   }
   // A 2.x/3.x reporting server takes rows through its own API (detected like a target's).
-  reporting::ResultsEndpoint endpoint;
+  results::ResultsEndpoint endpoint;
   std::string results_api;
   if (base::Status st = statements::results_endpoint(host_port, args.options.settings.org, args.results_token,
                                                      args.options.request_timeout_ns, &g_stop,
@@ -111,9 +112,9 @@ bool open_results(const RunArgs& args, const std::string& test_id, const std::st
     std::cerr << "stressql: " << st.message() << "\n";
     return false;
   }
-  *out = std::make_unique<reporting::ResultsWriter>(
+  *out = std::make_unique<results::ResultsWriter>(
       host_port, test_id, (std::filesystem::current_path() / spool_file).string(),
-      args.options.results_upload == "live" ? reporting::ResultsUpload::kLive : reporting::ResultsUpload::kAfterRun,
+      args.options.results_upload == "live" ? results::ResultsUpload::kLive : results::ResultsUpload::kAfterRun,
       std::move(warn), &g_abandon, std::move(endpoint));
   return true;
 }
@@ -127,7 +128,7 @@ CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
   run->add_flag("--dry-run", args->options.dry_run,
                 "generate every point and discard it; reports the tool's own points/s");
   run->add_option("--json", args->options.json_file,
-                  "also write the report as JSON (schema: reporting/report.schema.json)");
+                  "also write the report as JSON (schema: report/report.schema.json)");
   run->add_option("--html", args->html_file,
                   "also write the report as one self-contained HTML page of charts (opens "
                   "offline; needs Debian's libjs-dygraphs)");
@@ -283,10 +284,10 @@ int run_run(RunArgs& args) {
   std::string source;
   parser::ParseResult parsed;
   if (!load_script(args, &source, &parsed)) return 2;
-  std::vector<reporting::Threshold> thresholds;
+  std::vector<judge::Threshold> thresholds;
   if (!parse_run_thresholds(args.thresholds, parsed.script, &thresholds, std::cerr)) return 2;
 
-  reporting::ChartLibrary chart_library;  // read now: a missing one must not waste a run
+  html::ChartLibrary chart_library;  // read now: a missing one must not waste a run
   if (!load_html_library(args.html_file, &chart_library, std::cerr)) return 2;
 
   install_signal_handlers();
@@ -311,7 +312,7 @@ bool write_json(const std::string& path, const nlohmann::json& doc) {
 }
 
 void run_once(RunArgs& args, const parser::Script& script, const std::string& source,
-              const std::vector<reporting::Threshold>& thresholds, RunOutcome* out) {
+              const std::vector<judge::Threshold>& thresholds, RunOutcome* out) {
   g_uploading.store(false);
   statements::Controller controller(script, args.options, &g_stop, std::cerr);
   bool offline = args.options.dry_run || !args.options.dump_file.empty();
@@ -322,7 +323,7 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
   Progress progress(std::cerr, terminal, args.options.progress);
   auto warn = [&progress](const std::string& line) { progress.message(line); };
   controller.set_warner(warn);
-  std::unique_ptr<reporting::ResultsWriter> results;
+  std::unique_ptr<results::ResultsWriter> results;
   if (!offline) {
     const std::string spool = spool_name(controller.test_id(), args.options.shard);
     if (!open_results(args, controller.test_id(), spool, warn, &results)) {
@@ -332,11 +333,11 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
   }
   if (results) {
     if (args.options.shard.sharded()) results->set_shard(args.options.shard.index);
-    controller.set_observer([&results](const reporting::StatementReport& st, const engine::Sample& s) {
+    controller.set_observer([&results](const stats::StatementReport& st, const engine::Sample& s) {
       results->add_sample(st, s);
     });
   }
-  controller.set_ticker([&](const std::vector<reporting::StatementReport>& reports,
+  controller.set_ticker([&](const std::vector<stats::StatementReport>& reports,
                             const std::vector<statements::Task*>& running) {
     if (show_progress) progress.tick(running);
     if (results) {
@@ -347,11 +348,11 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
   out->rc = controller.run();
   progress.finish();
   if (out->rc == 2) return;
-  reporting::RunSummary& summary = controller.summary();
+  stats::RunSummary& summary = controller.summary();
   summary.tls_insecure = args.options.tls.insecure;
   const double cpu_per_mpts =
-      reporting::run_cpu_per_mpts(controller.reports(), summary.cpu_user_s + summary.cpu_system_s);
-  out->judged = reporting::evaluate_thresholds(thresholds, controller.reports(), cpu_per_mpts);
+      stats::run_cpu_per_mpts(controller.reports(), summary.cpu_user_s + summary.cpu_system_s);
+  out->judged = judge::evaluate_thresholds(thresholds, controller.reports(), cpu_per_mpts);
   if (results) {
     for (const auto& r : controller.reports()) results->add_intervals(r);
     for (size_t i = 0; i < controller.reports().size(); ++i) {
@@ -367,20 +368,20 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
   } else {
     summary.results_note = offline ? "none (nothing was sent)" : "none (--results none)";
   }
-  std::cout << reporting::render_report(controller.reports(), summary) << thresholds_text(out->judged);
-  if (args.options.by_address) std::cout << reporting::by_address_text(controller.reports());
+  std::cout << report::render_report(controller.reports(), summary) << thresholds_text(out->judged);
+  if (args.options.by_address) std::cout << stats::by_address_text(controller.reports());
   std::cout.flush();
   // Only when asked for: a day-long run's intervals make megabytes of JSON.
   if (!args.options.json_file.empty() || !args.html_file.empty()) {
-    out->json = reporting::json_report(controller.reports(), summary, options_json(args), version());
+    out->json = report::json_report(controller.reports(), summary, options_json(args), version());
     for (size_t i = 0; i < controller.reports().size(); ++i) {
       const auto& by_address = controller.reports()[i].by_address;
-      if (!by_address.empty()) out->json["statements"][i]["by_address"] = reporting::by_address_json(by_address);
+      if (!by_address.empty()) out->json["statements"][i]["by_address"] = stats::by_address_json(by_address);
     }
     out->json["options"]["script_sha256"] = sha256_hex(source);  // compare: the same script?
-    if (!out->judged.empty()) out->json["thresholds"] = reporting::threshold_results_json(out->judged);
+    if (!out->judged.empty()) out->json["thresholds"] = judge::threshold_results_json(out->judged);
   }
-  out->measured = reporting::measure_repeat(summary.test_id, controller.reports(), cpu_per_mpts);
+  out->measured = report::measure_repeat(summary.test_id, controller.reports(), cpu_per_mpts);
   out->interrupted = g_stop.load();
 }
 

@@ -12,9 +12,9 @@
 
 #include "cli/token_flags.h"
 #include "parser/parser.h"
-#include "reporting/repeat_summary.h"
-#include "reporting/results_writer.h"
-#include "reporting/threshold.h"
+#include "report/repeat_summary.h"
+#include "results/results_writer.h"
+#include "judge/threshold.h"
 #include "statements/run_options.h"
 
 namespace stressql::cli {
@@ -63,7 +63,7 @@ void uploading_results();
 // returns false (a usage error: nothing was sent). Needs install_signal_handlers() first.
 bool open_results(const RunArgs& args, const std::string& test_id, const std::string& spool_file,
                   std::function<void(const std::string&)> warn,
-                  std::unique_ptr<reporting::ResultsWriter>* out);
+                  std::unique_ptr<results::ResultsWriter>* out);
 
 // Runs it. Exit status: 0 every statement succeeded, 1 any failed (or interrupted),
 // 2 usage or parse errors, 3 a --threshold failed and nothing else did.
@@ -74,17 +74,17 @@ int run_run(RunArgs& args);
 struct RunOutcome {
   int rc = 0;  // 0, 1 (a statement failed or the run was interrupted) or 2 (nothing was sent)
   bool interrupted = false;  // Ctrl-C / SIGTERM: no further repeat
-  reporting::RepeatRun measured;  // the values --repeat summarises
-  std::vector<reporting::ThresholdResult> judged;  // points into the caller's thresholds
+  report::RepeatRun measured;  // the values --repeat summarises
+  std::vector<judge::ThresholdResult> judged;  // points into the caller's thresholds
   nlohmann::json json;  // the run's JSON report (with --json only)
 };
 void run_once(RunArgs& args, const parser::Script& script, const std::string& source,
-              const std::vector<reporting::Threshold>& thresholds, RunOutcome* out);
+              const std::vector<judge::Threshold>& thresholds, RunOutcome* out);
 // Writes `doc` to `path`; false (said on stderr) when it cannot.
 bool write_json(const std::string& path, const nlohmann::json& doc);
 // `--repeat N` (cli/run_repeat.cpp): the script N times, each run's report, then the median
 // and spread of each statement over the repeats; --json gets every repeat.
 int run_repeats(RunArgs& args, const parser::Script& script, const std::string& source,
-                const std::vector<reporting::Threshold>& thresholds);
+                const std::vector<judge::Threshold>& thresholds);
 
 }  // namespace stressql::cli

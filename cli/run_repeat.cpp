@@ -6,12 +6,12 @@
 #include "cli/run_command.h"
 #include "cli/run_thresholds.h"
 #include "cli/script_hash.h"
-#include "reporting/repeat_summary.h"
+#include "report/repeat_summary.h"
 
 namespace stressql::cli {
 
 int run_repeats(RunArgs& args, const parser::Script& script, const std::string& source,
-                const std::vector<reporting::Threshold>& thresholds) {
+                const std::vector<judge::Threshold>& thresholds) {
   std::vector<RunOutcome> runs;
   int rc = 0;
   bool threshold_failed = false;
@@ -27,9 +27,9 @@ int run_repeats(RunArgs& args, const parser::Script& script, const std::string& 
     runs.push_back(std::move(run));
     if (interrupted) break;  // Ctrl-C ends the suite, not only the repeat
   }
-  std::vector<reporting::RepeatRun> summary;
+  std::vector<report::RepeatRun> summary;
   for (const RunOutcome& r : runs) summary.push_back(r.measured);
-  std::cout << reporting::render_repeat_summary(summary);
+  std::cout << report::render_repeat_summary(summary);
   if (runs.size() < static_cast<size_t>(args.repeat)) {
     std::cout << "  (interrupted after " << runs.size() << " of " << args.repeat << " repeats)\n";
   }
@@ -42,7 +42,7 @@ int run_repeats(RunArgs& args, const parser::Script& script, const std::string& 
                                 {"repeat", args.repeat},
                                 {"completed", runs.size()},
                                 {"script_sha256", sha256_hex(source)},
-                                {"summary", reporting::repeat_summary_json(summary)},
+                                {"summary", report::repeat_summary_json(summary)},
                                 {"runs", list}};
     if (!write_json(args.options.json_file, doc)) return rc == 0 ? 1 : rc;
   }

@@ -6,7 +6,7 @@
 namespace stressql::cli {
 
 bool parse_run_thresholds(const std::vector<std::string>& texts, const parser::Script& script,
-                          std::vector<reporting::Threshold>* out, std::ostream& err) {
+                          std::vector<judge::Threshold>* out, std::ostream& err) {
   std::set<std::string> names;
   for (const parser::Statement& st : script.statements) {
     if (const auto* insert = std::get_if<parser::InsertStmt>(&st.body)) names.insert(insert->name);
@@ -14,8 +14,8 @@ bool parse_run_thresholds(const std::vector<std::string>& texts, const parser::S
   }
   bool ok = true;
   for (const std::string& text : texts) {
-    reporting::Threshold t;
-    base::Status s = reporting::parse_threshold(text, /*allow_statement=*/true, &t);
+    judge::Threshold t;
+    base::Status s = judge::parse_threshold(text, /*allow_statement=*/true, &t);
     if (!s.is_ok()) {
       err << "stressql: --threshold: " << s.message()
           << " (form: [STATEMENT.]METRIC OP VALUE, e.g. p99<=200ms or mockCpu.points_per_sec>=480k)\n";
@@ -36,13 +36,13 @@ bool parse_run_thresholds(const std::vector<std::string>& texts, const parser::S
   return ok;
 }
 
-std::string thresholds_text(const std::vector<reporting::ThresholdResult>& results) {
+std::string thresholds_text(const std::vector<judge::ThresholdResult>& results) {
   if (results.empty()) return "";
-  return "\nThresholds:\n" + reporting::render_threshold_results(results);
+  return "\nThresholds:\n" + judge::render_threshold_results(results);
 }
 
-bool any_failed(const std::vector<reporting::ThresholdResult>& results) {
-  for (const reporting::ThresholdResult& r : results) {
+bool any_failed(const std::vector<judge::ThresholdResult>& results) {
+  for (const judge::ThresholdResult& r : results) {
     if (!r.pass) return true;
   }
   return false;

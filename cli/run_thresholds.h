@@ -7,21 +7,21 @@
 #include <vector>
 
 #include "parser/script.h"
-#include "reporting/statement_report.h"
-#include "reporting/threshold.h"
+#include "stats/statement_report.h"
+#include "judge/threshold.h"
 
 namespace stressql::cli {
 
 // Parses every expression; a malformed one, or one naming a statement (INSERT or QUERY) the
 // script does not have, is reported to `err`. Returns false on any error (exit status 2).
 bool parse_run_thresholds(const std::vector<std::string>& texts, const parser::Script& script,
-                          std::vector<reporting::Threshold>* out, std::ostream& err);
+                          std::vector<judge::Threshold>* out, std::ostream& err);
 
 // The report's closing lines: "Thresholds:" and one PASS/FAIL line per threshold and
 // statement judged; empty without thresholds.
-std::string thresholds_text(const std::vector<reporting::ThresholdResult>& results);
+std::string thresholds_text(const std::vector<judge::ThresholdResult>& results);
 
 // Whether any threshold failed.
-bool any_failed(const std::vector<reporting::ThresholdResult>& results);
+bool any_failed(const std::vector<judge::ThresholdResult>& results);
 
 }  // namespace stressql::cli

@@ -4,7 +4,7 @@
 #include <type_traits>
 #include <variant>
 
-#include "reporting/http_client.h"
+#include "net/http_client.h"
 #include "statements/http_target.h"
 
 namespace stressql::statements {
@@ -53,8 +53,8 @@ ApiChoice ApiDetector::probe(const std::string& address, bool ssl) {
   std::string headers;
   if (!token_.empty()) headers = "Authorization: Token " + token_ + "\r\n";
   const auto limit = std::chrono::milliseconds(timeout_ns_ / 1'000'000);
-  reporting::HttpReply reply =
-      reporting::http_request(address, "GET", "/ping", "", headers, limit, stop_, ssl ? tls_.get() : nullptr);
+  net::HttpReply reply =
+      net::http_request(address, "GET", "/ping", "", headers, limit, stop_, ssl ? tls_.get() : nullptr);
   return api_from_ping(address, reply.status == 0 ? nullptr : reply.header("X-Influxdb-Version"),
                        reply.status == 0 ? reply.error : "");
 }
@@ -111,7 +111,7 @@ base::Status choose_apis(const parser::Script& script, const parser::Settings& i
 
 base::Status results_endpoint(const std::string& host_port, const std::string& org,
                               const std::string& token, int64_t timeout_ns,
-                              const std::atomic<bool>* stop, reporting::ResultsEndpoint* out,
+                              const std::atomic<bool>* stop, results::ResultsEndpoint* out,
                               std::string* api_text) {
   ApiDetector detector(token, timeout_ns, false, stop);
   parser::Settings s;
@@ -119,8 +119,8 @@ base::Status results_endpoint(const std::string& host_port, const std::string& o
   ApiChoice choice;
   if (base::Status st = detector.choose(s, &choice); !st) return st;
   *api_text = choice.reason;
-  const std::string db = reporting::kResultsDatabase;
-  *out = reporting::ResultsEndpoint();
+  const std::string db = results::kResultsDatabase;
+  *out = results::ResultsEndpoint();
   switch (choice.api) {
     case Api::kV2:
       if (org.empty()) {

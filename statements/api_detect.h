@@ -14,7 +14,7 @@
 #include "engine/tls_context.h"
 #include "parser/script.h"
 #include "parser/settings.h"
-#include "reporting/results_uploader.h"
+#include "results/results_uploader.h"
 
 namespace stressql::statements {
 
@@ -67,7 +67,7 @@ base::Status choose_apis(const parser::Script& script, const parser::Settings& i
 // (--results-token-file, else the load's) authorises both. *api_text says what was chosen.
 base::Status results_endpoint(const std::string& host_port, const std::string& org,
                               const std::string& token, int64_t timeout_ns,
-                              const std::atomic<bool>* stop, reporting::ResultsEndpoint* out,
+                              const std::atomic<bool>* stop, results::ResultsEndpoint* out,
                               std::string* api_text);
 
 }  // namespace stressql::statements

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "base/clock.h"
-#include "reporting/http_client.h"
-#include "reporting/results_uploader.h"
+#include "net/http_client.h"
+#include "results/results_uploader.h"
 #include "statements/http_target.h"
 
 namespace stressql::statements {
@@ -15,7 +15,7 @@ namespace {
 // One exchange with the results server; a barrier polls again rather than wait long.
 constexpr std::chrono::milliseconds kExchangeLimit{5000};
 
-std::string reply_error(const reporting::HttpReply& r) {
+std::string reply_error(const net::HttpReply& r) {
   return r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
 }
 
@@ -68,18 +68,18 @@ Barrier::Barrier(std::string host_port, std::string test_id, generator::Shard sh
 
 base::Status Barrier::arrive(const std::string& name) {
   if (!database_ready_) {  // CREATE DATABASE is idempotent: every shard may send it
-    reporting::HttpReply r = reporting::http_request(
-        host_port_, "POST", std::string("/query?q=CREATE%20DATABASE%20") + reporting::kResultsDatabase,
+    net::HttpReply r = net::http_request(
+        host_port_, "POST", std::string("/query?q=CREATE%20DATABASE%20") + results::kResultsDatabase,
         "", "", kExchangeLimit);
-    if (r.status != 200) return base::Status::error("cannot create " + std::string(reporting::kResultsDatabase) + ": " + reply_error(r));
+    if (r.status != 200) return base::Status::error("cannot create " + std::string(results::kResultsDatabase) + ": " + reply_error(r));
     database_ready_ = true;
   }
   const std::string row = "barrier,test_id=" + test_id_ + ",barrier=" + name +
                           ",shard=" + std::to_string(shard_.index) +
                           " shards=" + std::to_string(shard_.count) + "i " +
                           std::to_string(base::unix_ns()) + "\n";
-  reporting::HttpReply r = reporting::http_request(
-      host_port_, "POST", std::string("/write?db=") + reporting::kResultsDatabase + "&precision=ns",
+  net::HttpReply r = net::http_request(
+      host_port_, "POST", std::string("/write?db=") + results::kResultsDatabase + "&precision=ns",
       row, "Content-Type: text/plain; charset=utf-8\r\n", kExchangeLimit);
   if (r.status != 204) return base::Status::error("cannot post the barrier row: " + reply_error(r));
   return base::Status::ok();
@@ -89,9 +89,9 @@ base::Status Barrier::check(const std::string& name, bool* done, int64_t* releas
                             std::string* missing) {
   const std::string q = "SELECT last(\"shards\") FROM \"barrier\" WHERE \"test_id\"='" + test_id_ +
                         "' AND \"barrier\"='" + name + "' GROUP BY \"shard\"";
-  reporting::HttpReply r = reporting::http_request(
+  net::HttpReply r = net::http_request(
       host_port_, "GET",
-      std::string("/query?db=") + reporting::kResultsDatabase + "&epoch=ns&q=" + url_escape(q), "", "",
+      std::string("/query?db=") + results::kResultsDatabase + "&epoch=ns&q=" + url_escape(q), "", "",
       kExchangeLimit);
   if (r.status != 200) return base::Status::error("cannot read the barrier rows: " + reply_error(r));
   std::vector<bool> arrived;

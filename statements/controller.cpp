@@ -15,7 +15,7 @@
 namespace stressql::statements {
 namespace {
 
-using reporting::StatementKind;
+using stats::StatementKind;
 
 // After Ctrl-C, in-flight requests get this long to be cancelled and reported.
 constexpr int64_t kStopGraceNs = 5'000'000'000;
@@ -125,7 +125,7 @@ void Controller::wait_until(const std::function<bool()>& done) {
 
 void Controller::run_statement(size_t index, const parser::Settings& settings, uint64_t seed) {
   const parser::Statement& st = script_.statements[index];
-  reporting::StatementReport& r = reports_[index];
+  stats::StatementReport& r = reports_[index];
   std::unique_ptr<Task> task;
   std::visit(
       [&](const auto& body) {
@@ -146,7 +146,7 @@ void Controller::run_statement(size_t index, const parser::Settings& settings, u
   tasks_.push_back(std::move(task));
   t->start(ctx_, settings, statement_seed(seed, index), base::monotonic_ns());
   if (!r.warning.empty()) {
-    std::string line = "stressql: warning: " + std::string(reporting::kind_name(r.kind)) + " " + r.name +
+    std::string line = "stressql: warning: " + std::string(stats::kind_name(r.kind)) + " " + r.name +
                        ": " + r.warning;
     if (warn_) {
       warn_(line);
@@ -167,7 +167,7 @@ int Controller::run() {
   reports_.resize(script_.statements.size());
   for (size_t i = 0; i < reports_.size(); ++i) {
     const parser::Statement& st = script_.statements[i];
-    reporting::StatementReport& r = reports_[i];
+    stats::StatementReport& r = reports_[i];
     // The shards parse the script each: statement IDs from the test ID keep their rows
     // of one statement together for `stressql report`.
     r.id = options_.shard.sharded()
@@ -241,7 +241,7 @@ int Controller::run() {
       break;
     }
     const parser::Statement& st = script_.statements[i];
-    reporting::StatementReport& r = reports_[i];
+    stats::StatementReport& r = reports_[i];
     if (const auto* set = std::get_if<parser::SetStmt>(&st.body)) {
       std::string error;
       r.ran = true;

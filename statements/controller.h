@@ -12,7 +12,7 @@
 
 #include "engine/engine.h"
 #include "parser/script.h"
-#include "reporting/text_report.h"
+#include "report/text_report.h"
 #include "statements/api_detect.h"
 #include "statements/run_options.h"
 #include "statements/task.h"
@@ -31,18 +31,18 @@ class Controller : public engine::EventSink {
   // Runs every statement. Returns 0 when every statement succeeded, 1 otherwise.
   int run();
 
-  const std::vector<reporting::StatementReport>& reports() const { return reports_; }
+  const std::vector<stats::StatementReport>& reports() const { return reports_; }
   // Hands the reports over (find-max keeps every step's). REQUIRES: run() has returned.
-  std::vector<reporting::StatementReport> take_reports() { return std::move(reports_); }
-  const reporting::RunSummary& summary() const { return summary_; }
-  reporting::RunSummary& summary() { return summary_; }
+  std::vector<stats::StatementReport> take_reports() { return std::move(reports_); }
+  const stats::RunSummary& summary() const { return summary_; }
+  stats::RunSummary& summary() { return summary_; }
   const std::string& test_id() const { return summary_.test_id; }
   // Observer for every attempt (results rows); set before run().
   void set_observer(SampleObserver observer) { ctx_.observe = std::move(observer); }
   // Where warnings go (a line, no newline); default: the error stream.
   void set_warner(std::function<void(const std::string&)> warn) { warn_ = std::move(warn); }
   // Called about once a second while statements run (live progress).
-  void set_ticker(std::function<void(const std::vector<reporting::StatementReport>&,
+  void set_ticker(std::function<void(const std::vector<stats::StatementReport>&,
                                      const std::vector<Task*>&)> tick) {
     ticker_ = std::move(tick);
   }
@@ -71,7 +71,7 @@ class Controller : public engine::EventSink {
   std::ostream& err_;
   std::unique_ptr<engine::Engine> engine_;
   TaskContext ctx_;
-  std::vector<reporting::StatementReport> reports_;
+  std::vector<stats::StatementReport> reports_;
   std::vector<std::unique_ptr<Task>> tasks_;   // every task started, in start order
   std::vector<Task*> running_;                 // started and not yet finished
   std::map<engine::JobId, Task*> by_job_;
@@ -79,11 +79,11 @@ class Controller : public engine::EventSink {
   engine::JobId next_job_ = 1;
   bool stopping_ = false;
   int64_t stop_deadline_ns_ = 0;
-  std::function<void(const std::vector<reporting::StatementReport>&, const std::vector<Task*>&)>
+  std::function<void(const std::vector<stats::StatementReport>&, const std::vector<Task*>&)>
       ticker_;
   int64_t next_tick_ns_ = 0;
   std::function<void(const std::string&)> warn_;
-  reporting::RunSummary summary_;
+  stats::RunSummary summary_;
   std::FILE* dump_ = nullptr;
   std::unique_ptr<Barrier> barrier_;  // under --shard with N > 1
   std::string stop_reason_ = "interrupted";  // the "not run: …" of statements never started

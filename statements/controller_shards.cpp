@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "base/clock.h"
-#include "reporting/go_duration.h"
-#include "reporting/http_client.h"
+#include "base/duration_text.h"
+#include "net/http_client.h"
 #include "statements/barrier.h"
 #include "statements/controller.h"
 
@@ -25,7 +25,7 @@ bool Controller::meet(const std::string& name, const std::string& where) {
   if (!options_.shard.sharded() || ctx_.offline) return true;
   if (!barrier_) {
     std::string host_port;
-    reporting::parse_http_url(options_.results_url, &host_port);  // checked by the command
+    net::parse_http_url(options_.results_url, &host_port);  // checked by the command
     barrier_ = std::make_unique<Barrier>(host_port, summary_.test_id, options_.shard);
   }
   const int64_t deadline = base::monotonic_ns() + options_.barrier_timeout_ns;
@@ -51,7 +51,7 @@ bool Controller::meet(const std::string& name, const std::string& where) {
   }
   if (stopping_) return false;  // Ctrl-C while waiting
   summary_.shard_error = missing + " did not arrive at " + where + " within " +
-                         reporting::go_duration(options_.barrier_timeout_ns) +
+                         base::duration_text(options_.barrier_timeout_ns) +
                          " (--barrier-timeout; shard " + options_.shard.text() + " waited)";
   if (!problem.empty()) summary_.shard_error += "; results server: " + problem;
   err_ << "stressql: " << summary_.shard_error << "\n";
@@ -66,7 +66,7 @@ bool Controller::start_together() {
   if (options_.start_at_unix_ns <= 0) return true;
   const int64_t wait_ns = options_.start_at_unix_ns - base::unix_ns();
   if (wait_ns <= 0) {
-    if (warn_) warn_("stressql: warning: --start-at is " + reporting::go_duration(-wait_ns) +
+    if (warn_) warn_("stressql: warning: --start-at is " + base::duration_text(-wait_ns) +
                      " past; starting now");
     return true;
   }

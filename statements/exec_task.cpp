@@ -15,7 +15,7 @@ namespace {
 
 class ExecTask : public Task {
  public:
-  ExecTask(reporting::StatementReport* r, const parser::ExecStmt& s) : Task(r), stmt_(s) {}
+  ExecTask(stats::StatementReport* r, const parser::ExecStmt& s) : Task(r), stmt_(s) {}
   ~ExecTask() override {
     if (pid_ > 0 && !finished_) {
       kill(-pid_, SIGKILL);
@@ -90,7 +90,7 @@ class ExecTask : public Task {
 
 }  // namespace
 
-std::unique_ptr<Task> make_exec_task(reporting::StatementReport* r, const parser::ExecStmt& s) {
+std::unique_ptr<Task> make_exec_task(stats::StatementReport* r, const parser::ExecStmt& s) {
   return std::make_unique<ExecTask>(r, s);
 }
 

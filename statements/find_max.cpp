@@ -5,14 +5,14 @@
 #include <type_traits>
 
 #include "base/clock.h"
-#include "reporting/go_duration.h"
-#include "reporting/statement_fields.h"
+#include "base/duration_text.h"
+#include "results/statement_fields.h"
 #include "statements/controller.h"
 
 namespace stressql::statements {
 namespace {
 
-using reporting::StatementReport;
+using stats::StatementReport;
 
 // A step that has not ended this long after twice its planned time is cut off: the server
 // fell so far behind that the step's verdict is clear, and waiting longer tells nothing.
@@ -26,7 +26,7 @@ constexpr double kLateShare = 0.01;
 // waiting for a connection: stressql itself could not keep up.
 constexpr double kIdleConnectionShare = 0.5;
 
-std::string top_failure(const reporting::RequestStats& s) {
+std::string top_failure(const stats::RequestStats& s) {
   auto it = std::max_element(s.failures.begin(), s.failures.end(),
                              [](const auto& a, const auto& b) { return a.second < b.second; });
   return it == s.failures.end() ? std::string("no answer") : it->first;
@@ -41,9 +41,9 @@ std::string percent(double share) {
 
 // The INSERT's report with only the samples after the warm-up: what the SLOs judge. The
 // statement row's fields, then the counted samples (a report's histograms are not copyable).
-void counted_part(const StatementReport& full, reporting::RequestStats stats, int64_t warmup_ns,
+void counted_part(const StatementReport& full, stats::RequestStats stats, int64_t warmup_ns,
                   StatementReport* out) {
-  reporting::copy_statement_fields(full, out);
+  results::copy_statement_fields(full, out);
   out->start_unix_ns = full.start_unix_ns + warmup_ns;
   out->duration_ns = std::max<int64_t>(0, full.duration_ns - warmup_ns);
   out->stats = std::move(stats);
@@ -60,7 +60,7 @@ std::string rate_with_unit(double rate, parser::Rate::Unit unit) {
 }
 
 FindMax::FindMax(const parser::Script& script, const RunOptions& options, const FindMaxOptions& fm,
-                 const std::atomic<bool>* stop, reporting::ResultsWriter* results, std::ostream& err)
+                 const std::atomic<bool>* stop, results::ResultsWriter* results, std::ostream& err)
     : script_(script), options_(options), fm_(fm), stop_(stop), results_(results), err_(err) {
   insert_settings_ = options_.settings;
   for (size_t i = 0; i < fm_.statement; ++i) {
@@ -123,12 +123,12 @@ StepResult FindMax::run_step(int number, double rate, SearchPhase phase) {
       err_ << line << "\n";
     }
   });
-  reporting::RequestStats counted;
+  stats::RequestStats counted;
   c.set_observer([&](const StatementReport& r, const engine::Sample& s) {
     if (results_) results_->add_sample(r, s);
     // The warm-up is cut by due time: a request due in it counts nowhere, however late it
     // was answered.
-    if (r.kind == reporting::StatementKind::kInsert && r.id == insert_id &&
+    if (r.kind == stats::StatementKind::kInsert && r.id == insert_id &&
         s.due_unix_ns >= r.start_unix_ns + fm_.warmup_ns) {
       counted.add(s);
     }
@@ -162,9 +162,9 @@ StepResult FindMax::run_step(int number, double rate, SearchPhase phase) {
   step.interrupted = stop_ != nullptr && stop_->load();
   for (size_t i = 0; i + 1 < step.reports.size(); ++i) {
     const StatementReport& r = step.reports[i];
-    if (r.ran && !r.ok && r.kind != reporting::StatementKind::kSet) {
+    if (r.ran && !r.ok && r.kind != stats::StatementKind::kSet) {
       step.setup_failed = true;
-      step.why = "the setup failed: " + std::string(reporting::kind_name(r.kind)) + " '" + r.name +
+      step.why = "the setup failed: " + std::string(stats::kind_name(r.kind)) + " '" + r.name +
                  "': " + (r.error.empty() ? r.server_message : r.error);
       break;
     }
@@ -176,16 +176,16 @@ StepResult FindMax::run_step(int number, double rate, SearchPhase phase) {
   if (cut_off && !step.interrupted) {
     step.pass = false;
     step.why += std::string(step.why.empty() ? "" : "; ") + "cut off after " +
-                reporting::go_duration(step.summary.duration_ns) + ": the server fell behind the rate";
+                base::duration_text(step.summary.duration_ns) + ": the server fell behind the rate";
   }
   return step;
 }
 
-void judge_step(const std::vector<reporting::Threshold>& slos, int64_t connections, double cpu_s,
+void judge_step(const std::vector<judge::Threshold>& slos, int64_t connections, double cpu_s,
                 StepResult* step) {
   const StatementReport& r = step->counted;
-  const reporting::RequestStats& s = r.stats;
-  step->achieved = reporting::achieved_rate(r);
+  const stats::RequestStats& s = r.stats;
+  step->achieved = stats::achieved_rate(r);
   const double mpts = double(s.points_accepted) / 1e6;
   std::vector<std::string> reasons;
   if (!step->why.empty()) reasons.push_back(step->why);
@@ -194,12 +194,12 @@ void judge_step(const std::vector<reporting::Threshold>& slos, int64_t connectio
     reasons.push_back(s.requests_failed == 0 ? "no request was answered after the warm-up"
                                              : "no request succeeded (" + top_failure(s) + ")");
   }
-  for (const reporting::Threshold& t : slos) {
-    reporting::ThresholdResult res{&t, r.name, reporting::measure(r, t.metric, mpts > 0 ? cpu_s / mpts : 0), false};
-    res.pass = reporting::holds(t, res.measured);
+  for (const judge::Threshold& t : slos) {
+    judge::ThresholdResult res{&t, r.name, stats::measure(r, t.metric, mpts > 0 ? cpu_s / mpts : 0), false};
+    res.pass = judge::holds(t, res.measured);
     if (!res.pass) {
-      reasons.push_back(std::string(reporting::metric_name(t.metric)) + " " +
-                        reporting::format_metric(t.metric, res.measured) + " breaks " + t.text);
+      reasons.push_back(std::string(stats::metric_name(t.metric)) + " " +
+                        stats::format_metric(t.metric, res.measured) + " breaks " + t.text);
     }
     step->slo_results.push_back(res);
   }
@@ -224,18 +224,18 @@ void judge_step(const std::vector<reporting::Threshold>& slos, int64_t connectio
   if (step->client_limited) step->why += "; client limit: stressql could not send at this rate";
 }
 
-std::string thin_tail_note(const std::vector<reporting::Threshold>& slos, uint64_t counted, int64_t step_ns) {
+std::string thin_tail_note(const std::vector<judge::Threshold>& slos, uint64_t counted, int64_t step_ns) {
   double percentile = 0;
   const char* name = nullptr;
-  for (const reporting::Threshold& t : slos) {
-    const double p = t.metric == reporting::Metric::kP50    ? 50
-                     : t.metric == reporting::Metric::kP95  ? 95
-                     : t.metric == reporting::Metric::kP99  ? 99
-                     : t.metric == reporting::Metric::kP999 ? 99.9
+  for (const judge::Threshold& t : slos) {
+    const double p = t.metric == stats::Metric::kP50    ? 50
+                     : t.metric == stats::Metric::kP95  ? 95
+                     : t.metric == stats::Metric::kP99  ? 99
+                     : t.metric == stats::Metric::kP999 ? 99.9
                                                             : 0;
     if (p > percentile) {
       percentile = p;
-      name = reporting::metric_name(t.metric);
+      name = stats::metric_name(t.metric);
     }
   }
   if (name == nullptr || counted == 0 || step_ns <= 0) return "";

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "parser/script.h"
-#include "reporting/results_writer.h"
-#include "reporting/statement_report.h"
-#include "reporting/threshold.h"
+#include "results/results_writer.h"
+#include "stats/statement_report.h"
+#include "judge/threshold.h"
 #include "statements/capacity_search.h"
 #include "statements/run_options.h"
 
@@ -27,7 +27,7 @@ struct FindMaxOptions {
   parser::Rate::Unit unit = parser::Rate::Unit::kPoints;  // kPoints or kRequests
   int64_t step_ns = 10'000'000'000;          // counted part of a step
   int64_t warmup_ns = 2'000'000'000;         // run before it, not counted
-  std::vector<reporting::Threshold> slos;    // REQUIRES: no statement names
+  std::vector<judge::Threshold> slos;    // REQUIRES: no statement names
   size_t statement = 0;                      // REQUIRES: index of an INSERT in the script
   std::string test_id;                       // the search's: every step's summary carries it
 };
@@ -39,10 +39,10 @@ struct StepResult {
   double achieved = 0;  // of the counted part
   // The step's run (every statement of the derived script) and the INSERT's counted part:
   // its samples due after the warm-up, which the SLOs judge.
-  std::vector<reporting::StatementReport> reports;
-  reporting::RunSummary summary;
-  reporting::StatementReport counted;
-  std::vector<reporting::ThresholdResult> slo_results;
+  std::vector<stats::StatementReport> reports;
+  stats::RunSummary summary;
+  stats::StatementReport counted;
+  std::vector<judge::ThresholdResult> slo_results;
   bool pass = false;
   bool client_limited = false;  // stressql could not send at the target, the server was fast
   bool setup_failed = false;    // a statement before the INSERT failed: the search stops
@@ -53,7 +53,7 @@ struct StepResult {
 // Judges the counted part of a step (step->counted, target, interrupted, and a setup
 // failure already in `why`): fills achieved, slo_results, pass, client_limited and why.
 // `connections`: the INSERT's WriteConcurrency; `cpu_s`: the step's own CPU seconds. Pure.
-void judge_step(const std::vector<reporting::Threshold>& slos, int64_t connections, double cpu_s,
+void judge_step(const std::vector<judge::Threshold>& slos, int64_t connections, double cpu_s,
                 StepResult* step);
 
 // Fewest requests beyond a percentile for a step's estimate of it to be repeatable: with
@@ -63,7 +63,7 @@ inline constexpr double kMinTailRequests = 20;
 // When a step that counted `counted` requests in `step_ns` puts fewer than kMinTailRequests
 // beyond the highest percentile among `slos` (p50, p95, p99, p999), a note saying so and the
 // --step that would; empty otherwise. Pure.
-std::string thin_tail_note(const std::vector<reporting::Threshold>& slos, uint64_t counted, int64_t step_ns);
+std::string thin_tail_note(const std::vector<judge::Threshold>& slos, uint64_t counted, int64_t step_ns);
 
 // The step's outcome as the search sees it.
 StepOutcome outcome(const StepResult& step);
@@ -76,7 +76,7 @@ class FindMax {
   // `stop` is set by a signal handler: the running step stops, the search ends, the steps
   // so far stay. `results` (may be null) gets every step's rows, tagged step=N.
   FindMax(const parser::Script& script, const RunOptions& options, const FindMaxOptions& fm,
-          const std::atomic<bool>* stop, reporting::ResultsWriter* results, std::ostream& err);
+          const std::atomic<bool>* stop, results::ResultsWriter* results, std::ostream& err);
 
   // Called after each step (the step line).
   void set_step_observer(std::function<void(const StepResult&)> f) { on_step_ = std::move(f); }
@@ -99,7 +99,7 @@ class FindMax {
   RunOptions options_;
   FindMaxOptions fm_;
   const std::atomic<bool>* stop_;
-  reporting::ResultsWriter* results_;
+  results::ResultsWriter* results_;
   std::ostream& err_;
   parser::Settings insert_settings_;  // in force at the INSERT (flags, then its SETs)
   std::function<void(const StepResult&)> on_step_;

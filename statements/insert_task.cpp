@@ -5,7 +5,7 @@
 #include "generator/point_plan.h"
 #include "generator/shard.h"
 #include "generator/write_source.h"
-#include "reporting/go_duration.h"
+#include "base/duration_text.h"
 #include "statements/http_target.h"
 #include "statements/request_task.h"
 
@@ -14,7 +14,7 @@ namespace {
 
 class InsertTask : public RequestTask {
  public:
-  InsertTask(reporting::StatementReport* r, const parser::InsertStmt& s) : RequestTask(r), stmt_(s) {}
+  InsertTask(stats::StatementReport* r, const parser::InsertStmt& s) : RequestTask(r), stmt_(s) {}
 
   void start(TaskContext& ctx, const parser::Settings& settings, uint64_t seed,
              int64_t now_ns) override {
@@ -39,7 +39,7 @@ class InsertTask : public RequestTask {
     // a series equal timestamps, and the server keeps only the last point of each.
     const int64_t unit = parser::precision_nanos(settings.precision);
     if (stmt_.count > 0 && static_cast<uint64_t>(stmt_.count) > plan->series() && stmt_.interval_ns < unit) {
-      report_->warning = "the interval " + reporting::go_duration(stmt_.interval_ns) +
+      report_->warning = "the interval " + base::duration_text(stmt_.interval_ns) +
                          " is shorter than the precision (" +
                          std::string(parser::precision_name(settings.precision)) +
                          "): points of one series can share a timestamp, and the server keeps one "
@@ -129,7 +129,7 @@ class InsertTask : public RequestTask {
 
 }  // namespace
 
-std::unique_ptr<Task> make_insert_task(reporting::StatementReport* r, const parser::InsertStmt& s) {
+std::unique_ptr<Task> make_insert_task(stats::StatementReport* r, const parser::InsertStmt& s) {
   return std::make_unique<InsertTask>(r, s);
 }
 

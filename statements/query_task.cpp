@@ -109,7 +109,7 @@ class TemplatedQuerySource : public engine::RequestSource {
 
 class QueryTask : public RequestTask {
  public:
-  QueryTask(reporting::StatementReport* r, const parser::QueryStmt& s) : RequestTask(r), stmt_(s) {}
+  QueryTask(stats::StatementReport* r, const parser::QueryStmt& s) : RequestTask(r), stmt_(s) {}
 
   void start(TaskContext& ctx, const parser::Settings& settings, uint64_t, int64_t now_ns) override {
     snapshot_settings(settings, report_);
@@ -193,7 +193,7 @@ bool creates_database_if_not_exists(const std::string& text) {
 
 class InfluxQLTask : public RequestTask {
  public:
-  InfluxQLTask(reporting::StatementReport* r, const parser::InfluxQLStmt& s)
+  InfluxQLTask(stats::StatementReport* r, const parser::InfluxQLStmt& s)
       : RequestTask(r), stmt_(s) {}
 
   void start(TaskContext& ctx, const parser::Settings& settings, uint64_t, int64_t now_ns) override {
@@ -234,11 +234,11 @@ class InfluxQLTask : public RequestTask {
 
 }  // namespace
 
-std::unique_ptr<Task> make_query_task(reporting::StatementReport* r, const parser::QueryStmt& s) {
+std::unique_ptr<Task> make_query_task(stats::StatementReport* r, const parser::QueryStmt& s) {
   return std::make_unique<QueryTask>(r, s);
 }
 
-std::unique_ptr<Task> make_influxql_task(reporting::StatementReport* r,
+std::unique_ptr<Task> make_influxql_task(stats::StatementReport* r,
                                          const parser::InfluxQLStmt& s) {
   return std::make_unique<InfluxQLTask>(r, s);
 }

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "engine/tls_context.h"
-#include "reporting/go_duration.h"
+#include "base/duration_text.h"
 
 namespace stressql::statements {
 namespace {
@@ -14,7 +14,7 @@ constexpr int64_t kIntervalMarginNs = 2'000'000'000;
 
 }  // namespace
 
-void snapshot_settings(const parser::Settings& s, reporting::StatementReport* r) {
+void snapshot_settings(const parser::Settings& s, stats::StatementReport* r) {
   r->number_targets = static_cast<int>(s.addresses.size());
   r->precision = std::string(parser::precision_name(s.precision));
   r->writers = s.write_concurrency;
@@ -209,7 +209,7 @@ void RequestTask::set_rate(const parser::Rate& rate, double units_per_request, i
   report_->rate.units_per_request = units_per_request;
   std::vector<std::string> warnings;
   if (interval_ns > 0) {
-    warnings.push_back(std::string(interval_name) + " " + reporting::go_duration(interval_ns) +
+    warnings.push_back(std::string(interval_name) + " " + base::duration_text(interval_ns) +
                        " is ignored: the rate spaces the requests");
   }
   const double max_req_per_s = std::max(rate.from, rate.to) / units_per_request;

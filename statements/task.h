@@ -11,7 +11,7 @@
 #include "base/clock.h"
 #include "engine/engine.h"
 #include "parser/script.h"
-#include "reporting/statement_report.h"
+#include "stats/statement_report.h"
 #include "statements/run_options.h"
 
 namespace stressql::generator {
@@ -33,7 +33,7 @@ struct InsertProgress {
 
 // Called for every attempt of every request, for results rows.
 using SampleObserver =
-    std::function<void(const reporting::StatementReport&, const engine::Sample&)>;
+    std::function<void(const stats::StatementReport&, const engine::Sample&)>;
 
 struct TaskContext {
   engine::Engine* engine = nullptr;  // never null while tasks run; the offline engine with
@@ -53,7 +53,7 @@ struct TaskContext {
 
 class Task {
  public:
-  explicit Task(reporting::StatementReport* report) : report_(report) {}
+  explicit Task(stats::StatementReport* report) : report_(report) {}
   virtual ~Task() = default;
   Task(const Task&) = delete;
   Task& operator=(const Task&) = delete;
@@ -70,20 +70,20 @@ class Task {
   // The engine job whose events go to this task; 0 when none.
   virtual engine::JobId job() const { return 0; }
 
-  reporting::StatementReport& report() { return *report_; }
+  stats::StatementReport& report() { return *report_; }
 
  protected:
-  reporting::StatementReport* report_;  // owned by the controller; outlives the task
+  stats::StatementReport* report_;  // owned by the controller; outlives the task
 };
 
-std::unique_ptr<Task> make_insert_task(reporting::StatementReport* r, const parser::InsertStmt& s);
-std::unique_ptr<Task> make_query_task(reporting::StatementReport* r, const parser::QueryStmt& s);
-std::unique_ptr<Task> make_influxql_task(reporting::StatementReport* r,
+std::unique_ptr<Task> make_insert_task(stats::StatementReport* r, const parser::InsertStmt& s);
+std::unique_ptr<Task> make_query_task(stats::StatementReport* r, const parser::QueryStmt& s);
+std::unique_ptr<Task> make_influxql_task(stats::StatementReport* r,
                                          const parser::InfluxQLStmt& s);
-std::unique_ptr<Task> make_exec_task(reporting::StatementReport* r, const parser::ExecStmt& s);
+std::unique_ptr<Task> make_exec_task(stats::StatementReport* r, const parser::ExecStmt& s);
 
 // Fills the report's settings snapshot (results-row tags, JSON).
-void snapshot_settings(const parser::Settings& s, reporting::StatementReport* r);
+void snapshot_settings(const parser::Settings& s, stats::StatementReport* r);
 
 // JobSpec fields every request-sending statement shares.
 base::Status base_job(const TaskContext& ctx, const parser::Settings& s, engine::JobSpec* spec);

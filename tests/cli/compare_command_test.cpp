@@ -7,7 +7,7 @@
 // The same-script runs decide on throughput and errors only: two runs minutes apart on a
 // shared machine really do differ in latency, so a latency verdict there would assert that
 // the machine was quiet, not that compare is right (compare's false-alarm rate is measured
-// on seeded data in tests/reporting/compare_stats_test.cpp).
+// on seeded data in tests/stats/compare_stats_test.cpp).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

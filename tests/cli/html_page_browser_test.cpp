@@ -70,7 +70,7 @@ Expected failures_chart(const std::string& id, const json& intervals) {
   return e;
 }
 
-// The charts a run page must hold for this JSON report (reporting/html_report.h).
+// The charts a run page must hold for this JSON report (html/html_report.h).
 std::vector<Expected> expected_charts(const json& report) {
   std::vector<Expected> list;
   for (const json& st : report["statements"]) {
@@ -114,7 +114,7 @@ void check_page(const json& page, const json& report) {
   }
 }
 
-// The spec of chart `id` in a page's embedded data (reporting/html_page.cpp), or null.
+// The spec of chart `id` in a page's embedded data (html/html_page.cpp), or null.
 json page_chart(const std::string& html, const std::string& id) {
   const std::string open = "id=\"stressql-data\">";
   const size_t from = html.find(open);

@@ -53,8 +53,8 @@ TEST(RunRepeatTest, EveryRepeatReportedAndKeptThenSummarised) {
        "jsonschema.validate(doc, json.load(open(sys.argv[2])))\n"
        "report = json.load(open(sys.argv[3]))\n"
        "for run in doc['runs']: jsonschema.validate(run, report)\n",
-       json, std::string(STRESSQL_SOURCE_DIR) + "/reporting/repeats.schema.json",
-       std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
+       json, std::string(STRESSQL_SOURCE_DIR) + "/report/repeats.schema.json",
+       std::string(STRESSQL_SOURCE_DIR) + "/report/report.schema.json"},
       seconds(60));
   EXPECT_EQ(valid.exit_code, 0) << valid.err;
   const auto& points = doc["summary"][0];

@@ -61,13 +61,13 @@ inline std::string report_value(const std::string& report, const std::string& la
 }
 
 // What jsonschema (python3-jsonschema) says of the JSON report at `path` against the
-// published reporting/report.schema.json; "" when it is valid.
+// published report/report.schema.json; "" when it is valid.
 inline std::string schema_errors(const std::string& path) {
   ProcessResult valid = run_process(
       {"python3", "-c",
        "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
        "json.load(open(sys.argv[2])))",
-       path, std::string(STRESSQL_SOURCE_DIR) + "/reporting/report.schema.json"},
+       path, std::string(STRESSQL_SOURCE_DIR) + "/report/report.schema.json"},
       std::chrono::seconds(60));
   return valid.exit_code == 0 ? "" : valid.err + " (exit " + std::to_string(valid.exit_code) + ")";
 }

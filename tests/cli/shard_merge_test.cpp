@@ -1,18 +1,18 @@
 // The merge of a sharded test's rows (cli/shard_merge), without a server.
-#include "cli/shard_merge.h"
+#include "results/shard_merge.h"
 
 #include <gtest/gtest.h>
 
 #include "generator/shard.h"
 #include "parser/rate.h"
-#include "reporting/statement_fields.h"
-#include "tests/reporting/report_builders.h"
+#include "results/statement_fields.h"
+#include "tests/support/report_builders.h"
 
 namespace stressql::cli {
 namespace {
 
-using reporting::StatementKind;
-using reporting::StatementReport;
+using stats::StatementKind;
+using stats::StatementReport;
 
 StatementReport part(StatementKind kind, int64_t start, int64_t duration, uint64_t points) {
   StatementReport r;
@@ -38,7 +38,7 @@ TEST(ShardMerge, SumsCountsAndSpansTheEarliestStartToTheLatestEnd) {
   a.api_reason = "SET Api";
   a.gzip_level = 1;
   a.write_options = "no_sync=true";
-  StatementReport m = merge_statement({{0, &a}, {1, &b}, {2, &c}}, 3);
+  StatementReport m = results::merge_statement({{0, &a}, {1, &b}, {2, &c}}, 3);
   EXPECT_EQ(m.points_requested, 700u);
   EXPECT_EQ(m.requests_planned, 70u);
   EXPECT_EQ(m.points_not_sent, 20u);
@@ -56,7 +56,7 @@ TEST(ShardMerge, SumsCountsAndSpansTheEarliestStartToTheLatestEnd) {
 
 TEST(ShardMerge, MissingShardsFailTheStatementAndPassthroughIsShardZeros) {
   StatementReport a = part(StatementKind::kQuery, 0, 10, 0);
-  StatementReport m = merge_statement({{0, &a}}, 2);
+  StatementReport m = results::merge_statement({{0, &a}}, 2);
   EXPECT_FALSE(m.ok);
   EXPECT_EQ(m.error, "rows of 1 shard(s) missing");
 
@@ -65,7 +65,7 @@ TEST(ShardMerge, MissingShardsFailTheStatementAndPassthroughIsShardZeros) {
   StatementReport skipped = part(StatementKind::kInfluxQL, 0, 0, 0);
   skipped.ran = false;
   skipped.error = "run by shard 0";
-  StatementReport q = merge_statement({{0, &create}, {1, &skipped}}, 2);
+  StatementReport q = results::merge_statement({{0, &create}, {1, &skipped}}, 2);
   EXPECT_TRUE(q.ran);
   EXPECT_TRUE(q.error.empty());
   EXPECT_EQ(q.http_status, 200);
@@ -73,15 +73,15 @@ TEST(ShardMerge, MissingShardsFailTheStatementAndPassthroughIsShardZeros) {
 
 TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
   StatementReport a, b;
-  reporting::testing::fill_every_field(&a);
-  reporting::testing::fill_every_field(&b);
+  stats::testing::fill_every_field(&a);
+  stats::testing::fill_every_field(&b);
   a.rate.text = b.rate.text = "1000 pts/s";
-  const StatementReport m = merge_statement({{0, &a}, {1, &b}}, 2);
+  const StatementReport m = results::merge_statement({{0, &a}, {1, &b}}, 2);
   // What the merge computes: sums over the shards, the errors by shard, the whole target.
   const std::map<std::string, std::string> merged = {
       {"points_requested", "sum"}, {"requests_planned", "sum"}, {"requests_not_sent", "sum"},
       {"points_not_sent", "sum"},  {"error", "by shard"},        {"rate_target", "total"}};
-  reporting::for_each_statement_field([&](const char* name, reporting::StatementFieldWhen, auto get) {
+  results::for_each_statement_field([&](const char* name, results::StatementFieldWhen, auto get) {
     if (merged.count(name) == 0) {
       EXPECT_TRUE(get(m) == get(a)) << name;
     }
@@ -108,7 +108,7 @@ std::string merged_target(const std::string& total, uint32_t shards) {
     rows[i].rate.text = parser::rate_text(shard.rate(rate));
     parts[i] = &rows[i];
   }
-  return merge_statement(parts, shards).rate.text;
+  return results::merge_statement(parts, shards).rate.text;
 }
 
 TEST(ShardMerge, ARatedStatementShowsTheWholeTestsTarget) {
@@ -121,21 +121,21 @@ TEST(ShardMerge, ARatedStatementShowsTheWholeTestsTarget) {
 }
 
 TEST(ShardMerge, RunsAddCpuAndNameMissingShards) {
-  reporting::RunSummary r0, r2;
+  stats::RunSummary r0, r2;
   r0.start_unix_ns = 100;
   r0.duration_ns = 50;
   r0.cpu_user_s = 1.5;
   r0.reactors = 2;
   r0.engine.sends = 7;
   r0.shards = 3;
-  r2 = reporting::RunSummary{};
+  r2 = stats::RunSummary{};
   r2.start_unix_ns = 90;
   r2.duration_ns = 100;
   r2.cpu_user_s = 0.5;
   r2.reactors = 2;
   r2.engine.sends = 5;
   r2.shard_error = "shard 1 of 3 did not arrive at the end of the script within 3s";
-  reporting::RunSummary m = merge_runs({{0, r0}, {2, r2}}, 3);
+  stats::RunSummary m = results::merge_runs({{0, r0}, {2, r2}}, 3);
   EXPECT_EQ(m.start_unix_ns, 90);
   EXPECT_EQ(m.duration_ns, 100);
   EXPECT_DOUBLE_EQ(m.cpu_user_s, 2.0);

@@ -22,8 +22,8 @@ struct Synthetic {
 StepResult step_of(const Synthetic& p) {
   StepResult step;
   step.target = p.target;
-  reporting::StatementReport& r = step.counted;
-  r.kind = reporting::StatementKind::kInsert;
+  stats::StatementReport& r = step.counted;
+  r.kind = stats::StatementKind::kInsert;
   r.name = "cpu";
   r.ran = true;
   r.rate.unit = "req/s";
@@ -42,11 +42,11 @@ StepResult step_of(const Synthetic& p) {
   return step;
 }
 
-std::vector<reporting::Threshold> slos(std::initializer_list<const char*> texts) {
-  std::vector<reporting::Threshold> out;
+std::vector<judge::Threshold> slos(std::initializer_list<const char*> texts) {
+  std::vector<judge::Threshold> out;
   for (const char* t : texts) {
-    reporting::Threshold th;
-    EXPECT_TRUE(reporting::parse_threshold(t, false, &th)) << t;
+    judge::Threshold th;
+    EXPECT_TRUE(judge::parse_threshold(t, false, &th)) << t;
     out.push_back(th);
   }
   return out;

@@ -8,15 +8,15 @@
 #include <memory>
 #include <string>
 
-#include "reporting/http_client.h"
+#include "net/http_client.h"
 #include "statements/http_target.h"
 #include "tests/support/process.h"
 
 namespace stressql::testing {
 
 // The shared blocking client and URL escaping, under the names the tests use.
-using reporting::HttpReply;
-using reporting::http_request;
+using net::HttpReply;
+using net::http_request;
 using statements::url_escape;
 
 class InfluxServer {

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "reporting/http_client.h"
+#include "net/http_client.h"
 
 namespace stressql::testing {
 namespace {
@@ -84,8 +84,8 @@ bool NginxSink::launch(const Options& options, std::string* error) {
       *error = "nginx exited: " + read_file(dir_ + "/error.log") + child_.err();
       return false;
     }
-    reporting::HttpReply r =
-        reporting::http_request(address(), "POST", "/write", "x", "", std::chrono::seconds(2));
+    net::HttpReply r =
+        net::http_request(address(), "POST", "/write", "x", "", std::chrono::seconds(2));
     if (r.status == 204) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling for readiness
   }

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <thread>
 
-#include "reporting/http_client.h"
+#include "net/http_client.h"
 #include "statements/http_target.h"
 
 namespace stressql::testing {
@@ -43,7 +43,7 @@ bool VictoriaServer::launch(std::string* error) {
       *error = "victoria-metrics exited: " + child_.err();
       return false;
     }
-    reporting::HttpReply r = reporting::http_request(address(), "GET", "/health", "", "",
+    net::HttpReply r = net::http_request(address(), "GET", "/health", "", "",
                                                      std::chrono::seconds(2));
     if (r.status == 200) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll readiness, bounded
@@ -60,9 +60,9 @@ VictoriaServer::~VictoriaServer() {
 
 int64_t VictoriaServer::count_points(const std::string& name) {
   // Rows wait in memory for up to a second before they are searchable: flush them first.
-  if (reporting::http_request(address(), "GET", "/internal/force_flush", "", "").status != 200) return -1;
+  if (net::http_request(address(), "GET", "/internal/force_flush", "", "").status != 200) return -1;
   const std::string match = "{__name__=\"" + name + "\"}";
-  reporting::HttpReply r = reporting::http_request(
+  net::HttpReply r = net::http_request(
       address(), "GET", "/api/v1/export?match[]=" + statements::url_escape(match), "", "",
       std::chrono::seconds(30));
   if (r.status != 200) return -1;

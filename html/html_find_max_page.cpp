@@ -1,0 +1,143 @@
+// The find-max page (html/html_report.h): one chart of the steps by target rate, with
+// the latency SLOs as lines and the knee marked, and the steps as the text output lists them.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+
+#include "html/html_report.h"
+#include "report/json_fields.h"
+#include "judge/threshold.h"
+
+namespace stressql::html {
+namespace {
+
+using nlohmann::json;
+
+constexpr double kMs = 1e6;  // the chart shows latency in milliseconds
+
+double num(const json& j, const char* key, double missing) { return report::json_number(j, key).value_or(missing); }
+std::string text(const json& j, const char* key) { return report::json_text(j, key); }
+const json& member(const json& j, const char* key) {
+  static const json kEmpty = json::object();
+  auto it = j.find(key);
+  return it != j.end() && (it->is_object() || it->is_array()) ? *it : kEmpty;
+}
+
+// "300 req/s", as the text output writes a rate.
+std::string rate(double v, const std::string& unit) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return unit.empty() ? buf : std::string(buf) + " " + unit;
+}
+
+// A latency (ns) or an error rate (%) as the text output prints it ("n/a" when absent).
+std::string shown(stats::Metric m, const json& counted, const char* key) {
+  auto it = counted.find(key);
+  if (it == counted.end() || !it->is_number()) return "n/a";
+  // A step without a successful request has no latency: its histogram reads 0.
+  if (m != stats::Metric::kErrorRate && num(counted, "requests_ok", 0) == 0) return "n/a";
+  return format_metric(m, it->get<double>());
+}
+
+bool is_latency(stats::Metric m) {
+  return m == stats::Metric::kAvg || m == stats::Metric::kP50 || m == stats::Metric::kP95 || m == stats::Metric::kP99 ||
+         m == stats::Metric::kP999 || m == stats::Metric::kMax;
+}
+
+std::string verdict(const json& doc, const std::string& unit) {
+  const json& r = member(doc, "result");
+  if (report::json_flag(r, "found")) {
+    return rate(num(r, "rate", 0), unit) + (report::json_flag(r, "max_reached") ? " (--max reached)" : "");
+  }
+  if (report::json_flag(r, "interrupted")) return "unknown: interrupted";
+  if (report::json_flag(r, "first_failed")) return "none: even the first step failed";
+  return "unknown";
+}
+
+// Steps in order of target rate (then step number): Dygraph needs x in order, and a rate
+// tried twice (a confirmation) keeps both its points.
+std::vector<const json*> by_rate(const json& steps) {
+  std::vector<const json*> list;
+  for (const json& s : steps) list.push_back(&s);
+  std::stable_sort(list.begin(), list.end(), [](const json* a, const json* b) {
+    return num(*a, "target", 0) < num(*b, "target", 0);
+  });
+  return list;
+}
+
+ChartSpec steps_chart(const json& doc, const std::string& unit) {
+  ChartSpec chart;
+  chart.id = "find-max";
+  chart.title = "Latency and errors by target rate";
+  chart.x_label = "target rate (" + (unit.empty() ? std::string("per second") : unit) + ")";
+  chart.y_label = "latency (ms)";
+  chart.y2_label = "error rate (%)";
+  ChartSeries p50{"p50", {}, {}, {}, Fold::kMean, false}, p99{"p99", {}, {}, {}, Fold::kMax, false};
+  ChartSeries errors{"error rate", {}, {}, {}, Fold::kMax, true};
+  for (const json* s : by_rate(member(doc, "steps"))) {
+    const json& c = member(*s, "counted");
+    const bool any_ok = num(c, "requests_ok", 0) > 0;
+    chart.x.push_back(num(*s, "target", 0));
+    p50.y.push_back(any_ok ? num(c, "p50_ns", NAN) / kMs : NAN);
+    p99.y.push_back(any_ok ? num(c, "p99_ns", NAN) / kMs : NAN);
+    errors.y.push_back(num(c, "error_rate_percent", NAN));
+  }
+  chart.series = {std::move(p50), std::move(p99), std::move(errors)};
+  for (const json& slo : member(doc, "slos")) {
+    judge::Threshold t;
+    if (!slo.is_string() || !judge::parse_threshold(slo.get<std::string>(), false, &t) || !is_latency(t.metric)) continue;
+    chart.lines.push_back({false, t.value / kMs, "SLO " + t.text});
+  }
+  const json& r = member(doc, "result");
+  if (report::json_flag(r, "found")) {
+    chart.marked_x.push_back(num(r, "rate", 0));
+    chart.lines.push_back({true, num(r, "rate", 0), "max sustainable " + rate(num(r, "rate", 0), unit)});
+  }
+  return chart;
+}
+
+// One line per step, in the order they ran, with the numbers of `find-max`'s table.
+Numbers step_table(const json& doc, const std::string& unit) {
+  Numbers n;
+  for (const json& s : member(doc, "steps")) {
+    const json& c = member(s, "counted");
+    char label[96];
+    std::snprintf(label, sizeof label, "Step %d (%s) %s", static_cast<int>(num(s, "step", 0)),
+                  text(s, "phase").c_str(), rate(num(s, "target", 0), unit).c_str());
+    std::string result = report::json_flag(s, "pass") ? "PASS" : "FAIL " + text(s, "why");
+    n.emplace_back(label, "achieved " + rate(std::round(num(s, "achieved", 0)), unit) + ", p50 " +
+                              shown(stats::Metric::kP50, c, "p50_ns") + ", p99 " + shown(stats::Metric::kP99, c, "p99_ns") +
+                              ", errors " + shown(stats::Metric::kErrorRate, c, "error_rate_percent") + ", late " +
+                              rate(num(c, "sent_late", 0), "") + ": " + result);
+  }
+  return n;
+}
+
+}  // namespace
+
+HtmlPage find_max_page(const json& doc) {
+  const std::string unit = text(doc, "unit");
+  const json& settings = member(doc, "settings");
+  std::string slos;
+  for (const json& s : member(doc, "slos")) slos += (slos.empty() ? "" : ", ") + (s.is_string() ? s.get<std::string>() : "");
+  HtmlPage page;
+  page.kind = "find-max";
+  page.title = "stressql find-max " + text(doc, "test_id");
+  page.header = {{"Script", text(settings, "script")},
+                 {"Statement", "INSERT " + text(settings, "statement")},
+                 {"Test ID", text(doc, "test_id")},
+                 {"SLO", slos},
+                 {"Search", "from " + rate(num(doc, "start", 0), unit) + " up to " + rate(num(doc, "max", 0), unit) +
+                                ", resolution " + rate(100 * num(doc, "resolution", 0), "") + "%"},
+                 {"Max sustainable rate", verdict(doc, unit)},
+                 {"stressql", text(doc, "version")}};
+  HtmlSection steps{"Steps", "p50 and p99 from due time of the counted part of each step (after warm-up)",
+                    step_table(doc, unit), {steps_chart(doc, unit)}};
+  for (ChartSpec& c : steps.charts) downsample(&c, kMaxPointsPerSeries);
+  page.sections.push_back(std::move(steps));
+  return page;
+}
+
+}  // namespace stressql::html

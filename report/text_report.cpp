@@ -1,0 +1,233 @@
+#include "report/text_report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
+#include "base/duration_text.h"
+
+namespace stressql::report {
+namespace {
+
+constexpr size_t kLabelWidth = 39;  // the value column of the original report
+
+void line(std::string* out, std::string label, const std::string& value) {
+  if (label.size() < kLabelWidth) label.resize(kLabelWidth, ' ');
+  *out += label + value + "\n";
+}
+
+std::string dur(double ns) { return base::duration_text(static_cast<int64_t>(std::llround(ns))); }
+
+std::string failures_text(const stats::RequestStats& s) {
+  std::string t;
+  for (const auto& [what, n] : s.failures) {
+    if (!t.empty()) t += ", ";
+    t += what + ": " + std::to_string(n);
+  }
+  return t.empty() ? "none" : t;
+}
+
+void latency_lines(std::string* out, const stats::RequestStats& s, const char* p95_label) {
+  const stats::Histogram& h = s.latency;
+  line(out, "  Resp Time Average:", dur(h.mean()));
+  line(out, "  Resp Time Standard Deviation:", dur(h.stddev()));
+  line(out, std::string("  ") + p95_label + ":", dur(double(h.value_at_percentile(95))));
+  line(out, "  Resp Time p50 / p99 / Max:",
+       dur(double(h.value_at_percentile(50))) + " / " + dur(double(h.value_at_percentile(99))) +
+           " / " + dur(double(h.max())));
+}
+
+// Under a rate: the target, what was achieved, how late requests went out, and the latency
+// from the send beside the one from the due time above.
+void rate_lines(std::string* out, const stats::StatementReport& r) {
+  if (r.rate.text.empty()) return;
+  const stats::RequestStats& s = r.stats;
+  line(out, "  Target Rate:", r.rate.text + (r.rate.per_request.empty() ? "" : " (" + r.rate.per_request + ")"));
+  char achieved[64];
+  std::snprintf(achieved, sizeof achieved, "%.6g %s", stats::achieved_rate(r), r.rate.unit.c_str());
+  line(out, "  Achieved Rate:", achieved);
+  line(out, "  Sent Late:", std::to_string(s.sent_late) + " (max lag " + dur(double(s.lag.max())) + ")");
+  const stats::Histogram& h = s.latency_from_send;
+  line(out, "  Resp Time from Send p50 / p99 / Max:",
+       dur(double(h.value_at_percentile(50))) + " / " + dur(double(h.value_at_percentile(99))) +
+           " / " + dur(double(h.max())));
+}
+
+// Which API the statement spoke and why (SET Api or what auto saw), and gzip's effect.
+void api_lines(std::string* out, const stats::StatementReport& r) {
+  if (r.api.empty()) return;
+  line(out, "  API:", r.api + (r.api_reason.empty() ? "" : " (" + r.api_reason + ")"));
+  if (r.gzip_level <= 0 || r.kind != stats::StatementKind::kInsert) return;
+  char text[160];
+  std::snprintf(text, sizeof text, "level %d, ratio %.2f (%llu body bytes sent for %llu)", r.gzip_level,
+                stats::compression_ratio(r), static_cast<unsigned long long>(r.stats.encoded_body_bytes),
+                static_cast<unsigned long long>(r.stats.raw_body_bytes));
+  line(out, "  Gzip:", text);
+}
+
+// What the controller puts in front of the error of a statement a stop kept from starting.
+constexpr std::string_view kNotRunPrefix = "not run: ";
+
+// A statement a stop kept from starting did not succeed, whatever its `ok` says; one that
+// --dump/--dry-run did not send ("not sent") is no failure.
+std::string status_mark(const stats::StatementReport& r) {
+  const bool stopped = !r.ran && r.error.starts_with(kNotRunPrefix);
+  return r.ok && !stopped ? "[√] " : "[X] ";
+}
+
+// Why a statement never ran, for its "Not run:" line: the error without the prefix, which
+// the one-line EXEC and InfluxQL forms keep.
+std::string not_run_reason(const std::string& error) {
+  return error.starts_with(kNotRunPrefix) ? error.substr(kNotRunPrefix.size()) : error;
+}
+
+}  // namespace
+
+std::string render_statement(const stats::StatementReport& r) {
+  std::string out;
+  const stats::RequestStats& s = r.stats;
+  switch (r.kind) {
+    case stats::StatementKind::kSet:
+      out = "SET " + r.name + " = '" + r.set_value + "'\n";
+      break;
+    case stats::StatementKind::kWait:
+      out = "WAIT -> " + base::duration_text(r.duration_ns) + "\n";
+      break;
+    case stats::StatementKind::kInfluxQL:
+      out = status_mark(r) + "'" + r.name + "' -> ";
+      // Not run (--dump/--dry-run, interrupted): say why instead of a run time.
+      out += !r.ran && !r.error.empty() ? r.error : base::duration_text(r.duration_ns);
+      if (!r.ok && r.ran) {
+        out += " (" + (r.http_status ? "HTTP " + std::to_string(r.http_status) : r.error);
+        if (!r.server_message.empty()) out += ": " + r.server_message;
+        out += ")";
+      }
+      out += "\n";
+      if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
+      break;
+    case stats::StatementKind::kExec:
+      out = status_mark(r) + (r.go ? "GO EXEC '" : "EXEC '") + r.name + "' -> ";
+      out += r.exit_status >= 0 ? "exit " + std::to_string(r.exit_status) : r.error;
+      out += " in " + base::duration_text(r.duration_ns) + "\n";
+      break;
+    case stats::StatementKind::kInsert:
+      line(&out, r.go ? "Go Write Statement:" : "Write Statement:", r.name);
+      if (!r.ran) {
+        line(&out, "  Not run:", not_run_reason(r.error));
+        break;
+      }
+      if (r.offline) {  // rendered by the reactors, never sent: nothing was accepted
+        line(&out, "  Points Rendered/Sec (not sent):", std::to_string(stats::points_per_second(r)));
+        line(&out, "  Points Rendered (not sent):", std::to_string(s.points_rendered));
+        line(&out, "  Requests Rendered (not sent):", std::to_string(s.requests_rendered));
+        line(&out, "  Request Bytes Rendered:", std::to_string(s.request_bytes));
+        api_lines(&out, r);
+        if (r.points_not_sent > 0) line(&out, "  Points Not Rendered:", std::to_string(r.points_not_sent));
+        line(&out, "  Run Time:", base::duration_text(r.duration_ns));
+        if (!r.error.empty()) line(&out, "  Error:", r.error);
+        break;
+      }
+      line(&out, "  Points/Sec:", std::to_string(stats::points_per_second(r)));
+      latency_lines(&out, s, "95th Percentile Write Response");
+      rate_lines(&out, r);
+      api_lines(&out, r);
+      line(&out, "  Average Request Bytes:",
+           std::to_string(s.requests_ok ? s.request_bytes / s.requests_ok : 0));
+      line(&out, "  Successful Write Reqs:", std::to_string(s.requests_ok));
+      line(&out, "  Failed Write Reqs:", std::to_string(s.requests_failed));
+      line(&out, "  Retries:", std::to_string(s.retries));
+      line(&out, "  Failures:", failures_text(s));
+      line(&out, "  Points Requested:", std::to_string(r.points_requested));
+      line(&out, "  Points Accepted / Dropped / Failed:",
+           std::to_string(s.points_accepted) + " / " + std::to_string(s.points_dropped) + " / " +
+               std::to_string(s.points_failed));
+      if (r.points_not_sent > 0) line(&out, "  Points Not Sent:", std::to_string(r.points_not_sent));
+      line(&out, "  Run Time:", base::duration_text(r.duration_ns));
+      if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
+      if (!r.error.empty()) line(&out, "  Error:", r.error);
+      if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
+      break;
+    case stats::StatementKind::kQuery:
+      line(&out, r.go ? "Go Query Statement:" : "Query Statement:", r.name);
+      if (!r.ran) {
+        line(&out, "  Not run:", not_run_reason(r.error));
+        break;
+      }
+      latency_lines(&out, s, "95th Percentile Read Response");
+      rate_lines(&out, r);
+      api_lines(&out, r);
+      line(&out, "  Query Resp Bytes Average:",
+           std::to_string(s.requests_ok ? s.response_bytes / s.requests_ok : 0) + " bytes");
+      line(&out, "  Successful Queries:", std::to_string(s.requests_ok));
+      line(&out, "  Failed Queries:", std::to_string(s.requests_failed));
+      line(&out, "  Retries:", std::to_string(s.retries));
+      line(&out, "  Failures:", failures_text(s));
+      if (r.requests_not_sent > 0) line(&out, "  Queries Not Sent:", std::to_string(r.requests_not_sent));
+      line(&out, "  Run Time:", base::duration_text(r.duration_ns));
+      if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
+      if (!r.error.empty()) line(&out, "  Error:", r.error);
+      if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
+      break;
+  }
+  return out;
+}
+
+std::string engine_text(const stats::RunSummary& run) {
+  const engine::EngineCounters& e = run.engine;
+  if (run.offline) {
+    return std::to_string(run.reactors) + (run.reactors == 1 ? " reactor" : " reactors") +
+           ", rendering only (--dump/--dry-run: nothing sent)";
+  }
+  std::string sends = std::to_string(e.sends) + " sends";
+  if (!run.send_zc) {
+    sends += " (plain)";
+  } else if (e.zero_copy_fallbacks == 0) {
+    sends += " (zero-copy)";
+  } else {
+    // The kernel reports copying on the first zero-copy sends; plain sends are cheaper then.
+    sends += " (zero-copy asked; the kernel copied, so " + std::to_string(e.zero_copy_fallbacks) +
+             " reactor(s) went back to plain after " + std::to_string(e.zero_copy_sends) + ")";
+  }
+  return std::to_string(run.reactors) + (run.reactors == 1 ? " reactor, " : " reactors, ") + sends +
+         ", " + std::to_string(e.recv_buffer_shortages) + " receive-buffer shortages, " +
+         std::to_string(e.cq_overflows) + " CQ overflows";
+}
+
+std::string render_report(const std::vector<stats::StatementReport>& statements, const stats::RunSummary& run) {
+  std::string out;
+  for (const auto& r : statements) out += render_statement(r);
+  const stats::RunTotals t = run_totals(statements);
+  out += "\n";
+  line(&out, "Test ID:", run.test_id);
+  if (!run.shard.empty()) line(&out, "Shard:", run.shard);
+  line(&out, "Run Time:", base::duration_text(run.duration_ns));
+  line(&out, "Points Requested:", std::to_string(t.points_requested));
+  line(&out, "Points Accepted / Dropped / Failed:",
+       std::to_string(t.points_accepted) + " / " + std::to_string(t.points_dropped) + " / " +
+           std::to_string(t.points_failed));
+  if (t.points_not_sent > 0) line(&out, "Points Not Sent:", std::to_string(t.points_not_sent));
+  line(&out, "Requests OK / Failed:",
+       std::to_string(t.requests_ok) + " / " + std::to_string(t.requests_failed));
+  char cpu[160];
+  double cpu_total = run.cpu_user_s + run.cpu_system_s;
+  std::snprintf(cpu, sizeof cpu, "%.3fs user + %.3fs system", run.cpu_user_s, run.cpu_system_s);
+  std::string cpu_text = cpu;
+  if (t.points_accepted > 0) {
+    std::snprintf(cpu, sizeof cpu, " (%.4f CPU-s per million points)",
+                  cpu_total * 1e6 / double(t.points_accepted));
+    cpu_text += cpu;
+  }
+  line(&out, "stressql CPU:", cpu_text);
+  if (run.reactors > 0) line(&out, "Engine:", engine_text(run));
+  if (!run.results_note.empty()) line(&out, "Results:", run.results_note);
+  if (run.tls_insecure) line(&out, "TLS:", "INSECURE: certificates and names NOT verified (--insecure)");
+  if (!run.shard_error.empty()) line(&out, "Shards:", run.shard_error);
+  std::string verdict = run.interrupted                                    ? "INTERRUPTED"
+                        : t.failed_statements || !run.shard_error.empty() ? "FAILED"
+                                                                           : "OK";
+  if (t.failed_statements) verdict += " (" + std::to_string(t.failed_statements) + " statement(s) failed)";
+  line(&out, "Result:", verdict);
+  return out;
+}
+
+}  // namespace stressql::report

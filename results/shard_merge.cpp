@@ -1,0 +1,138 @@
+#include "results/shard_merge.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "parser/rate.h"
+#include "base/duration_text.h"
+#include "results/statement_fields.h"
+
+namespace stressql::results {
+
+using stats::StatementKind;
+using stats::StatementReport;
+
+namespace {
+
+// The target of the whole test from one shard's ("33333.33333 pts/s", the rate divided by
+// N): N times it, rounded to the digits that survive the multiplication (the text has 10
+// significant ones), so 100000 pts/s over 3 shards reads 100000 again.
+std::string total_rate_text(const std::string& shard_text, uint32_t shards) {
+  parser::Rate rate;
+  std::string error;
+  if (!parser::parse_rate(shard_text, /*writes=*/true, &rate, &error)) {
+    return shard_text + " on each of " + std::to_string(shards) + " shards";  // not ours to judge
+  }
+  const int digits = std::max(1, 10 - static_cast<int>(std::ceil(std::log10(double(shards)))));
+  auto times_n = [&](double v) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*g", digits, v * shards);
+    return std::strtod(text, nullptr);
+  };
+  rate.from = times_n(rate.from);
+  rate.to = times_n(rate.to);
+  return parser::rate_text(rate) + ", shared by " + std::to_string(shards) + " shards";
+}
+
+}  // namespace
+
+StatementReport merge_statement(const std::map<uint32_t, const StatementReport*>& parts,
+                                uint32_t shards) {
+  StatementReport m;
+  results::copy_statement_fields(*parts.begin()->second, &m);  // shard 0's when present
+  if (m.kind != StatementKind::kInsert && m.kind != StatementKind::kQuery) return m;
+  m.points_requested = m.requests_planned = m.requests_not_sent = m.points_not_sent = 0;
+  m.ran = false;
+  m.ok = true;
+  m.error.clear();
+  int64_t end = 0;
+  for (const auto& [shard, part] : parts) {
+    const StatementReport& p = *part;
+    m.points_requested += p.points_requested;
+    m.requests_planned += p.requests_planned;
+    m.requests_not_sent += p.requests_not_sent;
+    m.points_not_sent += p.points_not_sent;
+    if (!p.ran) continue;
+    m.start_unix_ns = m.ran ? std::min(m.start_unix_ns, p.start_unix_ns) : p.start_unix_ns;
+    end = std::max(end, p.start_unix_ns + p.duration_ns);
+    m.ran = true;
+  }
+  for (const auto& [shard, p] : parts) {
+    m.ok = m.ok && p->ok;
+    if (!p->error.empty()) {
+      m.error += (m.error.empty() ? "" : "; ") + std::string("shard ") + std::to_string(shard) + ": " + p->error;
+    }
+  }
+  if (parts.size() < shards) {
+    m.ok = false;
+    m.error += std::string(m.error.empty() ? "" : "; ") + "rows of " +
+               std::to_string(shards - parts.size()) + " shard(s) missing";
+  }
+  m.duration_ns = m.ran ? end - m.start_unix_ns : 0;
+  // Each shard ran at its part of the rate; the achieved rate is over every sample, so the
+  // target shown is the whole test's.
+  if (!m.rate.text.empty() && shards > 1) m.rate.text = total_rate_text(m.rate.text, shards);
+  return m;
+}
+
+stats::RunSummary merge_runs(const std::map<uint32_t, stats::RunSummary>& runs, uint32_t shards) {
+  stats::RunSummary m = runs.begin()->second;
+  int64_t end = m.start_unix_ns + m.duration_ns;
+  for (auto it = std::next(runs.begin()); it != runs.end(); ++it) {
+    const stats::RunSummary& r = it->second;
+    end = std::max(end, r.start_unix_ns + r.duration_ns);
+    m.start_unix_ns = std::min(m.start_unix_ns, r.start_unix_ns);
+    m.cpu_user_s += r.cpu_user_s;
+    m.cpu_system_s += r.cpu_system_s;
+    m.interrupted = m.interrupted || r.interrupted;
+    m.reactors += r.reactors;
+    m.engine.sends += r.engine.sends;
+    m.engine.zero_copy_sends += r.engine.zero_copy_sends;
+    m.engine.zero_copy_fallbacks += r.engine.zero_copy_fallbacks;
+    m.engine.recv_buffer_shortages += r.engine.recv_buffer_shortages;
+    m.engine.cq_overflows += r.engine.cq_overflows;
+    if (!r.shard_error.empty() && m.shard_error.find(r.shard_error) == std::string::npos) {
+      m.shard_error += (m.shard_error.empty() ? "" : "; ") + r.shard_error;
+    }
+  }
+  m.duration_ns = end - m.start_unix_ns;
+  m.shards = shards;
+  m.shard = "merged from " + std::to_string(runs.size()) + " of " + std::to_string(shards) + " shards";
+  std::string missing;
+  for (uint32_t i = 0; i < shards; ++i) {
+    if (runs.count(i) == 0) missing += (missing.empty() ? "" : ", ") + std::to_string(i);
+  }
+  if (!missing.empty()) {
+    m.shard_error += std::string(m.shard_error.empty() ? "" : "; ") + "no run row from shard(s) " +
+                     missing + " (killed, or their rows are still in their local file)";
+  }
+  return m;
+}
+
+std::string by_shard_text(const std::map<uint32_t, std::vector<StatementReport>>& per_shard) {
+  std::string out = "\nBy shard:\n";
+  const size_t count = per_shard.empty() ? 0 : per_shard.begin()->second.size();
+  for (size_t i = 0; i < count; ++i) {
+    const StatementReport& first = per_shard.begin()->second[i];
+    if (first.kind != StatementKind::kInsert && first.kind != StatementKind::kQuery) continue;
+    out += std::string(first.kind == StatementKind::kInsert ? "  Write Statement: " : "  Query Statement: ") +
+           first.name + "\n";
+    for (const auto& [shard, list] : per_shard) {
+      if (i >= list.size()) continue;
+      const StatementReport& r = list[i];
+      const auto& s = r.stats;
+      std::string line = "    shard " + std::to_string(shard) + ": ";
+      if (r.kind == StatementKind::kInsert) line += std::to_string(s.points_accepted) + " points accepted, ";
+      line += std::to_string(s.requests_ok) + " ok / " + std::to_string(s.requests_failed) +
+              " failed requests, p99 " + base::duration_text(s.latency.value_at_percentile(99)) +
+              ", run time " + base::duration_text(r.duration_ns);
+      if (!r.ok && !r.error.empty()) line += ", error: " + r.error;
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace stressql::results

@@ -1,0 +1,94 @@
+#include "stats/statement_report.h"
+
+#include "stats/sample_counts.h"
+
+namespace stressql::stats {
+
+void RequestStats::add(const engine::Sample& s) {
+  const SampleCounts c = classify(s);
+  ++attempts;
+  if (c.retry) ++retries;
+  if (c.rendered) {  // no server saw it: no status, no latency
+    ++requests_rendered;
+    points_rendered += s.points;
+    request_bytes += s.request_bytes;
+    raw_body_bytes += s.raw_body_bytes;
+    encoded_body_bytes += s.body_bytes;
+    return;
+  }
+  ++statuses[s.status];
+  if (s.attempt == 1) add_send(s);
+  points_accepted += c.points_accepted;
+  points_dropped += c.points_dropped;
+  points_failed += c.points_failed;
+  if (c.ok) {
+    ++requests_ok;
+    request_bytes += s.request_bytes;
+    response_bytes += s.response_bytes;
+    latency.record(s.latency_ns);
+    latency_from_send.record(s.latency_ns - s.lag_ns);
+  } else if (c.failed) {
+    ++requests_failed;
+    ++failures[failure_class(s)];
+  }
+}
+
+void RequestStats::add_send(const engine::Sample& s) {
+  const int64_t at = s.due_unix_ns + s.lag_ns;
+  if (sends == 0 || s.due_unix_ns < first_due_unix_ns) first_due_unix_ns = s.due_unix_ns;
+  if (sends == 0 || at > last_send_unix_ns) last_send_unix_ns = at;
+  ++sends;
+  sent_points += s.points;
+  sent_body_bytes += s.body_bytes;
+  raw_body_bytes += s.raw_body_bytes;
+  encoded_body_bytes += s.body_bytes;
+  if (s.lag_ns > kLateNs) ++sent_late;
+  lag.record(s.lag_ns);
+}
+
+double compression_ratio(const StatementReport& r) {
+  const RequestStats& st = r.stats;
+  return st.encoded_body_bytes == 0 ? 0 : double(st.raw_body_bytes) / double(st.encoded_body_bytes);
+}
+
+double achieved_rate(const StatementReport& r) {
+  const RequestStats& st = r.stats;
+  const int64_t span = st.last_send_unix_ns - st.first_due_unix_ns;
+  if (st.sends < 2 || span <= 0) return 0;
+  // n sends span n − 1 spacings: the units of all but one request went out over the span.
+  const double share = static_cast<double>(st.sends - 1) / static_cast<double>(st.sends);
+  double units = static_cast<double>(st.sends);
+  if (r.rate.unit == "pts/s") units = static_cast<double>(st.sent_points);
+  if (r.rate.unit == "MB/s") units = static_cast<double>(st.sent_body_bytes) / 1e6;
+  return units * share / (static_cast<double>(span) / 1e9);
+}
+
+const char* kind_name(StatementKind k) {
+  switch (k) {
+    case StatementKind::kSet: return "set";
+    case StatementKind::kInsert: return "insert";
+    case StatementKind::kQuery: return "query";
+    case StatementKind::kExec: return "exec";
+    case StatementKind::kInfluxQL: return "influxql";
+    case StatementKind::kWait: return "wait";
+  }
+  return "unknown";
+}
+
+RunTotals run_totals(const std::vector<StatementReport>& statements) {
+  RunTotals t;
+  for (const StatementReport& r : statements) {
+    t.requests_ok += r.stats.requests_ok;
+    t.requests_failed += r.stats.requests_failed;
+    if (!r.ok) ++t.failed_statements;
+    if (r.kind != StatementKind::kInsert || r.offline) continue;
+    t.points_requested += r.points_requested;
+    t.points_accepted += r.stats.points_accepted;
+    t.points_dropped += r.stats.points_dropped;
+    t.points_failed += r.stats.points_failed;
+    t.points_not_sent += r.points_not_sent;
+  }
+  return t;
+}
+
+}  // namespace stressql::stats

@@ -1,0 +1,234 @@
+// compare on reports of a known shape: statements matched by name (the rest listed), which
+// samples decide (intervals, or repeats when both runs have enough), verdicts, the limit,
+// zero requests, different scripts, malformed input, and the outputs (text, Markdown,
+// JUnit, JSON) carrying the same numbers.
+#include "judge/compare.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "judge/compare_output.h"
+
+namespace stressql::judge {
+namespace {
+
+using Json = nlohmann::json;
+
+// An INSERT statement whose seconds accepted `points` each (p99 `p99_ns`), then ran 0.3 s
+// into one more second, at the rate of the last full one (compare scales it up).
+Json insert(const std::string& name, const std::vector<double>& points, double p99_ns, bool rated = false) {
+  Json intervals = Json::array();
+  double total = 0;
+  for (size_t i = 0; i <= points.size(); ++i) {
+    const double p = i < points.size() ? points[i] : points.empty() ? 0 : 0.3 * points.back();
+    total += p;
+    intervals.push_back({{"second", i},
+                         {"requests", p / 10},
+                         {"points_accepted", p},
+                         {"failures", 0},
+                         {"retries", 0},
+                         {"latency_from_due_ns", {{"p50", p99_ns / 2}, {"p99", p99_ns}, {"max", p99_ns * 2}}}});
+  }
+  const double duration_ns = (double(points.size()) + 0.3) * 1e9;
+  Json st = {{"kind", "insert"},
+             {"name", name},
+             {"ran", true},
+             {"duration_ns", duration_ns},
+             {"requests", {{"ok", total / 10}, {"failed", 0}, {"retries", 0}}},
+             {"latency_ns", {{"count", total / 10}, {"mean", p99_ns / 2}, {"p50", p99_ns / 2}, {"p95", p99_ns},
+                             {"p99", p99_ns}, {"p999", p99_ns}, {"max", p99_ns * 2}}},
+             {"points_per_second", total * 1e9 / duration_ns},
+             {"intervals", intervals}};
+  if (rated) st["rate"] = {{"target", "1000 pts/s"}};
+  return st;
+}
+
+Json report(std::vector<Json> statements, const std::string& sha = "aaaa") {
+  return {{"schema", "stressql-report"},
+          {"test_id", "0123456789abcdef"},
+          {"options", {{"script_sha256", sha}}},
+          {"cpu", {{"per_million_points", 0.05}}},
+          {"statements", statements}};
+}
+
+CompareInput input(const Json& doc, const std::string& label) {
+  CompareInput in;
+  base::Status s = read_compare_input(doc, label, &in);
+  EXPECT_TRUE(s.is_ok()) << s.message();
+  return in;
+}
+
+std::vector<double> steady(double value, int seconds, double wobble) {
+  std::vector<double> v;
+  for (int i = 0; i < seconds; ++i) v.push_back(value + wobble * double((i * 7) % 5 - 2));
+  return v;
+}
+
+const MetricComparison* row(const Comparison& c, const std::string& statement, stats::Metric m) {
+  for (const MetricComparison& r : c.rows) {
+    if (r.statement == statement && r.metric == m) return &r;
+  }
+  return nullptr;
+}
+
+TEST(Compare, SameRunsNoChange) {
+  const Json doc = report({insert("cpu", steady(2000, 10, 20), 5e6)});
+  const Comparison c = compare_runs(input(doc, "a.json"), input(doc, "b.json"), {});
+  ASSERT_NE(row(c, "cpu", stats::Metric::kPointsPerSec), nullptr);
+  const MetricComparison& p = *row(c, "cpu", stats::Metric::kPointsPerSec);
+  EXPECT_EQ(p.verdict, Verdict::kNoChange);
+  EXPECT_EQ(p.basis, "11 vs 11 one-second intervals");
+  EXPECT_DOUBLE_EQ(*p.base, 2000);
+  EXPECT_FALSE(c.regression());
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_NE(render_compare_text(c, {}).find("Result: OK: no significant regression beyond 5% in "
+                                           "points_per_sec,requests_per_sec,p99,error_rate"),
+            std::string::npos);
+}
+
+TEST(Compare, ThroughputDropIsARegression) {
+  const Json base = report({insert("cpu", steady(2000, 8, 20), 5e6)});
+  const Json next = report({insert("cpu", steady(1000, 8, 20), 5e6)});
+  const Comparison c = compare_runs(input(base, "base.json"), input(next, "new.json"), {});
+  const MetricComparison& p = *row(c, "cpu", stats::Metric::kPointsPerSec);
+  EXPECT_EQ(p.verdict, Verdict::kWorse);
+  EXPECT_TRUE(p.regression);
+  EXPECT_NEAR(*p.change, -0.5, 0.02);
+  EXPECT_LT(*p.change_high, 0);
+  EXPECT_TRUE(c.regression());
+  // The same drop with a limit above it, or with points_per_sec not deciding, passes.
+  CompareOptions loose;
+  loose.max_regression_percent = 60;
+  EXPECT_FALSE(compare_runs(input(base, "b"), input(next, "n"), loose).regression());
+  CompareOptions latency_only;
+  latency_only.deciding = {stats::Metric::kP99};
+  const Comparison shown = compare_runs(input(base, "b"), input(next, "n"), latency_only);
+  EXPECT_FALSE(shown.regression());
+  EXPECT_EQ(row(shown, "cpu", stats::Metric::kPointsPerSec)->verdict, Verdict::kWorse);
+  // And more throughput is better, never a regression.
+  const Comparison up = compare_runs(input(next, "n"), input(base, "b"), {});
+  EXPECT_EQ(row(up, "cpu", stats::Metric::kPointsPerSec)->verdict, Verdict::kBetter);
+  EXPECT_FALSE(up.regression());
+}
+
+TEST(Compare, LatencyRiseIsWorse) {
+  const Json base = report({insert("cpu", steady(2000, 8, 20), 5e6)});
+  Json next = report({insert("cpu", steady(2000, 8, 20), 8e6)});
+  const Comparison c = compare_runs(input(base, "b"), input(next, "n"), {});
+  EXPECT_EQ(row(c, "cpu", stats::Metric::kP99)->verdict, Verdict::kWorse);
+  EXPECT_TRUE(row(c, "cpu", stats::Metric::kP99)->regression);
+  // p95 has no per-second value: shown from the runs, not tested.
+  EXPECT_EQ(row(c, "cpu", stats::Metric::kP95)->verdict, Verdict::kNotTested);
+  EXPECT_NE(row(c, "cpu", stats::Metric::kP95)->note.find("one value per run"), std::string::npos);
+}
+
+TEST(Compare, RatedThroughputIsNotJudgedPerSecond) {
+  const Json base = report({insert("cpu", steady(1000, 8, 0), 5e6, true)});
+  const Json next = report({insert("cpu", steady(1000, 8, 0), 5e6, true)});
+  const Comparison c = compare_runs(input(base, "b"), input(next, "n"), {});
+  EXPECT_EQ(row(c, "cpu", stats::Metric::kPointsPerSec)->verdict, Verdict::kNotTested);
+  EXPECT_NE(row(c, "cpu", stats::Metric::kPointsPerSec)->note.find("schedule"), std::string::npos);
+  EXPECT_EQ(row(c, "cpu", stats::Metric::kP99)->verdict, Verdict::kNoChange);
+}
+
+TEST(Compare, StatementsInOneRunOnlyAreListed) {
+  const Json base = report({insert("cpu", steady(2000, 8, 20), 5e6), insert("old", steady(10, 8, 1), 5e6)});
+  const Json next = report({insert("cpu", steady(2000, 8, 20), 5e6), insert("fresh", steady(10, 8, 1), 5e6)});
+  const Comparison c = compare_runs(input(base, "b"), input(next, "n"), {});
+  EXPECT_EQ(row(c, "old", stats::Metric::kP99), nullptr);
+  EXPECT_EQ(row(c, "fresh", stats::Metric::kP99), nullptr);
+  ASSERT_EQ(c.notes.size(), 2u);
+  EXPECT_EQ(c.notes[0], "fresh: only in NEW, not compared");
+  EXPECT_EQ(c.notes[1], "old: only in BASE, not compared");
+}
+
+TEST(Compare, ZeroRequestsAreSaidNotDivided) {
+  Json empty = insert("cpu", {}, 0);
+  empty["requests"] = {{"ok", 0}, {"failed", 0}, {"retries", 0}};
+  empty["intervals"] = Json::array();
+  empty["points_per_second"] = 0;
+  const Json base = report({empty});
+  const Json next = report({insert("cpu", steady(2000, 8, 20), 5e6)});
+  const Comparison c = compare_runs(input(base, "b"), input(next, "n"), {});
+  EXPECT_TRUE(c.rows.empty());
+  ASSERT_EQ(c.notes.size(), 1u);
+  EXPECT_EQ(c.notes[0], "cpu: no requests finished in BASE, not compared");
+  EXPECT_FALSE(c.regression());
+}
+
+TEST(Compare, DifferentScriptsWarn) {
+  const Comparison c = compare_runs(input(report({insert("cpu", steady(2000, 8, 20), 5e6)}, "aaaa"), "b"),
+                                    input(report({insert("cpu", steady(2000, 8, 20), 5e6)}, "bbbb"), "n"), {});
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_NE(c.warnings[0].find("different scripts"), std::string::npos);
+  EXPECT_FALSE(c.rows.empty());  // compared all the same
+}
+
+TEST(Compare, RepeatsDecideWhenBothHaveEnough) {
+  auto repeats = [](double points) {
+    Json runs = Json::array();
+    for (int i = 0; i < 5; ++i) runs.push_back(report({insert("cpu", steady(points + 10 * i, 3, 0), 5e6)}));
+    return Json{{"schema", "stressql-repeats"}, {"runs", runs}};
+  };
+  const Comparison c = compare_runs(input(repeats(2000), "b"), input(repeats(1500), "n"), {});
+  const MetricComparison& p = *row(c, "cpu", stats::Metric::kPointsPerSec);
+  EXPECT_EQ(p.basis, "5 vs 5 repeats");
+  EXPECT_EQ(p.verdict, Verdict::kWorse);
+  EXPECT_TRUE(c.regression());
+  // Over repeats every metric has a value per run, p95 included.
+  EXPECT_NE(row(c, "cpu", stats::Metric::kP95)->verdict, Verdict::kNotTested);
+}
+
+TEST(Compare, MalformedInputIsRefused) {
+  CompareInput in;
+  EXPECT_NE(read_compare_input(Json::array(), "x.json", &in).message().find("x.json: not a stressql JSON report"),
+            std::string::npos);
+  EXPECT_NE(read_compare_input(Json{{"schema", "other"}}, "x", &in).message().find("stressql-report"),
+            std::string::npos);
+  EXPECT_NE(read_compare_input(Json{{"schema", "stressql-report"}}, "x", &in).message().find("'statements'"),
+            std::string::npos);
+  EXPECT_NE(read_compare_input(Json{{"schema", "stressql-repeats"}, {"runs", Json::array()}}, "x", &in)
+                .message()
+                .find("'runs'"),
+            std::string::npos);
+}
+
+TEST(Compare, MetricListAndPercent) {
+  std::vector<stats::Metric> m;
+  EXPECT_TRUE(parse_metric_list("p99, points_per_sec", &m).is_ok());
+  EXPECT_EQ(m, (std::vector<stats::Metric>{stats::Metric::kP99, stats::Metric::kPointsPerSec}));
+  EXPECT_NE(parse_metric_list("p99,p98", &m).message().find("unknown metric 'p98'"), std::string::npos);
+  double p = 0;
+  EXPECT_TRUE(parse_percent("7.5%", &p).is_ok());
+  EXPECT_EQ(p, 7.5);
+  EXPECT_TRUE(parse_percent("0", &p).is_ok());
+  EXPECT_FALSE(parse_percent("-1%", &p).is_ok());
+  EXPECT_FALSE(parse_percent("five", &p).is_ok());
+}
+
+TEST(CompareOutput, EveryFormatCarriesTheNumbers) {
+  const Json base = report({insert("cpu", steady(2000, 8, 20), 5e6)});
+  const Json next = report({insert("cpu", steady(1000, 8, 20), 5e6)});
+  const Comparison c = compare_runs(input(base, "base.json"), input(next, "new.json"), {});
+  const std::string change = change_text(*row(c, "cpu", stats::Metric::kPointsPerSec));
+  EXPECT_EQ(change.substr(0, 3), "-50");
+  const std::string text = render_compare_text(c, {});
+  EXPECT_NE(text.find("Result: REGRESSION beyond 5%: cpu points_per_sec " + change), std::string::npos) << text;
+  const std::string md = render_compare_markdown(c, {});
+  EXPECT_NE(md.find("| Statement | Metric | Base | New | Change | 95% CI | Gate | Verdict |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| cpu | points_per_sec | 2000 | 1000 | " + change), std::string::npos) << md;
+  EXPECT_NE(md.find("**FAIL**"), std::string::npos);
+  const std::string junit = render_compare_junit(c, {});
+  EXPECT_NE(junit.find("<testcase classname=\"stressql.cpu\" name=\"points_per_sec\">"), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<failure type=\"regression\" message=\"points_per_sec " + change + " beyond 5%\">base 2000, new 1000"),
+            std::string::npos) << junit;
+  const Json j = compare_json(c, {});
+  EXPECT_TRUE(j["regression"].get<bool>());
+  EXPECT_EQ(j["rows"][0]["metric"], "points_per_sec");
+  EXPECT_EQ(j["rows"][0]["verdict"], "worse");
+}
+
+}  // namespace
+}  // namespace stressql::judge

@@ -1,0 +1,62 @@
+// The text report's wording for statements that never ran.
+#include "report/text_report.h"
+
+#include <gtest/gtest.h>
+
+namespace stressql::report {
+namespace {
+
+// The controller's error for a statement a Ctrl-C kept from starting.
+constexpr char kInterrupted[] = "not run: interrupted";
+
+// A statement of `kind` that never ran, for `error`.
+void never_ran(stats::StatementKind kind, const std::string& error, stats::StatementReport* r) {
+  r->kind = kind;
+  r->name = std::string("cpu load of the test");  // long: a short literal trips gcc 12's -Wrestrict
+  r->ran = false;
+  r->ok = false;
+  r->error = error;
+}
+
+TEST(TextReport, NotRunInsertAndQuerySayWhyOnce) {
+  for (stats::StatementKind kind : {stats::StatementKind::kInsert, stats::StatementKind::kQuery}) {
+    stats::StatementReport r;
+    never_ran(kind, kInterrupted, &r);
+    const std::string text = render_statement(r);
+    EXPECT_NE(text.find("  Not run:"), std::string::npos) << text;
+    EXPECT_NE(text.find(" interrupted\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("not run:"), std::string::npos) << text;  // the label says it already
+  }
+}
+
+TEST(TextReport, NotRunKeepsAnErrorOfItsOwnWhole) {
+  stats::StatementReport r;
+  never_ran(stats::StatementKind::kInsert, "an earlier statement failed", &r);
+  EXPECT_NE(render_statement(r).find("  Not run:"), std::string::npos);
+  EXPECT_NE(render_statement(r).find(" an earlier statement failed\n"), std::string::npos);
+}
+
+TEST(TextReport, OneLineFormsKeepTheNotRunWords) {
+  stats::StatementReport r;
+  never_ran(stats::StatementKind::kInfluxQL, kInterrupted, &r);
+  EXPECT_NE(render_statement(r).find("-> not run: interrupted\n"), std::string::npos) << render_statement(r);
+}
+
+// The controller leaves `ok` alone for a statement it never started: no success mark.
+TEST(TextReport, ANeverStartedOneLineStatementIsNotMarkedASuccess) {
+  for (stats::StatementKind kind : {stats::StatementKind::kInfluxQL, stats::StatementKind::kExec}) {
+    stats::StatementReport r;
+    never_ran(kind, kInterrupted, &r);
+    r.ok = true;
+    const std::string text = render_statement(r);
+    EXPECT_EQ(text.rfind("[X] ", 0), 0u) << text;
+  }
+  // --dump/--dry-run's unsent InfluxQL is no failure.
+  stats::StatementReport dry;
+  never_ran(stats::StatementKind::kInfluxQL, "not sent (--dump/--dry-run)", &dry);
+  dry.ok = true;
+  EXPECT_EQ(render_statement(dry).rfind("[√] ", 0), 0u) << render_statement(dry);
+}
+
+}  // namespace
+}  // namespace stressql::report
