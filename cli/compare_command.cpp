@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "html/html_output.h"
+#include "html/page_files.h"
 #include "cli/report_command.h"
 #include "judge/compare.h"
 #include "judge/compare_output.h"

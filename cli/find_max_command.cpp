@@ -6,7 +6,7 @@
 
 #include "base/random.h"
 #include "cli/find_max_output.h"
-#include "html/html_output.h"
+#include "html/page_files.h"
 #include "parser/time_text.h"
 #include "results/results_writer.h"
 #include "statements/find_max.h"
@@ -159,7 +159,7 @@ int run_find_max(FindMaxArgs& args) {
   int rc = search.run();
   std::cout << "\n" << verdict(search, fm);
   if (results) {
-    uploading_results();
+    mark_uploading_results();
     std::cout << "Results: " << results->finish() << "\n";
   }
   std::cout.flush();

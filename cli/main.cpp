@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   }
 
   if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
-  if (*run) return stressql::cli::run_run(run_args);
+  if (*run) return stressql::cli::run_script(run_args);
   if (*find_max) return stressql::cli::run_find_max(find_max_args);
   if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);
   if (*report) {

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "html/html_output.h"
+#include "html/page_files.h"
 #include "results/shard_merge.h"
 #include "net/http_client.h"
 #include "report/json_report.h"

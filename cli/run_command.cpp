@@ -10,7 +10,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "html/html_output.h"
+#include "html/page_files.h"
 #include "cli/progress.h"
 #include "cli/run_thresholds.h"
 #include "cli/script_hash.h"
@@ -89,7 +89,7 @@ void install_signal_handlers() {
 
 const std::atomic<bool>* stop_requested() { return &g_stop; }
 const std::atomic<bool>* abandon_requested() { return &g_abandon; }
-void uploading_results() { g_uploading.store(true); }
+void mark_uploading_results() { g_uploading.store(true); }
 
 bool open_results(const RunArgs& args, const std::string& test_id, const std::string& spool_file,
                   std::function<void(const std::string&)> warn,
@@ -273,7 +273,7 @@ bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* 
   return true;
 }
 
-int run_run(RunArgs& args) {
+int run_script(RunArgs& args) {
   if (!apply_shared_run_flags(args)) return 2;
   if (int rc = check_shard_flags(args); rc != 0) return rc;
   if (args.repeat > 1 && (args.options.shard.sharded() || !args.options.test_id.empty() || !args.html_file.empty())) {

@@ -49,12 +49,12 @@ bool apply_shared_run_flags(RunArgs& args);
 bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* parsed);
 
 // SIGINT/SIGTERM for run and find-max: the first signal sets *stop_requested() (the load
-// stops, the report still comes); one after uploading_results(), or a second, sets
+// stops, the report still comes); one after mark_uploading_results(), or a second, sets
 // *abandon_requested() (posting results rows stops; they stay in their file).
 void install_signal_handlers();
 const std::atomic<bool>* stop_requested();
 const std::atomic<bool>* abandon_requested();
-void uploading_results();
+void mark_uploading_results();
 
 // The results writer of `run` and `find-max` into *out (none under --results none): the
 // reporting server's API is detected as a target's is (v1, or v2/v3 with its own token), its
@@ -67,7 +67,7 @@ bool open_results(const RunArgs& args, const std::string& test_id, const std::st
 
 // Runs it. Exit status: 0 every statement succeeded, 1 any failed (or interrupted),
 // 2 usage or parse errors, 3 a --threshold failed and nothing else did.
-int run_run(RunArgs& args);
+int run_script(RunArgs& args);
 
 // One run of a parsed script (signal handlers installed): its report printed to stdout, and
 // what --json and --repeat need.

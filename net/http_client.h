@@ -1,7 +1,9 @@
 #pragma once
 // A small blocking HTTP/1.1 client ("Connection: close", one request per connection) for
-// traffic that is not the measured load: results rows, `stressql report`, test fixtures.
-// Never used on a reactor thread.
+// traffic that is not the measured load. Its users: the results uploader's sender thread
+// (results/results_uploader), the shard barriers and the `SET Api [auto]` probe on the
+// control thread (statements/barrier, statements/api_detect), `stressql report` and
+// `compare TEST_ID` (cli/), and test fixtures. Never used on a reactor thread.
 
 #include <atomic>
 #include <chrono>

@@ -9,8 +9,9 @@
 // Memory is one flat uint64_t array sized at construction (about 261 KiB for the default
 // one-hour range) and never reallocated, so record() cannot allocate or fail.
 //
-// Threading: none. A Histogram belongs to one thread (one per reactor per statement); the
-// control thread merges them after the reactors hand them over.
+// Threading: none. A Histogram belongs to one thread: the control thread records each sample
+// (handed over by the reactors through SPSC rings) into its statement's histograms. merge()
+// adds one histogram into another of any range; the tool itself records samples one by one.
 #include <cstddef>
 #include <cstdint>
 #include <limits>

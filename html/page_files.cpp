@@ -1,4 +1,4 @@
-#include "html/html_output.h"
+#include "html/page_files.h"
 
 #include <cstdlib>
 #include <ostream>
