@@ -174,7 +174,10 @@ bool RequestTask::poll(TaskContext& ctx, int64_t) {
     // No attempt due in a second that ended this long ago can still be under way: close it,
     // so a long run keeps a fixed number of open intervals. Under a rate that falls behind,
     // an attempt goes out up to its lag after its due time: the longest lag so far waits too.
-    const int64_t lag = report_->rate.text.empty() ? 0 : report_->stats.lag.max();
+    // A retry counts in the second its request was first due, after the time lost to the
+    // earlier attempts: the longest such time so far waits as well.
+    const auto& st = report_->stats;
+    const int64_t lag = std::max(report_->rate.text.empty() ? 0 : st.lag.max(), st.retry_lost.max());
     report_->intervals.close_before(base::unix_ns() - ctx.options->request_timeout_ns -
                                     kIntervalMarginNs - lag);
   }
