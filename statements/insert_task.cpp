@@ -70,7 +70,7 @@ class InsertTask : public RequestTask {
     spec.requests = report_->requests_planned;
     spec.concurrency = shard.concurrency(static_cast<uint32_t>(settings.write_concurrency));
     spec.interval_ns = settings.write_interval_ns;
-    set_rate(shard.rate(settings.write_rate), units_per_request(settings.write_rate.unit, *source),
+    set_rate(settings.write_rate, units_per_request(settings.write_rate.unit, *source),
              settings.write_interval_ns, "WriteInterval", &spec);
     spec.parse_dropped = true;
     spec.extra_headers = request_headers(settings, ctx.options->token, true);
