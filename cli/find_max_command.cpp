@@ -80,7 +80,15 @@ bool build_options(const FindMaxArgs& args, const parser::Script& script,
   if (res.empty() || end == res.c_str() || std::string(end) != "%" || !(percent > 0 && percent < 100)) {
     return usage("--resolution: expected a percentage between 0% and 100%, like 5%, got '" + res + "'");
   }
+  if (percent < 100 * statements::kMinResolution) {
+    return usage("--resolution: " + res + " is finer than a step can measure: at least 1% (rates closer "
+                 "than that differ by a step's noise, and every halving adds a step)");
+  }
   fm->search.resolution = percent / 100;
+  if (args.max_steps < 1 || args.max_steps > 1000) {
+    return usage("--max-steps: expected a whole number from 1 to 1000, got " + std::to_string(args.max_steps));
+  }
+  fm->search.max_steps = args.max_steps;
   if (!parser::parse_duration(args.step, &fm->step_ns) || fm->step_ns < 1'000'000'000) {
     return usage("--step: expected a duration of at least 1s, like 10s, got '" + args.step + "'");
   }
@@ -113,6 +121,9 @@ CLI::App* add_find_max_command(CLI::App& app, FindMaxArgs* args) {
   cmd->add_option("--max", args->max, "the highest rate tried (default: 1024 × --start)");
   cmd->add_option("--resolution", args->resolution,
                   "bisect until the last passing and the first failing rate are this close")
+      ->capture_default_str();
+  cmd->add_option("--max-steps", args->max_steps,
+                  "end the search after this many steps, answered or not (it says so)")
       ->capture_default_str();
   cmd->add_option("--json", args->json_file, "also write every step (with its intervals) as JSON");
   cmd->add_option("--html", args->html_file,

@@ -19,6 +19,7 @@ struct FindMaxArgs {
   std::string start = "1k pts/s";
   std::string max;  // empty: 1024 × start (ten doublings)
   std::string resolution = "5%";
+  int max_steps = 40;  // statements::kDefaultMaxSteps
   std::string json_file;
   std::string html_file;  // the page renders find_max_json(), as run's --html its JSON report
 };

@@ -102,6 +102,11 @@ std::string verdict(const statements::FindMax& search, const statements::FindMax
   } else if (!steps.empty() && steps.back().setup_failed) {
     out += label + std::string("unknown: step ") + std::to_string(steps.back().number) + " stopped the search: " +
            steps.back().why + "\n";
+  } else if (d.step_limit) {
+    out += label + std::string("unknown: the search stopped at --max-steps ") + std::to_string(steps.size()) +
+           " before it converged";
+    if (d.best > 0) out += "; the highest passing rate, not confirmed: " + statements::rate_with_unit(d.best, fm.unit);
+    out += "\n  raise --max-steps, start nearer the answer (--start, --max) or use a coarser --resolution\n";
   } else if (d.first_failed) {
     out += label + std::string("none: even the first step (") +
            statements::rate_with_unit(fm.search.start, fm.unit) + ") failed: " + steps.front().why + "\n";
@@ -167,6 +172,7 @@ nlohmann::json find_max_json(const statements::FindMax& search, const statements
           {"start", fm.search.start},
           {"max", fm.search.max},
           {"resolution", fm.search.resolution},
+          {"max_steps", fm.search.max_steps},
           {"step_ns", fm.step_ns},
           {"warmup_ns", fm.warmup_ns},
           {"settings", settings},
@@ -178,6 +184,7 @@ nlohmann::json find_max_json(const statements::FindMax& search, const statements
             {"client_limit", d.client_limit},
             {"first_failed", d.first_failed},
             {"unconfirmed", d.unconfirmed},
+            {"step_limit", d.step_limit},
             {"interrupted", search.interrupted()},
             {"note", answer_note(search, fm)}}}};
 }

@@ -67,6 +67,8 @@ struct Connection {
   size_t request_offset = 0;  // first byte of the request in `buffer`
   size_t request_bytes = 0;
   size_t sent = 0;
+  int64_t first_due_ns = 0; // monotonic time the request's first attempt was due: its
+                            // latency counts from here across every attempt
   int64_t due_ns = 0;       // monotonic time the current attempt was due
   int64_t started_ns = 0;   // monotonic time the current attempt started (sending or connecting)
   int64_t deadline_ns = 0;  // attempt timeout

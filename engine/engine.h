@@ -62,12 +62,16 @@ struct Sample {
                                 // body_bytes when there is none
   uint32_t response_bytes = 0;// answer body bytes
   uint64_t request_index = 0;
-  int64_t latency_ns = 0;     // from the moment the attempt was due to the last answer byte
-  int64_t due_unix_ns = 0;    // wall-clock time the attempt was due
-  // How late the attempt was sent after it was due: under a schedule the lag behind the
-  // schedule (every connection was busy, or the reactor was late); in a closed loop, where an
-  // attempt is due when its slot is free, only the reactor's own delay. latency_ns − lag_ns
-  // is the latency from the send.
+  // From the moment the REQUEST was first due (open loop: its scheduled time; closed loop:
+  // when its slot was free to send it) to the last byte of this attempt's answer: a retry's
+  // latency includes the earlier attempts and their backoff.
+  int64_t latency_ns = 0;
+  int64_t due_unix_ns = 0;    // wall-clock time the request's first attempt was due
+  // How long after the request's first due time this attempt was sent. On a first attempt:
+  // under a schedule the lag behind it (every connection was busy, or the reactor was late);
+  // in a closed loop only the reactor's own delay. On a retry it also holds the time lost to
+  // the earlier attempts and their backoff. latency_ns − lag_ns is this attempt's latency from
+  // its send (the server's time).
   int64_t lag_ns = 0;
   // For a failed answer (non-2xx, or a JSON "error"): the server's message — the JSON
   // "error" member when there is one, else the start of the body — NUL-terminated and

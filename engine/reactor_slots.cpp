@@ -158,6 +158,7 @@ void Reactor::start_attempt(uint32_t id) {
   Connection& c = slots_[id];
   if (c.buffer == nullptr) render_request(id);  // a retry after the buffer went back
   c.due_ns = c.wake_ns;
+  if (c.attempt == 1) c.first_due_ns = c.due_ns;  // a retry's due time is its backoff's end
   c.started_ns = now_;
   c.deadline_ns = now_ + c.job->spec.timeout_ns;
   arm_timer(id, c.deadline_ns);
@@ -272,9 +273,11 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   s.request_bytes = static_cast<uint32_t>(c.request_bytes);
   s.response_bytes = response != nullptr ? static_cast<uint32_t>(std::min<uint64_t>(response->body_bytes, UINT32_MAX)) : 0;
   s.request_index = c.request_index;
-  s.latency_ns = std::max<int64_t>(now_ - c.due_ns, 0);
-  s.lag_ns = std::clamp<int64_t>(c.started_ns - c.due_ns, 0, s.latency_ns);
-  s.due_unix_ns = c.due_ns + mono_to_unix_ns_;
+  // From the request's first due time, whatever attempt this is: time lost to a timed-out
+  // attempt and its backoff counts, so a stalled server cannot hide behind retries.
+  s.latency_ns = std::max<int64_t>(now_ - c.first_due_ns, 0);
+  s.lag_ns = std::clamp<int64_t>(c.started_ns - c.first_due_ns, 0, s.latency_ns);
+  s.due_unix_ns = c.first_due_ns + mono_to_unix_ns_;
   if (failure != Failure::kNone && response != nullptr) error_message(*response, s.message, sizeof s.message);
   if (message != nullptr) std::snprintf(s.message, sizeof s.message, "%s", message);
   const bool retry = !run->cancelled && c.attempt < spec.max_attempts && is_retryable(failure, s.status);

@@ -5,6 +5,11 @@
 // the requests before it have been released: due_offset_ns(i) after the job's start, so
 // request 0 is due at the start. A pure function of i: reactors compute due times on their
 // own, in any order, and together send exactly at the rate.
+//
+// A job may send every `index_stride`-th request of a larger schedule, starting at
+// `index_offset` (shard I of N: stride N, offset I): its request i is then due when request
+// i·stride + offset of the whole schedule is, so N such jobs started together send what one
+// job would, at the same due times.
 
 #include <cmath>
 #include <cstdint>
@@ -16,6 +21,8 @@ struct RequestSchedule {
   double to_per_s = 0;    // units per second after the ramp; 0: no schedule (closed loop)
   int64_t ramp_ns = 0;    // 0: `to_per_s` from the start
   double units_per_request = 1;
+  uint64_t index_stride = 1;  // ≥ 1
+  uint64_t index_offset = 0;  // < index_stride
 
   bool open_loop() const { return to_per_s > 0; }
 
@@ -38,9 +45,12 @@ struct RequestSchedule {
     return units / to_per_s;
   }
 
-  // Nanoseconds after the job's start at which request `index` is due.
+  // Nanoseconds after the job's start at which the job's request `index` is due: request
+  // index·index_stride + index_offset of the whole schedule.
   int64_t due_offset_ns(uint64_t index) const {
-    const double s = seconds_for(static_cast<double>(index) * units_per_request);
+    const double whole = static_cast<double>(index) * static_cast<double>(index_stride) +
+                         static_cast<double>(index_offset);
+    const double s = seconds_for(whole * units_per_request);
     return s >= 9.2e9 ? INT64_MAX / 2 : static_cast<int64_t>(std::llround(s * 1e9));
   }
 };

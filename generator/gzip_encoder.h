@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <memory>
-#include <string>
 
 #include "engine/engine.h"
 
@@ -27,9 +26,5 @@ class GzipEncoder final : public engine::BodyEncoder {
  private:
   libdeflate_compressor* compressor_;
 };
-
-// Decompresses a gzip member into `out` (tests and checks; not on the hot path). False
-// when `in` is not one whole gzip member.
-bool gunzip(const char* in, size_t n, std::string* out);
 
 }  // namespace stressql::generator

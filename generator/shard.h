@@ -2,8 +2,9 @@
 // Shards (SPEC §6.5): shard I of N sends request indices I, I+N, I+2N, … of every INSERT and
 // QUERY, so the N shards together send exactly the requests one process would, each once.
 // Striding (rather than N contiguous blocks) keeps the shards writing the same timestamps
-// at the same time, as one process does, and lets a rate divided by N keep request i due
-// at about the time one process would send it. Pure: no I/O, no globals.
+// at the same time, as one process does. Under a rate each shard schedules its requests by
+// their statement-wide index, so request i is due exactly when one process would send it.
+// Pure: no I/O, no globals.
 
 #include <cstdint>
 #include <memory>
@@ -32,8 +33,17 @@ struct Shard {
   // This shard's part of `total` connections: ⌊total/N⌋, one more for the first total mod N
   // shards, at least 1 (a shard with requests needs a connection).
   uint32_t concurrency(uint32_t total) const;
-  // `rate` divided by N (ramp durations unchanged); the closed loop stays closed.
+  // `rate` divided by N (ramp durations unchanged): this shard's share, as reported; the
+  // closed loop stays closed.
   parser::Rate rate(const parser::Rate& rate) const;
+  // The schedule of this shard's requests under `whole`, the statement's schedule: its
+  // request j is due when the statement's request global_index(j) is.
+  engine::RequestSchedule schedule(const engine::RequestSchedule& whole) const {
+    engine::RequestSchedule s = whole;
+    s.index_stride = whole.index_stride * count;
+    s.index_offset = whole.index_offset + whole.index_stride * index;
+    return s;
+  }
   // "2/8".
   std::string text() const { return std::to_string(index) + "/" + std::to_string(count); }
 };

@@ -57,10 +57,14 @@ double WriteSource::mean_body_bytes(uint64_t samples) const {
   if (n == 0 || samples == 0) return 0;
   samples = std::min(samples, n);
   std::vector<char> target(max_target_bytes() + 1), body(max_body_bytes() + 1);
+  // As sent: a MB/s rate counts the bytes on the wire, so gzip'd bodies are measured gzip'd.
+  std::unique_ptr<engine::BodyEncoder> encoder = make_encoder();
+  std::vector<char> encoded(encoder ? encoder->max_encoded_bytes(max_body_bytes()) : 0);
   double total = 0;
   for (uint64_t k = 0; k < samples; ++k) {
     const uint64_t index = samples == 1 ? 0 : k * (n - 1) / (samples - 1);
-    total += render(index, target.data(), body.data()).body_len;
+    const uint32_t len = render(index, target.data(), body.data()).body_len;
+    total += static_cast<double>(encoder ? encoder->encode(body.data(), len, encoded.data()) : len);
   }
   return total / static_cast<double>(samples);
 }

@@ -34,8 +34,9 @@ class WriteSource : public engine::RequestSource {
   Rendered render(uint64_t index, char* target, char* body) const override;
   std::unique_ptr<engine::BodyEncoder> make_encoder() const override;
 
-  // The mean body size of up to `samples` requests spread evenly over the statement,
-  // rendered here (a MB/s rate paces requests by it). Control thread; 0 without requests.
+  // The mean body size AS SENT (gzip'd when gzip_level > 0) of up to `samples` requests
+  // spread evenly over the statement, rendered here (a MB/s rate paces requests by it).
+  // Control thread; 0 without requests.
   double mean_body_bytes(uint64_t samples) const;
 
  private:

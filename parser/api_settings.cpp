@@ -30,8 +30,9 @@ bool parse_api(std::string_view value, Api* out, std::string* error) {
 }
 
 bool parse_gzip(std::string_view value, int* level, std::string* error) {
-  // 6 is zlib's and libdeflate's default: most of level 12's ratio at a fraction of its CPU.
-  constexpr int kDefaultLevel = 6;
+  // Level 1, by measurement (bench/gzip_levels.sh, docs/servers-and-apis.md): on line
+  // protocol with fresh values, levels 3 and 6 cost 1.5-2.5x level 1's CPU for 5-10 % more ratio.
+  constexpr int kDefaultLevel = 1;
   uint64_t v = 0;
   if (iequals(value, "true")) {
     *level = kDefaultLevel;

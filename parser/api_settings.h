@@ -17,7 +17,7 @@ std::string_view api_name(Api api);
 
 // `auto`, `v1`, `v2` or `v3` (any case). False and *error on anything else.
 bool parse_api(std::string_view value, Api* out, std::string* error);
-// `true` (level 6, libdeflate's default), `false` (0) or a level 1–12.
+// `true` (level 1: the cheapest, chosen by bench/gzip_levels.sh), `false` (0) or a level 1–12.
 bool parse_gzip(std::string_view value, int* level, std::string* error);
 // `true` or `false` (any case).
 bool parse_bool(std::string_view value, std::optional<bool>* out, std::string* error);

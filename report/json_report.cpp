@@ -63,6 +63,14 @@ nlohmann::json statement_json(const stats::StatementReport& r, size_t index) {
                        {"retries", s.retries},          {"not_sent", r.requests_not_sent},
                        {"rendered", s.requests_rendered}};
       j["latency_ns"] = latency_json(s.latency);
+      {
+        nlohmann::json lost = latency_json(s.retry_lost);
+        lost["total"] = s.retry_lost_total_ns;
+        j["retries"] = {{"attempts_per_request", s.attempts_per_request()},
+                        {"most_attempts", s.most_attempts},
+                        {"requests_retried", s.requests_retried},
+                        {"time_lost_ns", lost}};
+      }
       j["latency_spectrum"] = stats::latency_spectrum_json(s.latency, s.latency_from_send);
       if (!r.rate.text.empty()) {
         j["rate"] = {{"target", r.rate.text},

@@ -53,6 +53,22 @@ void rate_lines(std::string* out, const stats::StatementReport& r) {
            " / " + dur(double(h.max())));
 }
 
+// After "Retries:", when there were any: attempts per request, and the time the retried
+// requests lost before the attempt that settled them (included in the latency from due).
+void retry_lines(std::string* out, const stats::RequestStats& s) {
+  if (s.retries == 0) return;
+  const uint64_t requests = s.requests_ok + s.requests_failed + s.requests_rendered;
+  char text[128];
+  std::snprintf(text, sizeof text, "%.3f mean, %u max (%llu of %llu requests retried)", s.attempts_per_request(),
+                s.most_attempts, static_cast<unsigned long long>(s.requests_retried),
+                static_cast<unsigned long long>(requests));
+  line(out, "  Attempts per Request:", text);
+  const stats::Histogram& h = s.retry_lost;
+  line(out, "  Time Lost to Retries:",
+       "total " + dur(double(s.retry_lost_total_ns)) + ", p99 " + dur(double(h.value_at_percentile(99))) +
+           ", max " + dur(double(h.max())));
+}
+
 // Which API the statement spoke and why (SET Api or what auto saw), and gzip's effect.
 void api_lines(std::string* out, const stats::StatementReport& r) {
   if (r.api.empty()) return;
@@ -136,6 +152,7 @@ std::string render_statement(const stats::StatementReport& r) {
       line(&out, "  Successful Write Reqs:", std::to_string(s.requests_ok));
       line(&out, "  Failed Write Reqs:", std::to_string(s.requests_failed));
       line(&out, "  Retries:", std::to_string(s.retries));
+      retry_lines(&out, s);
       line(&out, "  Failures:", failures_text(s));
       line(&out, "  Points Requested:", std::to_string(r.points_requested));
       line(&out, "  Points Accepted / Dropped / Failed:",
@@ -161,6 +178,7 @@ std::string render_statement(const stats::StatementReport& r) {
       line(&out, "  Successful Queries:", std::to_string(s.requests_ok));
       line(&out, "  Failed Queries:", std::to_string(s.requests_failed));
       line(&out, "  Retries:", std::to_string(s.retries));
+      retry_lines(&out, s);
       line(&out, "  Failures:", failures_text(s));
       if (r.requests_not_sent > 0) line(&out, "  Queries Not Sent:", std::to_string(r.requests_not_sent));
       line(&out, "  Run Time:", base::duration_text(r.duration_ns));

@@ -27,7 +27,7 @@ void fail_at(State& s, const StepOutcome& o) {
 }
 
 void bisect_or_confirm(State& s, const SearchConfig& c) {
-  if (s.fail - s.pass <= c.resolution * s.pass) {
+  if (s.fail - s.pass <= std::max(c.resolution, kMinResolution) * s.pass) {
     s.d.phase = SearchPhase::kConfirming;
     s.d.next_rate = s.pass;
     return;
@@ -52,7 +52,10 @@ SearchDecision next_step(const SearchConfig& c, const std::vector<StepOutcome>& 
   State s;
   s.d.phase = SearchPhase::kDoubling;
   s.d.next_rate = c.start;
+  size_t taken = 0;
   for (const StepOutcome& o : steps) {
+    if (s.d.phase != SearchPhase::kDone && o.pass) s.d.best = std::max(s.d.best, o.rate);
+    ++taken;
     switch (s.d.phase) {
       case SearchPhase::kDoubling:
         if (o.pass) {
@@ -93,11 +96,17 @@ SearchDecision next_step(const SearchConfig& c, const std::vector<StepOutcome>& 
           // The rate passed once and failed now: noise at the edge. Step below it.
           fail_at(s, o);
           ++s.step_downs;
-          s.d.next_rate = round_rate(o.rate * (1 - c.resolution));
+          s.d.next_rate = round_rate(o.rate * (1 - std::max(c.resolution, kMinResolution)));
         }
         break;
       case SearchPhase::kDone:
         return s.d;  // steps beyond the end change nothing
+    }
+    if (s.d.phase != SearchPhase::kDone && taken >= static_cast<size_t>(std::max(c.max_steps, 1))) {
+      // Out of steps before an answer: say so, with the best rate seen (unconfirmed).
+      finish(s, false, 0, c);
+      s.d.step_limit = true;
+      return s.d;
     }
   }
   return s.d;

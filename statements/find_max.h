@@ -52,7 +52,9 @@ struct StepResult {
 
 // Judges the counted part of a step (step->counted, target, interrupted, and a setup
 // failure already in `why`): fills achieved, slo_results, pass, client_limited and why.
-// `connections`: the INSERT's WriteConcurrency; `cpu_s`: the step's own CPU seconds. Pure.
+// `connections`: the INSERT's WriteConcurrency; `cpu_s`: the process's CPU seconds over the
+// counted window (not the warm-up or the setup), which cpu_per_mpts divides by the counted
+// points. Pure.
 void judge_step(const std::vector<judge::Threshold>& slos, int64_t connections, double cpu_s,
                 StepResult* step);
 
@@ -108,7 +110,6 @@ class FindMax {
   std::vector<StepResult> steps_;
   SearchDecision decision_;
   bool interrupted_ = false;
-  double cpu_s_ = 0;  // the process's CPU time after the last step
 };
 
 }  // namespace stressql::statements

@@ -70,7 +70,7 @@ class InsertTask : public RequestTask {
     spec.requests = report_->requests_planned;
     spec.concurrency = shard.concurrency(static_cast<uint32_t>(settings.write_concurrency));
     spec.interval_ns = settings.write_interval_ns;
-    set_rate(shard.rate(settings.write_rate), units_per_request(settings.write_rate.unit, *source),
+    set_rate(settings.write_rate, units_per_request(settings.write_rate.unit, *source),
              settings.write_interval_ns, "WriteInterval", &spec);
     spec.parse_dropped = true;
     spec.extra_headers = request_headers(settings, ctx.options->token, true);
@@ -106,10 +106,12 @@ class InsertTask : public RequestTask {
         report_->rate.per_request = std::to_string(batch_) + " points per request";
         return static_cast<double>(batch_);
       case parser::Rate::Unit::kMegabytes: {
-        // Bodies differ a little in length: the schedule spaces requests by their mean.
+        // Bodies differ a little in length: the schedule spaces requests by their mean, in
+        // bytes as sent (gzip'd when SET Gzip is on), as the achieved rate counts them.
         const double bytes = source.mean_body_bytes(16);
         char text[96];
-        std::snprintf(text, sizeof text, "%.0f body bytes per request on average", bytes);
+        std::snprintf(text, sizeof text, "%.0f body bytes per request on average, as sent%s", bytes,
+                      report_->gzip_level > 0 ? " (gzip'd)" : "");
         report_->rate.per_request = text;
         return bytes / 1e6;
       }

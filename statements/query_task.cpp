@@ -165,7 +165,7 @@ class QueryTask : public RequestTask {
     spec.requests = report_->requests_planned;
     spec.concurrency = shard.concurrency(static_cast<uint32_t>(settings_.query_concurrency));
     spec.interval_ns = settings_.query_interval_ns;
-    set_rate(shard.rate(settings_.query_rate), 1, settings_.query_interval_ns, "QueryInterval", &spec);
+    set_rate(settings_.query_rate, 1, settings_.query_interval_ns, "QueryInterval", &spec);
     spec.check_json_error = true;
     spec.extra_headers = request_headers(settings_, ctx.options->token, false);
     submit(ctx, std::move(spec), now_ns);

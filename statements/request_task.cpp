@@ -174,7 +174,10 @@ bool RequestTask::poll(TaskContext& ctx, int64_t) {
     // No attempt due in a second that ended this long ago can still be under way: close it,
     // so a long run keeps a fixed number of open intervals. Under a rate that falls behind,
     // an attempt goes out up to its lag after its due time: the longest lag so far waits too.
-    const int64_t lag = report_->rate.text.empty() ? 0 : report_->stats.lag.max();
+    // A retry counts in the second its request was first due, after the time lost to the
+    // earlier attempts: the longest such time so far waits as well.
+    const auto& st = report_->stats;
+    const int64_t lag = std::max(report_->rate.text.empty() ? 0 : st.lag.max(), st.retry_lost.max());
     report_->intervals.close_before(base::unix_ns() - ctx.options->request_timeout_ns -
                                     kIntervalMarginNs - lag);
   }
@@ -200,10 +203,13 @@ engine::RequestSchedule rate_schedule(const parser::Rate& rate, double units_per
   return s;
 }
 
-void RequestTask::set_rate(const parser::Rate& rate, double units_per_request, int64_t interval_ns,
+void RequestTask::set_rate(const parser::Rate& whole_rate, double units_per_request, int64_t interval_ns,
                            const char* interval_name, engine::JobSpec* spec) {
-  if (!rate.open_loop() || units_per_request <= 0) return;
-  spec->schedule = rate_schedule(rate, units_per_request);
+  if (!whole_rate.open_loop() || units_per_request <= 0) return;
+  // The whole statement's schedule, of which this shard sends request I, I+N, …: each at the
+  // due time one process would give it. The report shows this shard's share of the rate.
+  spec->schedule = shard_.schedule(rate_schedule(whole_rate, units_per_request));
+  const parser::Rate rate = shard_.rate(whole_rate);
   report_->rate.text = parser::rate_text(rate);
   report_->rate.unit = std::string(parser::rate_unit_name(rate.unit));
   report_->rate.units_per_request = units_per_request;

@@ -25,12 +25,13 @@ class RequestTask : public Task {
   // Fills the JobSpec fields every statement shares (base_job); on an error the statement
   // ends at once with it and false is returned.
   bool prepare_job(const TaskContext& ctx, const parser::Settings& settings, engine::JobSpec* spec);
-  // Puts `rate` (SET WriteRate / QueryRate) on the job as its schedule, and the target into
-  // the report. `units_per_request`: what one request carries in the rate's unit (1 for
+  // Puts `whole_rate` (SET WriteRate / QueryRate) on the job as its schedule, and the target
+  // into the report. Under --shard I/N the job sends requests I, I+N, … of the whole
+  // schedule at their due times, and the report's target is the shard's share (rate / N). `units_per_request`: what one request carries in the rate's unit (1 for
   // req/s, its points for pts/s, its body in MB for MB/s). Warns, in the report, when the
   // closed loop's pause `interval_ns` (`interval_name`) is ignored, and when the rate is
   // one a run can hardly mean: at most 0.01 req/s, or beyond what its connections carry.
-  void set_rate(const parser::Rate& rate, double units_per_request, int64_t interval_ns,
+  void set_rate(const parser::Rate& whole_rate, double units_per_request, int64_t interval_ns,
                 const char* interval_name, engine::JobSpec* spec);
   // Ends the statement at once (nothing sent), with `error`.
   void fail(const std::string& error);

@@ -1,5 +1,7 @@
 #include "stats/statement_report.h"
 
+#include <algorithm>
+
 #include "stats/sample_counts.h"
 
 namespace stressql::stats {
@@ -10,6 +12,7 @@ void RequestStats::add(const engine::Sample& s) {
   if (c.retry) ++retries;
   if (c.rendered) {  // no server saw it: no status, no latency
     ++requests_rendered;
+    most_attempts = std::max<uint32_t>(most_attempts, 1);
     points_rendered += s.points;
     request_bytes += s.request_bytes;
     raw_body_bytes += s.raw_body_bytes;
@@ -21,6 +24,14 @@ void RequestStats::add(const engine::Sample& s) {
   points_accepted += c.points_accepted;
   points_dropped += c.points_dropped;
   points_failed += c.points_failed;
+  if (s.final) {
+    most_attempts = std::max<uint32_t>(most_attempts, s.attempt);
+    if (s.attempt > 1) {
+      ++requests_retried;
+      retry_lost.record(s.lag_ns);
+      retry_lost_total_ns += s.lag_ns;
+    }
+  }
   if (c.ok) {
     ++requests_ok;
     request_bytes += s.request_bytes;
@@ -44,6 +55,11 @@ void RequestStats::add_send(const engine::Sample& s) {
   encoded_body_bytes += s.body_bytes;
   if (s.lag_ns > kLateNs) ++sent_late;
   lag.record(s.lag_ns);
+}
+
+double RequestStats::attempts_per_request() const {
+  const uint64_t requests = requests_ok + requests_failed + requests_rendered;
+  return requests == 0 ? 0 : static_cast<double>(attempts) / static_cast<double>(requests);
 }
 
 double compression_ratio(const StatementReport& r) {

@@ -36,10 +36,21 @@ class RequestStats {
   uint64_t requests_rendered = 0;
   uint64_t points_rendered = 0;
   uint64_t response_bytes = 0;   // answer body bytes of final 2xx answers
-  // Latency of successful requests (their final attempt), from when it was due.
+  // Retries as a user feels them, over requests with a final sample: how many took more
+  // than one attempt, the most attempts any took, and for each retried request the time from
+  // its first due time to the send of the attempt that settled it (its final sample's lag).
+  uint64_t requests_retried = 0;
+  uint32_t most_attempts = 0;
+  Histogram retry_lost;
+  int64_t retry_lost_total_ns = 0;
+  // Attempts per finished request (ok, failed or rendered): attempts ÷ requests; 0 before any.
+  double attempts_per_request() const;
+  // Latency of successful requests, from the request's first due time to the answer that
+  // settled it: across every attempt, so time lost to retries counts.
   Histogram latency;
-  // The same requests' latency from the moment the attempt was sent (latency − lag): what
-  // a closed-loop client would report; under a rate it hides the time spent waiting to send.
+  // The same requests' latency from the moment their last attempt was sent (latency − lag):
+  // the server's time, what a closed-loop client would report; it hides the time spent
+  // waiting to send and the time lost to earlier attempts.
   Histogram latency_from_send;
   // Sends: the first attempts, which a rate schedules, and how late they went out.
   static constexpr int64_t kLateNs = 1'000'000;  // later than this after its due time: late

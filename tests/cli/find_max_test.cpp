@@ -198,6 +198,10 @@ TEST(FindMaxTest, UsageErrorsExitTwoBeforeAnythingIsSent) {
       {"--start", {script, "--slo", "p99<=1s", "--start", "5 MB/s", "--addresses", server.address()}},
       {"--max", {script, "--slo", "p99<=1s", "--start", "5 pts/s", "--max", "9 req/s", "--addresses", server.address()}},
       {"--resolution", {script, "--slo", "p99<=1s", "--resolution", "0%", "--addresses", server.address()}},
+      {"0.5% is finer than a step can measure: at least 1%",
+       {script, "--slo", "p99<=1s", "--resolution", "0.5%", "--addresses", server.address()}},
+      {"--max-steps: expected a whole number from 1 to 1000",
+       {script, "--slo", "p99<=1s", "--max-steps", "0", "--addresses", server.address()}},
       {"--step", {script, "--slo", "p99<=1s", "--step", "soon", "--addresses", server.address()}},
       {"at least one SLO", {script, "--addresses", server.address()}},
   };

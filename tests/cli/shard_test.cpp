@@ -29,41 +29,59 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 // Offline: without --seed the test ID keys the random values, so the shards' --dump files,
-// request by request (request i is shard i mod N's), are the unsharded run's bytes.
+// merged in request order (request g is shard g mod N's request g / N), are the unsharded
+// run's bytes, for every N from 1 to 17: random tags and fields, counted and unbounded, and
+// a last request shorter than the rest. The N shards of each N run at once, as they would.
 TEST(ShardDumpTest, ShardsOfOneTestIdRenderTheUnshardedBytes) {
+  constexpr size_t kBatch = 7, kPoints = 103;
   ScriptDir dir;
   std::string script = dir.write("r.iql", R"(SET BatchSize [7]
 
 INSERT r
-m,t=[str rand(4) 5]
-f=[float rand(10) 0],s=[str rand(6) 3]
-100 1s
+m,t=[str rand(4) 5],dc=[a|b|c]
+f=[float rand(10) 0],s=[str rand(6) 3],n=[int rand(1000) 11]
+103 1s
 )");
   const std::string single = dir.path() + "/single.lp";
   ProcessResult r = stressql({"run", "--test-id", "dump-1", "--dump", single, script});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<std::string> want = lines_of(read_file(single));
-  ASSERT_EQ(want.size(), 100u);
-  for (int n : {2, 5}) {
+  ASSERT_EQ(want.size(), kPoints);
+  for (int n = 1; n <= 17; ++n) {
+    std::vector<std::unique_ptr<Child>> shards;
+    std::vector<std::string> files;
+    for (int i = 0; i < n; ++i) {
+      files.push_back(dir.path() + "/shard" + std::to_string(i) + ".lp");
+      shards.push_back(std::make_unique<Child>());
+      std::string error;
+      ASSERT_TRUE(shards.back()->start({STRESSQL_BINARY, "run", "--test-id", "dump-1", "--shard",
+                                        std::to_string(i) + "/" + std::to_string(n), "--dump", files.back(),
+                                        script},
+                                       &error))
+          << error;
+    }
     std::vector<std::vector<std::string>> shard_lines;
     for (int i = 0; i < n; ++i) {
-      const std::string file = dir.path() + "/shard" + std::to_string(i) + ".lp";
-      ProcessResult s = stressql({"run", "--test-id", "dump-1", "--shard",
-                                  std::to_string(i) + "/" + std::to_string(n), "--dump", file, script});
-      ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
-      EXPECT_EQ(report_value(s.out, "Shard:"), std::to_string(i) + "/" + std::to_string(n));
-      shard_lines.push_back(lines_of(read_file(file)));
+      Child& c = *shards[static_cast<size_t>(i)];
+      ASSERT_TRUE(c.wait(seconds(60)));
+      ASSERT_EQ(c.exit_code(), 0) << c.out() << c.err();
+      if (n > 1) {
+        EXPECT_EQ(report_value(c.out(), "Shard:"), std::to_string(i) + "/" + std::to_string(n));
+      }
+      shard_lines.push_back(lines_of(read_file(files[static_cast<size_t>(i)])));
     }
-    std::vector<std::string> merged;  // request g = shard g mod n's request g / n
+    std::vector<std::string> merged;
     std::vector<size_t> next(static_cast<size_t>(n), 0);
-    for (size_t g = 0; g * 7 < want.size(); ++g) {
+    for (size_t g = 0; g * kBatch < kPoints; ++g) {
       auto& from = shard_lines[g % static_cast<size_t>(n)];
       size_t& at = next[g % static_cast<size_t>(n)];
-      for (size_t k = 0; k < 7 && at < from.size() && merged.size() < want.size(); ++k) {
+      for (size_t k = 0; k < kBatch && at < from.size() && merged.size() < kPoints; ++k) {
         merged.push_back(from[at++]);
       }
     }
-    for (int i = 0; i < n; ++i) EXPECT_EQ(next[static_cast<size_t>(i)], shard_lines[static_cast<size_t>(i)].size());
+    for (int i = 0; i < n; ++i) {
+      EXPECT_EQ(next[static_cast<size_t>(i)], shard_lines[static_cast<size_t>(i)].size()) << "N=" << n;
+    }
     EXPECT_EQ(merged, want) << "N=" << n;
   }
   // A different test ID, different values.

@@ -10,6 +10,7 @@
 #include "generator/value_gen.h"
 #include "generator/write_source.h"
 #include "parser/script_builders.h"
+#include "tests/support/gunzip.h"
 
 namespace stressql::generator {
 namespace {
@@ -196,7 +197,7 @@ TEST(WriteSource, GzipEncoderRoundTripsEveryBatchAtEveryLevel) {
       ASSERT_GT(n, 18u);
       EXPECT_LT(n, r.body_len) << "level " << level;  // repetitive line protocol shrinks
       std::string back;
-      ASSERT_TRUE(gunzip(out.data(), n, &back));
+      ASSERT_TRUE(testing::gunzip(out.data(), n, &back));
       EXPECT_EQ(back, body.substr(0, r.body_len));
     }
   }

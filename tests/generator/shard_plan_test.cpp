@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -39,43 +41,38 @@ std::shared_ptr<const WriteSource> write_source(const std::string& insert, uint6
   return source;
 }
 
-// Random tags and fields, counted and unbounded, and a last request shorter than the rest:
-// every N from 1 to 17 gives, request by request, the bytes of the unsharded statement.
-TEST(Shard, EveryNRendersTheUnshardedRequestsByteForByte) {
-  const std::string insert =
-      "INSERT s\ncpu,host=h-[str rand(6) 7],dc=[a|b|c]\n"
-      "v=[float rand(100) 0],n=[int rand(1000) 11],s=[str rand(5) 0]\n1003 10s\n";
-  for (uint64_t batch : {1u, 7u, 50u}) {
-    auto source = write_source(insert, 42, batch);
-    const uint64_t total = source->requests();
-    const std::vector<std::string> single = render_requests(*source, total);
-    for (uint32_t n = 1; n <= 17; ++n) {
-      std::vector<std::string> merged(total);
-      std::vector<int> times_sent(total, 0);
-      uint64_t points = 0, requests = 0;
+// Under a rate, shard I of N schedules its request j by its statement-wide index jN + I:
+// the N shards send at exactly the due times of one process (not request jN's, up to N − 1
+// spacings early), under a flat rate and along a ramp.
+TEST(Shard, EachRequestIsDueWhenOneProcessWouldSendIt) {
+  engine::RequestSchedule flat;
+  flat.from_per_s = flat.to_per_s = 300;  // req/s: request g is due at g/300 s
+  engine::RequestSchedule ramp;
+  ramp.from_per_s = 0;
+  ramp.to_per_s = 7000;  // pts/s, 10 points per request, from 0 over 2 s
+  ramp.ramp_ns = 2'000'000'000;
+  ramp.units_per_request = 10;
+  for (uint32_t n : {3u, 7u}) {
+    // Flat, by the numbers: shard 2's request 4 is request 4N + 2.
+    const Shard two{2, n};
+    EXPECT_EQ(two.schedule(flat).due_offset_ns(4), std::llround((4.0 * n + 2) / 300 * 1e9)) << "N=" << n;
+    EXPECT_EQ(two.schedule(flat).due_offset_ns(0), std::llround(2.0 / 300 * 1e9)) << "N=" << n;
+    for (const engine::RequestSchedule& whole : {flat, ramp}) {
+      const uint64_t total = 1000;
+      std::vector<int64_t> merged, single;
+      for (uint64_t g = 0; g < total; ++g) single.push_back(whole.due_offset_ns(g));
       for (uint32_t i = 0; i < n; ++i) {
-        Shard shard{i, n};
-        ShardSource part(source, shard);
-        const uint64_t mine = shard.requests(total);
-        requests += mine;
-        std::vector<char> target(part.max_target_bytes() + 1), body(part.max_body_bytes() + 1);
-        uint64_t shard_points = 0;
-        for (uint64_t j = 0; j < mine; ++j) {
+        const Shard shard{i, n};
+        const engine::RequestSchedule mine = shard.schedule(whole);
+        for (uint64_t j = 0; j < shard.requests(total); ++j) {
           const uint64_t g = shard.global_index(j);
-          ASSERT_LT(g, total) << "shard " << shard.text();
-          auto r = part.render(j, target.data(), body.data());
-          shard_points += r.points;
-          merged[g] = std::string(target.data(), r.target_len) + "\n" +
-                      std::string(body.data(), r.body_len);
-          ++times_sent[g];
+          ASSERT_EQ(mine.due_offset_ns(j), whole.due_offset_ns(g))
+              << "N=" << n << " shard " << i << " request " << j << " (statement request " << g << ")";
+          merged.push_back(mine.due_offset_ns(j));
         }
-        EXPECT_EQ(shard.points(1003, batch), shard_points) << "shard " << shard.text();
-        points += shard_points;
       }
-      EXPECT_EQ(requests, total) << "N=" << n << " batch " << batch;
-      EXPECT_EQ(points, 1003u) << "N=" << n;
-      for (uint64_t g = 0; g < total; ++g) ASSERT_EQ(times_sent[g], 1) << "request " << g << " N=" << n;
-      EXPECT_EQ(merged, single) << "N=" << n << " batch " << batch;
+      std::sort(merged.begin(), merged.end());
+      EXPECT_EQ(merged, single) << "N=" << n;
     }
   }
 }
@@ -106,6 +103,11 @@ TEST(Shard, RequestsPointsConcurrencyAndRateAddUpToTheWhole) {
         sum += c;
       }
       EXPECT_EQ(sum, std::max(conns, n)) << "N=" << n << " connections " << conns;
+    }
+    for (uint64_t batch : {1u, 7u, 50u}) {  // the statement's last request is shorter
+      uint64_t points = 0;
+      for (uint32_t i = 0; i < n; ++i) points += Shard{i, n}.points(1003, batch);
+      EXPECT_EQ(points, 1003u) << "N=" << n << " batch " << batch;
     }
     parser::Rate rate;
     rate.unit = parser::Rate::Unit::kPoints;

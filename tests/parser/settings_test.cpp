@@ -184,7 +184,7 @@ TEST(Settings, ModernApisAndGzip) {
   apply_error(SetName::kApi, "");
   EXPECT_EQ(apply_ok(SetName::kOrg, "My Org").org, "My Org");
   EXPECT_EQ(apply_ok(SetName::kBucket, "b/autogen").bucket, "b/autogen");
-  EXPECT_EQ(apply_ok(SetName::kGzip, "true").gzip_level, 6);
+  EXPECT_EQ(apply_ok(SetName::kGzip, "true").gzip_level, 1);
   EXPECT_EQ(apply_ok(SetName::kGzip, "FALSE").gzip_level, 0);
   EXPECT_EQ(apply_ok(SetName::kGzip, "1").gzip_level, 1);
   EXPECT_EQ(apply_ok(SetName::kGzip, "12").gzip_level, 12);

@@ -156,3 +156,46 @@ TEST(CapacitySearchTest, StepsAfterTheEndChangeNothing) {
 
 }  // namespace
 }  // namespace stressql::statements
+
+namespace stressql::statements {
+namespace {
+
+// A resolution finer than any step can measure would bisect until doubles run out, then
+// repeat the same rate for ever on a deterministic server: the search takes the finest
+// resolution instead, and ends within its step cap, within 1 % of the knee.
+TEST(CapacitySearchTest, ATooFineResolutionStillEndsWithinOnePercent) {
+  for (double resolution : {1e-300, 1e-9, 0.001}) {
+    SearchConfig c{.start = 1000, .max = 1e7, .resolution = resolution};
+    Search s = run_search(c, knee_at(37'123.456));
+    ASSERT_TRUE(s.result.found) << resolution;
+    EXPECT_LE(s.result.rate, 37'123.456);
+    EXPECT_GE(s.result.rate, 37'123.456 / (1 + kMinResolution)) << resolution;
+    EXPECT_LE(s.steps.size(), static_cast<size_t>(kDefaultMaxSteps));
+    EXPECT_FALSE(s.result.step_limit);
+  }
+}
+
+// Whatever the server does, the search ends after max_steps steps and says so, with the
+// best rate that passed. The model: a server that takes every rate up to 1e9, searched from
+// a start so low that doubling alone would take more steps than the cap.
+TEST(CapacitySearchTest, TheStepCapEndsTheSearchAndSaysWhy) {
+  SearchConfig c{.start = 1e-6, .max = 1e9, .resolution = 0.05, .max_steps = 12};
+  Search s = run_search(c, knee_at(1e9));
+  EXPECT_EQ(s.steps.size(), 12u);
+  EXPECT_TRUE(s.result.step_limit);
+  EXPECT_FALSE(s.result.found);
+  EXPECT_EQ(s.result.phase, SearchPhase::kDone);
+  EXPECT_DOUBLE_EQ(s.result.best, s.steps.back().rate);  // the last doubling passed
+  // With the default cap, a run that never stops doubling still ends.
+  SearchConfig d{.start = 1e-9, .max = 1e9, .resolution = 0.05};
+  Search t = run_search(d, knee_at(1e9));
+  EXPECT_EQ(t.steps.size(), static_cast<size_t>(kDefaultMaxSteps));
+  EXPECT_TRUE(t.result.step_limit);
+  // Steps after the end change nothing.
+  std::vector<StepOutcome> more = s.steps;
+  more.push_back(StepOutcome{5, true, false});
+  EXPECT_TRUE(next_step(c, more).step_limit);
+}
+
+}  // namespace
+}  // namespace stressql::statements
