@@ -202,15 +202,27 @@ MetricComparison compare_metric(const std::string& name, stats::Metric m, const 
   }
   c.base = stats::median(b);
   c.next = stats::median(n);
-  const stats::Shift s = stats::hodges_lehmann(b, n, options.confidence);
+  stats::Shift s;
+  if (const std::optional<stats::Ratio> r = stats::hodges_lehmann_ratio(b, n, options.confidence)) {
+    // Judged as ratios: the interval of the change is a ratio's, above −100 %.
+    c.ratio = true;
+    c.change = r->estimate - 1;
+    s.estimate = *c.base * c.change.value();
+    s.bounded = r->bounded;
+    if (r->bounded) {
+      c.change_low = r->low - 1, c.change_high = r->high - 1;
+      s.low = *c.base * *c.change_low, s.high = *c.base * *c.change_high;
+      // The sign of the ratio's interval decides, not the rounded product.
+      if (!r->significant()) s.low = std::min(s.low, 0.0), s.high = std::max(s.high, 0.0);
+    }
+  } else {
+    s = stats::hodges_lehmann(b, n, options.confidence);
+    if (*c.base != 0) c.change = s.estimate / std::fabs(*c.base);
+  }
   c.shift = s.estimate;
   c.shift_low = s.low;
   c.shift_high = s.high;
   c.bounded = s.bounded;
-  if (*c.base != 0) {
-    c.change = s.estimate / std::fabs(*c.base);
-    if (s.bounded) c.change_low = s.low / std::fabs(*c.base), c.change_high = s.high / std::fabs(*c.base);
-  }
   if (!s.bounded) {
     c.note = "too few values for a " + std::to_string(int(options.confidence * 100)) + " % interval (" + c.basis + ")";
     return c;
@@ -237,6 +249,62 @@ const char* verdict_text(Verdict v) {
     case Verdict::kNotTested: return "not tested";
   }
   return "?";
+}
+
+bool Comparison::judged() const {
+  for (const MetricComparison& r : rows) {
+    if (r.deciding && r.verdict != Verdict::kNotTested) return true;
+  }
+  return false;
+}
+
+std::vector<stats::Metric> unjudged_metrics(const Comparison& c, const CompareOptions& options) {
+  std::vector<stats::Metric> out;
+  for (stats::Metric m : options.deciding) {
+    bool judged = false;
+    for (const MetricComparison& r : c.rows) judged |= r.metric == m && r.verdict != Verdict::kNotTested;
+    if (!judged && std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<std::string> why_not_judged(const Comparison& c) {
+  std::vector<std::string> out;
+  for (const MetricComparison& r : c.rows) {
+    if (!r.deciding || r.verdict != Verdict::kNotTested) continue;
+    const std::string reason = r.statement + " " + stats::metric_name(r.metric) + ": " + r.note;
+    if (std::find(out.begin(), out.end(), reason) == out.end()) out.push_back(reason);
+  }
+  if (c.rows.empty()) {
+    out.push_back("no statement was compared (none ran and finished requests in both BASE and NEW)");
+    for (const std::string& n : c.notes) out.push_back(n);
+  } else if (out.empty()) {
+    out.push_back("no statement has a deciding metric (see --metrics)");
+  }
+  return out;
+}
+
+std::vector<std::string> how_to_judge(const Comparison& c) {
+  bool repeats = false, longer = false, rated = false;
+  for (const MetricComparison& r : c.rows) {
+    if (!r.deciding || r.verdict != Verdict::kNotTested) continue;
+    rated |= r.note.find("rated") != std::string::npos;
+    repeats |= r.note.find("one value per run") != std::string::npos || rated;
+    longer |= r.note.find("too few values") != std::string::npos || r.note.find("no values") != std::string::npos;
+  }
+  std::vector<std::string> out;
+  if (c.rows.empty()) out.push_back("compare runs whose statements finished requests on both sides");
+  if (repeats || longer) {
+    out.push_back("run each side with --repeat " + std::to_string(kMinRepeats) +
+                  " or more: then the repeats' values decide every metric");
+  }
+  if (longer) out.push_back("run longer: an interval needs at least 4 one-second intervals on each side");
+  if (rated) {
+    out.push_back("under a rate, decide on what the server changes: --metrics p99,error_rate (judged per second)");
+  } else if (repeats) {
+    out.push_back("decide on metrics judged per second: points_per_sec, requests_per_sec, p50, p99, max, error_rate");
+  }
+  return out;
 }
 
 bool Comparison::regression() const {
