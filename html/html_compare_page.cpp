@@ -10,6 +10,7 @@
 
 #include "judge/compare_output.h"
 #include "judge/compare_reader.h"
+#include "judge/unjudged.h"
 #include "html/html_report.h"
 
 namespace stressql::html {

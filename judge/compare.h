@@ -72,17 +72,10 @@ struct Comparison {
   std::vector<MetricComparison> rows;
   bool regression() const;
   // Whether some deciding metric got a verdict. A comparison that judged nothing has not
-  // passed: `stressql compare` fails it (exit status 3) like a regression.
+  // passed: `stressql compare` fails it (exit status 3) like a regression; why, and what
+  // would judge it: judge/unjudged.h.
   bool judged() const;
 };
-
-// The deciding metrics that got no verdict in any statement, in the order of `deciding`.
-std::vector<stats::Metric> unjudged_metrics(const Comparison& c, const CompareOptions& options);
-// Why the deciding metrics got no verdict: "cpu points_per_sec: rated: …", each reason once,
-// or that no statement was compared (with the comparison's notes).
-std::vector<std::string> why_not_judged(const Comparison& c);
-// What would make them judgeable: "--repeat 4", longer runs, per-second metrics.
-std::vector<std::string> how_to_judge(const Comparison& c);
 
 Comparison compare_runs(const CompareInput& base, const CompareInput& next, const CompareOptions& options);
 

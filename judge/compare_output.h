@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "judge/compare.h"
+#include "judge/unjudged.h"
 
 namespace stressql::judge {
 
