@@ -6,18 +6,16 @@
 
 #include "html/page_files.h"
 #include "cli/report_command.h"
+#include "cli/shard_flags.h"
 #include "judge/compare.h"
 #include "judge/compare_output.h"
 
 namespace stressql::cli {
 namespace {
 
+// Any ID that `run --test-id` accepts, but a name of a .json file: a missing report says so.
 bool looks_like_test_id(const std::string& s) {
-  if (s.size() != 16) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
+  return valid_test_id(s) && !(s.size() >= 5 && s.compare(s.size() - 5, 5, ".json") == 0);
 }
 
 // Reads one side: a file when one of that name exists, else a test ID. 0, or the exit status.
@@ -28,7 +26,7 @@ int load(const std::string& what, const std::string& arg, const std::string& res
     std::ifstream file(arg, std::ios::binary);
     if (!file) {
       err << "stressql: compare: " << what << " '" << arg
-          << "': no such file (expected a --json report or a 16-hex-digit test ID)\n";
+          << "': no such file (expected a --json report or a test ID: letters, digits, '.', '_' or '-')\n";
       return 2;
     }
     std::stringstream text;
@@ -66,7 +64,8 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs* args) {
   CLI::App* c = app.add_subcommand(
       "compare",
       "Compare two runs statement by statement: base, new, change with its 95% confidence "
-      "interval, and a verdict. Exit status 3 on a significant regression beyond --max-regression");
+      "interval (new as a ratio of base), and a verdict. Exit status 3 on a significant regression beyond "
+      "--max-regression, or when no deciding metric could be judged");
   c->add_option("BASE", args->base, "the baseline: a --json report, or a test ID read from --results")->required();
   c->add_option("NEW", args->next, "the run to judge: a --json report, or a test ID")->required();
   c->add_option("--results", args->results, "the reporting InfluxDB for test IDs, http://host:port")
@@ -110,7 +109,8 @@ int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
   const nlohmann::json doc = judge::compare_json(c, options);
   if (!args.json_file.empty() && !write_file(args.json_file, doc.dump(2) + "\n", err)) return 1;
   if (!args.html_file.empty() && !write_compare_html(args.html_file, doc, library, err)) return 1;
-  return c.regression() ? 3 : 0;
+  // A comparison that judged nothing has not passed (the output says why).
+  return c.regression() || !c.judged() ? 3 : 0;
 }
 
 }  // namespace stressql::cli

@@ -21,7 +21,8 @@ struct CompareArgs {
 
 CLI::App* add_compare_command(CLI::App& app, CompareArgs* args);
 
-// Exit status: 0 no significant regression beyond the limit in the deciding metrics, 3 one,
+// Exit status: 0 no significant regression beyond the limit in the deciding metrics, 3 one
+// or no deciding metric judged at all,
 // 2 bad arguments or a missing or malformed report, 1 a test ID that cannot be read back or
 // an output file that cannot be written. With --html, a missing chart library is exit 2
 // before either side is read.

@@ -6,9 +6,7 @@
 #include "parser/time_text.h"
 
 namespace stressql::cli {
-namespace {
 
-// A test ID is a tag value in _stressTest and part of a file name: keep it plain.
 bool valid_test_id(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
@@ -18,8 +16,6 @@ bool valid_test_id(const std::string& id) {
   }
   return true;
 }
-
-}  // namespace
 
 void add_shard_flags(CLI::App* run, RunArgs* args) {
   run->add_option("--shard", args->shard_text,

@@ -8,6 +8,10 @@
 
 namespace stressql::cli {
 
+// Whether `run --test-id` accepts the ID: 1 to 64 letters, digits, '.', '_' or '-' (it is a
+// tag value in _stressTest and part of a file name). `compare` accepts the same.
+bool valid_test_id(const std::string& id);
+
 // Adds the flags to `run`, writing into *args.
 void add_shard_flags(CLI::App* run, RunArgs* args);
 

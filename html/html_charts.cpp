@@ -75,27 +75,29 @@ int downsample(ChartSpec* chart, size_t max_points) {
   return static_cast<int>(run);
 }
 
-std::optional<std::pair<double, double>> y_range(const ChartSpec& c) {
+std::optional<std::pair<double, double>> y_range(const ChartSpec& c, bool right) {
+  const bool log = c.y_log && !right;
   double lo = INFINITY, hi = -INFINITY;
   auto take = [&](double v) {
-    if (!std::isfinite(v) || (c.y_log && v <= 0)) return;
+    if (!std::isfinite(v) || (log && v <= 0)) return;
     lo = std::min(lo, v);
     hi = std::max(hi, v);
   };
   bool any_line = false;
   for (const ReferenceLine& l : c.lines) {
-    if (l.vertical) continue;
+    if (l.vertical || l.right_axis != right) continue;
     any_line = true;
-    take(l.value);
+    if (l.in_range) take(l.value);
   }
-  if (!any_line || lo > hi) return std::nullopt;
+  if (!any_line) return std::nullopt;
   for (const ChartSeries& s : c.series) {
-    if (s.right_axis) continue;
+    if (s.right_axis != right) continue;
     for (const std::vector<double>* v : {&s.y, &s.low, &s.high}) {
       for (double d : *v) take(d);
     }
   }
-  if (c.y_log) {
+  if (lo > hi) return std::nullopt;
+  if (log) {
     const double pad = std::pow(hi / lo, 0.05) * (hi == lo ? 2 : 1);
     return std::make_pair(lo / pad, hi * pad);
   }
@@ -116,10 +118,10 @@ nlohmann::json chart_json(const ChartSpec& c) {
     }
     series.push_back(std::move(j));
   }
-  const auto range = y_range(c);
+  const auto range = y_range(c), range2 = y_range(c, true);
   nlohmann::json lines = nlohmann::json::array();
   for (const ReferenceLine& l : c.lines) {
-    lines.push_back({{"vertical", l.vertical}, {"value", number(l.value)}, {"label", l.label}});
+    lines.push_back({{"vertical", l.vertical}, {"value", number(l.value)}, {"label", l.label}, {"right", l.right_axis}});
   }
   return {{"id", c.id},
           {"title", c.title},
@@ -135,6 +137,7 @@ nlohmann::json chart_json(const ChartSpec& c) {
           {"series", series},
           {"lines", lines},
           {"y_range", range ? nlohmann::json::array({range->first, range->second}) : nlohmann::json()},
+          {"y2_range", range2 ? nlohmann::json::array({range2->first, range2->second}) : nlohmann::json()},
           {"marked_x", numbers(c.marked_x)},
           {"dots", c.dots}};
 }

@@ -33,6 +33,11 @@ struct ReferenceLine {
   bool vertical = false;
   double value = 0;
   std::string label;
+  bool right_axis = false;  // horizontal: a value of the second y axis (y2_label)
+  // Horizontal: whether its axis's range includes it (y_range()). False: the data alone set
+  // the range, and a line beyond it is drawn at the plot's edge, marked off scale, so a
+  // 50 ms SLO does not flatten sub-millisecond latencies onto 0.
+  bool in_range = true;
 };
 
 // How the x values read.
@@ -65,13 +70,15 @@ double percentile_x(double percent);
 // REQUIRES: max_points ≥ 1; every series has x.size() values (and low/high if any).
 int downsample(ChartSpec* chart, size_t max_points);
 
-// The left y axis's range when the chart has horizontal reference lines: every finite value
-// of the left-axis series (bars included) and every such line, padded by 5 % (on a log axis,
-// of the decades; values <= 0 left out). nullopt without such lines: the library's own
-// range. So an SLO far above the data is still drawn, not left off the chart.
-std::optional<std::pair<double, double>> y_range(const ChartSpec& chart);
+// A y axis's range (the left one, or with `right` the second) when the chart has horizontal
+// reference lines on it: every finite value of that axis's series (bars included) and every
+// such line that is `in_range`, padded by 5 % (on a log axis, of the decades; values <= 0
+// left out). nullopt without such lines: the library's own range. So an SLO far above the
+// data is still drawn, not left off the chart, unless it asks to be marked at the edge.
+std::optional<std::pair<double, double>> y_range(const ChartSpec& chart, bool right = false);
 
-// The spec as the page's script reads it (html/html_page.cpp), y_range() included; NaN becomes null.
+// The spec as the page's script reads it (html/html_page.cpp), y_range() of both axes
+// included; NaN becomes null.
 nlohmann::json chart_json(const ChartSpec& chart);
 
 }  // namespace stressql::html

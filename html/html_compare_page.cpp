@@ -1,12 +1,16 @@
-// The compare page (html/html_report.h): per statement one chart of its metrics, new
-// relative to base with the confidence interval of the change, the regression limit as lines
-// and the regressions marked; beside it the text output's rows, the regressions first.
+// The compare page (html/html_report.h): per statement one chart of its metrics, new in %
+// of base on a log axis (a ratio: halving and doubling lie equally far from 100, and one
+// +40000 % change does not flatten the others) with the confidence interval of the ratio,
+// the regression limit as lines and the regressions marked; beside it the text output's
+// rows, the regressions first.
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "judge/compare_output.h"
+#include "judge/compare_reader.h"
+#include "judge/unjudged.h"
 #include "html/html_report.h"
 
 namespace stressql::html {
@@ -40,7 +44,8 @@ std::string rule_text(const judge::CompareOptions& options) {
   const std::string metrics = joined(names);
   return "fails (exit status 3) when " + (metrics.empty() ? std::string("no metric") : metrics) +
          " is significantly worse (its " + percent_text(100 * options.confidence) +
-         " interval of the change excludes 0) by more than " + percent_text(options.max_regression_percent);
+         " interval of the change excludes 0) by more than " + percent_text(options.max_regression_percent) +
+         ", or when none of them could be judged";
 }
 
 // A metric's name short enough for a category axis of a dozen metrics.
@@ -63,16 +68,18 @@ std::vector<std::string> statements(const judge::Comparison& c) {
   return names;
 }
 
-// One statement's metrics on a category axis, in % of base: base is 100, new 100·(1 + change)
-// with the change's interval as its bar. A base of 0 has no relative change: 0 → 0 is drawn
-// at 100, anything else only in the table.
+// One statement's metrics on a category axis, in % of base on a log axis: base is 100, new
+// 100·(1 + change) with the ratio's interval as its bar. A base of 0 has no relative change:
+// 0 → 0 is drawn at 100, anything else only in the table, as is a change judged by its
+// difference that reaches −100 % (nothing to draw on a log axis).
 ChartSpec statement_chart(const judge::Comparison& c, const std::string& statement, size_t index,
                           const judge::CompareOptions& options, std::vector<std::string>* undrawn) {
   ChartSpec chart;
   chart.id = "compare-" + std::to_string(index);
   chart.title = statement + ": new in % of base";
   chart.x_label = "metric";
-  chart.y_label = "% of base";
+  chart.y_label = "% of base (log scale)";
+  chart.y_log = true;
   chart.x_format = XFormat::kCategory;
   chart.dots = true;
   ChartSeries base{"base", {}, {}, {}, Fold::kMean, false}, next{"new", {}, {}, {}, Fold::kMean, false};
@@ -82,7 +89,8 @@ ChartSpec statement_chart(const judge::Comparison& c, const std::string& stateme
     chart.x.push_back(x);
     chart.x_categories.push_back(axis_name(r.metric));
     const bool zero_to_zero = r.base && r.next && *r.base == 0 && *r.next == 0;
-    const double y = r.change ? 100 * (1 + *r.change) : zero_to_zero ? 100 : NAN;
+    double y = r.change ? 100 * (1 + *r.change) : zero_to_zero ? 100 : NAN;
+    if (!(y > 0)) y = NAN;
     if (std::isnan(y)) undrawn->push_back(stats::metric_name(r.metric));
     base.y.push_back(std::isnan(y) ? NAN : 100);
     next.y.push_back(y);
@@ -104,11 +112,15 @@ HtmlPage compare_page(const nlohmann::json& doc) {
   const judge::Comparison c = comparison_from_json(doc, &options);
   HtmlPage page;
   page.kind = "compare";
-  page.title = "stressql compare " + c.base_label + " vs " + c.next_label;
+  page.title = "stressql compare " + judge::compare_title(c);
   page.header = {{"Base", c.base_label + ": " + side_text(c.base_test_ids)},
                  {"New", c.next_label + ": " + side_text(c.next_test_ids)},
                  {"Rule", rule_text(options)},
                  {"Result", judge::compare_summary(c, options)}};
+  if (!c.judged()) {
+    for (const std::string& w : judge::why_not_judged(c)) page.header.emplace_back("Why", w);
+    for (const std::string& h : judge::how_to_judge(c)) page.header.emplace_back("To judge", h);
+  }
   for (const std::string& w : c.warnings) page.header.emplace_back("Warning", w);
   for (const std::string& n : c.notes) page.header.emplace_back("Note", n);
 
@@ -118,7 +130,7 @@ HtmlPage compare_page(const nlohmann::json& doc) {
   }
   const size_t count = regressions.rows.size();
   page.sections.push_back({"Regressions",
-                           count == 0 ? "None: " + compare_summary(c, options)
+                           count == 0 ? (c.judged() ? "None: " : "None, and no verdict: ") + compare_summary(c, options)
                                       : std::to_string(count) + (count == 1 ? " regression" : " regressions") +
                                             " beyond " + percent_text(options.max_regression_percent),
                            {}, {}, std::move(regressions)});
@@ -136,8 +148,9 @@ HtmlPage compare_page(const nlohmann::json& doc) {
       s.table.marked.push_back(r.regression);
       if (!r.bounded && r.verdict == judge::Verdict::kNotTested) unbounded.push_back(stats::metric_name(r.metric));
     }
-    s.note = "Dots: base (100 %) and new in % of base, the bar the " + percent_text(100 * options.confidence) +
-             " interval of the change; dashed: the regression limit; red: a regression.";
+    s.note = "Dots: base (100 %) and new in % of base on a log axis (a halving as far below 100 as a doubling "
+             "above), the bar the " + percent_text(100 * options.confidence) +
+             " interval of the ratio; dashed: the regression limit; red: a regression.";
     if (!unbounded.empty()) {
       s.note += " No interval (not tested, see Verdict) for " + joined(unbounded) + ".";
     }

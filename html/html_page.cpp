@@ -51,10 +51,13 @@ constexpr char kPageScript[] = R"JS(
       return row;
     });
   }
-  function underlay(spec) {
+  // Draws the reference lines and the marks, and records where each line went in
+  // entry.lines (label, axis, canvas y, and "top"/"bottom" when off scale) for tests.
+  function underlay(spec, entry) {
     return function (ctx, area, g) {
       ctx.save();
       ctx.font = "11px sans-serif";
+      entry.lines = [];
       spec.lines.forEach(function (l) {
         ctx.strokeStyle = ctx.fillStyle = "#c0392b";
         ctx.setLineDash([6, 4]);
@@ -63,12 +66,20 @@ constexpr char kPageScript[] = R"JS(
           var x = g.toDomXCoord(l.value);
           ctx.moveTo(x, area.y); ctx.lineTo(x, area.y + area.h);
           ctx.stroke(); ctx.fillText(l.label, x + 4, area.y + 12);
-        } else {
-          var y = g.toDomYCoord(l.value);
-          ctx.moveTo(area.x, y); ctx.lineTo(area.x + area.w, y);
-          // Below a line at the top of the plot, so the label stays on it.
-          ctx.stroke(); ctx.fillText(l.label, area.x + 4, y - 4 < area.y + 10 ? y + 12 : y - 4);
+          entry.lines.push({ label: l.label, vertical: true, x: x, edge: null });
+          return;
         }
+        var y = g.toDomYCoord(l.value, l.right ? 1 : 0), edge = null, label = l.label;
+        // Off scale: drawn along the edge it lies beyond, and said so.
+        if (y < area.y) { edge = "top"; y = area.y + 1; label += " \u2191 off scale"; }
+        else if (y > area.y + area.h) { edge = "bottom"; y = area.y + area.h - 1; label += " \u2193 off scale"; }
+        ctx.moveTo(area.x, y); ctx.lineTo(area.x + area.w, y);
+        ctx.stroke();
+        // Below a line at the top of the plot, so the label stays on it; a right-axis line's
+        // label at the right.
+        var tx = l.right ? area.x + area.w - 4 - ctx.measureText(label).width : area.x + 4;
+        ctx.fillText(label, tx, y - 4 < area.y + 10 ? y + 12 : y - 4);
+        entry.lines.push({ label: l.label, axis: l.right ? "y2" : "y", y: y, edge: edge });
       });
       ctx.setLineDash([]);
       ctx.strokeStyle = "#c0392b";
@@ -112,7 +123,7 @@ constexpr char kPageScript[] = R"JS(
     });
   }
   function draw(spec) {
-    var series = {};
+    var entry = { id: spec.id, graph: null, lines: [] }, series = {};
     spec.series.forEach(function (s) { if (s.right) series[s.name] = { axis: "y2" }; });
     var opts = {
       title: spec.title, xlabel: spec.x_label, ylabel: spec.y_label, y2label: spec.y2_label,
@@ -123,13 +134,15 @@ constexpr char kPageScript[] = R"JS(
       xRangePad: spec.x_format === "category" ? 45 : 0,
       axes: { x: xAxis(spec), y: { logscale: spec.y_log, valueFormatter: num, axisLabelFormatter: num,
                                    valueRange: spec.y_range },
-              y2: { valueFormatter: num, axisLabelFormatter: num, axisLabelWidth: 60 } },
-      underlayCallback: underlay(spec),
+              // Its own round ticks, not the left axis's positions in its units.
+              y2: { valueFormatter: num, axisLabelFormatter: num, axisLabelWidth: 60, valueRange: spec.y2_range,
+                    independentTicks: true, drawGrid: false } },
+      underlayCallback: underlay(spec, entry),
       drawCallback: function (g, initial) { if (initial && ++drawn === charts.length) ready(); }
     };
     if (spec.dots) opts.plotter = dots;
-    var g = new Dygraph(document.getElementById(spec.id), rowsOf(spec), opts);
-    window.stressqlCharts.push({ id: spec.id, graph: g });
+    entry.graph = new Dygraph(document.getElementById(spec.id), rowsOf(spec), opts);
+    window.stressqlCharts.push(entry);
   }
   charts.forEach(draw);
   if (charts.length === 0) ready();

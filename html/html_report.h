@@ -41,7 +41,7 @@ HtmlPage run_page(const nlohmann::json& report);
 // axis, a line per latency SLO and the knee marked; the steps as the text output lists them.
 HtmlPage find_max_page(const nlohmann::json& doc);
 
-// `compare`: its JSON document (judge/compare_output.h compare_json) as a page. The
+// `compare`: its JSON document (judge/compare_output.h compare_json, read back by judge/compare_reader.h) as a page. The
 // header says what was compared (sides, runs, test IDs, the rule); a "Regressions" section
 // lists them; then per statement one chart, id "compare-<i>" (i: statement order): x = its
 // metrics (categories), series base (100) and new in % of base with the change's interval

@@ -202,15 +202,27 @@ MetricComparison compare_metric(const std::string& name, stats::Metric m, const 
   }
   c.base = stats::median(b);
   c.next = stats::median(n);
-  const stats::Shift s = stats::hodges_lehmann(b, n, options.confidence);
+  stats::Shift s;
+  if (const std::optional<stats::Ratio> r = stats::hodges_lehmann_ratio(b, n, options.confidence)) {
+    // Judged as ratios: the interval of the change is a ratio's, above −100 %.
+    c.ratio = true;
+    c.change = r->estimate - 1;
+    s.estimate = *c.base * c.change.value();
+    s.bounded = r->bounded;
+    if (r->bounded) {
+      c.change_low = r->low - 1, c.change_high = r->high - 1;
+      s.low = *c.base * *c.change_low, s.high = *c.base * *c.change_high;
+      // The sign of the ratio's interval decides, not the rounded product.
+      if (!r->significant()) s.low = std::min(s.low, 0.0), s.high = std::max(s.high, 0.0);
+    }
+  } else {
+    s = stats::hodges_lehmann(b, n, options.confidence);
+    if (*c.base != 0) c.change = s.estimate / std::fabs(*c.base);
+  }
   c.shift = s.estimate;
   c.shift_low = s.low;
   c.shift_high = s.high;
   c.bounded = s.bounded;
-  if (*c.base != 0) {
-    c.change = s.estimate / std::fabs(*c.base);
-    if (s.bounded) c.change_low = s.low / std::fabs(*c.base), c.change_high = s.high / std::fabs(*c.base);
-  }
   if (!s.bounded) {
     c.note = "too few values for a " + std::to_string(int(options.confidence * 100)) + " % interval (" + c.basis + ")";
     return c;
@@ -237,6 +249,13 @@ const char* verdict_text(Verdict v) {
     case Verdict::kNotTested: return "not tested";
   }
   return "?";
+}
+
+bool Comparison::judged() const {
+  for (const MetricComparison& r : rows) {
+    if (r.deciding && r.verdict != Verdict::kNotTested) return true;
+  }
+  return false;
 }
 
 bool Comparison::regression() const {

@@ -45,10 +45,17 @@ struct MetricComparison {
   stats::Metric metric = stats::Metric::kP99;
   bool deciding = false;
   std::optional<double> base, next;  // medians of the samples (not tested: the runs' values)
-  // Hodges–Lehmann shift next − base with its interval, in the metric's unit.
+  // Whether the samples were judged as ratios (every value above 0): the change is the
+  // Hodges–Lehmann ratio next / base − 1 with its interval, computed on the logarithms, so
+  // it never reaches −100 %. Otherwise (a 0 among them: a second without errors) they were
+  // judged by their difference, and the interval is only in the metric's unit.
+  bool ratio = false;
+  // The shift next − base with its interval, in the metric's unit: the Hodges–Lehmann shift,
+  // or, judged as ratios, the base median × (ratio − 1).
   double shift = 0, shift_low = 0, shift_high = 0;
   bool bounded = false;
-  // The shift and its interval relative to the base median; nullopt when the base is 0.
+  // The change relative to base: ratio − 1 (and its interval), or the difference over the
+  // base median (no interval); nullopt when the base is 0.
   std::optional<double> change, change_low, change_high;
   Verdict verdict = Verdict::kNotTested;
   bool regression = false;  // deciding, significantly worse, beyond --max-regression
@@ -64,6 +71,10 @@ struct Comparison {
   std::vector<std::string> notes;     // statements listed, not compared, and why
   std::vector<MetricComparison> rows;
   bool regression() const;
+  // Whether some deciding metric got a verdict. A comparison that judged nothing has not
+  // passed: `stressql compare` fails it (exit status 3) like a regression; why, and what
+  // would judge it: judge/unjudged.h.
+  bool judged() const;
 };
 
 Comparison compare_runs(const CompareInput& base, const CompareInput& next, const CompareOptions& options);

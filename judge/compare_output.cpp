@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <optional>
 
-#include "report/json_fields.h"
 
 namespace stressql::judge {
 namespace {
@@ -41,28 +40,40 @@ std::vector<std::vector<std::string>> table(const Comparison& c) {
 
 const std::vector<std::string> kHeader = {"Statement", "Metric", "Base", "New", "Change", "95% CI", "Gate", "Verdict"};
 
-std::string summary_line(const Comparison& c, const CompareOptions& options) {
-  std::string metrics;
-  for (stats::Metric m : options.deciding) {
-    if (!metrics.empty()) metrics += ',';
-    metrics += metric_name(m);
+std::string names(const std::vector<stats::Metric>& metrics) {
+  std::string out;
+  for (stats::Metric m : metrics) {
+    if (!out.empty()) out += ',';
+    out += stats::metric_name(m);
   }
+  return out;
+}
+
+std::string summary_line(const Comparison& c, const CompareOptions& options) {
   char limit[32];
   std::snprintf(limit, sizeof limit, "%g%%", options.max_regression_percent);
-  if (!c.regression()) {
-    return std::string("OK: no significant regression beyond ") + limit + " in " + metrics;
+  if (c.regression()) {
+    std::string which;
+    for (const MetricComparison& r : c.rows) {
+      if (!r.regression) continue;
+      if (!which.empty()) which += ", ";
+      which += r.statement;
+      which += ' ';
+      which += stats::metric_name(r.metric);
+      which += ' ';
+      which += change_text(r);
+    }
+    return std::string("REGRESSION beyond ") + limit + ": " + which;
   }
-  std::string which;
-  for (const MetricComparison& r : c.rows) {
-    if (!r.regression) continue;
-    if (!which.empty()) which += ", ";
-    which += r.statement;
-    which += ' ';
-    which += stats::metric_name(r.metric);
-    which += ' ';
-    which += change_text(r);
+  if (!c.judged()) return "FAIL: nothing could be judged in " + names(options.deciding);
+  const std::vector<stats::Metric> unjudged = unjudged_metrics(c, options);
+  std::vector<stats::Metric> judged;
+  for (stats::Metric m : options.deciding) {
+    if (std::find(unjudged.begin(), unjudged.end(), m) == unjudged.end()) judged.push_back(m);
   }
-  return std::string("REGRESSION beyond ") + limit + ": " + which;
+  std::string out = std::string("OK: no significant regression beyond ") + limit + " in " + names(judged);
+  if (!unjudged.empty()) out += "; not judged: " + names(unjudged);
+  return out;
 }
 
 std::string xml_escape(const std::string& s) {
@@ -95,53 +106,6 @@ std::string md_escape(const std::string& s) {
 
 }  // namespace
 
-Comparison comparison_from_json(const nlohmann::json& doc, CompareOptions* options) {
-  Comparison c;
-  if (!doc.is_object()) return c;
-  c.base_label = report::json_text(doc, "base");
-  c.next_label = report::json_text(doc, "new");
-  c.base_test_ids = report::json_texts(doc, "base_test_ids");
-  c.next_test_ids = report::json_texts(doc, "new_test_ids");
-  c.warnings = report::json_texts(doc, "warnings");
-  c.notes = report::json_texts(doc, "notes");
-  options->confidence = report::json_number(doc, "confidence").value_or(options->confidence);
-  options->max_regression_percent = report::json_number(doc, "max_regression_percent").value_or(options->max_regression_percent);
-  if (doc.contains("metrics")) {
-    options->deciding.clear();
-    for (const std::string& name : report::json_texts(doc, "metrics")) {
-      stats::Metric m;
-      if (stats::metric_from_name(name, &m)) options->deciding.push_back(m);
-    }
-  }
-  auto rows = doc.find("rows");
-  if (rows == doc.end() || !rows->is_array()) return c;
-  for (const nlohmann::json& j : *rows) {
-    MetricComparison r;
-    if (!j.is_object() || !stats::metric_from_name(report::json_text(j, "metric"), &r.metric)) continue;
-    r.statement = report::json_text(j, "statement");
-    r.deciding = report::json_flag(j, "deciding");
-    r.base = report::json_number(j, "base");
-    r.next = report::json_number(j, "new");
-    r.change = report::json_number(j, "change");
-    r.change_low = report::json_number(j, "change_low");
-    r.change_high = report::json_number(j, "change_high");
-    r.shift = report::json_number(j, "shift").value_or(0);
-    const auto low = report::json_number(j, "shift_low"), high = report::json_number(j, "shift_high");
-    r.bounded = low && high;
-    r.shift_low = low.value_or(0);
-    r.shift_high = high.value_or(0);
-    const std::string verdict = report::json_text(j, "verdict");
-    for (Verdict v : {Verdict::kBetter, Verdict::kWorse, Verdict::kNoChange, Verdict::kNotTested}) {
-      if (verdict == verdict_text(v)) r.verdict = v;
-    }
-    r.regression = report::json_flag(j, "regression");
-    r.basis = report::json_text(j, "basis");
-    r.note = report::json_text(j, "note");
-    c.rows.push_back(std::move(r));
-  }
-  return c;
-}
-
 const std::vector<std::string>& compare_header() { return kHeader; }
 
 std::vector<std::string> compare_row(const MetricComparison& r) {
@@ -150,6 +114,8 @@ std::vector<std::string> compare_row(const MetricComparison& r) {
 }
 
 std::string compare_summary(const Comparison& c, const CompareOptions& options) { return summary_line(c, options); }
+
+std::string compare_title(const Comparison& c) { return "BASE " + c.base_label + " → NEW " + c.next_label; }
 
 std::string change_text(const MetricComparison& r) {
   if (!r.base || !r.next) return "";
@@ -165,7 +131,7 @@ std::string interval_text(const MetricComparison& r) {
 }
 
 std::string render_compare_text(const Comparison& c, const CompareOptions& options) {
-  std::string out = "Compare: BASE " + c.base_label + "  vs  NEW " + c.next_label + "\n";
+  std::string out = "Compare: " + compare_title(c) + "\n";
   for (const std::string& w : c.warnings) out += "Warning: " + w + "\n";
   const auto rows = table(c);
   std::vector<size_t> width(kHeader.size());
@@ -188,12 +154,22 @@ std::string render_compare_text(const Comparison& c, const CompareOptions& optio
   }
   for (const std::string& n : c.notes) out += "Note: " + n + "\n";
   out += "Result: " + summary_line(c, options) + "\n";
+  if (!c.judged()) {
+    for (const std::string& w : why_not_judged(c)) out += "Why: " + w + "\n";
+    for (const std::string& h : how_to_judge(c)) out += "To judge: " + h + "\n";
+  }
   return out;
 }
 
 std::string render_compare_markdown(const Comparison& c, const CompareOptions& options) {
-  std::string out = "### stressql compare: " + md_escape(c.next_label) + " vs " + md_escape(c.base_label) + "\n\n";
-  out += (c.regression() ? "**" : "") + md_escape(summary_line(c, options)) + (c.regression() ? "**" : "") + "\n\n";
+  std::string out = "### stressql compare: " + md_escape(compare_title(c)) + "\n\n";
+  const bool failed = c.regression() || !c.judged();
+  out += (failed ? "**" : "") + md_escape(summary_line(c, options)) + (failed ? "**" : "") + "\n\n";
+  if (!c.judged()) {
+    for (const std::string& w : why_not_judged(c)) out += "- Why: " + md_escape(w) + "\n";
+    for (const std::string& h : how_to_judge(c)) out += "- To judge: " + md_escape(h) + "\n";
+    out += "\n";
+  }
   for (const std::string& w : c.warnings) out += "> **Warning:** " + md_escape(w) + "\n\n";
   if (!c.rows.empty()) {
     std::string head = "|", rule = "|";
@@ -219,12 +195,22 @@ std::string render_compare_junit(const Comparison& c, const CompareOptions& opti
     failures += r.regression;
     skipped += r.verdict == Verdict::kNotTested;
   }
+  // Nothing judged is a failed case of its own: every other case is skipped, and a suite of
+  // skipped cases reads as green.
+  const bool nothing = !c.judged();
+  failures += nothing;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  const std::string counts = " tests=\"" + std::to_string(c.rows.size()) + "\" failures=\"" +
+  const std::string counts = " tests=\"" + std::to_string(c.rows.size() + nothing) + "\" failures=\"" +
                              std::to_string(failures) + "\" errors=\"0\" skipped=\"" + std::to_string(skipped) + "\"";
   out += "<testsuites name=\"stressql compare\"" + counts + ">\n";
-  out += "  <testsuite name=\"" + xml_escape("stressql compare " + c.next_label + " vs " + c.base_label) + "\"" +
-         counts + ">\n";
+  out += "  <testsuite name=\"" + xml_escape("stressql compare " + compare_title(c)) + "\"" + counts + ">\n";
+  if (nothing) {
+    std::string why;
+    for (const std::string& w : why_not_judged(c)) why += "Why: " + w + "\n";
+    for (const std::string& h : how_to_judge(c)) why += "To judge: " + h + "\n";
+    out += "    <testcase classname=\"stressql.compare\" name=\"judged\">\n      <failure type=\"nothing-judged\" message=\"" +
+           xml_escape(summary_line(c, options)) + "\">" + xml_escape(why) + "</failure>\n    </testcase>\n";
+  }
   for (const MetricComparison& r : c.rows) {
     out += "    <testcase classname=\"" + xml_escape("stressql." + r.statement) + "\" name=\"" +
            xml_escape(stats::metric_name(r.metric)) + "\"";
@@ -260,6 +246,7 @@ nlohmann::json compare_json(const Comparison& c, const CompareOptions& options) 
                     {"change", opt(r.change)},
                     {"change_low", opt(r.change_low)},
                     {"change_high", opt(r.change_high)},
+                    {"scale", r.ratio ? "ratio" : "difference"},
                     {"shift", r.shift},
                     {"shift_low", r.bounded ? nlohmann::json(r.shift_low) : nlohmann::json(nullptr)},
                     {"shift_high", r.bounded ? nlohmann::json(r.shift_high) : nlohmann::json(nullptr)},
@@ -268,8 +255,10 @@ nlohmann::json compare_json(const Comparison& c, const CompareOptions& options) 
                     {"basis", r.basis},
                     {"note", r.note}});
   }
-  nlohmann::json metrics = nlohmann::json::array();
+  nlohmann::json metrics = nlohmann::json::array(), unjudged = nlohmann::json::array();
   for (stats::Metric m : options.deciding) metrics.push_back(metric_name(m));
+  for (stats::Metric m : unjudged_metrics(c, options)) unjudged.push_back(metric_name(m));
+  const bool nothing = !c.judged();
   return {{"schema", "stressql-compare"},
           {"schema_version", 1},
           {"base", c.base_label},
@@ -280,6 +269,11 @@ nlohmann::json compare_json(const Comparison& c, const CompareOptions& options) 
           {"max_regression_percent", options.max_regression_percent},
           {"metrics", metrics},
           {"regression", c.regression()},
+          {"judged", !nothing},
+          {"result", c.regression() ? "regression" : nothing ? "nothing judged" : "ok"},
+          {"not_judged", unjudged},
+          {"why_not_judged", nothing ? why_not_judged(c) : std::vector<std::string>{}},
+          {"how_to_judge", nothing ? how_to_judge(c) : std::vector<std::string>{}},
           {"warnings", c.warnings},
           {"notes", c.notes},
           {"rows", rows}};

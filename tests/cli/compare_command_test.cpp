@@ -54,7 +54,9 @@ TEST_F(CompareCommandTest, SameRatedScriptTwiceIsNoRegression) {
                               out_json},
                              seconds(30));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("Result: OK: no significant regression beyond 5% in points_per_sec,requests_per_sec,error_rate"),
+  // The pass names what it judged and what it did not.
+  EXPECT_NE(r.out.find("Result: OK: no significant regression beyond 5% in error_rate; not judged: "
+                       "points_per_sec,requests_per_sec"),
             std::string::npos)
       << r.out;
   EXPECT_EQ(r.err.find("different scripts"), std::string::npos) << r.err;
@@ -70,6 +72,16 @@ TEST_F(CompareCommandTest, SameRatedScriptTwiceIsNoRegression) {
   // p99 is shown (with its interval) though it does not decide here.
   EXPECT_FALSE(row(doc, "p99")["deciding"].get<bool>());
   EXPECT_NE(row(doc, "p99")["verdict"], "not tested");
+
+  // Deciding on points_per_sec alone judges nothing: not a pass, and it says what would judge.
+  ProcessResult nothing = stressql({"compare", a, b, "--metrics", "points_per_sec"}, seconds(30));
+  EXPECT_EQ(nothing.exit_code, 3) << nothing.out << nothing.err;
+  EXPECT_NE(nothing.out.find("Result: FAIL: nothing could be judged in points_per_sec\n"
+                             "Why: cpu points_per_sec: rated: per-second counts follow the schedule"),
+            std::string::npos)
+      << nothing.out;
+  EXPECT_NE(nothing.out.find("To judge: run each side with --repeat 4 or more"), std::string::npos) << nothing.out;
+  EXPECT_EQ(nothing.out.find("OK"), std::string::npos) << nothing.out;
 }
 
 TEST_F(CompareCommandTest, AThrottledServerIsAThroughputRegression) {
@@ -146,9 +158,30 @@ TEST_F(CompareCommandTest, BadInputIsAClearUsageError) {
   ProcessResult limit = stressql({"compare", good, good, "--max-regression", "lots"}, seconds(30));
   EXPECT_EQ(limit.exit_code, 2);
   EXPECT_NE(limit.err.find("--max-regression: expected a percentage"), std::string::npos) << limit.err;
-  // Nothing to compare is not a regression.
+  // Nothing to compare is not a pass either.
   ProcessResult empty = stressql({"compare", good, good}, seconds(30));
-  EXPECT_EQ(empty.exit_code, 0) << empty.out << empty.err;
+  EXPECT_EQ(empty.exit_code, 3) << empty.out << empty.err;
+  EXPECT_NE(empty.out.find("Result: FAIL: nothing could be judged"), std::string::npos) << empty.out;
+  EXPECT_NE(empty.out.find("Why: no statement was compared"), std::string::npos) << empty.out;
+}
+
+// Any test ID that `run --test-id` accepts names a run on the results server (a sharded test
+// needs such an ID); only a missing .json file or a name run would refuse is "no such file".
+TEST_F(CompareCommandTest, AnyTestIdRunAcceptsIsReadFromTheResultsServer) {
+  const std::string good = dir_.write("good.json", R"({"schema": "stressql-report", "statements": []})");
+  // Nothing listens on port 1: the ID is looked up, and the lookup fails (exit 1, not 2).
+  for (const std::string id : {"nightly-42", "v1.2_rc-3", "0123456789abcdef"}) {
+    ProcessResult r = stressql({"compare", id, good, "--results", "http://127.0.0.1:1"}, seconds(30));
+    EXPECT_EQ(r.exit_code, 1) << id << "\n" << r.out << r.err;
+    EXPECT_EQ(r.err.find("no such file"), std::string::npos) << id << "\n" << r.err;
+  }
+  ProcessResult missing = stressql({"compare", "nightly.json", good, "--results", "http://127.0.0.1:1"}, seconds(30));
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_NE(missing.err.find("BASE 'nightly.json': no such file (expected a --json report or a test ID"),
+            std::string::npos) << missing.err;
+  ProcessResult odd = stressql({"compare", good, "no such id", "--results", "http://127.0.0.1:1"}, seconds(30));
+  EXPECT_EQ(odd.exit_code, 2) << odd.err;
+  EXPECT_NE(odd.err.find("NEW 'no such id': no such file"), std::string::npos) << odd.err;
 }
 
 }  // namespace

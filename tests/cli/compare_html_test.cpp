@@ -139,18 +139,54 @@ TEST_F(CompareHtmlTest, AThroughputRegressionIsDrawnAndMarked) {
 }
 
 TEST_F(CompareHtmlTest, RepeatsAgainstASingleRunWithoutAnInterval) {
-  // NEW ran one second: too few values for any interval, and the page says so.
+  // NEW ran one second: too few values for any interval, and the page says so; with nothing
+  // judged the comparison has not passed.
   json repeats = {{"schema", "stressql-repeats"}, {"runs", json::array()}};
   for (int i = 0; i < 4; ++i) repeats["runs"].push_back(report("000000000000000" + std::to_string(i), 3, 1000, &rng_));
   const std::string base = dir_.write("repeats.json", repeats.dump());
   const std::string next = dir_.write("short.json", report("00000000000000c1", 1, 1000, &rng_).dump());
-  ASSERT_EQ(compare(base, next), 0);
+  ASSERT_EQ(compare(base, next), 3);
   const json drawn = check_page();
   EXPECT_EQ(drawn.size(), 2u);
   const std::string html = read_file(html_path_);
   EXPECT_NE(html.find("4 repeats, test IDs 0000000000000000, 0000000000000001"), std::string::npos);
   EXPECT_NE(html.find("too few values for a 95 % interval"), std::string::npos);
   EXPECT_NE(html.find("No interval (not tested, see Verdict) for"), std::string::npos);
+  EXPECT_NE(html.find("FAIL: nothing could be judged in points_per_sec,requests_per_sec,p99,error_rate"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>To judge</td><td>run each side with --repeat 4"), std::string::npos);
+}
+
+// % of base on a log axis: one +43 606 % change does not flatten a +30 % one into the base
+// line (on a linear axis it would lie under a pixel from it), and a -99.5 % change is still
+// drawn above 0.
+TEST_F(CompareHtmlTest, ALogRatioAxisKeepsSmallChangesVisible) {
+  json base = report("00000000000000b1", 10, 1000, &rng_), next = report("00000000000000a1", 10, 1300, &rng_);
+  // NEW's p99 436× base's (every second), its QUERY's per-second rate 0.5 % of base's.
+  for (json& k : next["statements"][0]["intervals"]) k["latency_from_due_ns"]["p99"] = k["latency_from_due_ns"]["p99"].get<double>() * 437.06;
+  for (json& k : next["statements"][1]["intervals"]) k["requests"] = k["requests"].get<double>() * 0.005;
+  next["statements"][1]["requests"]["ok"] = next["statements"][1]["requests"]["ok"].get<double>() * 0.005;
+  const std::string b = dir_.write("base.json", base.dump()), n = dir_.write("new.json", next.dump());
+  ASSERT_EQ(compare(b, n), 3);
+  ProcessResult r = run_process(
+      {"python3", STRESSQL_SOURCE_DIR "/scripts/headless-page", html_path_, "--eval",
+       "window.stressqlCharts.map(function (c) { var g = c.graph, out = [];"
+       " for (var i = 0; i < g.numRows(); ++i) { var v = g.getValue(i, 2); v = Array.isArray(v) ? v : [v, v, v];"
+       "  out.push({base: g.toDomYCoord(100), y: g.toDomYCoord(v[1]), low: v[0], high: v[2]}); }"
+       " return {log: g.getOptionForAxis('logscale', 'y'), rows: out}; })",
+       "--timeout", "90"},
+      seconds(120));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json page = json::parse(r.out);
+  const json& cpu = page["result"][0];
+  EXPECT_TRUE(cpu["log"].get<bool>());
+  // Row 0: points_per_sec +30 %; row 5: p99 +43 606 %. 30 % is a visible step from 100.
+  EXPECT_GE(cpu["rows"][0]["base"].get<double>() - cpu["rows"][0]["y"].get<double>(), 4) << cpu;
+  EXPECT_LT(cpu["rows"][5]["y"].get<double>(), cpu["rows"][0]["y"].get<double>()) << cpu;
+  // The QUERY's requests_per_sec, -99.5 %: drawn, its interval above 0.
+  const json& last = page["result"][1];
+  EXPECT_GT(last["rows"][0]["low"].get<double>(), 0) << last;
+  EXPECT_LT(last["rows"][0]["high"].get<double>(), 1.5) << last;
 }
 
 TEST_F(CompareHtmlTest, MissingChartLibraryIsAUsageErrorBeforeAnythingIsCompared) {

@@ -4,11 +4,14 @@
 // DevTools pipe, no network) until <body data-ready>. Every chart the JSON calls for is
 // drawn with exactly the JSON's points, no console message, exception, warning or request.
 // A run failing in two classes against two real servers (influxd's 404, nginx's 503) draws
-// a failures series per class with the JSON's per-second counts, on both pages.
+// a failures series per class with the JSON's per-second counts, on both pages. The find-max
+// page of a search of a known shape reads like the terminal: the steps' table, round ticks
+// on both axes, each SLO on its axis, a latency axis that follows the data.
 #include <nlohmann/json.hpp>
 
 #include <map>
 
+#include "html/html_report.h"
 #include "tests/cli/run_test_util.h"
 #include "tests/support/nginx_sink.h"
 
@@ -266,6 +269,84 @@ TEST_F(HtmlPageBrowserTest, MissingChartLibraryIsAUsageErrorBeforeAnythingIsSent
   ASSERT_EQ(dbs.status, 200) << dbs.body;
   EXPECT_EQ(dbs.body.find("lost"), std::string::npos) << "nothing was sent: " << dbs.body;
   EXPECT_EQ(read_file(html_path), "");
+}
+
+json find_max_step(int number, const char* phase, double target, double p50_ms, double p99_ms, double errors,
+                   bool pass) {
+  return {{"step", number},
+          {"phase", phase},
+          {"target", target},
+          {"achieved", target * (1 - errors / 100)},
+          {"pass", pass},
+          {"why", pass ? "" : "breaks error_rate<=1%"},
+          {"counted",
+           {{"requests_ok", 1000},
+            {"requests_failed", errors * 10},
+            {"error_rate_percent", errors},
+            {"sent_late", 0},
+            {"p50_ns", p50_ms * 1e6},
+            {"p99_ns", p99_ms * 1e6},
+            {"max_ns", p99_ms * 2e6}}}};
+}
+
+// Sub-millisecond latencies under a 50 ms SLO, error rates up to 39.2914 % under a 1 % SLO.
+TEST(FindMaxPageBrowserTest, ReadsLikeTheTerminalWithEverySloOnItsAxisAndRoundTicks) {
+  const json steps = json::array({find_max_step(1, "double", 100, 0.11, 0.31, 0, true),
+                                  find_max_step(2, "double", 200, 0.12, 0.42, 0, true),
+                                  find_max_step(3, "double", 400, 0.14, 0.63, 0.5, true),
+                                  find_max_step(4, "double", 800, 0.21, 0.87, 39.2914, false),
+                                  find_max_step(5, "bisect", 600, 0.18, 0.71, 7.5, false),
+                                  find_max_step(6, "confirm", 400, 0.15, 0.66, 0.4, true)});
+  const json doc = {{"kind", "find-max"}, {"test_id", "fm-browser"}, {"unit", "req/s"},
+                    {"slos", {"p99<=50ms", "error_rate<=1%"}}, {"start", 100}, {"max", 1600}, {"resolution", 0.1},
+                    {"settings", {{"script", "w.iql"}, {"statement", "w"}}}, {"steps", steps},
+                    {"result", {{"found", true}, {"rate", 400}}}};
+  html::ChartLibrary library;
+  const base::Status loaded = html::load_chart_library(html::kChartLibraryDir, &library);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.message();
+  ScriptDir dir;
+  const std::string path = dir.path() + "/find-max.html";
+  ASSERT_TRUE(html::write_html_file(path, html::find_max_page(doc), library).is_ok());
+  ProcessResult r = run_process(
+      {"python3", std::string(STRESSQL_SOURCE_DIR) + "/scripts/headless-page", path, "--eval",
+       "(function () { var c = window.stressqlCharts[0], g = c.graph;"
+       " function texts(sel) { return Array.prototype.map.call(document.querySelectorAll(sel),"
+       "   function (e) { return e.textContent; }); }"
+       " return {lines: c.lines, y: texts('#find-max .dygraph-axis-label-y'), y2: texts('#find-max .dygraph-axis-label-y2'),"
+       "   y_range: g.yAxisRange(0), y2_range: g.yAxisRange(1), head: texts('table.grid th'),"
+       "   rows: texts('table.grid tr').length - 1, first: texts('table.grid tr:nth-child(5) td'),"
+       "   marked: document.querySelectorAll('table.grid tr.marked').length}; })()",
+       "--timeout", "90"},
+      std::chrono::seconds(120));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json page = json::parse(r.out)["result"];
+  // The steps as the terminal's table.
+  EXPECT_EQ(page["head"], json({"Step", "Phase", "Target", "Achieved", "p50", "p99", "Errors", "Late", "Result"}));
+  EXPECT_EQ(page["rows"], 6);
+  EXPECT_EQ(page["first"], json({"4", "double", "800 req/s", "486 req/s", "210us", "870us", "39.3%", "0",
+                                 "FAIL breaks error_rate<=1%"}));
+  EXPECT_EQ(page["marked"], 2) << "the failed steps";
+  // Round ticks on both axes: at most two decimals, never 39.2914 or 31.4331.
+  ASSERT_GE(page["y"].size(), 2u) << page;
+  ASSERT_GE(page["y2"].size(), 2u) << page;
+  for (const char* axis : {"y", "y2"}) {
+    for (const json& label : page[axis]) {
+      const std::string t = label.get<std::string>();
+      const size_t dot = t.find('.');
+      EXPECT_TRUE(dot == std::string::npos || t.size() - dot - 1 <= 2) << axis << " tick " << t << "\n" << page;
+    }
+  }
+  // The latency axis follows the sub-millisecond data; the 50 ms SLO is marked at its top.
+  EXPECT_LT(page["y_range"][1].get<double>(), 1.0) << page;
+  ASSERT_EQ(page["lines"].size(), 3u) << page;
+  EXPECT_EQ(page["lines"][0]["label"], "SLO p99<=50ms");
+  EXPECT_EQ(page["lines"][0]["axis"], "y");
+  EXPECT_EQ(page["lines"][0]["edge"], "top");
+  // The error-rate SLO is drawn on the error-rate axis, within it.
+  EXPECT_EQ(page["lines"][1]["label"], "SLO error_rate<=1%");
+  EXPECT_EQ(page["lines"][1]["axis"], "y2");
+  EXPECT_TRUE(page["lines"][1]["edge"].is_null()) << page;
+  EXPECT_GE(page["y2_range"][1].get<double>(), 39.2914);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // The chart layer's y range: an axis that holds every horizontal reference line, so an SLO
-// far above the data is drawn on the chart, not off it; the library's own range otherwise.
+// far above the data is drawn on the chart, not off it (unless the line asks to be marked at
+// the edge instead); each y axis by its own series and lines; the library's own range
+// otherwise.
 #include "html/html_charts.h"
 
 #include <gtest/gtest.h>
@@ -60,8 +62,29 @@ TEST(HtmlChartsTest, WithoutHorizontalLinesTheLibraryChooses) {
   EXPECT_TRUE(chart_json(c)["y_range"].is_null());
 }
 
-TEST(HtmlChartsTest, TheFindMaxChartHoldsAnSloFarAboveItsSteps) {
-  // p99 5 ms at every step, SLO 500 ms: the line is on the chart.
+TEST(HtmlChartsTest, EachAxisByItsOwnLinesAndALineOutOfRangeLeavesItToTheData) {
+  ChartSpec c = latency({4, 5, 3});
+  c.lines.push_back({false, 500, "SLO p99<=500ms", false, false});  // marked at the edge instead
+  c.lines.push_back({false, 95, "SLO error_rate<=95%", true, true});
+  const auto left = y_range(c);
+  ASSERT_TRUE(left);
+  EXPECT_LT(left->second, 5.2) << "the data's 5 ms, padded, not the SLO's 500";
+  EXPECT_GE(left->second, 5);
+  const auto right = y_range(c, true);
+  ASSERT_TRUE(right);
+  EXPECT_GE(right->second, 95) << "the error axis holds its SLO";
+  EXPECT_LE(right->first, 90);
+  const nlohmann::json j = chart_json(c);
+  EXPECT_EQ(j["y2_range"], nlohmann::json::array({right->first, right->second}));
+  EXPECT_EQ(j["lines"][1]["right"], true);
+  // Without a line on the right axis, the library chooses there.
+  c.lines.pop_back();
+  EXPECT_FALSE(y_range(c, true));
+}
+
+TEST(HtmlChartsTest, TheFindMaxLatencyAxisFollowsItsStepsAndTheErrorAxisHoldsItsSlo) {
+  // p99 5 ms at every step, SLO 500 ms: the axis follows the 5 ms, the SLO is marked at the
+  // edge (html_page.cpp); the error-rate SLO is drawn on the error-rate axis.
   nlohmann::json steps = nlohmann::json::array();
   for (int i = 1; i <= 3; ++i) {
     steps.push_back({{"step", i},
@@ -69,10 +92,15 @@ TEST(HtmlChartsTest, TheFindMaxChartHoldsAnSloFarAboveItsSteps) {
                      {"target", 100 * i},
                      {"counted", {{"requests_ok", 10}, {"p50_ns", 2e6}, {"p99_ns", 5e6}, {"error_rate_percent", 0}}}});
   }
-  const HtmlPage page = find_max_page({{"slos", {"p99<=500ms"}}, {"steps", steps}, {"result", {{"found", false}}}});
-  const auto range = y_range(page.sections.at(0).charts.at(0));
+  const HtmlPage page =
+      find_max_page({{"slos", {"p99<=500ms", "error_rate<=1%"}}, {"steps", steps}, {"result", {{"found", false}}}});
+  const ChartSpec& chart = page.sections.at(0).charts.at(0);
+  const auto range = y_range(chart);
   ASSERT_TRUE(range);
-  EXPECT_GE(range->second, 500);
+  EXPECT_LT(range->second, 6);
+  const auto errors = y_range(chart, true);
+  ASSERT_TRUE(errors);
+  EXPECT_GE(errors->second, 1);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "judge/compare_output.h"
+#include "judge/compare_reader.h"
 #include "html/html_report.h"
 
 using namespace stressql::judge;
@@ -27,6 +28,7 @@ json row(const std::string& statement, const std::string& metric, double base, d
           {"change", base == 0 ? json(nullptr) : json(change)},
           {"change_low", bounded && base != 0 ? json(change - 0.02) : json(nullptr)},
           {"change_high", bounded && base != 0 ? json(change + 0.02) : json(nullptr)},
+          {"scale", bounded && base != 0 ? "ratio" : "difference"},
           {"shift", next - base},
           {"shift_low", bounded ? json(next - base - 0.02 * base) : json(nullptr)},
           {"shift_high", bounded ? json(next - base + 0.02 * base) : json(nullptr)},
@@ -47,6 +49,11 @@ json document() {
           {"max_regression_percent", 5},
           {"metrics", {"points_per_sec", "p99", "error_rate"}},
           {"regression", true},
+          {"judged", true},
+          {"result", "regression"},
+          {"not_judged", json::array()},
+          {"why_not_judged", json::array()},
+          {"how_to_judge", json::array()},
           {"warnings", json::array()},
           {"notes", {"q2: only in NEW, not compared"}},
           {"rows",
@@ -67,12 +74,12 @@ std::string header(const HtmlPage& page, const std::string& label) {
 TEST(HtmlComparePageTest, HeaderRegressionsAndAChartPerStatement) {
   const HtmlPage page = compare_page(document());
   EXPECT_EQ(page.kind, "compare");
-  EXPECT_EQ(page.title, "stressql compare base.json vs new.json");
+  EXPECT_EQ(page.title, "stressql compare BASE base.json → NEW new.json");
   EXPECT_EQ(header(page, "Base"), "base.json: 1 run, test ID 00112233aabbccdd");
   EXPECT_EQ(header(page, "New"), "new.json: 4 repeats, test IDs 1111, 2222, 3333, 4444");
   EXPECT_EQ(header(page, "Rule"),
             "fails (exit status 3) when points_per_sec, p99, error_rate is significantly worse (its 95% "
-            "interval of the change excludes 0) by more than 5%");
+            "interval of the change excludes 0) by more than 5%, or when none of them could be judged");
   EXPECT_EQ(header(page, "Result"), "REGRESSION beyond 5%: cpu points_per_sec -30.0%");
   EXPECT_EQ(header(page, "Note"), "q2: only in NEW, not compared");
 
@@ -93,6 +100,8 @@ TEST(HtmlComparePageTest, HeaderRegressionsAndAChartPerStatement) {
   const ChartSpec& c = cpu.charts[0];
   EXPECT_EQ(c.id, "compare-0");
   EXPECT_EQ(c.x_format, XFormat::kCategory);
+  EXPECT_TRUE(c.y_log) << "ratios: a log axis";
+  EXPECT_EQ(c.y_label, "% of base (log scale)");
   EXPECT_EQ(c.x_categories, (std::vector<std::string>{"points/s", "p95", "p99", "error %"}));
   EXPECT_EQ(c.x, (std::vector<double>{0, 1, 2, 3}));
   ASSERT_EQ(c.series.size(), 2u);
@@ -128,13 +137,28 @@ TEST(HtmlComparePageTest, ABaseOfZeroIsNotDrawnAndNoRegressionSaysSo) {
   doc["rows"] = {row("cpu", "error_rate", 0, 2, true, "worse", false)};
   doc["regression"] = false;
   const HtmlPage page = compare_page(doc);
-  EXPECT_EQ(page.sections[0].note, "None: OK: no significant regression beyond 5% in points_per_sec,p99,error_rate");
+  EXPECT_EQ(page.sections[0].note,
+            "None: OK: no significant regression beyond 5% in error_rate; not judged: points_per_sec,p99");
   EXPECT_TRUE(page.sections[0].table.rows.empty());
   const ChartSpec& c = page.sections[1].charts.at(0);
   EXPECT_TRUE(std::isnan(c.series[1].y[0]));
   EXPECT_NE(page.sections[1].note.find("Not drawn (no relative change: a base of 0, or n/a): error_rate."),
             std::string::npos)
       << page.sections[1].note;
+}
+
+// Nothing judged: the header says so, why, and what would make it judgeable.
+TEST(HtmlComparePageTest, NothingJudgedSaysWhyAndWhatWouldJudgeIt) {
+  json doc = document();
+  doc["rows"] = {row("cpu", "p95", 5e6, 6e6, false, "not tested", false)};
+  doc["rows"][0]["deciding"] = true;
+  doc["metrics"] = {"p95"};
+  doc["regression"] = false;
+  const HtmlPage page = compare_page(doc);
+  EXPECT_EQ(header(page, "Result"), "FAIL: nothing could be judged in p95");
+  EXPECT_EQ(header(page, "Why"), "cpu p95: one value per run (compared over repeats only)");
+  EXPECT_NE(header(page, "To judge").find("--repeat 4"), std::string::npos) << header(page, "To judge");
+  EXPECT_EQ(page.sections[0].note, "None, and no verdict: FAIL: nothing could be judged in p95");
 }
 
 TEST(HtmlComparePageTest, TheJsonReadsBackAsTheComparisonItWasWrittenFrom) {

@@ -1,7 +1,8 @@
 // The find-max page without a browser: from a synthetic find-max JSON document (the shape
-// cli::find_max_json writes), one chart with a point per step in rate order, the latency
-// SLO as a line, the knee marked, and the steps' numbers as the text output lists them.
-// The page in a real browser: tests/cli/find_max_test.cpp.
+// cli::find_max_json writes), one chart with a point per step in rate order, each SLO as a
+// line on its own axis, the knee marked, and the steps as a table with the text output's
+// columns. The page in a real browser: tests/cli/find_max_test.cpp and
+// tests/cli/html_page_browser_test.cpp.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -64,16 +65,27 @@ TEST(HtmlFindMaxPageTest, OneChartWithAPointPerStepTheSloLineAndTheKnee) {
   EXPECT_EQ(c.series[0].y[5], 450) << "p50 in ms";
   EXPECT_TRUE(c.series[2].right_axis);
   EXPECT_EQ(c.series[2].y, (std::vector<double>{0, 0, 0, 0, 2, 30}));
-  ASSERT_EQ(c.lines.size(), 2u) << "the latency SLO and the knee; error_rate has no line on the ms axis";
+  ASSERT_EQ(c.lines.size(), 3u) << "each SLO on its axis, and the knee";
   EXPECT_FALSE(c.lines[0].vertical);
   EXPECT_DOUBLE_EQ(c.lines[0].value, 200);
   EXPECT_EQ(c.lines[0].label, "SLO p99<=200ms");
-  EXPECT_TRUE(c.lines[1].vertical);
+  EXPECT_FALSE(c.lines[0].right_axis);
+  EXPECT_FALSE(c.lines[0].in_range) << "the latency axis follows the data";
+  EXPECT_DOUBLE_EQ(c.lines[1].value, 1);
+  EXPECT_EQ(c.lines[1].label, "SLO error_rate<=1%");
+  EXPECT_TRUE(c.lines[1].right_axis) << "on the error-rate axis";
+  EXPECT_TRUE(c.lines[2].vertical);
   EXPECT_EQ(c.marked_x, std::vector<double>{400});
 
-  ASSERT_EQ(s.numbers.size(), 6u) << "a line per step, in the order they ran";
-  EXPECT_EQ(s.numbers[3].first, "Step 4 (double) 800 req/s");
-  EXPECT_EQ(s.numbers[3].second, "achieved 560 req/s, p50 450ms, p99 900ms, errors 30%, late 0: FAIL breaks p99<=200ms");
+  // The terminal's table: its columns, a row per step in the order they ran, failures marked.
+  EXPECT_TRUE(s.numbers.empty());
+  EXPECT_EQ(s.table.header,
+            (std::vector<std::string>{"Step", "Phase", "Target", "Achieved", "p50", "p99", "Errors", "Late", "Result"}));
+  ASSERT_EQ(s.table.rows.size(), 6u);
+  EXPECT_EQ(s.table.rows[3], (std::vector<std::string>{"4", "double", "800 req/s", "560 req/s", "450ms", "900ms", "30%",
+                                                      "0", "FAIL breaks p99<=200ms"}));
+  EXPECT_EQ(s.table.rows[5][0], "6");
+  EXPECT_EQ(s.table.marked, (std::vector<bool>{false, false, false, true, true, false}));
   bool verdict = false;
   for (const auto& [label, value] : page.header) verdict |= label == "Max sustainable rate" && value == "400 req/s";
   EXPECT_TRUE(verdict);
@@ -93,8 +105,9 @@ TEST(HtmlFindMaxPageTest, InterruptedSearchWithoutASuccessDrawsGapsAndNoKnee) {
   EXPECT_TRUE(std::isnan(c.series[1].y[0])) << "no successful request: no latency";
   EXPECT_EQ(c.series[2].y[0], 100);
   EXPECT_TRUE(c.marked_x.empty());
-  EXPECT_EQ(page.sections[0].numbers[0].second.find("achieved 0 req/s, p50 n/a, p99 n/a, errors 100%"), 0u)
-      << page.sections[0].numbers[0].second;
+  EXPECT_EQ(page.sections[0].table.rows.at(0),
+            (std::vector<std::string>{"1", "double", "100 req/s", "0 req/s", "n/a", "n/a", "100%", "0",
+                                      "FAIL breaks p99<=200ms"}));
 }
 
 }  // namespace

@@ -133,6 +133,101 @@ TEST(Compare, RatedThroughputIsNotJudgedPerSecond) {
   EXPECT_EQ(row(c, "cpu", stats::Metric::kP99)->verdict, Verdict::kNoChange);
 }
 
+// A gate that judged nothing has not passed: rated runs decided on points_per_sec alone.
+TEST(Compare, NothingJudgedIsNotAPass) {
+  const Json base = report({insert("cpu", steady(1000, 8, 0), 5e6, true)});
+  const Json next = report({insert("cpu", steady(1000, 8, 0), 5e6, true)});
+  CompareOptions points;
+  points.deciding = {stats::Metric::kPointsPerSec};
+  const Comparison c = compare_runs(input(base, "base.json"), input(next, "new.json"), points);
+  EXPECT_FALSE(c.regression());
+  EXPECT_FALSE(c.judged());
+  const std::string text = render_compare_text(c, points);
+  EXPECT_NE(text.find("Result: FAIL: nothing could be judged in points_per_sec\n"
+                      "Why: cpu points_per_sec: rated: per-second counts follow the schedule"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("To judge: run each side with --repeat 4 or more"), std::string::npos) << text;
+  EXPECT_NE(text.find("To judge: under a rate, decide on what the server changes: --metrics p99,error_rate"),
+            std::string::npos) << text;
+  EXPECT_EQ(text.find("OK"), std::string::npos) << text;
+  const std::string md = render_compare_markdown(c, points);
+  EXPECT_NE(md.find("**FAIL: nothing could be judged in points_per_sec**"), std::string::npos) << md;
+  EXPECT_NE(md.find("- To judge: run each side with --repeat 4"), std::string::npos) << md;
+  const std::string junit = render_compare_junit(c, points);
+  EXPECT_NE(junit.find("<testcase classname=\"stressql.compare\" name=\"judged\">\n      <failure "
+                       "type=\"nothing-judged\" message=\"FAIL: nothing could be judged in points_per_sec\">"),
+            std::string::npos) << junit;
+  EXPECT_NE(junit.find("failures=\"1\""), std::string::npos) << junit;
+  const Json j = compare_json(c, points);
+  EXPECT_EQ(j["result"], "nothing judged");
+  EXPECT_FALSE(j["judged"].get<bool>());
+  EXPECT_EQ(j["not_judged"], Json::array({"points_per_sec"}));
+  EXPECT_FALSE(j["how_to_judge"].empty());
+
+  // With the default metrics p99 and error_rate are judged per second: a pass that names
+  // what it did not judge.
+  const Comparison by_default = compare_runs(input(base, "b"), input(next, "n"), {});
+  EXPECT_TRUE(by_default.judged());
+  EXPECT_NE(render_compare_text(by_default, {}).find("Result: OK: no significant regression beyond 5% in "
+                                                     "p99,error_rate; not judged: points_per_sec,requests_per_sec\n"),
+            std::string::npos) << render_compare_text(by_default, {});
+
+  // Nothing to compare at all: said, with the reason.
+  const Comparison empty = compare_runs(input(report({}), "b"), input(report({}), "n"), {});
+  EXPECT_FALSE(empty.judged());
+  EXPECT_NE(render_compare_text(empty, {}).find("Why: no statement was compared"), std::string::npos);
+}
+
+// Intervals are a ratio's: a drop to a two-hundredth has its interval above -100 %, where the
+// interval of the difference reached -106 %.
+TEST(Compare, ChangesAreRatiosAboveMinus100Percent) {
+  std::vector<double> slow;
+  for (int i = 0; i < 10; ++i) slow.push_back(100 + 10 * (i % 3));
+  slow.push_back(9000);  // one second at the old speed
+  const Json base = report({insert("cpu", steady(20000, 11, 2000), 5e6)});
+  const Json next = report({insert("cpu", slow, 5e6)});
+  const Comparison c = compare_runs(input(base, "b"), input(next, "n"), {});
+  const MetricComparison& p = *row(c, "cpu", stats::Metric::kPointsPerSec);
+  EXPECT_TRUE(p.ratio);
+  EXPECT_EQ(p.verdict, Verdict::kWorse);
+  ASSERT_TRUE(p.change_low && p.change_high);
+  EXPECT_GT(*p.change_low, -1);
+  EXPECT_LT(*p.change_high, -0.9);
+  EXPECT_LE(*p.change_low, *p.change);
+  EXPECT_GE(*p.change_high, *p.change);
+  EXPECT_EQ(interval_text(p).substr(0, 3), "[-9") << interval_text(p);
+  EXPECT_EQ(compare_json(c, {})["rows"][0]["scale"], "ratio");
+  // Latency 5 ms -> 10 ms: +100 % of base, as a ratio of 2.
+  const Json slower = report({insert("cpu", steady(20000, 11, 2000), 10e6)});
+  const MetricComparison& p99 = *row(compare_runs(input(base, "b"), input(slower, "n"), {}), "cpu", stats::Metric::kP99);
+  EXPECT_NEAR(*p99.change, 1.0, 1e-9);
+  EXPECT_NEAR(p99.shift, 5e6, 1);
+
+  // A second with no points has no ratio: the difference decides, its interval in pts/s.
+  std::vector<double> stalled = steady(20000, 11, 2000);
+  stalled[3] = 0;
+  const Comparison d = compare_runs(input(base, "b"), input(report({insert("cpu", stalled, 5e6)}), "n"), {});
+  const MetricComparison& q = *row(d, "cpu", stats::Metric::kPointsPerSec);
+  EXPECT_FALSE(q.ratio);
+  EXPECT_FALSE(q.change_low);
+  EXPECT_NE(interval_text(q).find("[-"), std::string::npos);
+  EXPECT_EQ(interval_text(q).find('%'), std::string::npos) << interval_text(q);
+}
+
+// One order everywhere: BASE first, NEW second.
+TEST(CompareOutput, BaseThenNewInEveryFormat) {
+  const Json doc = report({insert("cpu", steady(2000, 8, 20), 5e6)});
+  const Comparison c = compare_runs(input(doc, "base.json"), input(doc, "new.json"), {});
+  const std::string title = "BASE base.json → NEW new.json";
+  EXPECT_NE(render_compare_text(c, {}).find("Compare: " + title + "\n"), std::string::npos);
+  EXPECT_NE(render_compare_markdown(c, {}).find("### stressql compare: " + title + "\n"), std::string::npos);
+  EXPECT_NE(render_compare_junit(c, {}).find("<testsuite name=\"stressql compare " + title + "\""), std::string::npos);
+  for (const std::string& out : {render_compare_text(c, {}), render_compare_markdown(c, {}), render_compare_junit(c, {})}) {
+    EXPECT_EQ(out.find("new.json vs base.json"), std::string::npos) << out;
+    EXPECT_LT(out.find("base.json"), out.find("new.json")) << out;
+  }
+}
+
 TEST(Compare, StatementsInOneRunOnlyAreListed) {
   const Json base = report({insert("cpu", steady(2000, 8, 20), 5e6), insert("old", steady(10, 8, 1), 5e6)});
   const Json next = report({insert("cpu", steady(2000, 8, 20), 5e6), insert("fresh", steady(10, 8, 1), 5e6)});

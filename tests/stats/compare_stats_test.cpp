@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "base/random.h"
@@ -40,12 +41,63 @@ TEST(CompareStats, MannWhitneyExactDistribution) {
 TEST(CompareStats, MosesRankAsRsQwilcox) {
   EXPECT_EQ(moses_rank(5, 5, 0.95), 3u);    // qwilcox(0.025, 5, 5)
   EXPECT_EQ(moses_rank(10, 10, 0.95), 24u);  // qwilcox(0.025, 10, 10)
+  EXPECT_EQ(moses_rank(4, 4, 0.95), 1u);    // P(U = 0) = 1/70 < 2.5 % <= P(U <= 1) = 2/70
   EXPECT_EQ(moses_rank(3, 3, 0.95), 0u);    // 1/20 > 2.5 %: no 95 % interval from 3 and 3
   EXPECT_EQ(moses_rank(0, 5, 0.95), 0u);
   // The normal approximation past kExactMax lands next to the exact value at the border.
   const double exact = double(moses_rank(50, 50, 0.95));
   const double approx_51 = double(moses_rank(51, 51, 0.95));
   EXPECT_NEAR(approx_51, exact * (51.0 * 51) / (50.0 * 50), 0.02 * exact);
+}
+
+// One small side against a long one is exact, not the normal approximation (which gives 9
+// for 2 vs 51). The values: the rank sums of every subset, counted in Python.
+TEST(CompareStats, UnbalancedSizesAreExact) {
+  EXPECT_TRUE(mann_whitney_exact(2, 51));
+  EXPECT_TRUE(mann_whitney_exact(3, 3600));
+  EXPECT_FALSE(mann_whitney_exact(60, 60));
+  EXPECT_EQ(moses_rank(2, 51, 0.95), 10u);  // P(U <= 9) = 30/1378, P(U <= 10) = 36/1378
+  EXPECT_EQ(moses_rank(51, 2, 0.95), 10u);
+  EXPECT_EQ(moses_rank(3, 200, 0.95), 104u);
+  EXPECT_EQ(moses_rank(6, 300, 0.95), 482u);  // P(U <= 482) = 0.0250126
+  EXPECT_NEAR(mann_whitney_cdf(3, 200, 50), 4248.0 / 1373701, 1e-12);
+  EXPECT_NEAR(mann_whitney_cdf(200, 3, 50), 4248.0 / 1373701, 1e-12);
+}
+
+// The normal approximation's variance shrinks with ties: nm/12 · ((N + 1) − Σ(t³ − t) / (N(N − 1))).
+TEST(CompareStats, TieCorrectionInTheNormalApproximation) {
+  std::vector<double> a(30, 1.0), b(30, 2.0);
+  a.insert(a.end(), 30, 5.0);
+  b.insert(b.end(), 30, 7.0);
+  EXPECT_EQ(within_sample_ties(a, b), 4 * (27000.0 - 30));  // four groups of 30
+  EXPECT_EQ(within_sample_ties({1, 2, 3}, {4, 5}), 0);
+  // 60 vs 60, Σ(t³ − t) = 107880: variance 34033.61, P(U <= 1500) = Φ((1500.5 − 1800) / 184.48).
+  EXPECT_NEAR(mann_whitney_cdf(60, 60, 1500, 107880), 0.0522450734, 1e-9);
+  EXPECT_NEAR(mann_whitney_cdf(60, 60, 1500), 0.0579790648, 1e-9);  // without ties
+  EXPECT_EQ(moses_rank(60, 60, 0.95, 107880), 1438u);
+  EXPECT_EQ(moses_rank(60, 60, 0.95), 1427u);
+}
+
+TEST(CompareStats, RatioIntervalsStayAboveZero) {
+  // A drop to a two-hundredth: the additive interval reaches below −base, the ratio's not.
+  std::vector<double> base, next;
+  for (int i = 0; i < 10; ++i) base.push_back(20000 + 3000 * ((i * 7) % 5)), next.push_back(100 + 10 * (i % 3));
+  next.push_back(9000);  // one second of the old speed
+  const std::optional<Ratio> r = hodges_lehmann_ratio(base, next);
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->bounded);
+  EXPECT_GT(r->low, 0);
+  EXPECT_LT(r->high, 0.01);
+  EXPECT_NEAR(r->estimate, 110.0 / 26000, 0.002);
+  EXPECT_TRUE(r->significant());
+  // A pure factor is found exactly, and the same data is no change.
+  std::vector<double> doubled;
+  for (double v : base) doubled.push_back(2 * v);
+  EXPECT_NEAR(hodges_lehmann_ratio(base, doubled)->estimate, 2.0, 1e-12);
+  EXPECT_FALSE(hodges_lehmann_ratio(base, base)->significant());
+  // No ratio of a zero (a second without errors) or a negative value.
+  EXPECT_FALSE(hodges_lehmann_ratio({0, 1, 2, 3}, {1, 2, 3, 4}));
+  EXPECT_FALSE(hodges_lehmann_ratio({1, 2, 3, 4}, {1, -2, 3, 4}));
 }
 
 TEST(CompareStats, KthDifferenceMatchesBruteForce) {
@@ -115,11 +167,10 @@ Rates simulate(uint64_t seed, size_t n, size_t m, double factor, bool higher_is_
     std::vector<double> base, next;
     for (size_t i = 0; i < n; ++i) base.push_back(draw(rng));
     for (size_t i = 0; i < m; ++i) next.push_back(draw(rng) * factor);
-    const double base_median = median(base);
-    const Shift s = hodges_lehmann(base, next);
-    if (s.significant()) ++changed;
-    const bool worse = higher_is_worse ? s.low > 0 : s.high < 0;
-    if (worse && std::fabs(s.estimate / base_median) > 0.05) ++regressed;
+    const Ratio r = *hodges_lehmann_ratio(base, next);  // as compare judges them
+    if (r.significant()) ++changed;
+    const bool worse = higher_is_worse ? r.low > 1 : r.high < 1;
+    if (worse && std::fabs(r.estimate - 1) > 0.05) ++regressed;
   }
   return {double(changed) / kComparisons, double(regressed) / kComparisons};
 }
