@@ -6,7 +6,7 @@
 
 #include "base/clock.h"
 #include "net/http_client.h"
-#include "results/results_uploader.h"
+#include "net/results_endpoint.h"
 #include "statements/http_target.h"
 
 namespace stressql::statements {
@@ -15,9 +15,6 @@ namespace {
 // One exchange with the results server; a barrier polls again rather than wait long.
 constexpr std::chrono::milliseconds kExchangeLimit{5000};
 
-std::string reply_error(const net::HttpReply& r) {
-  return r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
-}
 
 }  // namespace
 
@@ -63,25 +60,21 @@ std::string missing_shards_text(const std::vector<bool>& arrived) {
   return (missing == 1 ? "shard " : "shards ") + list + " of " + std::to_string(arrived.size());
 }
 
-Barrier::Barrier(std::string host_port, std::string test_id, generator::Shard shard)
-    : host_port_(std::move(host_port)), test_id_(std::move(test_id)), shard_(shard) {}
+Barrier::Barrier(net::ResultsEndpoint results, std::string test_id, generator::Shard shard)
+    : results_(std::move(results)), test_id_(std::move(test_id)), shard_(shard) {}
 
 base::Status Barrier::arrive(const std::string& name) {
   if (!database_ready_) {  // CREATE DATABASE is idempotent: every shard may send it
-    net::HttpReply r = net::http_request(
-        host_port_, "POST", std::string("/query?q=CREATE%20DATABASE%20") + results::kResultsDatabase,
-        "", "", kExchangeLimit);
-    if (r.status != 200) return base::Status::error("cannot create " + std::string(results::kResultsDatabase) + ": " + reply_error(r));
+    const std::string failure = net::ensure_results_database(results_, kExchangeLimit);
+    if (!failure.empty()) return base::Status::error("cannot create " + std::string(net::kResultsDatabase) + ": " + failure);
     database_ready_ = true;
   }
   const std::string row = "barrier,test_id=" + test_id_ + ",barrier=" + name +
                           ",shard=" + std::to_string(shard_.index) +
                           " shards=" + std::to_string(shard_.count) + "i " +
                           std::to_string(base::unix_ns()) + "\n";
-  net::HttpReply r = net::http_request(
-      host_port_, "POST", std::string("/write?db=") + results::kResultsDatabase + "&precision=ns",
-      row, "Content-Type: text/plain; charset=utf-8\r\n", kExchangeLimit);
-  if (r.status != 204) return base::Status::error("cannot post the barrier row: " + reply_error(r));
+  net::HttpReply r = net::write_results(results_, row, kExchangeLimit);
+  if (r.status < 200 || r.status > 299) return base::Status::error("cannot post the barrier row: " + net::reply_error_text(r));
   return base::Status::ok();
 }
 
@@ -89,11 +82,8 @@ base::Status Barrier::check(const std::string& name, bool* done, int64_t* releas
                             std::string* missing) {
   const std::string q = "SELECT last(\"shards\") FROM \"barrier\" WHERE \"test_id\"='" + test_id_ +
                         "' AND \"barrier\"='" + name + "' GROUP BY \"shard\"";
-  net::HttpReply r = net::http_request(
-      host_port_, "GET",
-      std::string("/query?db=") + results::kResultsDatabase + "&epoch=ns&q=" + url_escape(q), "", "",
-      kExchangeLimit);
-  if (r.status != 200) return base::Status::error("cannot read the barrier rows: " + reply_error(r));
+  net::HttpReply r = net::query_results(results_, q, "", kExchangeLimit);
+  if (r.status != 200) return base::Status::error("cannot read the barrier rows: " + net::reply_error_text(r));
   std::vector<bool> arrived;
   std::string error;
   if (!parse_arrivals(r.body, shard_.count, &arrived, release_ns, &error)) {

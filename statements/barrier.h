@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "generator/shard.h"
+#include "net/results_endpoint.h"
 
 namespace stressql::statements {
 
@@ -26,8 +27,8 @@ std::string missing_shards_text(const std::vector<bool>& arrived);
 
 class Barrier {
  public:
-  // `host_port`: the results server. REQUIRES: shard.sharded().
-  Barrier(std::string host_port, std::string test_id, generator::Shard shard);
+  // `results`: the results server. REQUIRES: shard.sharded().
+  Barrier(net::ResultsEndpoint results, std::string test_id, generator::Shard shard);
 
   // Posts this shard's arrival at barrier `name` (creating _stressTest the first time).
   base::Status arrive(const std::string& name);
@@ -37,7 +38,7 @@ class Barrier {
                      std::string* missing);
 
  private:
-  std::string host_port_;
+  net::ResultsEndpoint results_;
   std::string test_id_;
   generator::Shard shard_;
   bool database_ready_ = false;

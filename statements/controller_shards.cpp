@@ -4,7 +4,6 @@
 
 #include "base/clock.h"
 #include "base/duration_text.h"
-#include "net/http_client.h"
 #include "statements/barrier.h"
 #include "statements/controller.h"
 
@@ -24,9 +23,8 @@ bool Controller::shard_zero_only(const parser::Statement& st) const {
 bool Controller::meet(const std::string& name, const std::string& where) {
   if (!options_.shard.sharded() || ctx_.offline) return true;
   if (!barrier_) {
-    std::string host_port;
-    net::parse_http_url(options_.results_url, &host_port);  // checked by the command
-    barrier_ = std::make_unique<Barrier>(host_port, summary_.test_id, options_.shard);
+    // Resolved by the command (API, credentials): the endpoint the rows go to.
+    barrier_ = std::make_unique<Barrier>(options_.results_endpoint, summary_.test_id, options_.shard);
   }
   const int64_t deadline = base::monotonic_ns() + options_.barrier_timeout_ns;
   bool arrived = false, done = false;

@@ -7,6 +7,7 @@
 
 #include "engine/tls_context.h"
 #include "generator/shard.h"
+#include "net/results_endpoint.h"
 #include "parser/settings.h"
 
 namespace stressql::statements {
@@ -14,6 +15,9 @@ namespace stressql::statements {
 struct RunOptions {
   parser::Settings settings;           // starting values of the SET parameters (flags)
   std::string results_url = "http://localhost:8086";  // "none" switches results rows off
+  // The --results server as resolved (API, credentials) by the command before the run:
+  // barriers meet there. Empty host_port: not resolved (offline, --results none).
+  net::ResultsEndpoint results_endpoint;
   std::string results_upload = "after";  // --results-upload: "after" the run or "live"
   std::optional<uint64_t> seed;        // --seed; SET Seed overrides it from that point on
   int reactors = 0;                    // 0: one per online CPU
