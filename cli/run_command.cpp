@@ -23,6 +23,7 @@
 #include "report/text_report.h"
 #include "judge/threshold_json.h"
 #include "stats/metric.h"
+#include "statements/barrier.h"
 #include "statements/controller.h"
 #include "statements/version.h"
 
@@ -292,6 +293,19 @@ int run_run(RunArgs& args) {
   if (!load_html_library(args.html_file, &chart_library, std::cerr)) return 2;
 
   install_signal_handlers();
+  if (!args.options.test_id.empty() && !args.options.shard.sharded()) {
+    // A test ID names one run: refuse one that already has rows (before any load). Shards
+    // ask at their start barrier, within --barrier-timeout.
+    args.options.script_sha256 = sha256_hex(source);
+    if (!resolve_results(args)) return 2;
+    const net::ResultsEndpoint& e = args.options.results_endpoint;
+    if (!e.host_port.empty()) {
+      if (base::Status st = statements::refuse_used_test_id(e, args.options.test_id, std::chrono::seconds(10)); !st) {
+        std::cerr << "stressql: " << st.message() << "\n";
+        return 2;
+      }
+    }
+  }
   if (args.repeat > 1) return run_repeats(args, parsed.script, source, thresholds);
   RunOutcome once;
   run_once(args, parsed.script, source, thresholds, &once);
@@ -316,7 +330,9 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
               const std::vector<judge::Threshold>& thresholds, RunOutcome* out) {
   g_uploading.store(false);
   bool offline = args.options.dry_run || !args.options.dump_file.empty();
-  if (!resolve_results(args)) {  // before the controller: its barriers meet there
+  args.options.script_sha256 = sha256_hex(source);  // shards meet only with the same script
+  if (args.options.results_endpoint.host_port.empty() && !resolve_results(args)) {
+    // before the controller: its barriers meet there
     out->rc = 2;
     return;
   }

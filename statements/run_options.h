@@ -39,6 +39,7 @@ struct RunOptions {
   generator::Shard shard;              // --shard I/N: this process's part (0/1: all of it)
   std::string test_id;                 // --test-id, shared by the shards; empty: a fresh one
   int64_t barrier_timeout_ns = 300'000'000'000;  // --barrier-timeout: the wait for all shards
+  std::string script_sha256;           // the script's hash: every shard must run the same
   int64_t start_at_unix_ns = 0;        // --start-at: wall time of the first statement; 0: now
   bool by_address = false;             // --by-address: numbers per target address
 };
