@@ -7,6 +7,7 @@
 #include "cli/compare_command.h"
 #include "cli/report_command.h"
 #include "cli/results_flags.h"
+#include "cli/secret_argv.h"
 #include "cli/run_command.h"
 #include "statements/version.h"
 
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);  // prints help, version, or the usage error
     return rc == 0 ? 0 : 2;
   }
+  stressql::cli::hide_secrets_in_argv(argc, argv);  // `ps` shows *** from here on
 
   if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
   if (*run) return stressql::cli::run_run(run_args);

@@ -89,6 +89,24 @@ TEST_F(ResultsAuthTest, WithoutCredentialsTheServerSaysWhyInOneLine) {
   EXPECT_EQ((wrong.out + wrong.err).find("wrong-pw-77"), std::string::npos) << wrong.err;
 }
 
+// A user and password in the --results URL log in too; the JSON report, the text and the
+// rows name the server without them.
+TEST_F(ResultsAuthTest, AUrlWithUserinfoLogsInAndIsNeverWrittenWithIt) {
+  const std::string url = "http://" + std::string(kAdmin) + ":" + url_escape(kPassword) + "@" + server_->address();
+  const std::string json = dir_.path() + "/r.json";
+  ProcessResult r = run({"run", "--addresses", server_->address(), "--username", kAdmin, "--test-id", "auth-url",
+                         "--results", url, "--json", json, script_},
+                        false);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server_->count_points("_stressTest", "write", "status_code"), 10);
+  auto j = nlohmann::json::parse(read_file(json));
+  EXPECT_EQ(j["options"]["results"], "http://" + server_->address());
+  EXPECT_EQ((r.out + r.err + read_file(json)).find(url_escape(kPassword)), std::string::npos);
+  HttpReply rows = server_->query("SELECT * FROM /.*/ WHERE test_id = 'auth-url'", "_stressTest");
+  EXPECT_EQ(rows.body.find(url_escape(kPassword)), std::string::npos);
+  EXPECT_EQ(rows.body.find(kPassword), std::string::npos);
+}
+
 TEST_F(ResultsAuthTest, TwoShardsMeetOnAnAuthenticatedResultsServer) {
   std::vector<std::unique_ptr<Child>> shards;
   for (int i = 0; i < 2; ++i) {
