@@ -14,6 +14,9 @@ namespace {
 
 constexpr char kAdmin[] = "admin";
 constexpr char kPassword[] = "pa:ss w\xC3\xB6rd";
+// compare takes a test ID as 16 hex digits.
+constexpr char kIdA[] = "00000000000a0a0a";
+constexpr char kIdB[] = "00000000000b0b0b";
 
 class ResultsAuthTest : public ::testing::Test {
  protected:
@@ -46,25 +49,27 @@ class ResultsAuthTest : public ::testing::Test {
 };
 
 TEST_F(ResultsAuthTest, RunReportAndCompareLogInToTheResultsServer) {
-  std::vector<std::string> a = load_args("auth-a");
+  std::vector<std::string> a = load_args(kIdA);
   a.push_back(script_);
   ProcessResult r = run(a);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(report_value(r.out, "Results:").find("rows in _stressTest"), 0u) << r.out;
+  EXPECT_NE(report_value(r.out, "Results:").find(" rows in _stressTest on " + server_->address()),
+            std::string::npos)
+      << r.out;
   EXPECT_EQ(server_->count_points("load", "cpu", "value"), 100);
   EXPECT_EQ(server_->count_points("_stressTest", "write", "status_code"), 10);
-  std::vector<std::string> b = load_args("auth-b");
+  std::vector<std::string> b = load_args(kIdB);
   b.push_back(script_);
   ASSERT_EQ(run(b).exit_code, 0);
 
-  ProcessResult report = run({"report", "auth-a", "--results", "http://" + server_->address(),
+  ProcessResult report = run({"report", kIdA, "--results", "http://" + server_->address(),
                               "--results-user", kAdmin});
   ASSERT_EQ(report.exit_code, 0) << report.out << report.err;
   EXPECT_EQ(report_value(report.out, "  Points Requested:"), "100") << report.out;
 
   // The password may come from a file too, and compare reads both test IDs with it.
   const std::string pw_file = dir_.write("pw", std::string(kPassword) + "\n");
-  ProcessResult compare = run({"compare", "auth-a", "auth-b", "--results", "http://" + server_->address(),
+  ProcessResult compare = run({"compare", kIdA, kIdB, "--results", "http://" + server_->address(),
                                "--results-user", kAdmin, "--results-password-file", pw_file},
                               false);
   ASSERT_EQ(compare.exit_code, 0) << compare.out << compare.err;
