@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "engine/tls_context.h"
 #include "engine/tls_session.h"
+#include "net/server_address.h"
 
 namespace stressql::net {
 namespace {
@@ -284,12 +285,10 @@ const std::string* HttpReply::header(std::string_view name) const {
 }
 
 bool parse_http_url(const std::string& url, std::string* host_port) {
-  const std::string prefix = "http://";
-  if (url.compare(0, prefix.size(), prefix) != 0) return false;
-  std::string rest = url.substr(prefix.size());
-  while (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (rest.empty() || rest.find('/') != std::string::npos) return false;
-  *host_port = rest;
+  ServerAddress server;
+  std::string error;
+  if (!parse_server_url(url, &server, &error) || !server.credentials.empty()) return false;
+  *host_port = server.host_port;
   return true;
 }
 
