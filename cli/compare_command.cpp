@@ -19,7 +19,7 @@ bool looks_like_test_id(const std::string& s) {
 }
 
 // Reads one side: a file when one of that name exists, else a test ID. 0, or the exit status.
-int load(const std::string& what, const std::string& arg, const std::string& results,
+int load(const std::string& what, const std::string& arg, const ResultsArgs& results,
          judge::CompareInput* in, std::ostream& err) {
   nlohmann::json doc;
   if (std::filesystem::exists(arg) || !looks_like_test_id(arg)) {
@@ -36,8 +36,10 @@ int load(const std::string& what, const std::string& arg, const std::string& res
       err << "stressql: compare: " << what << " '" << arg << "': not valid JSON (a truncated or corrupt report?)\n";
       return 2;
     }
-  } else if (int rc = report_json(arg, results, &doc, err); rc != 0) {
-    return rc;
+  } else {
+    net::ResultsEndpoint endpoint;
+    if (!open_results_server(results.url, results, "", 30'000'000'000, nullptr, err, &endpoint)) return 2;
+    if (int rc = report_json(arg, endpoint, &doc, err); rc != 0) return rc;
   }
   base::Status s = judge::read_compare_input(doc, arg, in);
   if (!s.is_ok()) {
@@ -68,8 +70,8 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs* args) {
       "--max-regression, or when no deciding metric could be judged");
   c->add_option("BASE", args->base, "the baseline: a --json report, or a test ID read from --results")->required();
   c->add_option("NEW", args->next, "the run to judge: a --json report, or a test ID")->required();
-  c->add_option("--results", args->results, "the reporting InfluxDB for test IDs, http://host:port")
-      ->capture_default_str();
+  add_results_url_flag(c, &args->results, "the reporting InfluxDB for test IDs, http://host:port");
+  add_results_credential_flags(c, &args->results);
   c->add_option("--max-regression", args->max_regression,
                 "a significant regression larger than this fails (exit status 3)")
       ->capture_default_str();

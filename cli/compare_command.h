@@ -6,11 +6,13 @@
 #include <ostream>
 #include <string>
 
+#include "cli/results_flags.h"
+
 namespace stressql::cli {
 
 struct CompareArgs {
   std::string base, next;  // a JSON report file, or a test ID
-  std::string results = "http://localhost:8086";
+  ResultsArgs results;  // the server and credentials for test IDs
   std::string max_regression = "5%";
   std::string metrics = "points_per_sec,requests_per_sec,p99,error_rate";
   bool markdown = false;

@@ -8,6 +8,7 @@
 #include "cli/find_max_output.h"
 #include "html/page_files.h"
 #include "parser/time_text.h"
+#include "net/url_text.h"
 #include "results/results_writer.h"
 #include "statements/find_max.h"
 
@@ -178,7 +179,7 @@ int run_find_max(FindMaxArgs& args) {
   // Also after Ctrl-C: the document holds the steps so far.
   nlohmann::json settings = {{"script", args.run.script},
                              {"statement", insert.name},
-                             {"results", options.results_url},
+                             {"results", net::url_without_userinfo(options.results_url)},
                              {"reactors", options.reactors},
                              {"max_attempts", options.max_attempts},
                              {"timeout_ns", options.request_timeout_ns}};

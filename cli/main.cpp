@@ -6,6 +6,8 @@
 #include "cli/find_max_command.h"
 #include "cli/compare_command.h"
 #include "cli/report_command.h"
+#include "cli/results_flags.h"
+#include "cli/secret_argv.h"
 #include "cli/run_command.h"
 #include "statements/version.h"
 
@@ -26,12 +28,13 @@ int main(int argc, char** argv) {
   stressql::cli::FindMaxArgs find_max_args;
   CLI::App* find_max = stressql::cli::add_find_max_command(app, &find_max_args);
 
-  std::string report_id, report_results = "http://localhost:8086", report_json, report_html;
+  std::string report_id, report_json, report_html;
+  stressql::cli::ResultsArgs report_results;
   CLI::App* report = app.add_subcommand(
       "report", "Rebuild the text report of an earlier run from its rows in _stressTest");
   report->add_option("TEST_ID", report_id, "the Test ID printed at the end of the run")->required();
-  report->add_option("--results", report_results, "the reporting InfluxDB, http://host:port")
-      ->capture_default_str();
+  stressql::cli::add_results_url_flag(report, &report_results, "the reporting InfluxDB, http://host:port");
+  stressql::cli::add_results_credential_flags(report, &report_results);
   bool report_by_shard = false;
   report->add_flag("--by-shard", report_by_shard,
                    "a sharded test (run --shard): also one line per shard for every INSERT and QUERY");
@@ -50,13 +53,19 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);  // prints help, version, or the usage error
     return rc == 0 ? 0 : 2;
   }
+  stressql::cli::hide_secrets_in_argv(argc, argv);  // `ps` shows *** from here on
 
   if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
   if (*run) return stressql::cli::run_script(run_args);
   if (*find_max) return stressql::cli::run_find_max(find_max_args);
   if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);
   if (*report) {
-    return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr,
+    stressql::net::ResultsEndpoint results;
+    if (!stressql::cli::open_results_server(report_results.url, report_results, "", 30'000'000'000,
+                                            nullptr, std::cerr, &results)) {
+      return 2;
+    }
+    return stressql::cli::run_report(report_id, results, report_json, std::cout, std::cerr,
                                      report_by_shard, report_html);
   }
   return 2;

@@ -24,14 +24,11 @@ namespace {
 using Row = results::ResultsRow;
 
 // Runs a chunked SELECT and returns every row as column → value.
-bool select_rows(const std::string& host_port, const std::string& q, std::vector<Row>* rows,
+bool select_rows(const net::ResultsEndpoint& results, const std::string& q, std::vector<Row>* rows,
                  std::string* error) {
-  std::string target = std::string("/query?db=") + results::kResultsDatabase +
-                       "&epoch=ns&chunked=true&chunk_size=10000&q=" + statements::url_escape(q);
-  net::HttpReply r = net::http_request(host_port, "GET", target, "", "",
-                                                   std::chrono::seconds(120));
+  net::HttpReply r = net::query_results(results, q, "&chunked=true&chunk_size=10000", std::chrono::seconds(120));
   if (r.status != 200) {
-    *error = r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
+    *error = net::reply_error_text(r);
     return false;
   }
   size_t pos = 0;
@@ -139,21 +136,17 @@ struct Rebuilt {
 };
 
 // Rebuilds the statements and the run's summary of `test_id` from the rows on the reporting
-// server `results_url`, merging a sharded test's shards. Returns 0, or with a message to `err`
-// 2 (a bad URL) or 1 (the server or the rows are missing).
-int rebuild(const std::string& test_id, const std::string& results_url, bool by_shard,
+// server `results`, merging a sharded test's shards. Returns 0, or with a message to `err`
+// 1 (the server or the rows are missing).
+int rebuild(const std::string& test_id, const net::ResultsEndpoint& results, bool by_shard,
             std::vector<stats::StatementReport>* rebuilt, stats::RunSummary* summary_out,
             Rebuilt* info, std::ostream& err) {
-  std::string& host_port = info->host_port;
-  if (!net::parse_http_url(results_url, &host_port)) {
-    err << "stressql: --results: expected http://host:port, got '" << results_url << "'\n";
-    return 2;
-  }
+  const std::string& host_port = info->host_port = results.host_port;
   std::string where = " WHERE test_id = " + quote(test_id);
   std::vector<Row> statements, runs, samples;
   std::string error;
-  if (!select_rows(host_port, "SELECT * FROM \"statement\"" + where, &statements, &error) ||
-      !select_rows(host_port, "SELECT * FROM \"run\"" + where, &runs, &error)) {
+  if (!select_rows(results, "SELECT * FROM \"statement\"" + where, &statements, &error) ||
+      !select_rows(results, "SELECT * FROM \"run\"" + where, &runs, &error)) {
     err << "stressql: cannot read results from " << host_port << ": " << error << "\n";
     return 1;
   }
@@ -209,7 +202,7 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
   std::map<std::string, std::vector<engine::Sample>> due_order;
   for (const char* measurement : {"write", "query"}) {
     samples.clear();
-    if (!select_rows(host_port,
+    if (!select_rows(results,
                      std::string("SELECT statement_id, status_code, response_time_ns, points, "
                                  "attempt, \"final\", failure_class, dropped, request_bytes, "
                                  "response_bytes, lag_ns, body_bytes, \"shard\" FROM \"") +
@@ -240,7 +233,7 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
     }
   }
   samples.clear();
-  if (!select_rows(host_port,
+  if (!select_rows(results,
                    "SELECT statement_id, \"second\", requests, points_accepted, failures, retries, "
                    "from_due_p50_ns, from_due_p99_ns, from_due_max_ns, from_send_p50_ns, "
                    "from_send_p99_ns, from_send_max_ns FROM \"interval\"" + where,
@@ -265,7 +258,7 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
     intervals[str(row, "statement_id")].push_back(k);
   }
   samples.clear();
-  if (!select_rows(host_port,
+  if (!select_rows(results,
                    "SELECT statement_id, \"second\", failure_class, failures FROM \"interval_failures\"" +
                        where,
                    &samples, &error)) {
@@ -305,7 +298,7 @@ int rebuild(const std::string& test_id, const std::string& results_url, bool by_
 
 }  // namespace
 
-int run_report(const std::string& test_id, const std::string& results_url,
+int run_report(const std::string& test_id, const net::ResultsEndpoint& results,
                const std::string& json_file, std::ostream& out, std::ostream& err, bool by_shard,
                const std::string& html_file) {
   html::ChartLibrary chart_library;  // read first: a missing one is a usage error
@@ -313,7 +306,7 @@ int run_report(const std::string& test_id, const std::string& results_url,
   std::vector<stats::StatementReport> reports;
   stats::RunSummary summary;
   Rebuilt info;
-  if (int rc = rebuild(test_id, results_url, by_shard, &reports, &summary, &info, err); rc != 0) return rc;
+  if (int rc = rebuild(test_id, results, by_shard, &reports, &summary, &info, err); rc != 0) return rc;
   out << report::render_report(reports, summary) << info.by_shard_text;
   if (json_file.empty() && html_file.empty()) return 0;
   nlohmann::json options = {{"rebuilt_from", info.host_port}};
@@ -331,12 +324,12 @@ int run_report(const std::string& test_id, const std::string& results_url,
   return 0;
 }
 
-int report_json(const std::string& test_id, const std::string& results_url, nlohmann::json* out,
+int report_json(const std::string& test_id, const net::ResultsEndpoint& results, nlohmann::json* out,
                 std::ostream& err) {
   std::vector<stats::StatementReport> reports;
   stats::RunSummary summary;
   Rebuilt info;
-  if (int rc = rebuild(test_id, results_url, false, &reports, &summary, &info, err); rc != 0) return rc;
+  if (int rc = rebuild(test_id, results, false, &reports, &summary, &info, err); rc != 0) return rc;
   nlohmann::json options = {{"rebuilt_from", info.host_port}};
   if (info.shards > 1) options["shards"] = info.shards;
   *out = report::json_report(reports, summary, options, stressql::version());

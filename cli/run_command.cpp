@@ -17,13 +17,13 @@
 #include "cli/shard_flags.h"
 #include "parser/parser.h"
 #include "parser/time_text.h"
-#include "net/http_client.h"
+#include "net/url_text.h"
 #include "report/json_report.h"
 #include "results/results_writer.h"
 #include "report/text_report.h"
 #include "judge/threshold_json.h"
 #include "stats/metric.h"
-#include "statements/api_detect.h"
+#include "statements/barrier.h"
 #include "statements/controller.h"
 #include "statements/version.h"
 
@@ -48,7 +48,7 @@ nlohmann::json options_json(const RunArgs& args) {
       {"script", args.script},
       {"reactors", o.reactors},
       {"send_zc", o.send_zc},
-      {"results", o.results_url},
+      {"results", net::url_without_userinfo(o.results_url)},
       {"results_upload", o.results_upload},
       {"dump", o.dump_file},
       {"dry_run", o.dry_run},
@@ -91,27 +91,28 @@ const std::atomic<bool>* stop_requested() { return &g_stop; }
 const std::atomic<bool>* abandon_requested() { return &g_abandon; }
 void mark_uploading_results() { g_uploading.store(true); }
 
+bool resolve_results(RunArgs& args) {
+  statements::RunOptions& o = args.options;
+  o.results_endpoint = net::ResultsEndpoint();
+  o.results_endpoint.host_port.clear();
+  if (o.results_url == "none" || o.dry_run || !o.dump_file.empty()) return true;
+  // A 2.x/3.x reporting server takes rows through its own API (detected like a target's).
+  return open_results_server(o.results_url, args.results, o.settings.org, o.request_timeout_ns,
+                             &g_stop, std::cerr, &o.results_endpoint);
+}
+
 bool open_results(const RunArgs& args, const std::string& test_id, const std::string& spool_file,
                   std::function<void(const std::string&)> warn,
                   std::unique_ptr<results::ResultsWriter>* out) {
   out->reset();
   if (args.options.results_url == "none") return true;
-  std::string host_port;
-  if (!net::parse_http_url(args.options.results_url, &host_port)) {
-    std::cerr << "stressql: --results: expected http://host:port or none, got '"
-              << args.options.results_url << "'\n";
+  net::ResultsEndpoint endpoint = args.options.results_endpoint;
+  if (endpoint.host_port.empty() &&
+      !open_results_server(args.options.results_url, args.results, args.options.settings.org,
+                           args.options.request_timeout_ns, &g_stop, std::cerr, &endpoint)) {
     return false;
   }
-  // A 2.x/3.x reporting server takes rows through its own API (detected like a target's).
-  results::ResultsEndpoint endpoint;
-  std::string results_api;
-  if (base::Status st = statements::results_endpoint(host_port, args.options.settings.org, args.results_token,
-                                                     args.options.request_timeout_ns, &g_stop,
-                                                     &endpoint, &results_api);
-      !st) {
-    std::cerr << "stressql: " << st.message() << "\n";
-    return false;
-  }
+  const std::string host_port = endpoint.host_port;
   *out = std::make_unique<results::ResultsWriter>(
       host_port, test_id, (std::filesystem::current_path() / spool_file).string(),
       args.options.results_upload == "live" ? results::ResultsUpload::kLive : results::ResultsUpload::kAfterRun,
@@ -156,6 +157,7 @@ void add_shared_run_flags(CLI::App* run, RunArgs* args) {
   run->add_option("--password-file", args->password_file,
                   "read the password from FILE (first line) instead of the command line");
   add_token_flags(run, &args->tokens);
+  add_results_credential_flags(run, &args->results);
   run->add_option("--results", args->options.results_url,
                   "where results rows go: http://host:port of an InfluxDB, or none")
       ->capture_default_str();
@@ -208,7 +210,7 @@ bool apply_shared_run_flags(RunArgs& args) {
   if (const char* pw = std::getenv("STRESSQL_PASSWORD"); pw && args.set_flags["Password"].empty()) {
     args.set_flags["Password"] = pw;
   }
-  if (!read_tokens(args.tokens, std::cerr, &args.options.token, &args.results_token)) return false;
+  if (!read_tokens(args.tokens, std::cerr, &args.options.token)) return false;
   for (const parser::SettingInfo& info : parser::all_settings()) {
     const std::string& value = args.set_flags[std::string(info.canonical)];
     if (value.empty()) continue;
@@ -291,6 +293,19 @@ int run_script(RunArgs& args) {
   if (!load_html_library(args.html_file, &chart_library, std::cerr)) return 2;
 
   install_signal_handlers();
+  if (!args.options.test_id.empty() && !args.options.shard.sharded()) {
+    // A test ID names one run: refuse one that already has rows (before any load). Shards
+    // ask at their start barrier, within --barrier-timeout.
+    args.options.script_sha256 = sha256_hex(source);
+    if (!resolve_results(args)) return 2;
+    const net::ResultsEndpoint& e = args.options.results_endpoint;
+    if (!e.host_port.empty()) {
+      if (base::Status st = statements::refuse_used_test_id(e, args.options.test_id, std::chrono::seconds(10)); !st) {
+        std::cerr << "stressql: " << st.message() << "\n";
+        return 2;
+      }
+    }
+  }
   if (args.repeat > 1) return run_repeats(args, parsed.script, source, thresholds);
   RunOutcome once;
   run_once(args, parsed.script, source, thresholds, &once);
@@ -314,8 +329,14 @@ bool write_json(const std::string& path, const nlohmann::json& doc) {
 void run_once(RunArgs& args, const parser::Script& script, const std::string& source,
               const std::vector<judge::Threshold>& thresholds, RunOutcome* out) {
   g_uploading.store(false);
-  statements::Controller controller(script, args.options, &g_stop, std::cerr);
   bool offline = args.options.dry_run || !args.options.dump_file.empty();
+  args.options.script_sha256 = sha256_hex(source);  // shards meet only with the same script
+  if (args.options.results_endpoint.host_port.empty() && !resolve_results(args)) {
+    // before the controller: its barriers meet there
+    out->rc = 2;
+    return;
+  }
+  statements::Controller controller(script, args.options, &g_stop, std::cerr);
   // Progress owns stderr while it redraws: warnings go through it so none is painted over.
   // Declared before the results writer, whose sender thread may still warn while it ends.
   const bool terminal = isatty(STDERR_FILENO) == 1;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/results_flags.h"
 #include "cli/token_flags.h"
 #include "parser/parser.h"
 #include "report/repeat_summary.h"
@@ -31,7 +32,7 @@ struct RunArgs {
   std::string barrier_timeout_text = "5m";  // --barrier-timeout
   std::string start_at_text;                // --start-at
   TokenArgs tokens;
-  std::string results_token;  // for a 2.x/3.x --results server
+  ResultsArgs results;  // the --results server's credentials (its URL: options.results_url)
   std::vector<std::string> thresholds;  // --threshold, as given
   int repeat = 1;                       // --repeat
 };
@@ -56,11 +57,14 @@ const std::atomic<bool>* stop_requested();
 const std::atomic<bool>* abandon_requested();
 void mark_uploading_results();
 
-// The results writer of `run` and `find-max` into *out (none under --results none): the
-// reporting server's API is detected as a target's is (v1, or v2/v3 with its own token), its
-// rows spooled to `spool_file` in the working directory; `warn` hears of trouble while rows
-// are posted. On a bad --results or a server whose API cannot be used says why on stderr and
-// returns false (a usage error: nothing was sent). Needs install_signal_handlers() first.
+// Resolves --results into args.options.results_endpoint (its API asked, its credentials
+// read) unless --results none or nothing is sent. On a bad --results or a server whose API
+// cannot be used says why on stderr and returns false (a usage error: nothing was sent).
+bool resolve_results(RunArgs& args);
+// The results writer of `run` and `find-max` into *out (none under --results none), to the
+// endpoint resolve_results() made (resolved here if it was not), its rows spooled to
+// `spool_file` in the working directory; `warn` hears of trouble while rows are posted.
+// False as resolve_results(). Needs install_signal_handlers() first.
 bool open_results(const RunArgs& args, const std::string& test_id, const std::string& spool_file,
                   std::function<void(const std::string&)> warn,
                   std::unique_ptr<results::ResultsWriter>* out);

@@ -5,10 +5,9 @@
 #include <ostream>
 
 namespace stressql::cli {
-namespace {
 
-bool first_line(const std::string& flag, const std::string& path, std::ostream& err,
-                std::string* out) {
+bool read_secret_file(const std::string& flag, const std::string& path, std::ostream& err,
+                      std::string* out) {
   std::ifstream in(path);
   std::string line;
   if (!in || !std::getline(in, line)) {
@@ -19,41 +18,30 @@ bool first_line(const std::string& flag, const std::string& path, std::ostream& 
     line.pop_back();
   }
   if (line.empty()) {
-    err << "stressql: " << flag << ": " << path << " starts with an empty line; expected the token\n";
+    err << "stressql: " << flag << ": " << path << " starts with an empty line; expected the secret\n";
     return false;
   }
   *out = line;
   return true;
 }
 
-}  // namespace
-
 void add_token_flags(CLI::App* run, TokenArgs* args) {
   run->add_option("--token", args->token,
                   "API token for InfluxDB 2.x/3.x (visible in `ps`: prefer --token-file or "
                   "STRESSQL_TOKEN); never printed or stored");
   run->add_option("--token-file", args->token_file, "read the API token from FILE (first line)");
-  run->add_option("--results-token-file", args->results_token_file,
-                  "API token of a 2.x/3.x --results server, from FILE (the load's token never goes there)");
 }
 
-bool read_tokens(const TokenArgs& args, std::ostream& err, std::string* token,
-                 std::string* results_token) {
+bool read_tokens(const TokenArgs& args, std::ostream& err, std::string* token) {
   token->clear();
   if (!args.token.empty()) {
     err << "stressql: warning: --token is visible to every user in `ps`; use --token-file or "
            "STRESSQL_TOKEN\n";
     *token = args.token;
   } else if (!args.token_file.empty()) {
-    if (!first_line("--token-file", args.token_file, err, token)) return false;
+    if (!read_secret_file("--token-file", args.token_file, err, token)) return false;
   } else if (const char* env = std::getenv("STRESSQL_TOKEN"); env != nullptr) {
     *token = env;
-  }
-  // Never the load's token: the reporting server may be someone else's.
-  results_token->clear();
-  if (!args.results_token_file.empty() &&
-      !first_line("--results-token-file", args.results_token_file, err, results_token)) {
-    return false;
   }
   return true;
 }

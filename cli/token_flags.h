@@ -1,6 +1,6 @@
 #pragma once
 // The API token of InfluxDB 2.x/3.x (SPEC §6.4): --token, --token-file or STRESSQL_TOKEN,
-// never from the script; and --results-token-file for a v2/v3 reporting server. Tokens
+// never from the script. (The results server's credentials: cli/results_flags.h.) Tokens
 // are never printed, stored in results rows or written to the JSON.
 
 #include <CLI/CLI.hpp>
@@ -12,17 +12,19 @@ namespace stressql::cli {
 struct TokenArgs {
   std::string token;               // --token (visible in `ps`: a warning says so)
   std::string token_file;          // --token-file
-  std::string results_token_file;  // --results-token-file
 };
 
-// Adds --token, --token-file and --results-token-file to `run`.
+// Adds --token and --token-file to `run`.
 void add_token_flags(CLI::App* run, TokenArgs* args);
 
 // The token for the load: --token, else the file's first line, else STRESSQL_TOKEN, else
-// empty. The results token: its file's first line, else empty. Writes the
-// warning for --token and any error to `err`; false (a usage error) when a file cannot be
-// read or is empty.
-bool read_tokens(const TokenArgs& args, std::ostream& err, std::string* token,
-                 std::string* results_token);
+// empty. Writes the warning for --token and any error to `err`; false (a usage error) when
+// the file cannot be read or is empty.
+bool read_tokens(const TokenArgs& args, std::ostream& err, std::string* token);
+
+// The first line of `path` (trailing blanks and CR cut) into *out, for a secret kept in a
+// file. False, with "stressql: <flag>: …" on `err`, when it cannot be read or is empty.
+bool read_secret_file(const std::string& flag, const std::string& path, std::ostream& err,
+                      std::string* out);
 
 }  // namespace stressql::cli

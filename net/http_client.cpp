@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "engine/tls_context.h"
 #include "engine/tls_session.h"
+#include "net/server_address.h"
 
 namespace stressql::net {
 namespace {
@@ -284,13 +285,65 @@ const std::string* HttpReply::header(std::string_view name) const {
 }
 
 bool parse_http_url(const std::string& url, std::string* host_port) {
-  const std::string prefix = "http://";
-  if (url.compare(0, prefix.size(), prefix) != 0) return false;
-  std::string rest = url.substr(prefix.size());
-  while (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (rest.empty() || rest.find('/') != std::string::npos) return false;
-  *host_port = rest;
+  ServerAddress server;
+  std::string error;
+  if (!parse_server_url(url, &server, &error) || !server.credentials.empty()) return false;
+  *host_port = server.host_port;
   return true;
+}
+
+std::string utf8_excerpt(std::string_view bytes, size_t max_bytes) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const unsigned char c = static_cast<unsigned char>(bytes[i]);
+    // The length of a well-formed sequence starting at i (RFC 3629: no overlongs, no
+    // surrogates, nothing past U+10FFFF), or 0.
+    size_t n = 0;
+    if (c < 0x80) {
+      n = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4;
+    }
+    bool ok = n > 0 && i + n <= bytes.size();
+    for (size_t k = 1; ok && k < n; ++k) {
+      const unsigned char d = static_cast<unsigned char>(bytes[i + k]);
+      unsigned char lo = 0x80, hi = 0xBF;
+      if (k == 1 && c == 0xE0) lo = 0xA0;
+      if (k == 1 && c == 0xED) hi = 0x9F;
+      if (k == 1 && c == 0xF0) lo = 0x90;
+      if (k == 1 && c == 0xF4) hi = 0x8F;
+      ok = d >= lo && d <= hi;
+    }
+    std::string_view piece;
+    char space = ' ';
+    if (!ok) {
+      piece = kReplacement;
+      n = 1;
+    } else if (n == 1 && (c < 0x20 || c == 0x7F)) {
+      piece = std::string_view(&space, 1);
+    } else {
+      piece = bytes.substr(i, n);
+    }
+    if (out.size() + piece.size() > max_bytes) break;
+    out.append(piece);
+    i += n;
+  }
+  return out;
+}
+
+std::string reply_error_text(const HttpReply& r, size_t max_bytes) {
+  if (r.status == 0) return r.error;
+  std::string text = "HTTP " + std::to_string(r.status);
+  std::string body = utf8_excerpt(r.body, max_bytes);
+  while (!body.empty() && body.back() == ' ') body.pop_back();
+  if (!body.empty()) text += ": " + body;
+  return text;
 }
 
 }  // namespace stressql::net

@@ -37,7 +37,18 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
                        std::chrono::milliseconds limit = std::chrono::seconds(30),
                        const std::atomic<bool>* abort = nullptr, const engine::TlsContext* tls = nullptr);
 
-// "http://host:port[/]" → "host:port"; false for anything else (https is not supported here).
+// "http://host:port[/]" → "host:port"; false for anything else (https is not supported here,
+// nor credentials: a server with them is a net::ServerAddress, net/server_address.h).
 bool parse_http_url(const std::string& url, std::string* host_port);
+
+// Why a request failed, for a message: "HTTP 401: <the body's first bytes>" when the server
+// answered, else the reply's error. The body is a server's bytes: at most `max_bytes` of it,
+// cut at a UTF-8 character boundary, invalid bytes replaced by U+FFFD, control characters
+// (line breaks too) by spaces, so the text is one valid line.
+std::string reply_error_text(const HttpReply& r, size_t max_bytes = 200);
+
+// The first whole UTF-8 characters of `bytes` that fit in `max_bytes` (of the output),
+// invalid sequences replaced by U+FFFD and control characters by a space. Pure.
+std::string utf8_excerpt(std::string_view bytes, size_t max_bytes);
 
 }  // namespace stressql::net

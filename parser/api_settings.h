@@ -6,11 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "base/api.h"
+
 namespace stressql::parser {
 
 // Which HTTP API writes and queries use. kAuto is resolved per statement from the
 // target's `GET /ping` (statements/api_detect.h) before anything is sent.
-enum class Api { kAuto, kV1, kV2, kV3 };
+using Api = base::Api;
 
 // "auto", "v1", "v2" or "v3".
 std::string_view api_name(Api api);

@@ -23,6 +23,11 @@ constexpr size_t kUploadConnections = 4;
 constexpr size_t kMaxQueuedBytes = 256u << 20;
 constexpr int64_t kLiveFlushNs = 1'000'000'000;
 
+ResultsEndpoint at(ResultsEndpoint e, const std::string& host_port) {
+  e.host_port = host_port;
+  return e;
+}
+
 
 }  // namespace
 
@@ -30,7 +35,7 @@ ResultsUploader::ResultsUploader(std::string host_port, std::string file_path, R
                                  std::function<void(const std::string&)> warn,
                                  const std::atomic<bool>* abandon, ResultsEndpoint endpoint)
     : host_port_(std::move(host_port)),
-      endpoint_(std::move(endpoint)),
+      endpoint_(at(std::move(endpoint), host_port_)),
       upload_(upload),
       warn_(std::move(warn)),
       abandon_(abandon),
@@ -86,22 +91,16 @@ void ResultsUploader::warn(const std::string& text) {
 }
 
 bool ResultsUploader::create_database() {
-  if (endpoint_.create_target.empty()) return database_ready_ = true;
-  // CREATE DATABASE is idempotent; 3.x answers 409 when the database exists.
-  net::HttpReply r = net::http_request(host_port_, "POST", endpoint_.create_target, endpoint_.create_body,
-                             endpoint_.auth + endpoint_.create_headers, std::chrono::seconds(10),
-                             abandon_);
-  database_ready_ = (r.status >= 200 && r.status < 300) || r.status == 409;
-  if (!database_ready_) outcome_.failure = r.status ? "HTTP " + std::to_string(r.status) : r.error;
+  const std::string failure = net::ensure_results_database(endpoint_, std::chrono::seconds(10), abandon_);
+  database_ready_ = failure.empty();
+  if (!database_ready_) outcome_.failure = failure;
   return database_ready_;
 }
 
 bool ResultsUploader::post(std::string_view rows, std::string* failure) const {
-  net::HttpReply r = net::http_request(host_port_, "POST", endpoint_.write_target, rows,
-                             endpoint_.auth + "Content-Type: text/plain; charset=utf-8\r\n",
-                             std::chrono::seconds(30), abandon_);
+  net::HttpReply r = net::write_results(endpoint_, rows, std::chrono::seconds(30), abandon_);
   if (r.status >= 200 && r.status < 300) return true;
-  *failure = r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
+  *failure = net::reply_error_text(r);
   return false;
 }
 

@@ -29,11 +29,12 @@
 #include <thread>
 #include <vector>
 
+#include "net/results_endpoint.h"
 #include "results/results_spool.h"
 
 namespace stressql::results {
 
-inline constexpr const char* kResultsDatabase = "_stressTest";
+using net::kResultsDatabase;
 
 enum class ResultsUpload { kAfterRun, kLive };
 
@@ -54,15 +55,9 @@ struct UploadOutcome {
   std::string file_error;     // why the file could not be written
 };
 
-// Where and how rows are posted: the 1.x API by default; statements/api_detect.h builds the
-// 2.x and 3.x ones (--results on such a server, --results-token-file).
-struct ResultsEndpoint {
-  std::string create_target = std::string("/query?q=CREATE%20DATABASE%20") + kResultsDatabase;
-  std::string create_body;     // with its Content-Type in `create_headers`
-  std::string create_headers;  // beyond `auth`
-  std::string write_target = std::string("/write?db=") + kResultsDatabase + "&precision=ns";
-  std::string auth;            // an Authorization header line, or empty
-};
+// Where and how rows are posted: the 1.x API by default; net/results_endpoint.h builds the
+// 2.x and 3.x ones and carries the credentials.
+using net::ResultsEndpoint;
 
 class ResultsUploader {
  public:

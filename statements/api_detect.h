@@ -1,6 +1,6 @@
 #pragma once
 // SET Api [auto]: which InfluxDB API a target speaks, from the `X-Influxdb-Version` header
-// of its `GET /ping` (1.x → v1, 2.x → v2, 3.x → v3; no header → v1), asked once per
+// of its `GET /ping` (net/api_probe.h) (1.x → v1, 2.x → v2, 3.x → v3; no header → v1), asked once per
 // address per run. Control thread only; blocking.
 
 #include <atomic>
@@ -14,19 +14,14 @@
 #include "engine/tls_context.h"
 #include "parser/script.h"
 #include "parser/settings.h"
-#include "results/results_uploader.h"
+#include "net/api_probe.h"
 
 namespace stressql::statements {
 
-struct ApiChoice {
-  parser::Api api = parser::Api::kV1;
-  std::string reason;  // "auto: 127.0.0.1:8086 /ping says X-Influxdb-Version 2.7.4"
-};
-
-// The API for one /ping answer: `version` is the X-Influxdb-Version value (nullptr: no such
-// header), `error` why there was no answer (empty when there was one). Pure.
-ApiChoice api_from_ping(const std::string& address, const std::string* version,
-                        const std::string& error);
+// The probe itself and its reading are net/'s (net/api_probe.h): the results server and
+// metrics sources are asked the same way.
+using net::ApiChoice;
+using net::api_from_ping;
 
 class ApiDetector {
  public:
@@ -60,14 +55,5 @@ class ApiDetector {
 // statement's line.
 base::Status choose_apis(const parser::Script& script, const parser::Settings& initial,
                          ApiDetector* detector, std::vector<ApiChoice>* out);
-
-// How results rows reach the reporting server at `host_port` (--results), whose API is
-// detected like a target's: 1.x as before; 2.x into the `_stressTest` bucket of `org` (it
-// must exist; an empty org is an error); 3.x creates the `_stressTest` database. `token`
-// (--results-token-file, else the load's) authorises both. *api_text says what was chosen.
-base::Status results_endpoint(const std::string& host_port, const std::string& org,
-                              const std::string& token, int64_t timeout_ns,
-                              const std::atomic<bool>* stop, results::ResultsEndpoint* out,
-                              std::string* api_text);
 
 }  // namespace stressql::statements

@@ -2,29 +2,30 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "base/clock.h"
 #include "net/http_client.h"
-#include "results/results_uploader.h"
-#include "statements/http_target.h"
+#include "report/json_report.h"
 
 namespace stressql::statements {
 namespace {
 
-// One exchange with the results server; a barrier polls again rather than wait long.
-constexpr std::chrono::milliseconds kExchangeLimit{5000};
+// One exchange with the results server at most; a barrier polls again rather than wait long.
+constexpr int64_t kExchangeLimitNs = 5'000'000'000;
 
-std::string reply_error(const net::HttpReply& r) {
-  return r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200) : r.error;
+std::string short_hash(const std::string& h) { return h.size() > 12 ? h.substr(0, 12) + "…" : h; }
+
+std::string who(const BarrierRow& r) {
+  return "shard " + std::to_string(r.shard) + " (--shard " + std::to_string(r.shard) + "/" +
+         std::to_string(r.shards) + ", script " + short_hash(r.script) + ")";
 }
 
 }  // namespace
 
-bool parse_arrivals(std::string_view json, uint32_t count, std::vector<bool>* arrived,
-                    int64_t* latest_ns, std::string* error) {
-  arrived->assign(count, false);
-  *latest_ns = 0;
+bool parse_barrier_rows(std::string_view json, std::vector<BarrierRow>* rows, std::string* error) {
+  rows->clear();
   auto j = nlohmann::json::parse(json, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("results") || !j["results"].is_array()) {
     *error = "the results server's answer is not InfluxDB query JSON";
@@ -36,19 +37,86 @@ bool parse_arrivals(std::string_view json, uint32_t count, std::vector<bool>* ar
       return false;
     }
     for (const auto& series : result.value("series", nlohmann::json::array())) {
-      const std::string shard = series.value("tags", nlohmann::json::object()).value("shard", "");
-      uint32_t index = 0;
-      auto [end, ec] = std::from_chars(shard.data(), shard.data() + shard.size(), index);
-      if (ec != std::errc() || end != shard.data() + shard.size() || index >= count) continue;
-      (*arrived)[index] = true;
+      const auto tags = series.value("tags", nlohmann::json::object());
+      const std::string shard = tags.value("shard", "");
+      BarrierRow row;
+      auto [end, ec] = std::from_chars(shard.data(), shard.data() + shard.size(), row.shard);
+      if (ec != std::errc() || end != shard.data() + shard.size()) continue;
+      row.barrier = tags.value("barrier", "");
+      const auto columns = series.value("columns", nlohmann::json::array());
       for (const auto& values : series.value("values", nlohmann::json::array())) {
-        if (values.is_array() && !values.empty() && values[0].is_number_integer()) {
-          *latest_ns = std::max(*latest_ns, values[0].get<int64_t>());
+        if (!values.is_array()) continue;
+        BarrierRow r = row;
+        for (size_t i = 0; i < columns.size() && i < values.size(); ++i) {
+          const auto& v = values[i];
+          const std::string name = columns[i].is_string() ? columns[i].get<std::string>() : "";
+          if (name == "time" && v.is_number_integer()) r.time_ns = v.get<int64_t>();
+          if (name == "shards" && v.is_number_integer()) r.shards = v.get<int64_t>();
+          if (name == "script" && v.is_string()) r.script = v.get<std::string>();
+          if (name == "run" && v.is_string()) r.run = v.get<std::string>();
         }
+        rows->push_back(std::move(r));
       }
     }
   }
   return true;
+}
+
+BarrierVerdict judge_barrier(const std::vector<BarrierRow>& rows, const std::string& name,
+                             const BarrierSelf& self, int64_t stale_before_ns) {
+  BarrierVerdict v;
+  const uint32_t n = self.shard.count;
+  BarrierRow me;
+  me.shard = self.shard.index;
+  me.shards = n;
+  me.script = self.script;
+  for (const BarrierRow& r : rows) {
+    if (r.run == self.run) continue;
+    // Rows of an earlier run of this test ID: at the start nothing of this run can be
+    // past the start, at this shard's index, or older than a shard waits there.
+    if (name == "start" && (r.barrier != "start" || r.shard == self.shard.index || r.time_ns < stale_before_ns)) {
+      v.conflict = "test ID " + self.test_id + " already has barrier rows of an earlier run (" + who(r) +
+                   " at '" + r.barrier + "', " + report::rfc3339(r.time_ns) +
+                   "); every run needs a new --test-id";
+      return v;
+    }
+    if (r.shards != n || r.script != self.script) {
+      v.conflict = who(r) + " and " + who(me) + " of test " + self.test_id +
+                   " do not run the same test: every shard needs the same N and the same script";
+      return v;
+    }
+  }
+  std::vector<bool> arrived(n, false);
+  for (const BarrierRow& r : rows) {
+    if (r.barrier != name || r.shard >= n) continue;
+    arrived[r.shard] = true;
+    v.release_ns = std::max(v.release_ns, r.time_ns);
+  }
+  v.done = std::find(arrived.begin(), arrived.end(), false) == arrived.end();
+  if (!v.done) v.missing = missing_shards_text(arrived);
+  return v;
+}
+
+base::Status refuse_used_test_id(const net::ResultsEndpoint& results, const std::string& test_id,
+                                 std::chrono::milliseconds limit, const std::atomic<bool>* abort) {
+  const std::string q = "SELECT \"shards\", \"duration_ns\" FROM \"run\" WHERE \"test_id\"='" + test_id +
+                        "' LIMIT 1";
+  net::HttpReply r = net::query_results(results, q, "", limit, abort);
+  if (r.status != 200) return base::Status::ok();
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.contains("results") || !j["results"].is_array()) return base::Status::ok();
+  for (const auto& result : j["results"]) {
+    for (const auto& series : result.value("series", nlohmann::json::array())) {
+      for (const auto& values : series.value("values", nlohmann::json::array())) {
+        if (!values.is_array() || values.empty() || !values[0].is_number_integer()) continue;
+        return base::Status::error("test ID " + test_id + " already has results in " + net::kResultsDatabase +
+                                   " on " + results.shown() + ": a run that started " +
+                                   report::rfc3339(values[0].get<int64_t>()) + " (stressql report " + test_id +
+                                   " shows it); every run needs a new --test-id");
+      }
+    }
+  }
+  return base::Status::ok();
 }
 
 std::string missing_shards_text(const std::vector<bool>& arrived) {
@@ -63,44 +131,68 @@ std::string missing_shards_text(const std::vector<bool>& arrived) {
   return (missing == 1 ? "shard " : "shards ") + list + " of " + std::to_string(arrived.size());
 }
 
-Barrier::Barrier(std::string host_port, std::string test_id, generator::Shard shard)
-    : host_port_(std::move(host_port)), test_id_(std::move(test_id)), shard_(shard) {}
+Barrier::Barrier(net::ResultsEndpoint results, BarrierSelf self, int64_t barrier_timeout_ns)
+    : results_(std::move(results)), self_(std::move(self)), barrier_timeout_ns_(barrier_timeout_ns) {}
 
-base::Status Barrier::arrive(const std::string& name) {
-  if (!database_ready_) {  // CREATE DATABASE is idempotent: every shard may send it
-    net::HttpReply r = net::http_request(
-        host_port_, "POST", std::string("/query?q=CREATE%20DATABASE%20") + results::kResultsDatabase,
-        "", "", kExchangeLimit);
-    if (r.status != 200) return base::Status::error("cannot create " + std::string(results::kResultsDatabase) + ": " + reply_error(r));
-    database_ready_ = true;
-  }
-  const std::string row = "barrier,test_id=" + test_id_ + ",barrier=" + name +
-                          ",shard=" + std::to_string(shard_.index) +
-                          " shards=" + std::to_string(shard_.count) + "i " +
-                          std::to_string(base::unix_ns()) + "\n";
-  net::HttpReply r = net::http_request(
-      host_port_, "POST", std::string("/write?db=") + results::kResultsDatabase + "&precision=ns",
-      row, "Content-Type: text/plain; charset=utf-8\r\n", kExchangeLimit);
-  if (r.status != 204) return base::Status::error("cannot post the barrier row: " + reply_error(r));
-  return base::Status::ok();
+Barrier::~Barrier() { cancel(); }
+
+void Barrier::start(const std::string& name, int64_t deadline_ns) {
+  const int64_t left = std::min(kExchangeLimitNs, deadline_ns - base::monotonic_ns());
+  const auto limit = std::chrono::milliseconds(std::max<int64_t>(left, 1'000'000) / 1'000'000);
+  finished_.store(false, std::memory_order_relaxed);
+  abort_.store(false, std::memory_order_relaxed);
+  helper_ = std::thread([this, name, limit] {
+    BarrierVerdict v;
+    status_ = exchange(name, limit, &v);
+    verdict_ = std::move(v);
+    finished_.store(true, std::memory_order_release);
+  });
 }
 
-base::Status Barrier::check(const std::string& name, bool* done, int64_t* release_ns,
-                            std::string* missing) {
-  const std::string q = "SELECT last(\"shards\") FROM \"barrier\" WHERE \"test_id\"='" + test_id_ +
-                        "' AND \"barrier\"='" + name + "' GROUP BY \"shard\"";
-  net::HttpReply r = net::http_request(
-      host_port_, "GET",
-      std::string("/query?db=") + results::kResultsDatabase + "&epoch=ns&q=" + url_escape(q), "", "",
-      kExchangeLimit);
-  if (r.status != 200) return base::Status::error("cannot read the barrier rows: " + reply_error(r));
-  std::vector<bool> arrived;
-  std::string error;
-  if (!parse_arrivals(r.body, shard_.count, &arrived, release_ns, &error)) {
-    return base::Status::error("cannot read the barrier rows: " + error);
+base::Status Barrier::take(BarrierVerdict* out) {
+  helper_.join();
+  *out = verdict_;
+  return status_;
+}
+
+void Barrier::cancel() {
+  if (!helper_.joinable()) return;
+  abort_.store(true, std::memory_order_relaxed);
+  helper_.join();
+}
+
+base::Status Barrier::exchange(const std::string& name, std::chrono::milliseconds limit, BarrierVerdict* out) {
+  if (!database_ready_) {  // CREATE DATABASE is idempotent: every shard may send it
+    const std::string failure = net::ensure_results_database(results_, limit, &abort_);
+    if (!failure.empty()) return base::Status::error("cannot create " + std::string(net::kResultsDatabase) + ": " + failure);
+    database_ready_ = true;
   }
-  *done = std::find(arrived.begin(), arrived.end(), false) == arrived.end();
-  if (!*done) *missing = missing_shards_text(arrived);
+  if (arrived_at_ != name) {
+    const std::string row = "barrier,test_id=" + self_.test_id + ",barrier=" + name +
+                            ",shard=" + std::to_string(self_.shard.index) +
+                            " shards=" + std::to_string(self_.shard.count) + "i,script=\"" + self_.script +
+                            "\",run=\"" + self_.run + "\" " + std::to_string(base::unix_ns()) + "\n";
+    net::HttpReply r = net::write_results(results_, row, limit, &abort_);
+    if (r.status < 200 || r.status > 299) {
+      return base::Status::error("cannot post the barrier row: " + net::reply_error_text(r));
+    }
+    arrived_at_ = name;
+  }
+  const std::string q = "SELECT \"shards\", \"script\", \"run\" FROM \"barrier\" WHERE \"test_id\"='" +
+                        self_.test_id + "' GROUP BY \"shard\", \"barrier\"";
+  net::HttpReply r = net::query_results(results_, q, "", limit, &abort_);
+  if (r.status != 200) return base::Status::error("cannot read the barrier rows: " + net::reply_error_text(r));
+  std::vector<BarrierRow> rows;
+  std::string error;
+  if (!parse_barrier_rows(r.body, &rows, &error)) return base::Status::error("cannot read the barrier rows: " + error);
+  if (name == "start" && !test_id_checked_) {  // an earlier run's rows without barriers
+    if (base::Status st = refuse_used_test_id(results_, self_.test_id, limit, &abort_); !st) {
+      out->conflict = st.message();
+      return base::Status::ok();
+    }
+    test_id_checked_ = true;
+  }
+  *out = judge_barrier(rows, name, self_, base::unix_ns() - barrier_timeout_ns_);
   return base::Status::ok();
 }
 

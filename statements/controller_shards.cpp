@@ -4,7 +4,7 @@
 
 #include "base/clock.h"
 #include "base/duration_text.h"
-#include "net/http_client.h"
+#include "base/random.h"
 #include "statements/barrier.h"
 #include "statements/controller.h"
 
@@ -24,36 +24,51 @@ bool Controller::shard_zero_only(const parser::Statement& st) const {
 bool Controller::meet(const std::string& name, const std::string& where) {
   if (!options_.shard.sharded() || ctx_.offline) return true;
   if (!barrier_) {
-    std::string host_port;
-    net::parse_http_url(options_.results_url, &host_port);  // checked by the command
-    barrier_ = std::make_unique<Barrier>(host_port, summary_.test_id, options_.shard);
+    // Resolved by the command (API, credentials): the endpoint the rows go to.
+    BarrierSelf self{summary_.test_id, options_.shard, options_.script_sha256,
+                     std::to_string(base::random_seed())};
+    barrier_ = std::make_unique<Barrier>(options_.results_endpoint, std::move(self),
+                                         options_.barrier_timeout_ns);
   }
+  // Each exchange runs on the barrier's helper thread: the control thread keeps turning
+  // (running GO statements go on) and is never held past the deadline.
   const int64_t deadline = base::monotonic_ns() + options_.barrier_timeout_ns;
-  bool arrived = false, done = false;
-  int64_t next_poll = 0, release_ns = 0;
-  std::string missing = "the other shards", problem;
+  int64_t next_poll = 0;
+  BarrierVerdict verdict;
+  verdict.missing = "the other shards";
+  std::string problem;
   wait_until([&] {
-    if (done || stopping_) return true;
+    if (verdict.done || !verdict.conflict.empty() || stopping_) return true;
     const int64_t now = base::monotonic_ns();
     if (now >= deadline) return true;
+    if (barrier_->busy()) {
+      if (!barrier_->finished()) return false;
+      BarrierVerdict v;
+      // A results server that is briefly away is asked again until the deadline.
+      base::Status st = barrier_->take(&v);
+      problem = st ? "" : st.message();
+      if (st) verdict = std::move(v);
+      return verdict.done || !verdict.conflict.empty();
+    }
     if (now < next_poll) return false;
     next_poll = now + kBarrierPollNs;
-    // A results server that is briefly away is asked again until the deadline.
-    base::Status st = arrived ? base::Status::ok() : barrier_->arrive(name);
-    arrived = arrived || st;
-    if (st) st = barrier_->check(name, &done, &release_ns, &missing);
-    problem = st ? "" : st.message();
-    return done;
+    barrier_->start(name, deadline);
+    return false;
   });
-  if (done) {
-    ctx_.shared_now_unix_ns = release_ns;
+  barrier_->cancel();  // an exchange still under way at the deadline or a stop
+  if (verdict.done) {
+    ctx_.shared_now_unix_ns = verdict.release_ns;
     return true;
   }
   if (stopping_) return false;  // Ctrl-C while waiting
-  summary_.shard_error = missing + " did not arrive at " + where + " within " +
-                         base::duration_text(options_.barrier_timeout_ns) +
-                         " (--barrier-timeout; shard " + options_.shard.text() + " waited)";
-  if (!problem.empty()) summary_.shard_error += "; results server: " + problem;
+  if (!verdict.conflict.empty()) {
+    summary_.shard_error = verdict.conflict + " (at " + where + ")";
+  } else {
+    summary_.shard_error = verdict.missing + " did not arrive at " + where + " within " +
+                           base::duration_text(options_.barrier_timeout_ns) +
+                           " (--barrier-timeout; shard " + options_.shard.text() + " waited)";
+    if (!problem.empty()) summary_.shard_error += "; results server: " + problem;
+  }
   err_ << "stressql: " << summary_.shard_error << "\n";
   stop_everything();
   summary_.interrupted = false;

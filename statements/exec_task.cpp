@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <string_view>
+#include <vector>
 
 #include "statements/task.h"
 
@@ -12,6 +14,23 @@ extern char** environ;
 
 namespace stressql::statements {
 namespace {
+
+// The environment of an EXEC child: ours without the secrets stressql reads from it (the
+// load's token and password, the results server's). A script's command has no business
+// with them, and a child's environment is readable wherever it writes it.
+std::vector<char*> child_environment() {
+  static constexpr std::string_view kSecret[] = {"STRESSQL_TOKEN=", "STRESSQL_PASSWORD="};
+  static constexpr std::string_view kResults = "STRESSQL_RESULTS_";
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    bool secret = entry.substr(0, kResults.size()) == kResults;
+    for (std::string_view s : kSecret) secret = secret || entry.substr(0, s.size()) == s;
+    if (!secret) env.push_back(*e);
+  }
+  env.push_back(nullptr);
+  return env;
+}
 
 class ExecTask : public Task {
  public:
@@ -45,7 +64,8 @@ class ExecTask : public Task {
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&attr, &none);
     const char* argv[] = {"/bin/sh", "-c", stmt_.command.c_str(), nullptr};
-    int rc = posix_spawn(&pid_, "/bin/sh", &fa, &attr, const_cast<char**>(argv), environ);
+    std::vector<char*> env = child_environment();
+    int rc = posix_spawn(&pid_, "/bin/sh", &fa, &attr, const_cast<char**>(argv), env.data());
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) {

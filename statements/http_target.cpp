@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "net/server_address.h"
+
 namespace stressql::statements {
 namespace {
 
@@ -59,49 +61,6 @@ std::string json_string(std::string_view s) {
 }
 
 }  // namespace
-
-std::string url_escape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string base64(std::string_view s) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < s.size(); i += 3) {
-    uint32_t v = (uint8_t(s[i]) << 16) | (uint8_t(s[i + 1]) << 8) | uint8_t(s[i + 2]);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == s.size()) {
-    uint32_t v = uint8_t(s[i]) << 16;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == s.size()) {
-    uint32_t v = (uint8_t(s[i]) << 16) | (uint8_t(s[i + 1]) << 8);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
 
 base::Status check_api_settings(const parser::Settings& s) {
   if (s.api == Api::kV2 && s.org.empty()) {
@@ -167,16 +126,7 @@ std::string query_target(const parser::Settings& s, std::string_view query) {
 }
 
 std::string request_headers(const parser::Settings& s, const std::string& token, bool has_body) {
-  std::string h;
-  if (s.api == Api::kV2 && !token.empty()) {
-    h += "Authorization: Token " + token + "\r\n";
-  } else if (s.api == Api::kV3 && !token.empty()) {
-    h += "Authorization: Bearer " + token + "\r\n";
-  } else if (!s.username.empty() || !s.password.empty()) {
-    h += "Authorization: Basic " + base64(s.username + ":" + s.password) + "\r\n";
-  } else if (!token.empty()) {
-    h += "Authorization: Token " + token + "\r\n";
-  }
+  std::string h = net::authorization_header(s.api, {token, s.username, s.password});
   if (has_body) {
     h += "Content-Type: text/plain; charset=utf-8\r\n";
     if (s.gzip_level > 0) h += "Content-Encoding: gzip\r\n";

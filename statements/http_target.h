@@ -8,13 +8,14 @@
 
 #include "base/status.h"
 #include "engine/engine.h"
+#include "net/url_text.h"
 #include "parser/settings.h"
 
 namespace stressql::statements {
 
-// Percent-encodes for a URL query component (RFC 3986 unreserved characters kept).
-std::string url_escape(std::string_view s);
-std::string base64(std::string_view s);
+// Percent-encoding and base64 live with the other URL text in net/.
+using net::base64;
+using net::url_escape;
 
 // Why the settings cannot talk to their API (v2 without Org, a Precision the API has no
 // name for); ok otherwise. Checked before anything is sent.

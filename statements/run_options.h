@@ -7,6 +7,7 @@
 
 #include "engine/tls_context.h"
 #include "generator/shard.h"
+#include "net/results_endpoint.h"
 #include "parser/settings.h"
 
 namespace stressql::statements {
@@ -14,6 +15,9 @@ namespace stressql::statements {
 struct RunOptions {
   parser::Settings settings;           // starting values of the SET parameters (flags)
   std::string results_url = "http://localhost:8086";  // "none" switches results rows off
+  // The --results server as resolved (API, credentials) by the command before the run:
+  // barriers meet there. Empty host_port: not resolved (offline, --results none).
+  net::ResultsEndpoint results_endpoint;
   std::string results_upload = "after";  // --results-upload: "after" the run or "live"
   std::optional<uint64_t> seed;        // --seed; SET Seed overrides it from that point on
   int reactors = 0;                    // 0: one per online CPU
@@ -35,6 +39,7 @@ struct RunOptions {
   generator::Shard shard;              // --shard I/N: this process's part (0/1: all of it)
   std::string test_id;                 // --test-id, shared by the shards; empty: a fresh one
   int64_t barrier_timeout_ns = 300'000'000'000;  // --barrier-timeout: the wait for all shards
+  std::string script_sha256;           // the script's hash: every shard must run the same
   int64_t start_at_unix_ns = 0;        // --start-at: wall time of the first statement; 0: now
   bool by_address = false;             // --by-address: numbers per target address
 };

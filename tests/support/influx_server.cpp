@@ -53,6 +53,7 @@ bool InfluxServer::launch(std::string* error) {
              "[continuous_queries]\n  enabled = false\n"
              "[http]\n  bind-address = \"127.0.0.1:" + std::to_string(http_port_) + "\"\n"
              "  log-enabled = false\n" +
+             (options_.admin_user.empty() ? std::string() : std::string("  auth-enabled = true\n")) +
              (options_.https ? "  https-enabled = true\n  https-certificate = \"" + options_.cert +
                                    "\"\n  https-private-key = \"" + options_.key + "\"\n"
                              : std::string()) +
@@ -69,13 +70,34 @@ bool InfluxServer::launch(std::string* error) {
       return false;
     }
     HttpReply r = request("GET", "/ping", std::chrono::seconds(2));
-    if (r.status == 204) return true;
+    if (r.status == 204) return create_admin(error);
     // influxd needs a moment to open its stores; poll its readiness rather than guess.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   child_.stop(SIGKILL, std::chrono::seconds(5));
   *error = "influxd did not answer /ping within 60 s: " + child_.err();
   return false;
+}
+
+bool InfluxServer::create_admin(std::string* error) {
+  if (options_.admin_user.empty() || admin_created_) return true;
+  // With auth on and no user yet, influxd takes exactly this one statement unauthenticated.
+  std::string escaped;
+  for (char c : options_.admin_password) {
+    if (c == '\'' || c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  HttpReply r = http_request(address(), "POST",
+                             "/query?q=" + url_escape("CREATE USER \"" + options_.admin_user +
+                                                      "\" WITH PASSWORD '" + escaped +
+                                                      "' WITH ALL PRIVILEGES"),
+                             "", "", std::chrono::seconds(30));
+  if (r.status != 200 || r.body.find("\"error\"") != std::string::npos) {
+    *error = "cannot create the admin user: HTTP " + std::to_string(r.status) + " " + r.body + r.error;
+    return false;
+  }
+  admin_created_ = true;
+  return true;
 }
 
 InfluxServer::~InfluxServer() {
@@ -105,7 +127,13 @@ HttpReply InfluxServer::query(const std::string& q, const std::string& db) {
 
 HttpReply InfluxServer::request(const std::string& method, const std::string& target,
                                 std::chrono::milliseconds limit) {
-  if (!options_.https) return http_request(address(), method, target, "", "", limit);
+  if (!options_.https) {
+    const std::string auth =
+        options_.admin_user.empty() || target == "/ping"
+            ? std::string()
+            : "Authorization: Basic " + net::base64(options_.admin_user + ":" + options_.admin_password) + "\r\n";
+    return http_request(address(), method, target, "", auth, limit);
+  }
   // HTTPS goes through curl, a client independent of stressql's TLS code, verified against
   // the test CA.
   // Readiness (/ping) does not verify, so a server with a bad certificate (a test's

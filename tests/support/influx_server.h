@@ -26,6 +26,11 @@ class InfluxServer {
     std::string cert;
     std::string key;
     std::string ca;      // what the fixture's own HTTPS client trusts; empty: `cert`
+    // Non-empty: auth-enabled = true, and this admin user (WITH ALL PRIVILEGES) is created
+    // through the first-user /query once the server is up. The fixture's own queries
+    // (query(), count_points()) then log in as it (Basic auth, plain HTTP only).
+    std::string admin_user;
+    std::string admin_password;
   };
   // Starts influxd and waits until /ping answers 204 (up to 60 s). nullptr and *error on
   // failure.
@@ -54,6 +59,7 @@ class InfluxServer {
  private:
   InfluxServer() = default;
   bool launch(std::string* error);
+  bool create_admin(std::string* error);
   HttpReply request(const std::string& method, const std::string& target, std::chrono::milliseconds limit);
   Options options_;
   bool verify_certificate_ = true;
@@ -61,6 +67,7 @@ class InfluxServer {
   int http_port_ = 0;
   int rpc_port_ = 0;
   Child child_;
+  bool admin_created_ = false;
 };
 
 }  // namespace stressql::testing
