@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <nlohmann/json.hpp>
 
 #include "base/clock.h"
 #include "net/http_client.h"
+#include "results/influxql_answer.h"
 #include "results/results_uploader.h"
 #include "statements/http_target.h"
 
@@ -25,30 +25,18 @@ bool parse_arrivals(std::string_view json, uint32_t count, std::vector<bool>* ar
                     int64_t* latest_ns, std::string* error) {
   arrived->assign(count, false);
   *latest_ns = 0;
-  auto j = nlohmann::json::parse(json, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("results") || !j["results"].is_array()) {
-    *error = "the results server's answer is not InfluxDB query JSON";
-    return false;
-  }
-  for (const auto& result : j["results"]) {
-    if (result.contains("error")) {
-      *error = result["error"].is_string() ? result["error"].get<std::string>() : "query error";
-      return false;
-    }
-    for (const auto& series : result.value("series", nlohmann::json::array())) {
-      const std::string shard = series.value("tags", nlohmann::json::object()).value("shard", "");
-      uint32_t index = 0;
-      auto [end, ec] = std::from_chars(shard.data(), shard.data() + shard.size(), index);
-      if (ec != std::errc() || end != shard.data() + shard.size() || index >= count) continue;
-      (*arrived)[index] = true;
-      for (const auto& values : series.value("values", nlohmann::json::array())) {
-        if (values.is_array() && !values.empty() && values[0].is_number_integer()) {
-          *latest_ns = std::max(*latest_ns, values[0].get<int64_t>());
-        }
-      }
-    }
-  }
-  return true;
+  uint64_t rows = 0;
+  base::Status st = results::walk_influxql_answer(json, [&](const results::QueryRow& row) {
+    const std::string shard = row.text("shard");  // the GROUP BY tag
+    uint32_t index = 0;
+    auto [end, ec] = std::from_chars(shard.data(), shard.data() + shard.size(), index);
+    if (ec != std::errc() || end != shard.data() + shard.size() || index >= count) return base::Status::ok();
+    (*arrived)[index] = true;
+    *latest_ns = std::max(*latest_ns, row.integer("time"));
+    return base::Status::ok();
+  }, &rows);
+  if (!st) *error = st.message();
+  return st.is_ok();
 }
 
 std::string missing_shards_text(const std::vector<bool>& arrived) {
