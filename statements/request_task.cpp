@@ -174,7 +174,7 @@ bool RequestTask::poll(TaskContext& ctx, int64_t) {
     // No attempt due in a second that ended this long ago can still be under way: close it,
     // so a long run keeps a fixed number of open intervals. Under a rate that falls behind,
     // an attempt goes out up to its lag after its due time: the longest lag so far waits too.
-    const int64_t lag = report_->rate.text.empty() ? 0 : report_->stats.lag.max();
+    const int64_t lag = !report_->rate.open_loop() ? 0 : report_->stats.lag.max();
     report_->intervals.close_before(base::unix_ns() - ctx.options->request_timeout_ns -
                                     kIntervalMarginNs - lag);
   }
@@ -204,8 +204,10 @@ void RequestTask::set_rate(const parser::Rate& rate, double units_per_request, i
                            const char* interval_name, engine::JobSpec* spec) {
   if (!rate.open_loop() || units_per_request <= 0) return;
   spec->schedule = rate_schedule(rate, units_per_request);
-  report_->rate.text = parser::rate_text(rate);
   report_->rate.unit = std::string(parser::rate_unit_name(rate.unit));
+  report_->rate.from = rate.from;
+  report_->rate.to = rate.to;
+  report_->rate.ramp_ns = rate.ramp_ns;
   report_->rate.units_per_request = units_per_request;
   std::vector<std::string> warnings;
   if (interval_ns > 0) {
