@@ -160,7 +160,13 @@ base::Status rebuild_report(const RowReader& reader, const std::string& test_id,
   if (sharded) {
     for (auto& [id, r] : by_id) r->intervals.start(r->start_unix_ns);
   }
-  for (const char* measurement : {"write", "query"}) {
+  bool writes = false, queries = false;  // a measurement no statement wrote to is not asked for
+  for (const auto& [id, r] : by_id) {
+    writes = writes || r->kind == stats::StatementKind::kInsert;
+    queries = queries || r->kind == stats::StatementKind::kQuery || r->kind == stats::StatementKind::kInfluxQL;
+  }
+  for (const auto& [measurement, wanted] : {std::pair{"write", writes}, std::pair{"query", queries}}) {
+    if (!wanted) continue;
     const std::string q = std::string("SELECT statement_id, status_code, response_time_ns, points, attempt, "
                                       "\"final\", failure_class, dropped, request_bytes, response_bytes, "
                                       "lag_ns, body_bytes, \"shard\" FROM \"") + measurement + "\"" + where;
