@@ -37,8 +37,8 @@ void Progress::tick(const std::vector<statements::Task*>& running) {
     text += buf;
     // Under a rate: the target beside the rate achieved over the last tick, and how many
     // requests went out late so far (a schedule falling behind shows here, not only at the end).
-    if (!r.rate.text.empty()) {
-      text += "  target " + r.rate.text + ", " + std::to_string(s.sent_late) + " sent late";
+    if (r.rate.open_loop()) {
+      text += "  target " + stats::rate_target_text(r.rate) + ", " + std::to_string(s.sent_late) + " sent late";
     }
     text += terminal_ ? "\x1b[K\n" : "\n";
     ++lines;

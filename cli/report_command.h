@@ -14,7 +14,7 @@ namespace stressql::cli {
 // Prints the report to `out` (and writes it as JSON to `json_file` and as HTML to `html_file`
 // unless empty) and returns 0, or a message to `err` and 1 (server/rows missing, a file not
 // written) or 2 (bad arguments, chart library missing). A sharded test's rows are merged into
-// one report (cli/shard_merge.h); `by_shard` adds a line per shard for every INSERT and QUERY.
+// one report (results/shard_merge.h, results/report_rebuild.h); `by_shard` adds a line per shard for every INSERT and QUERY.
 // `results`: the results server, resolved (cli/results_flags.h).
 int run_report(const std::string& test_id, const net::ResultsEndpoint& results,
                const std::string& json_file, std::ostream& out, std::ostream& err,

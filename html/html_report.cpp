@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "base/duration_text.h"
 #include "report/json_fields.h"
@@ -184,8 +183,7 @@ std::vector<ChartSpec> statement_charts(const json& st) {
   if (rated) {
     ChartSeries target = series("target requests/s", {}, Fold::kMean);
     for (double x : tp.x) {
-      target.y.push_back(target_requests_per_second(str(st["rate"], "target"),
-                                                    f64(st["rate"], "units_per_request"), static_cast<int64_t>(x)));
+      target.y.push_back(target_requests_per_second(st["rate"], static_cast<int64_t>(x)));
     }
     tp.series.push_back(std::move(target));
   }
@@ -262,20 +260,15 @@ std::pair<std::string, std::string> script_line(const json& st) {
 
 }  // namespace
 
-double target_requests_per_second(const std::string& text, double units_per_request, int64_t second) {
-  std::istringstream in(text);
-  std::vector<std::string> w;
-  for (std::string word; in >> word;) w.push_back(word);
-  if (units_per_request <= 0 || (w.size() != 2 && w.size() != 7)) return NAN;
-  const double from = std::strtod(w[0].c_str(), nullptr);
-  if (w.size() == 2) return from / units_per_request;
-  const double to = std::strtod(w[3].c_str(), nullptr);
-  char* end = nullptr;
-  double over_s = std::strtod(w[6].c_str(), &end);
-  if (std::string(end) == "ms") over_s /= 1000;
-  const double mid = static_cast<double>(second) + 0.5;  // the mean over a second of a line
-  const double at = over_s <= 0 || mid >= over_s ? to : from + (to - from) * mid / over_s;
-  return at / units_per_request;
+double target_requests_per_second(const json& rate, int64_t second) {
+  const auto from = report::json_number(rate, "from");
+  const auto to = report::json_number(rate, "to");
+  const double per_request = f64(rate, "units_per_request");
+  if (!from || !to || per_request <= 0) return NAN;
+  const double ramp_s = f64(rate, "ramp_ns") / 1e9;
+  const double mid = static_cast<double>(second) + 0.5;
+  const double at = ramp_s <= 0 || mid >= ramp_s ? *to : *from + (*to - *from) * mid / ramp_s;
+  return at / per_request;
 }
 
 HtmlPage run_page(const json& report) {

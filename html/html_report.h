@@ -51,9 +51,9 @@ HtmlPage compare_page(const nlohmann::json& doc);
 // Writes render_page(page, library) to `path`.
 base::Status write_html_file(const std::string& path, const HtmlPage& page, const ChartLibrary& library);
 
-// Under an open-loop rate, the target in requests per second during second `second` of
-// the statement, from the canonical rate text ("2000 pts/s", "0 req/s to 50 req/s over
-// 10s") and units per request; NaN when the text does not read.
-double target_requests_per_second(const std::string& rate_text, double units_per_request, int64_t second);
+// Under an open-loop rate, the target in requests per second during second `second` of the
+// statement (its middle: the mean over a second of a ramp), from the numbers of the JSON
+// report's `rate` (from, to, ramp_ns, units_per_request); NaN when they are missing.
+double target_requests_per_second(const nlohmann::json& rate, int64_t second);
 
 }  // namespace stressql::html

@@ -46,7 +46,8 @@ const char* wait_for(int fd, short events, Clock::time_point deadline, const std
 // after "Connection: close" costs no wait.
 class AnswerReader {
  public:
-  explicit AnswerReader(HttpReply* reply) : reply_(reply) {
+  // With a `sink`, a 2xx answer's body goes there instead of into reply->body.
+  AnswerReader(HttpReply* reply, const BodySink* sink) : reply_(reply), sink_(sink) {
     llhttp_settings_init(&settings_);
     settings_.on_body = &AnswerReader::on_body;
     settings_.on_header_field = &AnswerReader::on_header_field;
@@ -76,7 +77,9 @@ class AnswerReader {
       reply_->status = parser_.status_code;
     } else {
       reply_->body.clear();
-      if (rc == HPE_OK) {  // closed before a byte of it came
+      if (stopped_) {
+        reply_->error = "stopped by the reader";
+      } else if (rc == HPE_OK) {  // closed before a byte of it came
         reply_->error = "the server closed without answering";
       } else if (rc == HPE_INVALID_EOF_STATE) {
         reply_->error = "the server closed in the middle of the answer";
@@ -106,7 +109,13 @@ class AnswerReader {
     return 0;
   }
   static int on_body(llhttp_t* p, const char* at, size_t n) {
-    static_cast<AnswerReader*>(p->data)->reply_->body.append(at, n);
+    AnswerReader* self = static_cast<AnswerReader*>(p->data);
+    if (self->sink_ == nullptr || p->status_code / 100 != 2) {
+      self->reply_->body.append(at, n);
+    } else if (!(*self->sink_)(std::string_view(at, n))) {
+      self->stopped_ = true;
+      return -1;  // llhttp_execute returns HPE_USER
+    }
     return 0;
   }
   static int on_message_complete(llhttp_t* p) {
@@ -115,6 +124,8 @@ class AnswerReader {
   }
 
   HttpReply* const reply_;
+  const BodySink* const sink_;
+  bool stopped_ = false;
   llhttp_settings_t settings_;
   llhttp_t parser_;
   bool complete_ = false;
@@ -141,6 +152,9 @@ class Channel {
       if (eof) return "TLS: the server closed during the handshake";
     }
   }
+
+  // A streamed answer may take as long as it keeps coming: each wait gets the limit again.
+  void extend(Clock::time_point deadline) { deadline_ = deadline; }
 
   std::string send_all(const char* data, size_t n) {
     for (size_t sent = 0; sent < n;) {
@@ -216,18 +230,16 @@ class Channel {
   }
 
   const int fd_;
-  const Clock::time_point deadline_;
+  Clock::time_point deadline_;
   const std::atomic<bool>* const abort_;
   engine::TlsSession* const tls_;
   std::string pending_;  // received ciphertext the TLS layer had no room for yet
 };
 
-}  // namespace
-
-HttpReply http_request(const std::string& host_port, const std::string& method,
-                       const std::string& target, std::string_view body,
-                       const std::string& extra_headers, std::chrono::milliseconds limit,
-                       const std::atomic<bool>* abort, const engine::TlsContext* tls) {
+// One exchange; with a `sink` the answer's body is streamed and `limit` is an idle limit.
+HttpReply exchange(const std::string& host_port, const std::string& method, const std::string& target,
+                   std::string_view body, const std::string& extra_headers, std::chrono::milliseconds limit,
+                   const std::atomic<bool>* abort, const engine::TlsContext* tls, const BodySink* sink) {
   HttpReply reply;
   engine::Address addr;
   if (base::Status st = engine::resolve_address(host_port, &addr); !st) {
@@ -243,7 +255,7 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: " + host_port +
                     "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
                     "\r\n" + extra_headers + "\r\n" + std::string(body);
-  AnswerReader answer(&reply);
+  AnswerReader answer(&reply, sink);
   engine::TlsSession session;
   Channel channel(fd, deadline, abort, tls == nullptr ? nullptr : &session);
   std::string error;
@@ -264,11 +276,28 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
       break;
     }
     if (answer.feed(buf, n)) break;  // not waiting for a close that may never come
+    if (sink != nullptr) channel.extend(Clock::now() + limit);
   }
   if (!error.empty()) reply.error = error;
   session.end();
   close(fd);
   return reply;
+}
+
+}  // namespace
+
+HttpReply http_request(const std::string& host_port, const std::string& method,
+                       const std::string& target, std::string_view body,
+                       const std::string& extra_headers, std::chrono::milliseconds limit,
+                       const std::atomic<bool>* abort, const engine::TlsContext* tls) {
+  return exchange(host_port, method, target, body, extra_headers, limit, abort, tls, nullptr);
+}
+
+HttpReply http_request_streamed(const std::string& host_port, const std::string& method,
+                                const std::string& target, const BodySink& sink,
+                                std::chrono::milliseconds idle_limit, const std::string& extra_headers,
+                                const std::atomic<bool>* abort, const engine::TlsContext* tls) {
+  return exchange(host_port, method, target, "", extra_headers, idle_limit, abort, tls, &sink);
 }
 
 const std::string* HttpReply::header(std::string_view name) const {

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,21 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
                        const std::string& extra_headers = "",
                        std::chrono::milliseconds limit = std::chrono::seconds(30),
                        const std::atomic<bool>* abort = nullptr, const engine::TlsContext* tls = nullptr);
+
+// Takes the next piece of a streamed answer's body (http_request_streamed); false stops the
+// exchange.
+using BodySink = std::function<bool(std::string_view piece)>;
+
+// As http_request, but a 2xx answer's body goes to `sink` piece by piece as it arrives instead
+// of into reply.body, so an answer of any size costs bounded memory; other answers keep their
+// body (their message). `idle_limit` bounds each wait for more bytes, not the whole exchange.
+// A sink that returns false ends the exchange with the reply's error "stopped by the reader".
+HttpReply http_request_streamed(const std::string& host_port, const std::string& method,
+                                const std::string& target, const BodySink& sink,
+                                std::chrono::milliseconds idle_limit,
+                                const std::string& extra_headers = "",
+                                const std::atomic<bool>* abort = nullptr,
+                                const engine::TlsContext* tls = nullptr);
 
 // "http://host:port[/]" → "host:port"; false for anything else (https is not supported here,
 // nor credentials: a server with them is a net::ServerAddress, net/server_address.h).

@@ -72,9 +72,13 @@ nlohmann::json statement_json(const stats::StatementReport& r, size_t index) {
                         {"time_lost_ns", lost}};
       }
       j["latency_spectrum"] = stats::latency_spectrum_json(s.latency, s.latency_from_send);
-      if (!r.rate.text.empty()) {
-        j["rate"] = {{"target", r.rate.text},
+      if (r.rate.open_loop()) {
+        j["rate"] = {{"target", stats::rate_target_text(r.rate)},
                      {"unit", r.rate.unit},
+                     {"from", r.rate.from},
+                     {"to", r.rate.to},
+                     {"ramp_ns", r.rate.ramp_ns},
+                     {"shards", r.rate.shards},
                      {"units_per_request", r.rate.units_per_request},
                      {"achieved", stats::achieved_rate(r)},
                      {"sends", s.sends},

@@ -40,9 +40,9 @@ void latency_lines(std::string* out, const stats::RequestStats& s, const char* p
 // Under a rate: the target, what was achieved, how late requests went out, and the latency
 // from the send beside the one from the due time above.
 void rate_lines(std::string* out, const stats::StatementReport& r) {
-  if (r.rate.text.empty()) return;
+  if (!r.rate.open_loop()) return;
   const stats::RequestStats& s = r.stats;
-  line(out, "  Target Rate:", r.rate.text + (r.rate.per_request.empty() ? "" : " (" + r.rate.per_request + ")"));
+  line(out, "  Target Rate:", stats::rate_target_text(r.rate) + (r.rate.per_request.empty() ? "" : " (" + r.rate.per_request + ")"));
   char achieved[64];
   std::snprintf(achieved, sizeof achieved, "%.6g %s", stats::achieved_rate(r), r.rate.unit.c_str());
   line(out, "  Achieved Rate:", achieved);

@@ -3,9 +3,11 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #include "base/line_protocol.h"
+#include "results/interval_fields.h"
 #include "results/statement_fields.h"
 
 namespace stressql::results {
@@ -164,17 +166,11 @@ size_t ResultsRows::add_interval(const stats::StatementReport& st, const stats::
   const std::string tags = id_tags_ + ",statement_id=" + escape_tag(st.id) + ",statement_name=" + escape_tag(st.name);
   const std::string ts = std::to_string(st.intervals.start_unix_ns() + int64_t{r.second} * 1'000'000'000);
   *out += "interval" + tags + " ";
-  add_int(out, "second", r.second, true);
-  add_int(out, "requests", r.requests);
-  add_int(out, "points_accepted", static_cast<int64_t>(r.points_accepted));
-  add_int(out, "failures", r.failures);
-  add_int(out, "retries", r.retries);
-  add_int(out, "from_due_p50_ns", r.from_due_p50);
-  add_int(out, "from_due_p99_ns", r.from_due_p99);
-  add_int(out, "from_due_max_ns", r.from_due_max);
-  add_int(out, "from_send_p50_ns", r.from_send_p50);
-  add_int(out, "from_send_p99_ns", r.from_send_p99);
-  add_int(out, "from_send_max_ns", r.from_send_max);
+  bool first = true;
+  for_each_interval_field([&](const char* name, auto get) {
+    add_int(out, name, static_cast<int64_t>(get(r)), first);
+    first = false;
+  });
   *out += ' ' + ts + '\n';
   // A row per class with failures in this second: the class is a tag (GROUP BY it), and the
   // `interval` row's fields stay the same whatever failed.
@@ -182,10 +178,17 @@ size_t ResultsRows::add_interval(const stats::StatementReport& st, const stats::
   const std::vector<std::string>& classes = st.intervals.failure_classes();
   for (size_t i = 0; i < classes.size(); ++i) {
     if (r.by_class[i] == 0) continue;
-    *out += "interval_failures" + tags + ",failure_class=" + escape_tag(classes[i]) + " ";
-    add_int(out, "second", r.second, true);
-    add_int(out, "failures", r.by_class[i]);
-    *out += ' ' + ts + '\n';
+    const IntervalFailures f{r.second, classes[i], r.by_class[i]};
+    std::string fields;
+    *out += "interval_failures" + tags;
+    for_each_interval_failures_field([&](const char* name, [[maybe_unused]] bool tag, auto get) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(get(f))>, std::string>) {
+        if (tag) *out += std::string(",") + name + "=" + escape_tag(get(f));
+      } else {
+        add_int(&fields, name, static_cast<int64_t>(get(f)), fields.empty());
+      }
+    });
+    *out += ' ' + fields + ' ' + ts + '\n';
     ++rows;
   }
   return rows;

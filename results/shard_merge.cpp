@@ -1,11 +1,7 @@
 #include "results/shard_merge.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
-#include "parser/rate.h"
 #include "base/duration_text.h"
 #include "results/statement_fields.h"
 
@@ -13,30 +9,6 @@ namespace stressql::results {
 
 using stats::StatementKind;
 using stats::StatementReport;
-
-namespace {
-
-// The target of the whole test from one shard's ("33333.33333 pts/s", the rate divided by
-// N): N times it, rounded to the digits that survive the multiplication (the text has 10
-// significant ones), so 100000 pts/s over 3 shards reads 100000 again.
-std::string total_rate_text(const std::string& shard_text, uint32_t shards) {
-  parser::Rate rate;
-  std::string error;
-  if (!parser::parse_rate(shard_text, /*writes=*/true, &rate, &error)) {
-    return shard_text + " on each of " + std::to_string(shards) + " shards";  // not ours to judge
-  }
-  const int digits = std::max(1, 10 - static_cast<int>(std::ceil(std::log10(double(shards)))));
-  auto times_n = [&](double v) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*g", digits, v * shards);
-    return std::strtod(text, nullptr);
-  };
-  rate.from = times_n(rate.from);
-  rate.to = times_n(rate.to);
-  return parser::rate_text(rate) + ", shared by " + std::to_string(shards) + " shards";
-}
-
-}  // namespace
 
 StatementReport merge_statement(const std::map<uint32_t, const StatementReport*>& parts,
                                 uint32_t shards) {
@@ -72,8 +44,19 @@ StatementReport merge_statement(const std::map<uint32_t, const StatementReport*>
   }
   m.duration_ns = m.ran ? end - m.start_unix_ns : 0;
   // Each shard ran at its part of the rate; the achieved rate is over every sample, so the
-  // target shown is the whole test's.
-  if (!m.rate.text.empty() && shards > 1) m.rate.text = total_rate_text(m.rate.text, shards);
+  // target shown is the whole test's: the sum of the shards' targets (shard 0's ramp).
+  if (m.rate.open_loop() && shards > 1) {
+    m.rate.from = m.rate.to = 0;
+    for (const auto& [shard, p] : parts) {
+      m.rate.from += p->rate.from;
+      m.rate.to += p->rate.to;
+    }
+    // A missing shard's part is missing from the sum: count it as the others' mean.
+    const double scale = static_cast<double>(shards) / static_cast<double>(parts.size());
+    m.rate.from *= scale;
+    m.rate.to *= scale;
+    m.rate.shards = shards;
+  }
   return m;
 }
 

@@ -39,7 +39,7 @@ bool statement_field_written(StatementFieldWhen when, const stats::StatementRepo
     case StatementFieldWhen::kAlways:
       return true;
     case StatementFieldWhen::kRated:
-      return !r.rate.text.empty();
+      return r.rate.open_loop();
     case StatementFieldWhen::kApi:
       return !r.api.empty();
   }

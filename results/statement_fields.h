@@ -14,7 +14,7 @@
 namespace stressql::results {
 
 // Where a field goes: kTag is a tag of the row (the id), the others are fields, kRated ones
-// only under a rate (rate.text set), kApi ones only once the API is known (api set).
+// only under a rate (rate.open_loop()), kApi ones only once the API is known (api set).
 enum class StatementFieldWhen { kTag, kAlways, kRated, kApi };
 
 // Calls f(name, when, get) for every field, in row order; get(report) is a reference to the
@@ -52,8 +52,10 @@ void for_each_statement_field(F&& f) {
   f("query_interval_ns", W::kAlways, [](auto& r) -> auto& { return r.query_interval_ns; });
   f("batch_size", W::kAlways, [](auto& r) -> auto& { return r.batch_size; });
   f("number_fields", W::kAlways, [](auto& r) -> auto& { return r.number_fields; });
-  f("rate_target", W::kRated, [](auto& r) -> auto& { return r.rate.text; });
-  f("rate_unit", W::kRated, [](auto& r) -> auto& { return r.rate.unit; });
+  f("rate_unit", W::kRated, [](auto& r) -> auto& { return r.rate.unit; });  // the target as numbers
+  f("rate_from", W::kRated, [](auto& r) -> auto& { return r.rate.from; });
+  f("rate_to", W::kRated, [](auto& r) -> auto& { return r.rate.to; });
+  f("rate_ramp_ns", W::kRated, [](auto& r) -> auto& { return r.rate.ramp_ns; });
   f("rate_units_per_request", W::kRated, [](auto& r) -> auto& { return r.rate.units_per_request; });
   f("rate_per_request", W::kRated, [](auto& r) -> auto& { return r.rate.per_request; });
   f("api", W::kApi, [](auto& r) -> auto& { return r.api; });  // SPEC §6.4: the API, why, gzip

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <nlohmann/json.hpp>
 
 #include "base/clock.h"
 #include "net/http_client.h"
 #include "report/json_report.h"
+#include "results/influxql_answer.h"
 
 namespace stressql::statements {
 namespace {
@@ -26,38 +26,26 @@ std::string who(const BarrierRow& r) {
 
 bool parse_barrier_rows(std::string_view json, std::vector<BarrierRow>* rows, std::string* error) {
   rows->clear();
-  auto j = nlohmann::json::parse(json, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("results") || !j["results"].is_array()) {
-    *error = "the results server's answer is not InfluxDB query JSON";
-    return false;
-  }
-  for (const auto& result : j["results"]) {
-    if (result.contains("error")) {
-      *error = result["error"].is_string() ? result["error"].get<std::string>() : "query error";
-      return false;
-    }
-    for (const auto& series : result.value("series", nlohmann::json::array())) {
-      const auto tags = series.value("tags", nlohmann::json::object());
-      const std::string shard = tags.value("shard", "");
-      BarrierRow row;
-      auto [end, ec] = std::from_chars(shard.data(), shard.data() + shard.size(), row.shard);
-      if (ec != std::errc() || end != shard.data() + shard.size()) continue;
-      row.barrier = tags.value("barrier", "");
-      const auto columns = series.value("columns", nlohmann::json::array());
-      for (const auto& values : series.value("values", nlohmann::json::array())) {
-        if (!values.is_array()) continue;
-        BarrierRow r = row;
-        for (size_t i = 0; i < columns.size() && i < values.size(); ++i) {
-          const auto& v = values[i];
-          const std::string name = columns[i].is_string() ? columns[i].get<std::string>() : "";
-          if (name == "time" && v.is_number_integer()) r.time_ns = v.get<int64_t>();
-          if (name == "shards" && v.is_number_integer()) r.shards = v.get<int64_t>();
-          if (name == "script" && v.is_string()) r.script = v.get<std::string>();
-          if (name == "run" && v.is_string()) r.run = v.get<std::string>();
-        }
+  uint64_t walked = 0;
+  const base::Status st = results::walk_influxql_answer(
+      json,
+      [&](const results::QueryRow& row) {
+        const std::string shard = row.text("shard");  // a GROUP BY tag
+        BarrierRow r;
+        auto [end, ec] = std::from_chars(shard.data(), shard.data() + shard.size(), r.shard);
+        if (ec != std::errc() || end != shard.data() + shard.size()) return base::Status::ok();
+        r.barrier = row.text("barrier");
+        r.time_ns = row.integer("time");
+        r.shards = row.integer("shards");
+        r.script = row.text("script");
+        r.run = row.text("run");
         rows->push_back(std::move(r));
-      }
-    }
+        return base::Status::ok();
+      },
+      &walked);
+  if (!st) {
+    *error = st.message();
+    return false;
   }
   return true;
 }
@@ -103,18 +91,19 @@ base::Status refuse_used_test_id(const net::ResultsEndpoint& results, const std:
                         "' LIMIT 1";
   net::HttpReply r = net::query_results(results, q, "", limit, abort);
   if (r.status != 200) return base::Status::ok();
-  auto j = nlohmann::json::parse(r.body, nullptr, false);
-  if (j.is_discarded() || !j.contains("results") || !j["results"].is_array()) return base::Status::ok();
-  for (const auto& result : j["results"]) {
-    for (const auto& series : result.value("series", nlohmann::json::array())) {
-      for (const auto& values : series.value("values", nlohmann::json::array())) {
-        if (!values.is_array() || values.empty() || !values[0].is_number_integer()) continue;
-        return base::Status::error("test ID " + test_id + " already has results in " + net::kResultsDatabase +
-                                   " on " + results.shown() + ": a run that started " +
-                                   report::rfc3339(values[0].get<int64_t>()) + " (stressql report " + test_id +
-                                   " shows it); every run needs a new --test-id");
-      }
-    }
+  int64_t earlier_start = -1;
+  uint64_t walked = 0;
+  results::walk_influxql_answer(
+      r.body,
+      [&](const results::QueryRow& row) {
+        if (earlier_start < 0 && row.find("time") != nullptr) earlier_start = row.integer("time");
+        return base::Status::ok();
+      },
+      &walked);
+  if (earlier_start >= 0) {
+    return base::Status::error("test ID " + test_id + " already has results in " + net::kResultsDatabase + " on " +
+                               results.shown() + ": a run that started " + report::rfc3339(earlier_start) +
+                               " (stressql report " + test_id + " shows it); every run needs a new --test-id");
   }
   return base::Status::ok();
 }

@@ -177,7 +177,7 @@ bool RequestTask::poll(TaskContext& ctx, int64_t) {
     // A retry counts in the second its request was first due, after the time lost to the
     // earlier attempts: the longest such time so far waits as well.
     const auto& st = report_->stats;
-    const int64_t lag = std::max(report_->rate.text.empty() ? 0 : st.lag.max(), st.retry_lost.max());
+    const int64_t lag = std::max(!report_->rate.open_loop() ? int64_t{0} : st.lag.max(), st.retry_lost.max());
     report_->intervals.close_before(base::unix_ns() - ctx.options->request_timeout_ns -
                                     kIntervalMarginNs - lag);
   }
@@ -210,8 +210,10 @@ void RequestTask::set_rate(const parser::Rate& whole_rate, double units_per_requ
   // due time one process would give it. The report shows this shard's share of the rate.
   spec->schedule = shard_.schedule(rate_schedule(whole_rate, units_per_request));
   const parser::Rate rate = shard_.rate(whole_rate);
-  report_->rate.text = parser::rate_text(rate);
   report_->rate.unit = std::string(parser::rate_unit_name(rate.unit));
+  report_->rate.from = rate.from;
+  report_->rate.to = rate.to;
+  report_->rate.ramp_ns = rate.ramp_ns;
   report_->rate.units_per_request = units_per_request;
   std::vector<std::string> warnings;
   if (interval_ns > 0) {

@@ -1,6 +1,7 @@
 #include "stats/statement_report.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "stats/sample_counts.h"
 
@@ -65,6 +66,29 @@ double RequestStats::attempts_per_request() const {
 double compression_ratio(const StatementReport& r) {
   const RequestStats& st = r.stats;
   return st.encoded_body_bytes == 0 ? 0 : double(st.raw_body_bytes) / double(st.encoded_body_bytes);
+}
+
+double RateTarget::at(int64_t since_start_ns) const {
+  if (ramp_ns <= 0 || since_start_ns >= ramp_ns) return to;
+  if (since_start_ns <= 0) return from;
+  return from + (to - from) * static_cast<double>(since_start_ns) / static_cast<double>(ramp_ns);
+}
+
+std::string rate_target_text(const RateTarget& r) {
+  if (!r.open_loop()) return "";
+  auto number = [](double v) {  // as parser::rate_number: 10 significant digits
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return std::string(buf);
+  };
+  std::string text = number(r.to) + " " + r.unit;
+  if (r.ramp_ns > 0) {
+    const std::string over = r.ramp_ns % 1'000'000'000 == 0 ? std::to_string(r.ramp_ns / 1'000'000'000) + "s"
+                                                            : std::to_string(r.ramp_ns / 1'000'000) + "ms";
+    text = number(r.from) + " " + r.unit + " to " + text + " over " + over;
+  }
+  if (r.shards > 1) text += ", shared by " + std::to_string(r.shards) + " shards";
+  return text;
 }
 
 double achieved_rate(const StatementReport& r) {

@@ -73,13 +73,24 @@ class RequestStats {
 
 enum class StatementKind { kSet, kInsert, kQuery, kExec, kInfluxQL, kWait };
 
-// Under an open-loop rate (SET WriteRate / QueryRate): the target as set.
+// Under an open-loop rate (SET WriteRate / QueryRate): the target as set, as numbers (the
+// JSON, the rows and the pages carry these; its text is made from them, never read back).
 struct RateTarget {
-  std::string text;                // "2000 req/s", "0 pts/s to 2000 pts/s over 10s"
-  std::string unit;                // "req/s", "pts/s" or "MB/s"
-  double units_per_request = 1;    // points (pts/s) or mean body MB (MB/s) per request
-  std::string per_request;         // "100 points per request", or empty
+  std::string unit;              // "req/s", "pts/s" or "MB/s"; empty: the closed loop
+  double from = 0;               // per second, in `unit`, at the start
+  double to = 0;                 // per second after the ramp (== from without one)
+  int64_t ramp_ns = 0;           // 0: no ramp
+  uint32_t shards = 1;           // > 1: a merged report, the sum of this many shards' targets
+  double units_per_request = 1;  // points (pts/s) or mean body MB (MB/s) per request
+  std::string per_request;       // "100 points per request", or empty
+  bool open_loop() const { return !unit.empty(); }
+  // The target `since_start_ns` after the statement's start, per second in `unit`.
+  double at(int64_t since_start_ns) const;
 };
+
+// "2000 req/s", "0 pts/s to 2000 pts/s over 10s" (the spelling of parser::rate_text), and
+// ", shared by N shards" for a merged report; "" for the closed loop.
+std::string rate_target_text(const RateTarget& r);
 
 struct StatementReport {
   StatementKind kind = StatementKind::kSet;
@@ -104,7 +115,7 @@ struct StatementReport {
   uint64_t requests_planned = 0;
   uint64_t series = 0;
   int http_status = 0;            // InfluxQL: the answer's status
-  RateTarget rate;                // rate.text empty: the closed loop
+  RateTarget rate;                // the closed loop unless rate.open_loop()
   std::string server_message;     // InfluxQL / failures: the server's error text
   // --by-address with several Addresses: one per address, in SET Addresses order.
   std::vector<AddressStats> by_address;

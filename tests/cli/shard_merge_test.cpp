@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "generator/shard.h"
+#include "html/html_report.h"
+#include "report/json_report.h"
 #include "parser/rate.h"
 #include "results/statement_fields.h"
 #include "tests/support/report_builders.h"
@@ -75,12 +77,16 @@ TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
   StatementReport a, b;
   stats::testing::fill_every_field(&a);
   stats::testing::fill_every_field(&b);
-  a.rate.text = b.rate.text = "1000 pts/s";
+  a.rate.unit = b.rate.unit = "pts/s";
+  a.rate.from = b.rate.from = 1000;
+  a.rate.to = b.rate.to = 1000;
+  a.rate.ramp_ns = b.rate.ramp_ns = 0;
   const StatementReport m = results::merge_statement({{0, &a}, {1, &b}}, 2);
   // What the merge computes: sums over the shards, the errors by shard, the whole target.
   const std::map<std::string, std::string> merged = {
       {"points_requested", "sum"}, {"requests_planned", "sum"}, {"requests_not_sent", "sum"},
-      {"points_not_sent", "sum"},  {"error", "by shard"},        {"rate_target", "total"}};
+      {"points_not_sent", "sum"},  {"error", "by shard"},        {"rate_from", "total"},
+      {"rate_to", "total"}};
   results::for_each_statement_field([&](const char* name, results::StatementFieldWhen, auto get) {
     if (merged.count(name) == 0) {
       EXPECT_TRUE(get(m) == get(a)) << name;
@@ -91,10 +97,12 @@ TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
   EXPECT_EQ(m.requests_not_sent, 2 * a.requests_not_sent);
   EXPECT_EQ(m.points_not_sent, 2 * a.points_not_sent);
   EXPECT_EQ(m.error, "shard 0: " + a.error + "; shard 1: " + a.error);
-  EXPECT_EQ(m.rate.text, "2000 pts/s, shared by 2 shards");
+  EXPECT_EQ(m.rate.from, 2000);
+  EXPECT_EQ(m.rate.shards, 2u);
+  EXPECT_EQ(stats::rate_target_text(m.rate), "2000 pts/s, shared by 2 shards");
 }
 
-// Each shard's row holds its part of the rate, as parser::rate_text wrote it.
+// Each shard's row holds its part of the rate, as numbers.
 std::string merged_target(const std::string& total, uint32_t shards) {
   parser::Rate rate;
   std::string error;
@@ -105,10 +113,14 @@ std::string merged_target(const std::string& total, uint32_t shards) {
   for (uint32_t i = 0; i < shards; ++i) {
     rows[i].kind = StatementKind::kInsert;
     rows[i].ran = true;
-    rows[i].rate.text = parser::rate_text(shard.rate(rate));
+    const parser::Rate part = shard.rate(rate);
+    rows[i].rate.unit = std::string(parser::rate_unit_name(part.unit));
+    rows[i].rate.from = part.from;
+    rows[i].rate.to = part.to;
+    rows[i].rate.ramp_ns = part.ramp_ns;
     parts[i] = &rows[i];
   }
-  return results::merge_statement(parts, shards).rate.text;
+  return stats::rate_target_text(results::merge_statement(parts, shards).rate);
 }
 
 TEST(ShardMerge, ARatedStatementShowsTheWholeTestsTarget) {
@@ -118,6 +130,76 @@ TEST(ShardMerge, ARatedStatementShowsTheWholeTestsTarget) {
   EXPECT_EQ(merged_target("0 pts/s to 3000 pts/s over 10s", 3),
             "0 pts/s to 3000 pts/s over 10s, shared by 3 shards");
   EXPECT_EQ(merged_target("1000 pts/s", 7), "1000 pts/s, shared by 7 shards");
+}
+
+// stats::rate_target_text spells a rate as the parser does (the text is made from numbers, so
+// it has to agree with what the user set).
+TEST(ShardMerge, TargetTextIsTheParsersSpelling) {
+  for (const char* text : {"2.5k pts/s", "0 req/s to 50 req/s over 1500ms", "1M pts/s", "0.5 req/s",
+                           "10 MB/s to 20 MB/s over 1m"}) {
+    parser::Rate rate;
+    std::string error;
+    ASSERT_TRUE(parser::parse_rate(text, /*writes=*/true, &rate, &error)) << error;
+    stats::RateTarget t;
+    t.unit = std::string(parser::rate_unit_name(rate.unit));
+    t.from = rate.from;
+    t.to = rate.to;
+    t.ramp_ns = rate.ramp_ns;
+    EXPECT_EQ(stats::rate_target_text(t), parser::rate_text(rate)) << text;
+  }
+}
+
+TEST(ShardMerge, AMergedShardedRunsPageShowsTheWholeTestsTarget) {
+  // 3000 pts/s shared by 3 shards, 100 points per request: the whole test's 30 req/s.
+  constexpr int64_t kStart = 1'700'000'000'000'000'000;
+  std::vector<StatementReport> shards(3);
+  std::map<uint32_t, const StatementReport*> parts;
+  for (uint32_t i = 0; i < 3; ++i) {
+    shards[i] = part(StatementKind::kInsert, kStart, 3'000'000'000, 3000);
+    shards[i].rate.unit = "pts/s";
+    shards[i].rate.from = shards[i].rate.to = 1000;
+    shards[i].rate.units_per_request = 100;
+    parts[i] = &shards[i];
+  }
+  std::vector<StatementReport> merged(1);
+  merged[0] = results::merge_statement(parts, 3);
+  merged[0].intervals.start(kStart);
+  for (int64_t k = 0; k < 90; ++k) {  // 30 requests in each of 3 seconds
+    engine::Sample s;
+    s.status = 204;
+    s.final = true;
+    s.points = 100;
+    s.latency_ns = 1'000'000;
+    s.due_unix_ns = kStart + k * 1'000'000'000 / 30;
+    merged[0].stats.add(s);
+    merged[0].intervals.add(s);
+  }
+  merged[0].intervals.finish();
+  stats::RunSummary run;
+  run.start_unix_ns = kStart;
+  run.duration_ns = 3'000'000'000;
+  run.shards = 3;
+  const nlohmann::json doc = report::json_report(merged, run, {{"shards", 3}}, "test");
+  const html::HtmlPage page = html::run_page(doc);
+  bool target_line = false, target_number = false;
+  for (const html::HtmlSection& section : page.sections) {
+    for (const auto& [label, value] : section.numbers) {
+      if (label == "Target Rate") {
+        EXPECT_EQ(value, "3000 pts/s, shared by 3 shards");
+        target_number = true;
+      }
+    }
+    for (const html::ChartSpec& chart : section.charts) {
+      for (const html::ChartSeries& series : chart.series) {
+        if (series.name != "target requests/s") continue;
+        ASSERT_EQ(series.y.size(), 3u) << chart.id;
+        for (double y : series.y) EXPECT_DOUBLE_EQ(y, 30) << chart.id;
+        target_line = true;
+      }
+    }
+  }
+  EXPECT_TRUE(target_number);
+  EXPECT_TRUE(target_line);
 }
 
 TEST(ShardMerge, RunsAddCpuAndNameMissingShards) {

@@ -91,14 +91,20 @@ TEST(LatencySpectrumTest, FivePointsPerHalvingFromP50ToP99999) {
   EXPECT_EQ(j["from_send_ns"][79], 500000);
 }
 
-TEST(HtmlReportTest, TargetRequestsPerSecondReadsTheCanonicalRateText) {
-  EXPECT_DOUBLE_EQ(target_requests_per_second("2000 pts/s", 100, 7), 20);
-  EXPECT_DOUBLE_EQ(target_requests_per_second("50 req/s", 1, 0), 50);
+nlohmann::json rate_json(double from, double to, int64_t ramp_ns, double per_request, const char* target = "") {
+  return {{"target", target}, {"from", from}, {"to", to}, {"ramp_ns", ramp_ns}, {"units_per_request", per_request}};
+}
+
+TEST(HtmlReportTest, TargetRequestsPerSecondComesFromTheRatesNumbers) {
+  EXPECT_DOUBLE_EQ(target_requests_per_second(rate_json(2000, 2000, 0, 100), 7), 20);
+  EXPECT_DOUBLE_EQ(target_requests_per_second(rate_json(50, 50, 0, 1), 0), 50);
   // A ramp from 0 to 100 req/s over 10 s: second 2 averages the rate at 2.5 s.
-  EXPECT_DOUBLE_EQ(target_requests_per_second("0 req/s to 100 req/s over 10s", 1, 2), 25);
-  EXPECT_DOUBLE_EQ(target_requests_per_second("0 req/s to 100 req/s over 10s", 1, 30), 100);
-  EXPECT_DOUBLE_EQ(target_requests_per_second("0 req/s to 100 req/s over 500ms", 1, 0), 100);
-  EXPECT_TRUE(std::isnan(target_requests_per_second("fast", 1, 0)));
+  EXPECT_DOUBLE_EQ(target_requests_per_second(rate_json(0, 100, 10'000'000'000, 1), 2), 25);
+  EXPECT_DOUBLE_EQ(target_requests_per_second(rate_json(0, 100, 10'000'000'000, 1), 30), 100);
+  EXPECT_DOUBLE_EQ(target_requests_per_second(rate_json(0, 100, 500'000'000, 1), 0), 100);
+  // The text is for people: a merged sharded run's reads like no rate, its numbers count.
+  EXPECT_DOUBLE_EQ(target_requests_per_second(rate_json(3000, 3000, 0, 1, "3000 req/s, shared by 3 shards"), 0), 3000);
+  EXPECT_TRUE(std::isnan(target_requests_per_second({{"target", "2000 req/s"}, {"units_per_request", 1}}, 0)));
 }
 
 TEST(HtmlPageTest, MissingChartLibraryNamesTheFileAndThePackage) {
@@ -140,7 +146,10 @@ std::vector<StatementReport> day_long_run() {
     st.id = "0123456789";
     st.ran = true;
     st.duration_ns = 86'400'000'000'000;
-    st.rate = {"2000 pts/s", "pts/s", 100, "100 points per request"};
+    st.rate.unit = "pts/s";
+    st.rate.from = st.rate.to = 2000;
+    st.rate.units_per_request = 100;
+    st.rate.per_request = "100 points per request";
     std::deque<IntervalRecord> seconds;
     for (int32_t s = 0; s < 86'400; ++s) {
       IntervalRecord k;

@@ -132,5 +132,49 @@ TEST(HttpClient, AbortEndsAWaitForAStalledServer) {
   EXPECT_EQ(r.error, "stopped waiting for the answer");
 }
 
+// Streamed answers: what `stressql report` reads its rows with. A FaultServer, to send a body
+// in many small chunks and to answer an error with a body.
+HttpReply ask_streamed(const std::string& answer, std::string* got, size_t* pieces, size_t stop_after = SIZE_MAX) {
+  FaultServer server([&](const FaultRequest&) { return FaultReply{FaultReply::Mode::kNormal, answer}; });
+  std::string error;
+  EXPECT_TRUE(server.start(0, &error)) << error;
+  return http_request_streamed(
+      server.address(), "GET", "/query",
+      [&](std::string_view piece) {
+        got->append(piece);
+        return ++*pieces < stop_after;
+      },
+      std::chrono::seconds(20));
+}
+
+TEST(HttpClient, StreamedBodyGoesToTheSinkAsItComes) {
+  const std::string body(300000, 's');
+  std::string got;
+  size_t pieces = 0;
+  HttpReply r = ask_streamed(FaultServer::chunked(200, body, 1000), &got, &pieces);
+  EXPECT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(got, body);
+  EXPECT_EQ(r.body, "");  // nothing kept
+  EXPECT_GT(pieces, 1u);
+}
+
+TEST(HttpClient, StreamedErrorAnswerKeepsItsBody) {
+  std::string got;
+  size_t pieces = 0;
+  HttpReply r = ask_streamed(FaultServer::response(400, R"({"error":"bad query"})"), &got, &pieces);
+  EXPECT_EQ(r.status, 400) << r.error;
+  EXPECT_EQ(r.body, R"({"error":"bad query"})");
+  EXPECT_EQ(pieces, 0u);
+}
+
+TEST(HttpClient, SinkCanStopAStreamedAnswer) {
+  std::string got;
+  size_t pieces = 0;
+  HttpReply r = ask_streamed(FaultServer::chunked(200, std::string(300000, 's'), 1000), &got, &pieces, 1);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.error, "stopped by the reader");
+  EXPECT_EQ(pieces, 1u);
+}
+
 }  // namespace
 }  // namespace stressql::net
