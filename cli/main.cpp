@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "stressql: a load generator for InfluxDB 1.x that runs stress v2 (.iql) scripts on "
       "io_uring.\nExit status: 0 success, 1 a statement failed or the run was interrupted, "
-      "2 usage or script errors, 3 a --threshold failed or compare found a regression."};
+      "2 usage or script errors, or an internal error, 3 a --threshold failed or compare found a regression."};
   app.set_version_flag("--version", std::string("stressql ") + stressql::version());
   app.require_subcommand(1);
 
@@ -51,13 +51,26 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
 
-  if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
-  if (*run) return stressql::cli::run_run(run_args);
-  if (*find_max) return stressql::cli::run_find_max(find_max_args);
-  if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);
-  if (*report) {
-    return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr,
-                                     report_by_shard, report_html);
+  // Whatever goes wrong ends with a message and exit 2, never an abort: what was written
+  // stays, and so does the results spool (a ResultsWriter posts or keeps its rows as it
+  // is destroyed on the way out).
+  try {
+    if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
+    if (*run) return stressql::cli::run_run(run_args);
+    if (*find_max) return stressql::cli::run_find_max(find_max_args);
+    if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);
+    if (*report) {
+      return stressql::cli::run_report(report_id, report_results, report_json, std::cout, std::cerr,
+                                       report_by_shard, report_html);
+    }
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << "stressql: stopped by an internal error: " << e.what() << "\n";
+    return 2;
+  } catch (...) {
+    std::cout.flush();
+    std::cerr << "stressql: stopped by an internal error of unknown kind\n";
+    return 2;
   }
   return 2;
 }
