@@ -62,5 +62,21 @@ TEST(ServerBytesTest, ALatin1ErrorAnswerIsReplacedInEveryWriterNotACrash) {
   EXPECT_NE(results_rows.find("message=\"" + shown + "\""), std::string::npos) << results_rows;
 }
 
+// Whatever escapes a command ends with a message and exit 2, never an abort: here a
+// reporting server whose InfluxQL answer has a number where the error text belongs (no real
+// InfluxDB answers so; the FaultServer does), which the JSON library refuses with an
+// exception `stressql report` does not expect.
+TEST(ServerBytesTest, AnUnexpectedExceptionEndsWithAMessageAndExit2) {
+  FaultServer server([](const FaultRequest&) { return reply(200, R"({"results":[{"error":5}]})"); });
+  std::string error;
+  ASSERT_TRUE(server.start(0, &error)) << error;
+  ProcessResult r = run_process({STRESSQL_BINARY, "report", "some-test", "--results", "http://" + server.address()},
+                                seconds(60));
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("stressql: stopped by an internal error: "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("terminate called"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace stressql::testing
