@@ -56,7 +56,7 @@ engine::Sample sample_of(const std::string& wire, const std::string& body) {
     if (resp.has_dropped) s.dropped = resp.dropped;
     if (s.failure != engine::Failure::kNone) engine::error_message(resp, s.message, sizeof s.message);
   } else {
-    s.failure = engine::Failure::kRead;
+    s.failure = engine::Failure::kReset;
     const size_t n = base::utf8_cut(body, sizeof s.message - 1);
     std::memcpy(s.message, body.data(), n);
     s.message[n] = '\0';
@@ -79,22 +79,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wire += "\r\n" + body;
 
   const engine::Sample s = sample_of(wire, body);
-  stats::StatementReport st;
+  std::vector<stats::StatementReport> reports(1);  // not copyable: built in place
+  stats::StatementReport& st = reports[0];
   st.kind = stats::StatementKind::kInsert;
   st.id = "statement-0";
   st.name = "answers";
   st.ran = true;
   st.points_requested = 10;
+  st.start_unix_ns = s.due_unix_ns;
+  st.intervals.start(s.due_unix_ns);
   st.stats.add(s);
   st.intervals.add(s);
+  st.intervals.finish();
   if (s.failure != engine::Failure::kNone) {
     st.ok = false;
     st.server_message = s.message;
     st.error = "1 request(s) failed: " + st.server_message;
   }
-  std::vector<stats::StatementReport> reports = {st};
   stats::RunSummary run;
   run.test_id = "fuzz";
+  run.start_unix_ns = s.due_unix_ns;
   run.duration_ns = 1'000'000;
   const std::string sanitized = base::utf8_sanitized(st.server_message);
 
