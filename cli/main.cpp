@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "stressql: a load generator for InfluxDB 1.x that runs stress v2 (.iql) scripts on "
       "io_uring.\nExit status: 0 success, 1 a statement failed or the run was interrupted, "
-      "2 usage or script errors, 3 a --threshold failed or compare found a regression."};
+      "2 usage or script errors, or an internal error, 3 a --threshold failed or compare found a regression."};
   app.set_version_flag("--version", std::string("stressql ") + stressql::version());
   app.require_subcommand(1);
 
@@ -55,18 +55,31 @@ int main(int argc, char** argv) {
   }
   stressql::cli::hide_secrets_in_argv(argc, argv);  // `ps` shows *** from here on
 
-  if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
-  if (*run) return stressql::cli::run_script(run_args);
-  if (*find_max) return stressql::cli::run_find_max(find_max_args);
-  if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);
-  if (*report) {
-    stressql::net::ResultsEndpoint results;
-    if (!stressql::cli::open_results_server(report_results.url, report_results, "", 30'000'000'000,
-                                            nullptr, std::cerr, &results)) {
-      return 2;
+  // Whatever goes wrong ends with a message and exit 2, never an abort: what was written
+  // stays, and so does the results spool (a ResultsWriter posts or keeps its rows as it
+  // is destroyed on the way out).
+  try {
+    if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
+    if (*run) return stressql::cli::run_script(run_args);
+    if (*find_max) return stressql::cli::run_find_max(find_max_args);
+    if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);
+    if (*report) {
+      stressql::net::ResultsEndpoint results;
+      if (!stressql::cli::open_results_server(report_results.url, report_results, "", 30'000'000'000,
+                                              nullptr, std::cerr, &results)) {
+        return 2;
+      }
+      return stressql::cli::run_report(report_id, results, report_json, std::cout, std::cerr,
+                                       report_by_shard, report_html);
     }
-    return stressql::cli::run_report(report_id, results, report_json, std::cout, std::cerr,
-                                     report_by_shard, report_html);
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << "stressql: stopped by an internal error: " << e.what() << "\n";
+    return 2;
+  } catch (...) {
+    std::cout.flush();
+    std::cerr << "stressql: stopped by an internal error of unknown kind\n";
+    return 2;
   }
   return 2;
 }

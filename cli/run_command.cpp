@@ -19,6 +19,7 @@
 #include "parser/time_text.h"
 #include "net/url_text.h"
 #include "report/json_report.h"
+#include "report/json_text.h"
 #include "results/results_writer.h"
 #include "report/text_report.h"
 #include "judge/threshold_json.h"
@@ -310,18 +311,29 @@ int run_script(RunArgs& args) {
   RunOutcome once;
   run_once(args, parsed.script, source, thresholds, &once);
   if (once.rc == 2) return 2;
-  if (!args.options.json_file.empty() && !write_json(args.options.json_file, once.json)) {
-    return once.rc == 0 ? 1 : once.rc;
+  // Each output on its own: one that cannot be written does not cost the other.
+  report::sanitize_json_text(&once.json);  // fields added after report::json_report, too
+  bool written = args.options.json_file.empty() || write_json(args.options.json_file, once.json);
+  if (!args.html_file.empty()) {
+    try {
+      written &= write_run_html(args.html_file, once.json, chart_library, std::cerr);
+    } catch (const std::exception& e) {
+      std::cerr << "stressql: --html: cannot write " << args.html_file << ": " << e.what() << "\n";
+      written = false;
+    }
   }
-  if (!args.html_file.empty() && !write_run_html(args.html_file, once.json, chart_library, std::cerr)) {
-    return once.rc == 0 ? 1 : once.rc;
-  }
+  if (!written) return once.rc == 0 ? 1 : once.rc;
   return once.rc == 0 && any_failed(once.judged) ? 3 : once.rc;
 }
 
 bool write_json(const std::string& path, const nlohmann::json& doc) {
   std::ofstream json(path, std::ios::trunc);
-  json << doc.dump(2) << "\n";
+  try {
+    json << doc.dump(2) << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "stressql: cannot write " << path << ": " << e.what() << "\n";
+    return false;
+  }
   if (!json) std::cerr << "stressql: cannot write " << path << "\n";
   return static_cast<bool>(json);
 }

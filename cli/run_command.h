@@ -84,7 +84,8 @@ struct RunOutcome {
 };
 void run_once(RunArgs& args, const parser::Script& script, const std::string& source,
               const std::vector<judge::Threshold>& thresholds, RunOutcome* out);
-// Writes `doc` to `path`; false (said on stderr) when it cannot.
+// Writes `doc` to `path`; false (said on stderr) when it cannot, ill-formed UTF-8 in `doc`
+// included (report::sanitize_json_text first).
 bool write_json(const std::string& path, const nlohmann::json& doc);
 // `--repeat N` (cli/run_repeat.cpp): the script N times, each run's report, then the median
 // and spread of each statement over the repeats; --json gets every repeat.

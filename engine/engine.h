@@ -75,7 +75,8 @@ struct Sample {
   int64_t lag_ns = 0;
   // For a failed answer (non-2xx, or a JSON "error"): the server's message — the JSON
   // "error" member when there is one, else the start of the body — NUL-terminated and
-  // cut to fit. Empty otherwise.
+  // cut to fit between two characters. Empty otherwise. The server's bytes: may be
+  // ill-formed UTF-8, so a writer passes it through base::utf8_sanitize.
   char message[120] = {};
 };
 

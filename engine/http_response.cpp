@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "base/utf8.h"
+
 namespace stressql::engine {
 
 namespace {
@@ -285,8 +287,14 @@ void error_message(const HttpResponse& r, char* out, size_t cap) {
   if (cap == 0) return;
   std::string_view body(r.head, r.head_len);
   size_t n = 0;
+  bool cut = false;
   auto put = [&](char c) {
-    if (n + 1 < cap) out[n++] = c;
+    if (n + 1 >= cap) {
+      cut = true;
+      return;
+    }
+    // A control character (an escape sequence, a raw line break) would reach the terminal.
+    out[n++] = (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) ? ' ' : c;
   };
   size_t key = body.find("\"error\"");
   size_t key_len = 7;
@@ -313,6 +321,9 @@ void error_message(const HttpResponse& r, char* out, size_t cap) {
       put(c);
     }
   }
+  // Cut where a character starts, not inside one; ill-formed bytes stay for the writers to
+  // replace (base::utf8_sanitize), which would otherwise allocate here.
+  if (cut) n = base::utf8_complete_prefix(std::string_view(out, n));
   out[n] = '\0';
 }
 

@@ -30,7 +30,8 @@ struct HttpResponse {
 // The server's message for a failed answer, NUL-terminated in out[0, cap): the value of
 // the first JSON "error" member in the body's first bytes, else of a "message" member
 // (InfluxDB 2.x's error bodies), else those bytes themselves (whitespace folded). Empty
-// when the body is.
+// when the body is. Control characters become spaces; a cut falls between characters, but
+// the bytes are the server's: not necessarily UTF-8 (the writers sanitize). No allocation.
 void error_message(const HttpResponse& r, char* out, size_t cap);
 
 // Counts the occurrences of a fixed pattern in a stream. REQUIRES: the pattern's first

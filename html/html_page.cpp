@@ -3,6 +3,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/utf8.h"
+#include "report/json_text.h"
+
 namespace stressql::html {
 namespace {
 
@@ -229,7 +232,8 @@ void grid_table(const HtmlTable& table, std::string* out) {
 
 }  // namespace
 
-std::string html_escape(const std::string& text) {
+std::string html_escape(const std::string& raw) {
+  const std::string text = base::utf8_sanitized(raw);  // the page is declared UTF-8
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -275,7 +279,9 @@ std::string render_page(const HtmlPage& page, const ChartLibrary& library) {
     if (!section.table.rows.empty()) grid_table(section.table, &body);
   }
   // '<' only occurs inside JSON strings, where \u003c means the same.
-  std::string data = nlohmann::json{{"kind", page.kind}, {"charts", charts}}.dump();
+  nlohmann::json data_doc = {{"kind", page.kind}, {"charts", charts}};
+  report::sanitize_json_text(&data_doc);  // dump() throws on ill-formed UTF-8
+  std::string data = data_doc.dump();
   std::string escaped;
   escaped.reserve(data.size());
   for (char c : data) c == '<' ? escaped += "\\u003c" : escaped += c;

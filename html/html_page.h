@@ -55,7 +55,8 @@ struct HtmlPage {
 // test reads from `window.stressqlCharts`).
 std::string render_page(const HtmlPage& page, const ChartLibrary& library);
 
-// Text made safe for HTML element content and attribute values.
+// Text made safe for HTML element content and attribute values; ill-formed UTF-8 becomes
+// U+FFFD (the page is declared UTF-8).
 std::string html_escape(const std::string& text);
 
 }  // namespace stressql::html

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "report/json_text.h"
 #include "stats/latency_spectrum.h"
 
 namespace stressql::report {
@@ -179,7 +180,7 @@ nlohmann::json json_report(const std::vector<stats::StatementReport>& statements
   for (size_t i = 0; i < statements.size(); ++i) list.push_back(statement_json(statements[i], i));
   const uint64_t accepted = t.points_accepted;
   double cpu = run.cpu_user_s + run.cpu_system_s;
-  return {{"schema", "stressql-report"},
+  nlohmann::json doc = {{"schema", "stressql-report"},
           {"schema_version", kJsonSchemaVersion},
           {"tool", {{"name", "stressql"}, {"version", version}}},
           {"test_id", run.test_id},
@@ -211,6 +212,8 @@ nlohmann::json json_report(const std::vector<stats::StatementReport>& statements
           {"results", run.results_note},
           {"tls_insecure", run.tls_insecure},
           {"statements", list}};
+  sanitize_json_text(&doc);  // a server's message is its bytes, not necessarily UTF-8
+  return doc;
 }
 
 }  // namespace stressql::report

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "base/duration_text.h"
+#include "base/utf8.h"
 
 namespace stressql::report {
 namespace {
@@ -187,6 +188,7 @@ std::string render_statement(const stats::StatementReport& r) {
       if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
       break;
   }
+  base::utf8_sanitize_in_place(&out);  // a server's message is its bytes, not necessarily UTF-8
   return out;
 }
 
@@ -245,6 +247,7 @@ std::string render_report(const std::vector<stats::StatementReport>& statements,
                                                                            : "OK";
   if (t.failed_statements) verdict += " (" + std::to_string(t.failed_statements) + " statement(s) failed)";
   line(&out, "Result:", verdict);
+  base::utf8_sanitize_in_place(&out);  // the results server's failure, too, is its bytes
   return out;
 }
 

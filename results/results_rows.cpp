@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "base/line_protocol.h"
+#include "base/utf8.h"
 #include "results/interval_fields.h"
 #include "results/statement_fields.h"
 
@@ -72,12 +73,15 @@ void add_value(std::string* out, const char* key, stats::StatementKind v) { add_
 
 }  // namespace
 
+// Line protocol is UTF-8: ill-formed parts (a server's message is its bytes) become U+FFFD.
 std::string escape_tag(const std::string& s) {
   if (s.empty()) return "-";  // empty tag values are not allowed
+  if (!base::utf8_valid(s)) return base::lp_escaped(base::utf8_sanitized(s), base::LpPlace::kKey);
   return base::lp_escaped(s, base::LpPlace::kKey);
 }
 
 std::string escape_field_string(const std::string& s) {
+  if (!base::utf8_valid(s)) return base::lp_escaped(base::utf8_sanitized(s), base::LpPlace::kStringField);
   return base::lp_escaped(s, base::LpPlace::kStringField);
 }
 

@@ -200,6 +200,30 @@ TEST(ResponseParser, ErrorMessageFromV2MessageMember) {
   EXPECT_STREQ(text, "unauthorized access");
 }
 
+// The message is cut to fit between two characters, never inside one; the server's bytes
+// are kept otherwise (a Latin-1 byte is the writers' to replace), control characters are not.
+TEST(ResponseParser, ErrorMessageIsCutBetweenCharacters) {
+  const std::string euro = "\xE2\x82\xAC";
+  for (size_t pad = 0; pad < 3; ++pad) {
+    const std::string body = "{\"error\":\"" + std::string(pad, 'x') + euro + euro + "\"}";
+    ResponseParser p;
+    auto r = parse(&p, {"HTTP/1.1 400 Bad Request\r\nContent-Length: " + std::to_string(body.size()) +
+                        "\r\n\r\n" + body});
+    ASSERT_EQ(r.size(), 1u);
+    char text[6];  // room for 5 bytes: pad + one euro, then the next one would be split
+    error_message(r[0], text, sizeof text);
+    EXPECT_EQ(std::string(text), std::string(pad, 'x') + euro) << pad;
+  }
+  const std::string body = "{\"error\":\"caf\xE9\x1B[31m\tred\"}";
+  ResponseParser p;
+  auto r = parse(&p, {"HTTP/1.1 400 Bad Request\r\nContent-Length: " + std::to_string(body.size()) +
+                      "\r\n\r\n" + body});
+  ASSERT_EQ(r.size(), 1u);
+  char text[120];
+  error_message(r[0], text, sizeof text);
+  EXPECT_STREQ(text, "caf\xE9 [31m red");
+}
+
 TEST(RequestTemplate, FramesPostAndGet) {
   RequestTemplate post(Method::kPost, "127.0.0.1:8086", "Content-Type: text/plain\r\n", 32);
   std::string buf(post.header_room() + 16, '\0');
