@@ -130,6 +130,7 @@ class InsertTask : public RequestTask {
 }  // namespace
 
 std::unique_ptr<Task> make_insert_task(reporting::StatementReport* r, const parser::InsertStmt& s) {
+  if (s.replay()) return make_replay_task(r, s);
   return std::make_unique<InsertTask>(r, s);
 }
 

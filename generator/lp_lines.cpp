@@ -1,0 +1,98 @@
+#include "generator/lp_lines.h"
+
+#include <charconv>
+#include <cstring>
+#include <limits>
+
+namespace stressql::generator {
+namespace {
+
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+std::string_view trim_front(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && blank(s[i])) ++i;
+  return s.substr(i);
+}
+
+// `# DDL` / `# DML`, with any blanks after the '#' and at the end.
+bool is_marker(std::string_view comment, std::string_view word) {
+  std::string_view rest = trim_front(comment.substr(1));
+  if (rest.size() < word.size() || rest.substr(0, word.size()) != word) return false;
+  return trim_front(rest.substr(word.size())).empty();
+}
+
+}  // namespace
+
+bool LineFilter::is_point(std::string_view line) {
+  const std::string_view s = trim_front(line);
+  if (s.empty()) return false;
+  if (s[0] == '#') {
+    if (is_marker(s, "DDL")) in_ddl_ = true;
+    if (is_marker(s, "DML")) in_ddl_ = false;
+    return false;
+  }
+  return !in_ddl_;
+}
+
+bool find_timestamp(std::string_view line, size_t* begin, size_t* end, int64_t* value) {
+  size_t e = line.size();
+  while (e > 0 && line[e - 1] == '\r') --e;
+  size_t b = e;
+  while (b > 0 && line[b - 1] != ' ' && e - b <= 20) --b;
+  if (b == 0 || b == e || line[b - 1] != ' ') return false;
+  const char* first = line.data() + b;
+  const char* last = line.data() + e;
+  if (*first == '-' ? e - b > 20 : e - b > 19) return false;
+  if (*first != '-' && (*first < '0' || *first > '9')) return false;
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(first, last, v);
+  if (ec != std::errc() || ptr != last) return false;
+  *begin = b;
+  *end = e;
+  *value = v;
+  return true;
+}
+
+size_t copy_points(const char* in, size_t n, bool shift, int64_t delta, char* out,
+                   uint32_t* points) {
+  LineFilter filter;
+  char* w = out;
+  uint32_t count = 0;
+  const char* p = in;
+  const char* const stop = in + n;
+  while (p < stop) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(stop - p)));
+    if (nl == nullptr) nl = stop - 1;  // REQUIRES says it cannot happen; stay in bounds
+    const std::string_view line(p, static_cast<size_t>(nl - p));
+    const size_t whole = line.size() + 1;
+    if (filter.is_point(line)) {
+      ++count;
+      size_t b = 0, e = 0;
+      int64_t ts = 0;
+      if (shift && find_timestamp(line, &b, &e, &ts)) {
+        std::memmove(w, p, b);
+        w += b;
+        int64_t moved;
+        if (__builtin_add_overflow(ts, delta, &moved)) {
+          moved = delta > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+        }
+        char digits[24];
+        const auto r = std::to_chars(digits, digits + sizeof digits, moved);
+        const size_t len = static_cast<size_t>(r.ptr - digits);
+        std::memcpy(w, digits, len);
+        w += len;
+        std::memmove(w, p + e, whole - e);  // the '\r' if any, and the '\n'
+        w += whole - e;
+      } else {
+        if (w != p) std::memmove(w, p, whole);  // in place until a line was left out
+        w += whole;
+      }
+    }
+    p += whole;
+  }
+  *points = count;
+  return static_cast<size_t>(w - out);
+}
+
+}  // namespace stressql::generator

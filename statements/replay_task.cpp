@@ -1,0 +1,143 @@
+// INSERT <name> FROM '<file>' (SPEC §7.3): index the file once, then one write job whose
+// requests are the file's batches, pass after pass.
+#include <cstdio>
+#include <string>
+
+#include "generator/replay_files.h"
+#include "generator/replay_source.h"
+#include "generator/shard.h"
+#include "statements/http_target.h"
+#include "statements/request_task.h"
+
+namespace stressql::statements {
+namespace {
+
+// Points in the requests of `shard` when request g carries source.request_points(g): every
+// batch is full but the last of each pass.
+uint64_t shard_points(const generator::ReplaySource& source, const generator::Shard& shard) {
+  const uint64_t per_pass = source.index().batches();
+  if (per_pass == 0) return 0;
+  const uint64_t full = source.index().batch_size();
+  const uint64_t last = source.index().batch_points(per_pass - 1);
+  uint64_t points = shard.requests(source.requests()) * full;
+  for (uint64_t k = 0; k < source.loops(); ++k) {
+    const uint64_t g = k * per_pass + per_pass - 1;  // the pass's last request
+    if (g % shard.count == shard.index) points -= full - last;
+  }
+  return points;
+}
+
+class ReplayTask : public RequestTask {
+ public:
+  ReplayTask(reporting::StatementReport* r, const parser::InsertStmt& s) : RequestTask(r), stmt_(s) {}
+
+  void start(TaskContext& ctx, const parser::Settings& settings, uint64_t, int64_t now_ns) override {
+    snapshot_settings(settings, report_);
+    const generator::Shard& shard = ctx.options->shard;
+    const int64_t unit = parser::precision_nanos(settings.precision);
+    const int64_t start_ns = !settings.start_date.now     ? settings.start_date.unix_ns
+                             : ctx.shared_now_unix_ns > 0 ? ctx.shared_now_unix_ns
+                                                          : base::unix_ns();
+    generator::ReplayOptions o;
+    o.path = generator::resolve_replay_path(ctx.script ? ctx.script->directory : "", stmt_.from_path);
+    o.target = write_target(settings);
+    o.batch_size = static_cast<uint64_t>(settings.batch_size);
+    o.loops = static_cast<uint64_t>(settings.replay.loops);
+    o.shift = settings.replay.time == parser::ReplayTime::kShift;
+    o.start_units = start_ns / unit;
+    o.gzip_level = settings.gzip_level;
+    progress_ = std::make_shared<InsertProgress>();  // no plan: a QUERY cannot fill variables
+    ctx.publish_insert(stmt_.name, progress_);
+    if (base::Status st = generator::ReplaySource::create(o, &source_); !st) {
+      report_->ran = true;
+      fail(st.message());
+      progress_->finished = true;
+      return;
+    }
+    report_->points_requested = shard_points(*source_, shard);
+    report_->requests_planned = shard.requests(source_->requests());
+    report_->offline = ctx.offline;
+    if (source_->index().points() == 0) {
+      report_->warning = "'" + o.path + "' holds no points (only empty lines and comments)";
+    } else if (source_->index().untimed_points() > 0 && (o.shift || o.loops > 1)) {
+      report_->warning = std::to_string(source_->index().untimed_points()) +
+                         " line(s) of '" + o.path +
+                         "' have no timestamp: they are sent as they are and the server stamps them";
+    }
+    engine::JobSpec spec;
+    if (!prepare_job(ctx, settings, &spec)) {
+      progress_->finished = true;
+      return;
+    }
+    spec.method = engine::Method::kPost;
+    spec.source = source_;
+    if (shard.sharded()) spec.source = std::make_shared<generator::ShardSource>(source_, shard);
+    spec.requests = report_->requests_planned;
+    spec.concurrency = shard.concurrency(static_cast<uint32_t>(settings.write_concurrency));
+    spec.interval_ns = settings.write_interval_ns;
+    set_rate(shard.rate(settings.write_rate), units_per_request(settings.write_rate.unit),
+             settings.write_interval_ns, "WriteInterval", &spec);
+    spec.parse_dropped = true;
+    spec.extra_headers = request_headers(settings, ctx.options->token, true);
+    submit(ctx, std::move(spec), now_ns);
+    if (job_ == 0) progress_->finished = true;
+  }
+
+ protected:
+  void conclude() override {
+    std::string why;
+    if (source_ && source_->failed(&why)) {
+      report_->ok = false;
+      if (report_->error.empty()) report_->error = why;
+    }
+    RequestTask::conclude();
+    if (progress_) progress_->finished = true;
+  }
+
+  void on_final(const engine::Sample& s) override {
+    if (s.failure == engine::Failure::kOutput && report_->error.empty()) {
+      report_->error = std::string("cannot write the dump file: ") + s.message;
+    }
+  }
+
+ private:
+  // What one request carries in a write rate's unit, on average over the file.
+  double units_per_request(parser::Rate::Unit unit) {
+    const generator::ReplayIndex& ix = source_->index();
+    const double requests = static_cast<double>(std::max<uint64_t>(ix.batches(), 1));
+    switch (unit) {
+      case parser::Rate::Unit::kPoints: {
+        const double points = static_cast<double>(ix.points()) / requests;
+        char text[96];
+        std::snprintf(text, sizeof text, "%.0f points per request on average", points);
+        report_->rate.per_request = text;
+        return points;
+      }
+      case parser::Rate::Unit::kMegabytes: {
+        const double bytes = static_cast<double>(ix.end_offset() - (ix.batches() ? ix.entry_offset(0) : 0)) / requests;
+        char text[96];
+        std::snprintf(text, sizeof text, "%.0f body bytes per request on average", bytes);
+        report_->rate.per_request = text;
+        return bytes / 1e6;
+      }
+      case parser::Rate::Unit::kRequests:
+        report_->rate.per_request = std::to_string(ix.batch_size()) + " points per request";
+        return 1;
+      case parser::Rate::Unit::kNone:
+        break;
+    }
+    return 0;
+  }
+
+  const parser::InsertStmt& stmt_;
+  std::shared_ptr<InsertProgress> progress_;
+  std::shared_ptr<const generator::ReplaySource> source_;
+};
+
+}  // namespace
+
+std::unique_ptr<Task> make_replay_task(reporting::StatementReport* r, const parser::InsertStmt& s) {
+  return std::make_unique<ReplayTask>(r, s);
+}
+
+}  // namespace stressql::statements
