@@ -64,13 +64,18 @@ size_t copy_points(const char* in, size_t n, bool shift, int64_t delta, char* ou
   while (p < stop) {
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(stop - p)));
     if (nl == nullptr) nl = stop - 1;  // REQUIRES says it cannot happen; stay in bounds
-    const std::string_view line(p, static_cast<size_t>(nl - p));
-    const size_t whole = line.size() + 1;
+    const size_t whole = static_cast<size_t>(nl - p) + 1;
+    std::string_view line(p, whole - 1);
     if (filter.is_point(line)) {
       ++count;
+      // CRLF: InfluxDB takes a '\r' for part of the line ("missing tag value"), so a line
+      // goes out with a plain '\n'.
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       size_t b = 0, e = 0;
       int64_t ts = 0;
       if (shift && find_timestamp(line, &b, &e, &ts)) {
+        // w ≤ p and the digits end before p + e (the caller's growth room): moving forward
+        // never overwrites what is still to be read.
         std::memmove(w, p, b);
         w += b;
         int64_t moved;
@@ -82,12 +87,13 @@ size_t copy_points(const char* in, size_t n, bool shift, int64_t delta, char* ou
         const size_t len = static_cast<size_t>(r.ptr - digits);
         std::memcpy(w, digits, len);
         w += len;
-        std::memmove(w, p + e, whole - e);  // the '\r' if any, and the '\n'
-        w += whole - e;
+        std::memmove(w, p + e, line.size() - e);  // more '\r's, if any
+        w += line.size() - e;
       } else {
-        if (w != p) std::memmove(w, p, whole);  // in place until a line was left out
-        w += whole;
+        if (w != p) std::memmove(w, p, line.size());  // in place until a line was left out
+        w += line.size();
       }
+      *w++ = '\n';
     }
     p += whole;
   }

@@ -32,7 +32,8 @@ bool find_timestamp(std::string_view line, size_t* begin, size_t* end, int64_t* 
 constexpr size_t kMaxTimestampGrowth = 20;
 
 // Copies the points among the lines in[0, n) to `out`, each timestamp moved by `delta`
-// when `shift` (a line without one is copied as it is), and returns the bytes written.
+// when `shift` (a line without one is copied as it is), and a '\r' before a '\n' dropped
+// (InfluxDB would take it for part of the line); returns the bytes written.
 // *points is set to the number of points. REQUIRES: in[0, n) is whole lines, each ending
 // in '\n', starting at a point (see LineFilter); `out` holds n + *points ×
 // kMaxTimestampGrowth bytes; `out` may be `in` shifted left by at least that growth room

@@ -25,9 +25,11 @@ void check_replay_files(const parser::Script& script, std::vector<parser::Diagno
       status = stream->read(probe, sizeof probe, &got);
     }
     if (!status) {
+      const bool relative = insert->from_path[0] != '/';
       errors->push_back({insert->from_pos, "cannot replay '" + path + "': " + status.message() +
                                                "; expected a readable line-protocol file (plain "
-                                               "or gzip), relative to the script's directory"});
+                                               "or gzip)" +
+                                               (relative ? ", relative to the script's directory" : "")});
     }
   }
 }
