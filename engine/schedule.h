@@ -8,16 +8,29 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 
 namespace stressql::engine {
+
+// Due times that a job's source knows itself instead of a rate (a replayed file's own
+// clock). Shared read-only by the reactors: due_offset_ns() runs on any of them, in any
+// order, and must be a pure function of the index.
+class DueClock {
+ public:
+  virtual ~DueClock() = default;
+  // Nanoseconds after the job's start at which request `index` is due (≥ 0).
+  virtual int64_t due_offset_ns(uint64_t index) const = 0;
+};
 
 struct RequestSchedule {
   double from_per_s = 0;  // units per second at the start
   double to_per_s = 0;    // units per second after the ramp; 0: no schedule (closed loop)
   int64_t ramp_ns = 0;    // 0: `to_per_s` from the start
   double units_per_request = 1;
+  // Set: request i is due at clock->due_offset_ns(i), and the rate above is not used.
+  std::shared_ptr<const DueClock> clock;
 
-  bool open_loop() const { return to_per_s > 0; }
+  bool open_loop() const { return to_per_s > 0 || clock != nullptr; }
 
   // Seconds after the start at which `units` units have been released.
   // REQUIRES: open_loop(), units ≥ 0.
@@ -40,6 +53,7 @@ struct RequestSchedule {
 
   // Nanoseconds after the job's start at which request `index` is due.
   int64_t due_offset_ns(uint64_t index) const {
+    if (clock) return clock->due_offset_ns(index);
     const double s = seconds_for(static_cast<double>(index) * units_per_request);
     return s >= 9.2e9 ? INT64_MAX / 2 : static_cast<int64_t>(std::llround(s * 1e9));
   }

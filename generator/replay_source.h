@@ -84,4 +84,25 @@ class ReplaySource : public engine::RequestSource {
   mutable std::string failure_;
 };
 
+// ReplaySpeed (SPEC §7.3): request i is due when the file's own clock, from its first
+// timestamp and sped up `speed` times, reaches the request's first point. Under --shard the
+// engine's index i is this shard's; the clock maps it to the statement's.
+class ReplayClock : public engine::DueClock {
+ public:
+  // REQUIRES: `source` was created with batch_times; unit_ns ≥ 1; speed > 0.
+  ReplayClock(std::shared_ptr<const ReplaySource> source, uint32_t shard_index, uint32_t shard_count,
+              int64_t unit_ns, double speed)
+      : source_(std::move(source)), shard_index_(shard_index), shard_count_(shard_count),
+        unit_ns_(unit_ns), speed_(speed) {}
+  int64_t due_offset_ns(uint64_t index) const override {
+    return source_->clock_offset_ns(index * shard_count_ + shard_index_, unit_ns_, speed_);
+  }
+
+ private:
+  std::shared_ptr<const ReplaySource> source_;
+  uint32_t shard_index_, shard_count_;
+  int64_t unit_ns_;
+  double speed_;
+};
+
 }  // namespace stressql::generator

@@ -46,6 +46,9 @@ class ReplayTask : public RequestTask {
     o.shift = settings.replay.time == parser::ReplayTime::kShift;
     o.start_units = start_ns / unit;
     o.gzip_level = settings.gzip_level;
+    // ReplaySpeed paces by the file's clock only where no WriteRate does.
+    const bool by_clock = settings.replay.speed > 0 && !settings.write_rate.open_loop();
+    o.batch_times = by_clock;
     progress_ = std::make_shared<InsertProgress>();  // no plan: a QUERY cannot fill variables
     ctx.publish_insert(stmt_.name, progress_);
     if (base::Status st = generator::ReplaySource::create(o, &source_); !st) {
@@ -58,11 +61,10 @@ class ReplayTask : public RequestTask {
     report_->requests_planned = shard.requests(source_->requests());
     report_->offline = ctx.offline;
     if (source_->index().points() == 0) {
-      report_->warning = "'" + o.path + "' holds no points (only empty lines and comments)";
-    } else if (source_->index().untimed_points() > 0 && (o.shift || o.loops > 1)) {
-      report_->warning = std::to_string(source_->index().untimed_points()) +
-                         " line(s) of '" + o.path +
-                         "' have no timestamp: they are sent as they are and the server stamps them";
+      add_warning("'" + o.path + "' holds no points (only empty lines and comments)");
+    } else if (source_->index().untimed_points() > 0 && (o.shift || o.loops > 1 || by_clock)) {
+      add_warning(std::to_string(source_->index().untimed_points()) + " line(s) of '" + o.path +
+                  "' have no timestamp: they are sent as they are and the server stamps them");
     }
     engine::JobSpec spec;
     if (!prepare_job(ctx, settings, &spec)) {
@@ -77,6 +79,15 @@ class ReplayTask : public RequestTask {
     spec.interval_ns = settings.write_interval_ns;
     set_rate(shard.rate(settings.write_rate), units_per_request(settings.write_rate.unit),
              settings.write_interval_ns, "WriteInterval", &spec);
+    if (settings.replay.speed > 0 && !by_clock) {
+      add_warning("ReplaySpeed is ignored: WriteRate paces the requests");
+    } else if (by_clock && !source_->index().timed()) {
+      add_warning("ReplaySpeed is ignored: the file's lines have no timestamps");
+    } else if (by_clock) {
+      spec.schedule.clock = std::make_shared<generator::ReplayClock>(source_, shard.index, shard.count,
+                                                                     unit, settings.replay.speed);
+      if (settings.write_interval_ns > 0) add_warning("WriteInterval is ignored: ReplaySpeed paces the requests");
+    }
     spec.parse_dropped = true;
     spec.extra_headers = request_headers(settings, ctx.options->token, true);
     submit(ctx, std::move(spec), now_ns);
@@ -101,6 +112,8 @@ class ReplayTask : public RequestTask {
   }
 
  private:
+  void add_warning(const std::string& w) { report_->warning += (report_->warning.empty() ? "" : "; ") + w; }
+
   // What one request carries in a write rate's unit, on average over the file.
   double units_per_request(parser::Rate::Unit unit) {
     const generator::ReplayIndex& ix = source_->index();

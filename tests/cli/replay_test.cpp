@@ -225,6 +225,32 @@ TEST_F(ReplayTest, TruncatedLineAndCorruptGzipFailTheStatementNamingTheLine) {
   EXPECT_EQ(stored(*server_, "bad").points, 0);
 }
 
+// ReplaySpeed: a request is due when the file's clock, sped up, reaches its first point.
+// Five points half a second apart in the file, 2x: the last is due a second after the
+// first, so the statement cannot end sooner; without the setting it ends at once.
+TEST_F(ReplayTest, ReplaySpeedPacesRequestsByTheFilesOwnClock) {
+  ASSERT_EQ(server_->query("CREATE DATABASE paced").status, 200);
+  std::string lines;
+  for (int i = 0; i < 5; ++i) lines += "m v=" + std::to_string(i) + " " + std::to_string(1'000'000'000LL + i * 500'000'000LL) + "\n";
+  dir_.write("paced.lp", lines);
+  const std::string script = dir_.write("paced.iql",
+                                        "SET Database [paced]\n\nSET Precision [ns]\n\nSET BatchSize [1]\n\n"
+                                        "SET ReplaySpeed [2x]\n\nINSERT paced FROM 'paced.lp'\n\n"
+                                        "SET ReplaySpeed [0]\n\nINSERT fast FROM 'paced.lp'\n");
+  const std::string json = dir_.path() + "/paced.json";
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", "--json", json, script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json report = validated_report(json);
+  int64_t paced_ns = -1, fast_ns = -1;
+  for (const auto& st : report["statements"]) {
+    if (st["name"] == "paced") paced_ns = st["duration_ns"].get<int64_t>();
+    if (st["name"] == "fast") fast_ns = st["duration_ns"].get<int64_t>();
+  }
+  EXPECT_GE(paced_ns, 1'000'000'000);
+  EXPECT_LT(fast_ns, 1'000'000'000);  // the file's clock, not the server, made the difference
+  EXPECT_EQ(stored(*server_, "paced").points, 5);
+}
+
 // RSS stays bounded whatever the file's size: a file of more than a gigabyte, shifted
 // (every timestamp rewritten), through --dry-run. The child's peak RSS comes from
 // getrusage(RUSAGE_CHILDREN) in a python3 parent of its own, so no other child of this
