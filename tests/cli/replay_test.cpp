@@ -121,7 +121,9 @@ TEST_F(ReplayTest, TsbsFilesShiftedOverTwoLoopsAreCountedBackExactly) {
   create_databases("_shift");
   ProcessResult r = stressql(
       {"run", "--addresses", server_->address(), "--results", "none",
-       script_for("SET ReplayTime [shift]\n\nSET StartDate [2024-03-01]\n\nSET ReplayLoops [2]\n\n", "_shift")});
+       script_for("SET ReplayTime [shift]\n\nSET StartDate [2024-03-01]\n\nSET ReplayLoops [2]\n\n"
+                  "SET Gzip [true]\n\n",  // gzip on the wire too
+                  "_shift")});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const int64_t start = 1709251200000000000;  // 2024-03-01T00:00:00Z
   uint64_t total = 0;
@@ -187,7 +189,8 @@ TEST_F(ReplayTest, ExportSectionsAndCommentsAreSkippedRelativePathsAndRejectedLi
              "\n");
   const std::string script = dir_.write("exp.iql",
                                         "SET Database [exp]\n\nSET Precision [ns]\n\nSET BatchSize [1]\n\n"
-                                        "INSERT e FROM 'export.lp'\n");
+                                        "INSERT e FROM 'export.lp'\n\n"
+                                        "QUERY e SELECT %f FROM %m DO 1\n");
   // From another working directory: the path is the script's folder's.
   SpawnOptions spawn;
   spawn.cwd = "/";
@@ -198,6 +201,9 @@ TEST_F(ReplayTest, ExportSectionsAndCommentsAreSkippedRelativePathsAndRejectedLi
   EXPECT_EQ(report_value(r.out, "Points Requested:"), "5");
   EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), "4 / 0 / 1") << r.out;
   EXPECT_EQ(stored(*server_, "exp").points, 4);
+  EXPECT_NE(r.out.find("INSERT e replays a file; query variables (%m %f %t %a) need a templated INSERT"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST_F(ReplayTest, TruncatedLineAndCorruptGzipFailTheStatementNamingTheLine) {
@@ -269,7 +275,7 @@ TEST(ReplayMemory, AGigabyteFileReplaysInBoundedMemory) {
              std::to_string(1451606400000000000LL + static_cast<int64_t>(lines) * 1000000000LL) + "\n";
     ++lines;
   }
-  constexpr int kBlocks = 1030;  // > 1 GiB
+  constexpr int kBlocks = 1000;  // 1.05 GB
   {
     std::ofstream out(path, std::ios::binary);
     for (int i = 0; i < kBlocks; ++i) out.write(block.data(), static_cast<std::streamsize>(block.size()));
