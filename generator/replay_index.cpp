@@ -39,7 +39,7 @@ void ReplayIndex::start_batch(uint64_t offset, int64_t time, bool keep_time) {
 }
 
 base::Status ReplayIndex::build(LpStream* stream, const ReplayIndexOptions& options,
-                                std::unique_ptr<ReplayIndex>* out) {
+                                std::unique_ptr<ReplayIndex>* out, const std::atomic<bool>* stop) {
   std::unique_ptr<ReplayIndex> ix(new ReplayIndex());
   ix->batch_size_ = std::max<uint64_t>(options.batch_size, 1);
   if (base::Status st = stream->rewind(); !st) return st;
@@ -78,6 +78,9 @@ base::Status ReplayIndex::build(LpStream* stream, const ReplayIndexOptions& opti
                                              "hold in its bounded memory");
         }
         buf.resize(buf.size() * 2);
+      }
+      if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
+        return base::Status::error("interrupted");
       }
       size_t got = 0;
       if (base::Status st = stream->read(buf.data() + hi, buf.size() - hi, &got); !st) {

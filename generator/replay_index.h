@@ -6,6 +6,7 @@
 // file's size: a read buffer, and at most kMaxEntries batch offsets (past that, every
 // `stride`-th batch's, and a reader scans forward from the nearest).
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -27,9 +28,11 @@ class ReplayIndex {
   static constexpr size_t kMaxLineBytes = size_t{16} << 20;
 
   // Reads `stream` from its start to its end. Fails with "line N: …" on a read error, a
-  // corrupt gzip stream, a line longer than kMaxLineBytes, or a last line without '\n'.
+  // corrupt gzip stream, a line longer than kMaxLineBytes, or a last line without '\n';
+  // with "interrupted" soon after *stop (when given) turns true.
   static base::Status build(LpStream* stream, const ReplayIndexOptions& options,
-                            std::unique_ptr<ReplayIndex>* out);
+                            std::unique_ptr<ReplayIndex>* out,
+                            const std::atomic<bool>* stop = nullptr);
 
   uint64_t batch_size() const { return batch_size_; }
   uint64_t points() const { return points_; }    // point lines in one pass

@@ -24,7 +24,8 @@ size_t window_for(uint64_t max_batch) {
 
 }  // namespace
 
-base::Status ReplaySource::create(const ReplayOptions& o, std::shared_ptr<const ReplaySource>* out) {
+base::Status ReplaySource::create(const ReplayOptions& o, std::shared_ptr<const ReplaySource>* out,
+                                  const std::atomic<bool>* stop) {
   if (o.batch_size == 0) return base::Status::error("BatchSize must be >= 1");
   std::shared_ptr<ReplaySource> s(new ReplaySource());
   if (base::Status st = LpStream::open(o.path, &s->stream_); !st) {
@@ -38,7 +39,8 @@ base::Status ReplaySource::create(const ReplayOptions& o, std::shared_ptr<const 
   io.batch_size = o.batch_size;
   io.timestamps = o.shift || s->loops_ > 1 || o.batch_times;
   io.batch_times = o.batch_times;
-  if (base::Status st = ReplayIndex::build(s->stream_.get(), io, &s->index_); !st) {
+  if (base::Status st = ReplayIndex::build(s->stream_.get(), io, &s->index_, stop); !st) {
+    if (st.message() == "interrupted") return st;
     return base::Status::error(o.path + ": " + st.message());
   }
   const ReplayIndex& ix = *s->index_;

@@ -38,8 +38,10 @@ class ReplaySource : public engine::RequestSource {
  public:
   // Opens and indexes the file (one pass over it, on the calling thread). Fails, naming
   // the line, on a read error, a corrupt gzip stream or a truncated last line, and when a
-  // shift would move a timestamp out of int64.
-  static base::Status create(const ReplayOptions& options, std::shared_ptr<const ReplaySource>* out);
+  // shift would move a timestamp out of int64; with "interrupted" once *stop (when given)
+  // turns true. Any thread (the index is built on a thread of the statement's own).
+  static base::Status create(const ReplayOptions& options, std::shared_ptr<const ReplaySource>* out,
+                             const std::atomic<bool>* stop = nullptr);
 
   const ReplayIndex& index() const { return *index_; }
   uint64_t loops() const { return loops_; }
