@@ -7,6 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <cstdlib>
+#include <set>
+#include <sstream>
 
 #include "tests/cli/run_test_util.h"
 
@@ -255,6 +257,49 @@ TEST_F(ReplayTest, ReplaySpeedPacesRequestsByTheFilesOwnClock) {
   EXPECT_GE(paced_ns, 1'000'000'000);
   EXPECT_LT(fast_ns, 1'000'000'000);  // the file's clock, not the server, made the difference
   EXPECT_EQ(stored(*server_, "paced").points, 5);
+}
+
+// --shard I/N with --dump (offline, no server): the shards of a replay send every request
+// of the unsharded run once between them (request g is shard g mod N's), and each says
+// exactly how many points it was asked for, the short last request of every pass included.
+TEST(ReplayShards, ShardsSplitTheRequestsOfEveryPass) {
+  ScriptDir dir;
+  std::string lines = "# DML\n";
+  for (int i = 0; i < 100; ++i) lines += "m,s=" + std::to_string(i % 3) + " v=" + std::to_string(i) + " " + std::to_string(1000 + i) + "\n";
+  dir.write("s.lp", lines);
+  const std::string script = dir.write("s.iql", "SET Precision [ns]\n\nSET BatchSize [7]\n\nSET ReplayLoops [3]\n\n"
+                                                 "INSERT s FROM 's.lp'\n");
+  const std::string single = dir.path() + "/single.lp";
+  ProcessResult r = stressql({"run", "--dump", single, script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::multiset<std::string> want, got;
+  {
+    std::istringstream in(read_file(single));
+    for (std::string l; std::getline(in, l);) want.insert(l);
+  }
+  ASSERT_EQ(want.size(), 300u);
+  uint64_t requested = 0;
+  for (int i = 0; i < 4; ++i) {
+    const std::string file = dir.path() + "/shard" + std::to_string(i) + ".lp";
+    const std::string json = dir.path() + "/shard" + std::to_string(i) + ".json";
+    ProcessResult s = stressql({"run", "--test-id", "replay-shards", "--shard", std::to_string(i) + "/4",
+                                "--dump", file, "--json", json, script});
+    ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
+    std::istringstream in(read_file(file));
+    uint64_t n = 0;
+    for (std::string l; std::getline(in, l); ++n) got.insert(l);
+    nlohmann::json points;
+    const nlohmann::json report = nlohmann::json::parse(read_file(json));
+    for (const auto& st : report["statements"]) {
+      if (st["name"] == "s") points = st["points"];
+    }
+    ASSERT_TRUE(points.is_object()) << read_file(json);
+    EXPECT_EQ(points["requested"].get<uint64_t>(), n) << "shard " << i;
+    EXPECT_EQ(points["rendered"].get<uint64_t>(), n) << "shard " << i;
+    requested += n;
+  }
+  EXPECT_EQ(requested, 300u);
+  EXPECT_EQ(got, want);
 }
 
 // RSS stays bounded whatever the file's size: a file of more than a gigabyte, shifted
