@@ -54,51 +54,64 @@ bool find_timestamp(std::string_view line, size_t* begin, size_t* end, int64_t* 
   return true;
 }
 
-size_t copy_points(const char* in, size_t n, bool shift, int64_t delta, char* out,
+size_t copy_points(char* buf, size_t n, size_t capacity, bool shift, int64_t delta,
                    uint32_t* points) {
   LineFilter filter;
-  char* w = out;
+  char* w = buf;  // output; never past p
   uint32_t count = 0;
-  const char* p = in;
-  const char* const stop = in + n;
+  const char* p = buf;  // input still to read: [p, stop)
+  const char* stop = buf + n;
   while (p < stop) {
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(stop - p)));
     if (nl == nullptr) nl = stop - 1;  // REQUIRES says it cannot happen; stay in bounds
     const size_t whole = static_cast<size_t>(nl - p) + 1;
     std::string_view line(p, whole - 1);
-    if (filter.is_point(line)) {
-      ++count;
-      // CRLF: InfluxDB takes a '\r' for part of the line ("missing tag value"), so a line
-      // goes out with a plain '\n'.
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      size_t b = 0, e = 0;
-      int64_t ts = 0;
-      if (shift && find_timestamp(line, &b, &e, &ts)) {
-        // w ≤ p and the digits end before p + e (the caller's growth room): moving forward
-        // never overwrites what is still to be read.
-        std::memmove(w, p, b);
-        w += b;
-        int64_t moved;
-        if (__builtin_add_overflow(ts, delta, &moved)) {
-          moved = delta > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-        }
-        char digits[24];
-        const auto r = std::to_chars(digits, digits + sizeof digits, moved);
-        const size_t len = static_cast<size_t>(r.ptr - digits);
-        std::memcpy(w, digits, len);
-        w += len;
-        std::memmove(w, p + e, line.size() - e);  // more '\r's, if any
-        w += line.size() - e;
-      } else {
-        if (w != p) std::memmove(w, p, line.size());  // in place until a line was left out
-        w += line.size();
-      }
-      *w++ = '\n';
+    if (!filter.is_point(line)) {
+      p += whole;
+      continue;
     }
+    ++count;
+    // CRLF: InfluxDB takes a '\r' for part of the line ("missing tag value"), so a line
+    // goes out with a plain '\n'.
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t b = 0, e = 0;
+    int64_t ts = 0;
+    if (!shift || !find_timestamp(line, &b, &e, &ts)) {
+      if (w != p) std::memmove(w, p, line.size());  // in place until a line was left out
+      w += line.size();
+      *w++ = '\n';
+      p += whole;
+      continue;
+    }
+    int64_t moved;
+    if (__builtin_add_overflow(ts, delta, &moved)) {
+      moved = delta > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+    }
+    char digits[24];
+    const size_t len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, moved).ptr - digits);
+    const size_t out_len = line.size() - (e - b) + len + 1;
+    if (w + out_len > p + whole) {
+      // A longer timestamp would run into the next line: move what is still to be read to
+      // the end of the buffer, whose room (kMaxTimestampGrowth a point) covers every
+      // growth to come. Rare: shifting across a power of ten.
+      const size_t rest = static_cast<size_t>(stop - p);
+      char* moved_to = buf + capacity - rest;
+      std::memmove(moved_to, p, rest);
+      line = std::string_view(moved_to, line.size());
+      p = moved_to;
+      stop = buf + capacity;
+    }
+    // Prefix, then what follows the timestamp (more '\r's: rare), then the digits, which
+    // overwrite only the old timestamp's bytes, read by then.
+    if (w != p) std::memmove(w, p, b);
+    if (e < line.size()) std::memmove(w + b + len, p + e, line.size() - e);
+    std::memcpy(w + b, digits, len);
+    w += out_len - 1;
+    *w++ = '\n';
     p += whole;
   }
   *points = count;
-  return static_cast<size_t>(w - out);
+  return static_cast<size_t>(w - buf);
 }
 
 }  // namespace stressql::generator

@@ -31,15 +31,16 @@ bool find_timestamp(std::string_view line, size_t* begin, size_t* end, int64_t* 
 // Digits `delta` can add to a timestamp when shifting: what a buffer reserves per line.
 constexpr size_t kMaxTimestampGrowth = 20;
 
-// Copies the points among the lines in[0, n) to `out`, each timestamp moved by `delta`
-// when `shift` (a line without one is copied as it is), and a '\r' before a '\n' dropped
-// (InfluxDB would take it for part of the line); returns the bytes written.
-// *points is set to the number of points. REQUIRES: in[0, n) is whole lines, each ending
-// in '\n', starting at a point (see LineFilter); `out` holds n + *points ×
-// kMaxTimestampGrowth bytes; `out` may be `in` shifted left by at least that growth room
-// (the copy only moves forward, with memmove). A shifted timestamp that would leave
-// int64 is clamped (the index refuses such a shift before anything is sent).
-size_t copy_points(const char* in, size_t n, bool shift, int64_t delta, char* out,
+// Rewrites buf[0, n) in place into the points among its lines, each timestamp moved by
+// `delta` when `shift` (a line without one stays as it is), a '\r' before a '\n' dropped
+// (InfluxDB would take it for part of the line), and the skipped lines left out. Returns
+// the bytes now in buf. *points is set to the number of points. Timestamps that keep
+// their length (the usual shift) are written where they stand; when one grows, the unread
+// rest moves to the end of the buffer first. REQUIRES: buf[0, n) is whole lines, each
+// ending in '\n', starting at a point (see LineFilter); capacity ≥ n + points ×
+// kMaxTimestampGrowth. A shifted timestamp that would leave int64 is clamped (the index
+// refuses such a shift before anything is sent).
+size_t copy_points(char* buf, size_t n, size_t capacity, bool shift, int64_t delta,
                    uint32_t* points);
 
 }  // namespace stressql::generator

@@ -145,14 +145,12 @@ engine::RequestSource::Rendered ReplaySource::render(uint64_t index, char* targe
     return r;
   }
   const size_t n = static_cast<size_t>(end - begin);
-  // Shifting may lengthen timestamps: read to the end of the buffer and copy forward.
-  char* raw = delta != 0 ? body + max_body_bytes_ - n : body;
-  if (base::Status st = read_raw(begin, end, raw); !st) {
+  if (base::Status st = read_raw(begin, end, body); !st) {
     note_failure(st.message());
     return r;
   }
   uint32_t points = 0;
-  r.body_len = static_cast<uint32_t>(copy_points(raw, n, delta != 0, delta, body, &points));
+  r.body_len = static_cast<uint32_t>(copy_points(body, n, max_body_bytes_, delta != 0, delta, &points));
   r.points = points;
   if (points != ix.batch_points(b)) {
     note_failure("batch " + std::to_string(b) + " holds " + std::to_string(points) +

@@ -52,17 +52,26 @@ TEST(LpLines, FilterSkipsBlankCommentsAndTheDdlSection) {
 }
 
 TEST(LpLines, CopyPointsShiftsInPlaceWithRoomForLongerTimestamps) {
-  const std::string in = "a v=1 1\n# c\nb v=2 22\r\n\nc v=3\n";
-  std::string buf(in.size() + 3 * kMaxTimestampGrowth, '\0');
-  std::copy(in.begin(), in.end(), buf.end() - static_cast<ptrdiff_t>(in.size()));
+  const std::string in = "a v=1 1\n# c\nb v=2 22\r\n\nc v=3\nd v=4 -7\r\r\ne v=5 33\n";
+  std::string buf = in + std::string(5 * kMaxTimestampGrowth, '\0');
   uint32_t points = 0;
-  const size_t n = copy_points(buf.data() + buf.size() - in.size(), in.size(), true,
-                               1000000000000000000, buf.data(), &points);
-  EXPECT_EQ(points, 3u);
-  EXPECT_EQ(buf.substr(0, n), "a v=1 1000000000000000001\nb v=2 1000000000000000022\nc v=3\n");
-  std::string same = in;
-  const size_t m = copy_points(same.data(), same.size(), false, 0, same.data(), &points);
-  EXPECT_EQ(same.substr(0, m), "a v=1 1\nb v=2 22\nc v=3\n");
+  // Longer timestamps: the rest moves to the end of the buffer once, at the first.
+  size_t n = copy_points(buf.data(), in.size(), buf.size(), true, 1000000000000000000, &points);
+  EXPECT_EQ(points, 5u);
+  EXPECT_EQ(buf.substr(0, n),
+            "a v=1 1000000000000000001\nb v=2 1000000000000000022\nc v=3\n"
+            "d v=4 999999999999999993\r\ne v=5 1000000000000000033\n");
+  // Same length (2016 to 2024 in ns, say): in place.
+  buf = in + std::string(5 * kMaxTimestampGrowth, '\0');
+  n = copy_points(buf.data(), in.size(), buf.size(), true, 1, &points);
+  EXPECT_EQ(buf.substr(0, n), "a v=1 2\nb v=2 23\nc v=3\nd v=4 -6\r\ne v=5 34\n");
+  // Shorter and longer mixed.
+  buf = in + std::string(5 * kMaxTimestampGrowth, '\0');
+  n = copy_points(buf.data(), in.size(), buf.size(), true, -20, &points);
+  EXPECT_EQ(buf.substr(0, n), "a v=1 -19\nb v=2 2\nc v=3\nd v=4 -27\r\ne v=5 13\n");
+  buf = in;
+  n = copy_points(buf.data(), in.size(), buf.size(), false, 0, &points);
+  EXPECT_EQ(buf.substr(0, n), "a v=1 1\nb v=2 22\nc v=3\nd v=4 -7\r\ne v=5 33\n");
 }
 
 // A file of `n` points in `series` series, 10 units apart, with comments and blank lines
@@ -134,7 +143,7 @@ TEST_P(ReplaySourceTest, EveryRequestIsItsBatchShiftedForItsPass) {
   o.batch_size = 10;
   o.loops = 3;
   o.shift = true;
-  o.start_units = 5000;
+  o.start_units = 99990;  // 1000 → 99990: timestamps grow from 4 to 5 and then 6 digits
   std::shared_ptr<const ReplaySource> source;
   ASSERT_TRUE(ReplaySource::create(o, &source));
   EXPECT_EQ(source->index().points(), 1003u);
@@ -148,7 +157,7 @@ TEST_P(ReplaySourceTest, EveryRequestIsItsBatchShiftedForItsPass) {
   for (const auto& b : bodies) got += b;
   for (int pass = 0; pass < 3; ++pass) {
     for (size_t i = 0; i < f.lines.size(); ++i) {
-      want += f.lines[i] + std::to_string(f.times[i] - 1000 + 5000 + pass * span) + "\n";
+      want += f.lines[i] + std::to_string(f.times[i] - 1000 + 99990 + pass * span) + "\n";
     }
   }
   EXPECT_EQ(got, want);
