@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 
+#include "generator/replay_files.h"
 #include "parser/parser.h"
 #include "parser/series.h"
 #include "base/duration_text.h"
@@ -74,6 +75,13 @@ void print_statement(const parser::Statement& st, const parser::Settings& settin
         << parser::display_value(s->name, s->value) << "'\n";
   } else if (const auto* i = std::get_if<parser::InsertStmt>(&st.body)) {
     ++counts->insert;
+    if (i->replay()) {
+      out << "INSERT " << i->name << ": replays '" << i->from_path << "' (ReplayTime "
+          << parser::replay_time_name(settings.replay.time) << ", " << settings.replay.loops
+          << (settings.replay.loops == 1 ? " pass" : " passes") << ", BatchSize "
+          << settings.batch_size << " lines per request)\n";
+      return;
+    }
     const uint64_t requests = parser::request_count(*i, settings.batch_size);
     const double units = settings.write_rate.unit == parser::Rate::Unit::kPoints
                              ? static_cast<double>(i->count)
@@ -113,6 +121,7 @@ int run_check(const std::string& path, std::ostream& out, std::ostream& err) {
     return 2;
   }
   parser::ParseResult r = parser::parse_script(path, source);
+  if (r.ok()) generator::check_replay_files(r.script, &r.errors);
   if (!r.ok()) {
     parser::LineIndex lines(source);
     for (const parser::Diagnostic& d : r.errors) {

@@ -64,6 +64,10 @@ bool build_options(const FindMaxArgs& args, const parser::Script& script,
     for (const auto& n : inserts) names += (names.empty() ? "" : ", ") + n;
     return usage("--statement: no INSERT named '" + args.statement + "' (the script's INSERTs: " + names + ")");
   }
+  if (std::get<parser::InsertStmt>(script.statements[fm->statement].body).replay()) {
+    // A step sizes its INSERT's points to the step's duration; a file has the points it has.
+    return usage("INSERT " + inserts.back() + " replays a file: find-max searches the rate of a templated INSERT");
+  }
   parser::Rate start, max;
   if (!parse_search_rate("--start", args.start, &start)) return false;
   fm->unit = start.unit;

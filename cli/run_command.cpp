@@ -15,6 +15,7 @@
 #include "cli/run_thresholds.h"
 #include "cli/script_hash.h"
 #include "cli/shard_flags.h"
+#include "generator/replay_files.h"
 #include "parser/parser.h"
 #include "parser/time_text.h"
 #include "net/url_text.h"
@@ -260,6 +261,7 @@ bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* 
   buf << in.rdbuf();
   *source = buf.str();
   *parsed = parser::parse_script(args.script, *source);
+  if (parsed->ok()) generator::check_replay_files(parsed->script, &parsed->errors);
   for (const auto& d : parsed->errors) std::cerr << parser::format_diagnostic(args.script, *source, d);
   if (!parsed->ok()) return false;
   if (args.options.no_exec) {

@@ -13,8 +13,19 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 
 namespace stressql::engine {
+
+// Due times that a job's source knows itself instead of a rate (a replayed file's own
+// clock). Shared read-only by the reactors: due_offset_ns() runs on any of them, in any
+// order, and must be a pure function of the index.
+class DueClock {
+ public:
+  virtual ~DueClock() = default;
+  // Nanoseconds after the job's start at which request `index` is due (≥ 0).
+  virtual int64_t due_offset_ns(uint64_t index) const = 0;
+};
 
 struct RequestSchedule {
   double from_per_s = 0;  // units per second at the start
@@ -23,8 +34,11 @@ struct RequestSchedule {
   double units_per_request = 1;
   uint64_t index_stride = 1;  // ≥ 1
   uint64_t index_offset = 0;  // < index_stride
+  // Set: request i is due at clock->due_offset_ns(i), and the rate above is not used (the
+  // clock maps a shard's own index to the file's itself).
+  std::shared_ptr<const DueClock> clock;
 
-  bool open_loop() const { return to_per_s > 0; }
+  bool open_loop() const { return to_per_s > 0 || clock != nullptr; }
 
   // Seconds after the start at which `units` units have been released.
   // REQUIRES: open_loop(), units ≥ 0.
@@ -48,6 +62,7 @@ struct RequestSchedule {
   // Nanoseconds after the job's start at which the job's request `index` is due: request
   // index·index_stride + index_offset of the whole schedule.
   int64_t due_offset_ns(uint64_t index) const {
+    if (clock) return clock->due_offset_ns(index);
     const double whole = static_cast<double>(index) * static_cast<double>(index_stride) +
                          static_cast<double>(index_offset);
     const double s = seconds_for(whole * units_per_request);

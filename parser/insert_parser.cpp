@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "parser/parse_error.h"
+#include "parser/replay_parser.h"
 #include "parser/series.h"
 #include "parser/template_parser.h"
 #include "parser/text.h"
@@ -83,9 +84,10 @@ class InsertParser {
                       "' in the INSERT name; expected a blank after the name");
     }
     lx_.skip_space();
+    if (at_replay_from(lx_)) return parse_replay_from(&lx_, &out_, err_);
     if (lx_.at_end()) {
       return fail(err_, lx_.pos(),
-                  "expected '<measurement>,<tags> <fields> <count> <interval>' after INSERT " +
+                  "expected '<measurement>,<tags> <fields> <count> <interval>' or FROM '<file>' after INSERT " +
                       out_.name + ", found the end of the statement");
     }
     if (!parse_measurement() || !parse_pairs(/*tags=*/true)) return false;

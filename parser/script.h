@@ -65,6 +65,12 @@ struct InsertStmt {
   std::vector<KeyValue> fields;
   int64_t count = 0;        // total points, >= 0
   int64_t interval_ns = 0;  // time between the points of one series
+  // `INSERT <name> FROM '<path>'` (SPEC §7.3): the lines of a file are replayed and the
+  // template members above stay empty. The path as written (relative to the script's
+  // directory unless absolute); empty for a templated INSERT.
+  std::string from_path;
+  SourcePos from_pos;  // the path's opening quote
+  bool replay() const { return !from_path.empty(); }
 };
 
 // Query variables used by a QUERY text.

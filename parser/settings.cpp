@@ -44,6 +44,12 @@ constexpr SettingInfo kSettings[] = {
      "v3 no_sync: true acknowledges writes before the WAL is persisted (sent only when set)"},
     {SetName::kAcceptPartial, "AcceptPartial", "accept-partial",
      "v3 accept_partial: false rejects a whole batch with a bad line (sent only when set)"},
+    {SetName::kReplayTime, "ReplayTime", "replay-time",
+     "INSERT ... FROM: keep the file's timestamps, or shift them so its first is StartDate"},
+    {SetName::kReplayLoops, "ReplayLoops", "replay-loops",
+     "INSERT ... FROM: passes over the file, each shifted by the file's time span"},
+    {SetName::kReplaySpeed, "ReplaySpeed", "replay-speed",
+     "INSERT ... FROM without a WriteRate: 0 (as fast as possible) or <f>x, the file's clock f times faster"},
 };
 
 bool parse_count(std::string_view value, int64_t* out, std::string* error) {
@@ -252,6 +258,12 @@ bool apply_setting(SetName name, std::string_view value, Settings* settings, std
       return parse_bool(value, &settings->no_sync, error);
     case SetName::kAcceptPartial:
       return parse_bool(value, &settings->accept_partial, error);
+    case SetName::kReplayTime:
+      return parse_replay_time(value, &settings->replay.time, error);
+    case SetName::kReplayLoops:
+      return parse_replay_loops(value, &settings->replay.loops, error);
+    case SetName::kReplaySpeed:
+      return parse_replay_speed(value, &settings->replay.speed, error);
   }
   *error = "unknown setting";
   return false;

@@ -12,6 +12,7 @@
 
 #include "parser/api_settings.h"
 #include "parser/rate.h"
+#include "parser/replay_settings.h"
 
 namespace stressql::parser {
 
@@ -37,6 +38,9 @@ enum class SetName {
   kGzip,
   kNoSync,
   kAcceptPartial,
+  kReplayTime,
+  kReplayLoops,
+  kReplaySpeed,
 };
 
 // Timestamp unit of generated points and of the `precision=` write parameter.
@@ -75,6 +79,7 @@ struct Settings {
   int gzip_level = 0;                // 0: bodies sent as they are; 1-12: gzip level
   std::optional<bool> no_sync;       // v3 write options: sent only when SET
   std::optional<bool> accept_partial;
+  ReplaySettings replay;             // INSERT … FROM (SPEC §7.3; parser/replay_settings.h)
 };
 
 struct SettingInfo {

@@ -132,6 +132,7 @@ class InsertTask : public RequestTask {
 }  // namespace
 
 std::unique_ptr<Task> make_insert_task(stats::StatementReport* r, const parser::InsertStmt& s) {
+  if (s.replay()) return make_replay_task(r, s);
   return std::make_unique<InsertTask>(r, s);
 }
 

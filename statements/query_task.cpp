@@ -129,7 +129,10 @@ class QueryTask : public RequestTask {
     if (finished_ || job_ != 0) return RequestTask::poll(ctx, now_ns);  // closes seconds
     // Templated and not yet started: wait for the first accepted point of its INSERT.
     auto progress = ctx.find_insert(stmt_.name);
-    if (progress && progress->newest_point_plus_one.load(std::memory_order_acquire) > 0) {
+    if (progress && !progress->plan) {  // INSERT … FROM: lines, not a plan to take values from
+      report_->ran = true;
+      fail("INSERT " + stmt_.name + " replays a file; query variables (%m %f %t %a) need a templated INSERT");
+    } else if (progress && progress->newest_point_plus_one.load(std::memory_order_acquire) > 0) {
       launch(ctx, std::make_shared<TemplatedQuerySource>(query_prefix(settings_), stmt_.text, progress),
              now_ns);
     } else if (progress && progress->finished) {

@@ -77,6 +77,8 @@ class Task {
 };
 
 std::unique_ptr<Task> make_insert_task(stats::StatementReport* r, const parser::InsertStmt& s);
+// INSERT … FROM (statements/replay_task.cpp); make_insert_task hands replay INSERTs to it.
+std::unique_ptr<Task> make_replay_task(stats::StatementReport* r, const parser::InsertStmt& s);
 std::unique_ptr<Task> make_query_task(stats::StatementReport* r, const parser::QueryStmt& s);
 std::unique_ptr<Task> make_influxql_task(stats::StatementReport* r,
                                          const parser::InfluxQLStmt& s);

@@ -1,0 +1,117 @@
+#include "generator/lp_lines.h"
+
+#include <charconv>
+#include <cstring>
+#include <limits>
+
+namespace stressql::generator {
+namespace {
+
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+std::string_view trim_front(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && blank(s[i])) ++i;
+  return s.substr(i);
+}
+
+// `# DDL` / `# DML`, with any blanks after the '#' and at the end.
+bool is_marker(std::string_view comment, std::string_view word) {
+  std::string_view rest = trim_front(comment.substr(1));
+  if (rest.size() < word.size() || rest.substr(0, word.size()) != word) return false;
+  return trim_front(rest.substr(word.size())).empty();
+}
+
+}  // namespace
+
+bool LineFilter::is_point(std::string_view line) {
+  const std::string_view s = trim_front(line);
+  if (s.empty()) return false;
+  if (s[0] == '#') {
+    if (is_marker(s, "DDL")) in_ddl_ = true;
+    if (is_marker(s, "DML")) in_ddl_ = false;
+    return false;
+  }
+  return !in_ddl_;
+}
+
+bool find_timestamp(std::string_view line, size_t* begin, size_t* end, int64_t* value) {
+  size_t e = line.size();
+  while (e > 0 && line[e - 1] == '\r') --e;
+  size_t b = e;
+  while (b > 0 && line[b - 1] != ' ' && e - b <= 20) --b;
+  if (b == 0 || b == e || line[b - 1] != ' ') return false;
+  const char* first = line.data() + b;
+  const char* last = line.data() + e;
+  if (*first == '-' ? e - b > 20 : e - b > 19) return false;
+  if (*first != '-' && (*first < '0' || *first > '9')) return false;
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(first, last, v);
+  if (ec != std::errc() || ptr != last) return false;
+  *begin = b;
+  *end = e;
+  *value = v;
+  return true;
+}
+
+size_t copy_points(char* buf, size_t n, size_t capacity, bool shift, int64_t delta,
+                   uint32_t* points) {
+  LineFilter filter;
+  char* w = buf;  // output; never past p
+  uint32_t count = 0;
+  const char* p = buf;  // input still to read: [p, stop)
+  const char* stop = buf + n;
+  while (p < stop) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(stop - p)));
+    if (nl == nullptr) nl = stop - 1;  // REQUIRES says it cannot happen; stay in bounds
+    const size_t whole = static_cast<size_t>(nl - p) + 1;
+    std::string_view line(p, whole - 1);
+    if (!filter.is_point(line)) {
+      p += whole;
+      continue;
+    }
+    ++count;
+    // CRLF: InfluxDB takes a '\r' for part of the line ("missing tag value"), so a line
+    // goes out with a plain '\n'.
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t b = 0, e = 0;
+    int64_t ts = 0;
+    if (!shift || !find_timestamp(line, &b, &e, &ts)) {
+      if (w != p) std::memmove(w, p, line.size());  // in place until a line was left out
+      w += line.size();
+      *w++ = '\n';
+      p += whole;
+      continue;
+    }
+    int64_t moved;
+    if (__builtin_add_overflow(ts, delta, &moved)) {
+      moved = delta > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+    }
+    char digits[24];
+    const size_t len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, moved).ptr - digits);
+    const size_t out_len = line.size() - (e - b) + len + 1;
+    if (w + out_len > p + whole) {
+      // A longer timestamp would run into the next line: move what is still to be read to
+      // the end of the buffer, whose room (kMaxTimestampGrowth a point) covers every
+      // growth to come. Rare: shifting across a power of ten.
+      const size_t rest = static_cast<size_t>(stop - p);
+      char* moved_to = buf + capacity - rest;
+      std::memmove(moved_to, p, rest);
+      line = std::string_view(moved_to, line.size());
+      p = moved_to;
+      stop = buf + capacity;
+    }
+    // Prefix, then what follows the timestamp (more '\r's: rare), then the digits, which
+    // overwrite only the old timestamp's bytes, read by then.
+    if (w != p) std::memmove(w, p, b);
+    if (e < line.size()) std::memmove(w + b + len, p + e, line.size() - e);
+    std::memcpy(w + b, digits, len);
+    w += out_len - 1;
+    *w++ = '\n';
+    p += whole;
+  }
+  *points = count;
+  return static_cast<size_t>(w - buf);
+}
+
+}  // namespace stressql::generator

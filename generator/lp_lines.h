@@ -1,0 +1,46 @@
+#pragma once
+// What replay parses of a line-protocol line (SPEC §7.3): whether it is a point at all,
+// and its trailing timestamp. Nothing else of a line is looked at; points are sent as
+// they are, but for the timestamp when it is shifted. Pure functions, no I/O.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace stressql::generator {
+
+// Tells points from the lines replay skips: empty lines, `#` comments (the `# DML`,
+// `# CONTEXT-…` lines of `influx_inspect export` among them) and the DDL statements
+// between `# DDL` and `# DML`. Keeps that one bit of state, so lines must be fed in
+// file order, starting from the first line or from a line that is a point.
+class LineFilter {
+ public:
+  // `line` without its '\n'. True when it is a point to send.
+  bool is_point(std::string_view line);
+
+ private:
+  bool in_ddl_ = false;
+};
+
+// The trailing timestamp of `line` (without its '\n'; a '\r' before it is allowed): the
+// last blank-separated token when it is an optional '-' and 1–19 digits within int64.
+// Sets *begin/*end to its bytes in `line` and *value. False when the line has none (the
+// server then stamps it).
+bool find_timestamp(std::string_view line, size_t* begin, size_t* end, int64_t* value);
+
+// Digits `delta` can add to a timestamp when shifting: what a buffer reserves per line.
+constexpr size_t kMaxTimestampGrowth = 20;
+
+// Rewrites buf[0, n) in place into the points among its lines, each timestamp moved by
+// `delta` when `shift` (a line without one stays as it is), a '\r' before a '\n' dropped
+// (InfluxDB would take it for part of the line), and the skipped lines left out. Returns
+// the bytes now in buf. *points is set to the number of points. Timestamps that keep
+// their length (the usual shift) are written where they stand; when one grows, the unread
+// rest moves to the end of the buffer first. REQUIRES: buf[0, n) is whole lines, each
+// ending in '\n', starting at a point (see LineFilter); capacity ≥ n + points ×
+// kMaxTimestampGrowth. A shifted timestamp that would leave int64 is clamped (the index
+// refuses such a shift before anything is sent).
+size_t copy_points(char* buf, size_t n, size_t capacity, bool shift, int64_t delta,
+                   uint32_t* points);
+
+}  // namespace stressql::generator

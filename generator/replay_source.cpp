@@ -1,0 +1,192 @@
+#include "generator/replay_source.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "generator/gzip_encoder.h"
+#include "generator/lp_lines.h"
+
+namespace stressql::generator {
+namespace {
+
+// How much of a gzip stream stays readable behind its newest byte: a few batches (the
+// requests claimed but not yet rendered), at least 8 MiB, at most 32 MiB unless a batch
+// itself is bigger.
+size_t window_for(uint64_t max_batch) {
+  const uint64_t w = std::clamp<uint64_t>(4 * max_batch, uint64_t{8} << 20, uint64_t{32} << 20);
+  return static_cast<size_t>(std::max(w, max_batch));
+}
+
+}  // namespace
+
+base::Status ReplaySource::create(const ReplayOptions& o, std::shared_ptr<const ReplaySource>* out,
+                                  const std::atomic<bool>* stop) {
+  if (o.batch_size == 0) return base::Status::error("BatchSize must be >= 1");
+  std::shared_ptr<ReplaySource> s(new ReplaySource());
+  if (base::Status st = LpStream::open(o.path, &s->stream_); !st) {
+    return base::Status::error(o.path + ": " + st.message());
+  }
+  s->loops_ = std::max<uint64_t>(o.loops, 1);
+  s->shift_ = o.shift;
+  s->target_ = o.target;
+  s->gzip_level_ = o.gzip_level;
+  ReplayIndexOptions io;
+  io.batch_size = o.batch_size;
+  io.timestamps = o.shift || s->loops_ > 1 || o.batch_times;
+  io.batch_times = o.batch_times;
+  if (base::Status st = ReplayIndex::build(s->stream_.get(), io, &s->index_, stop); !st) {
+    if (st.message() == "interrupted") return st;
+    return base::Status::error(o.path + ": " + st.message());
+  }
+  const ReplayIndex& ix = *s->index_;
+  if (ix.timed()) {
+    s->span_ = ix.max_time() - ix.min_time() + ix.step();  // overflow: checked below
+    if (o.shift) s->base_delta_ = o.start_units - ix.first_time();
+    const __int128 lo = static_cast<__int128>(ix.min_time()) + s->base_delta_;
+    const __int128 hi = static_cast<__int128>(ix.max_time()) + s->base_delta_ +
+                        static_cast<__int128>(s->loops_ - 1) *
+                            (static_cast<__int128>(ix.max_time()) - ix.min_time() + ix.step());
+    if (lo < std::numeric_limits<int64_t>::min() || hi > std::numeric_limits<int64_t>::max()) {
+      return base::Status::error(o.path + ": shifted over " + std::to_string(s->loops_) +
+                                 " passes, its timestamps would leave the 64-bit range");
+    }
+  }
+  const bool rewrites = ix.timed() && (s->base_delta_ != 0 || s->loops_ > 1);
+  const uint64_t per_batch = std::min<uint64_t>(o.batch_size, std::max<uint64_t>(ix.points(), 1));
+  const uint64_t body =
+      ix.max_batch_bytes() + (rewrites ? per_batch * kMaxTimestampGrowth : 0);
+  if (body > std::numeric_limits<uint32_t>::max()) {
+    return base::Status::error("BatchSize " + std::to_string(o.batch_size) + " makes a request body of " +
+                               o.path + " larger than 4 GiB");
+  }
+  s->max_body_bytes_ = std::max<size_t>(static_cast<size_t>(body), 1);
+  if (s->stream_->gzip()) {
+    std::unique_ptr<LpStream> stream;
+    if (base::Status st = LpStream::open(o.path, &stream); !st) {
+      return base::Status::error(o.path + ": " + st.message());
+    }
+    s->cursor_ = std::make_unique<GzipCursor>(std::move(stream), window_for(ix.max_batch_bytes()),
+                                              ix.stream_bytes());
+    s->stream_.reset();  // its inflate state is a few hundred KiB; the cursor has its own
+  }
+  *out = std::move(s);
+  return base::Status::ok();
+}
+
+base::Status ReplaySource::read_raw(uint64_t begin, uint64_t end, char* out) const {
+  if (cursor_) return cursor_->read(begin, end, out);
+  while (begin < end) {
+    const ssize_t n = ::pread(stream_->fd(), out, end - begin, static_cast<off_t>(begin));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return base::Status::error(std::string("cannot read: ") + std::strerror(errno));
+    if (n == 0) return base::Status::error("the file is shorter than when it was indexed");
+    out += n;
+    begin += static_cast<uint64_t>(n);
+  }
+  return base::Status::ok();
+}
+
+// Index entries stand for several batches (a file of more than kMaxEntries batches): scan
+// from the entry's first point, through `scratch` (max_body_bytes, which holds any line a
+// batch spans), to batch b's first point and past its last.
+base::Status ReplaySource::locate(uint64_t b, char* scratch, uint64_t* begin, uint64_t* end) const {
+  const ReplayIndex& ix = *index_;
+  const uint64_t g = b / ix.stride();
+  const uint64_t skip = (b - g * ix.stride()) * ix.batch_size();
+  const uint64_t want = ix.batch_points(b);
+  const uint64_t chunk_max = cursor_ ? std::min<uint64_t>(max_body_bytes_, window_for(ix.max_batch_bytes()))
+                                     : max_body_bytes_;
+  LineFilter filter;
+  uint64_t pos = ix.entry_offset(g);
+  uint64_t seen = 0;
+  while (pos < ix.end_offset()) {
+    const uint64_t n = std::min(chunk_max, ix.end_offset() - pos);
+    if (base::Status st = read_raw(pos, pos + n, scratch); !st) return st;
+    size_t at = 0;
+    while (at < n) {
+      const char* nl = static_cast<const char*>(std::memchr(scratch + at, '\n', n - at));
+      if (nl == nullptr) break;  // a partial line: read again from its start
+      const size_t len = static_cast<size_t>(nl - (scratch + at));
+      if (filter.is_point(std::string_view(scratch + at, len))) {
+        if (seen == skip) *begin = pos + at;
+        ++seen;
+        if (seen == skip + want) {
+          *end = pos + at + len + 1;
+          return base::Status::ok();
+        }
+      }
+      at += len + 1;
+    }
+    if (at == 0) return base::Status::error("a line is longer than the index recorded");
+    pos += at;
+  }
+  return base::Status::error("the file has fewer points than when it was indexed");
+}
+
+engine::RequestSource::Rendered ReplaySource::render(uint64_t index, char* target, char* body) const {
+  Rendered r;
+  std::memcpy(target, target_.data(), target_.size());
+  r.target_len = static_cast<uint32_t>(target_.size());
+  const ReplayIndex& ix = *index_;
+  const uint64_t pass = index / ix.batches();
+  const uint64_t b = index % ix.batches();
+  const int64_t delta = pass_delta(pass);
+  uint64_t begin = 0, end = 0;
+  if (ix.stride() == 1) {
+    begin = ix.batch_begin(b);
+    end = ix.batch_end(b);
+  } else if (base::Status st = locate(b, body, &begin, &end); !st) {
+    note_failure(st.message());
+    return r;
+  }
+  const size_t n = static_cast<size_t>(end - begin);
+  if (base::Status st = read_raw(begin, end, body); !st) {
+    note_failure(st.message());
+    return r;
+  }
+  uint32_t points = 0;
+  r.body_len = static_cast<uint32_t>(copy_points(body, n, max_body_bytes_, delta != 0, delta, &points));
+  r.points = points;
+  if (points != ix.batch_points(b)) {
+    note_failure("batch " + std::to_string(b) + " holds " + std::to_string(points) +
+                 " points, the index counted " + std::to_string(ix.batch_points(b)));
+  }
+  return r;
+}
+
+std::unique_ptr<engine::BodyEncoder> ReplaySource::make_encoder() const {
+  if (gzip_level_ <= 0) return nullptr;
+  return std::make_unique<GzipEncoder>(gzip_level_);
+}
+
+int64_t ReplaySource::clock_offset_ns(uint64_t g, int64_t unit_ns, double speed) const {
+  const ReplayIndex& ix = *index_;
+  const uint64_t pass = g / ix.batches();
+  const uint64_t b = g % ix.batches();
+  const double units = static_cast<double>(ix.entry_time(b / ix.stride()) - ix.first_time()) +
+                       static_cast<double>(pass) * static_cast<double>(span_);
+  const double ns = units * static_cast<double>(unit_ns) / speed;
+  if (!(ns > 0)) return 0;
+  return ns >= 9.2e18 ? INT64_MAX / 2 : static_cast<int64_t>(std::llround(ns));
+}
+
+void ReplaySource::note_failure(const std::string& why) const {
+  int expected = 0;
+  if (failure_state_.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) {
+    failure_ = "the file changed while it was replayed: " + why;
+    failure_state_.store(2, std::memory_order_release);
+  }
+}
+
+bool ReplaySource::failed(std::string* why) const {
+  if (failure_state_.load(std::memory_order_acquire) != 2) return false;
+  *why = failure_;
+  return true;
+}
+
+}  // namespace stressql::generator

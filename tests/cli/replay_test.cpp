@@ -1,0 +1,352 @@
+// INSERT … FROM '<file>' (SPEC §7.3) end to end: TSBS's own files replayed into a real
+// influxd and counted back, kept and shifted over loops; the input a replay must refuse or
+// report (a missing file, a truncated line, a corrupt gzip stream, a line the server
+// rejects); and the bounded memory of a replay of a file of a gigabyte.
+#include <sys/resource.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
+#include "tests/cli/run_test_util.h"
+
+namespace stressql::testing {
+namespace {
+
+// CI has shared/ beside the clone; a worktree elsewhere names it with STRESSQL_TSBS_DIR.
+const std::string kTsbs = std::getenv("STRESSQL_TSBS_DIR") != nullptr
+                              ? std::string(std::getenv("STRESSQL_TSBS_DIR"))
+                              : std::string(STRESSQL_SOURCE_DIR) + "/../shared/data/tsbs";
+
+struct TsbsFile {
+  const char* db;
+  const char* file;
+};
+constexpr TsbsFile kFiles[] = {
+    {"devops", "devops-seed11-scale2-1h.lp.gz"},
+    {"cpuonly", "cpu-only-seed11-scale2-1h.lp.gz"},
+    {"iot", "iot-seed11-scale2-1h.lp.gz"},
+};
+
+// The lines of a gzip file, through gzip(1), not through the code under test.
+std::string gunzip_file(const std::string& path) {
+  ProcessResult r = run_process({"gzip", "-dc", path}, std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return r.out;
+}
+
+uint64_t count_lines(const std::string& text) {
+  return static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+void require_tsbs() {
+  for (const TsbsFile& f : kFiles) {
+    std::ifstream in(kTsbs + "/" + f.file);
+    ASSERT_TRUE(in.good()) << "missing " << kTsbs << "/" << f.file
+                           << ": the replay tests need shared/data/tsbs beside the clone (or "
+                              "STRESSQL_TSBS_DIR naming that folder)";
+  }
+}
+
+// Every point of every measurement of `db`, one row per (series, time): the number of
+// points the server holds, however many fields each has. And the smallest and largest time.
+struct Stored {
+  int64_t points = 0;
+  int64_t min_ns = INT64_MAX, max_ns = INT64_MIN;
+};
+Stored stored(InfluxServer& server, const std::string& db) {
+  Stored s;
+  HttpReply r = http_request(server.address(), "POST",
+                             "/query?epoch=ns&db=" + url_escape(db) + "&q=" + url_escape("SELECT * FROM /.*/"),
+                             "", "", std::chrono::seconds(30));
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j["results"][0].contains("series")) return s;
+  for (const auto& series : j["results"][0]["series"]) {
+    for (const auto& row : series["values"]) {
+      ++s.points;
+      const int64_t t = row[0].get<int64_t>();
+      s.min_ns = std::min(s.min_ns, t);
+      s.max_ns = std::max(s.max_ns, t);
+    }
+  }
+  return s;
+}
+
+class ReplayTest : public InfluxTest {
+ protected:
+  // Creates one database per TSBS file and checks that its retention keeps 2016's points.
+  void create_databases(const std::string& suffix) {
+    for (const TsbsFile& f : kFiles) {
+      const std::string db = f.db + suffix;
+      ASSERT_EQ(server_->query("CREATE DATABASE " + db).status, 200);
+      HttpReply rp = server_->query("SHOW RETENTION POLICIES ON " + db);
+      // autogen, duration 0s: infinite, so points from 2016 are not dropped as too old.
+      EXPECT_NE(rp.body.find("[\"autogen\",\"0s\""), std::string::npos) << rp.body;
+    }
+  }
+
+  std::string script_for(const std::string& settings, const std::string& suffix) {
+    std::string text = "SET Precision [ns]\n\nSET BatchSize [700]\n\n" + settings;
+    for (const TsbsFile& f : kFiles) {
+      text += "SET Database [" + std::string(f.db) + suffix + "]\n\nINSERT " + f.db + " FROM '" +
+              kTsbs + "/" + f.file + "'\n\n";
+    }
+    return dir_.write("replay" + suffix + ".iql", text);
+  }
+};
+
+TEST_F(ReplayTest, TsbsFilesKeptAreCountedBackExactly) {
+  require_tsbs();
+  create_databases("_keep");
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none",
+                              script_for("", "_keep")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  uint64_t total = 0;
+  for (const TsbsFile& f : kFiles) {
+    const uint64_t lines = count_lines(gunzip_file(kTsbs + "/" + f.file));
+    total += lines;
+    Stored s = stored(*server_, std::string(f.db) + "_keep");
+    EXPECT_EQ(s.points, static_cast<int64_t>(lines)) << f.file;
+    EXPECT_EQ(s.min_ns, 1451606400000000000) << f.file;  // 2016-01-01: kept as written
+    EXPECT_EQ(s.max_ns, 1451609990000000000) << f.file;
+  }
+  EXPECT_EQ(report_value(r.out, "Points Requested:"), std::to_string(total));
+  EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"),
+            std::to_string(total) + " / 0 / 0");
+}
+
+TEST_F(ReplayTest, TsbsFilesShiftedOverTwoLoopsAreCountedBackExactly) {
+  require_tsbs();
+  create_databases("_shift");
+  ProcessResult r = stressql(
+      {"run", "--addresses", server_->address(), "--results", "none",
+       script_for("SET ReplayTime [shift]\n\nSET StartDate [2024-03-01]\n\nSET ReplayLoops [2]\n\n"
+                  "SET Gzip [true]\n\n",  // gzip on the wire too
+                  "_shift")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const int64_t start = 1709251200000000000;  // 2024-03-01T00:00:00Z
+  uint64_t total = 0;
+  for (const TsbsFile& f : kFiles) {
+    const uint64_t lines = count_lines(gunzip_file(kTsbs + "/" + f.file));
+    total += 2 * lines;
+    Stored s = stored(*server_, std::string(f.db) + "_shift");
+    // Two passes, none overwriting the other: the second starts a step (10 s) after the
+    // first's latest point.
+    EXPECT_EQ(s.points, static_cast<int64_t>(2 * lines)) << f.file;
+    EXPECT_EQ(s.min_ns, start) << f.file;
+    EXPECT_EQ(s.max_ns, start + 2 * 3600'000000000LL - 10'000000000LL) << f.file;
+  }
+  EXPECT_EQ(report_value(r.out, "Points Requested:"), std::to_string(total));
+  EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"),
+            std::to_string(total) + " / 0 / 0");
+}
+
+TEST_F(ReplayTest, MissingOrUnreadableFileIsAnErrorAtItsPathAndNothingIsSent) {
+  ASSERT_EQ(server_->query("CREATE DATABASE stress").status, 200);
+  const std::string script = dir_.write("missing.iql",
+                                        "SET BatchSize [10]\n\n"
+                                        "INSERT first\nm,host=a v=1 5 1s\n\n"
+                                        "INSERT x FROM 'no-such.lp'\n\n"
+                                        "INSERT y   FROM   '.'\n");
+  ProcessResult check = stressql({"check", script});
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_NE(check.err.find(script + ":6:15: error: cannot replay '" + dir_.path() +
+                           "/no-such.lp': cannot open: No such file or directory"),
+            std::string::npos)
+      << check.err;
+  EXPECT_NE(check.err.find(script + ":8:19: error: cannot replay '" + dir_.path() + "/.': is a directory"),
+            std::string::npos)
+      << check.err;
+  ProcessResult run = stressql({"run", "--addresses", server_->address(), "--results", "none", script});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find(":6:15: error: cannot replay"), std::string::npos) << run.err;
+  // Not even the templated INSERT before it ran.
+  EXPECT_EQ(server_->count_points("stress", "m"), 0);
+}
+
+TEST_F(ReplayTest, ExportSectionsAndCommentsAreSkippedRelativePathsAndRejectedLinesCounted) {
+  ASSERT_EQ(server_->query("CREATE DATABASE exp").status, 200);
+  // What `influx_inspect export -lponly=false` writes, plus blank lines and a comment
+  // among the points, CRLF on one line, and one line the server cannot parse.
+  dir_.write("export.lp",
+             "# INFLUXDB EXPORT: 1677-09-21T00:12:43Z - 2262-04-11T23:47:16Z\n"
+             "# DDL\n"
+             "CREATE DATABASE exp WITH NAME autogen\n"
+             "CREATE RETENTION POLICY other ON exp DURATION 1h REPLICATION 1\n"
+             "# DML\n"
+             "# CONTEXT-DATABASE:exp\n"
+             "# CONTEXT-RETENTION-POLICY:autogen\n"
+             "# writing tsm data\n"
+             "cpu,host=a v=1 1000000000\n"
+             "cpu,host=b v=2 1000000000\n"
+             "\n"
+             "   # an indented comment\n"
+             "cpu,host=a v=3 2000000000\r\n"
+             "cpu,host=b,bad v=4 2000000000\n"
+             "# writing wal data\n"
+             "cpu,host=a v=5 3000000000\n"
+             "\n");
+  const std::string script = dir_.write("exp.iql",
+                                        "SET Database [exp]\n\nSET Precision [ns]\n\nSET BatchSize [1]\n\n"
+                                        "INSERT e FROM 'export.lp'\n\n"
+                                        "QUERY e SELECT %f FROM %m DO 1\n");
+  // From another working directory: the path is the script's folder's.
+  SpawnOptions spawn;
+  spawn.cwd = "/";
+  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", server_->address(), "--results",
+                                 "none", script},
+                                std::chrono::seconds(60), "", spawn);
+  EXPECT_NE(r.exit_code, 0) << r.out << r.err;  // one request failed
+  EXPECT_EQ(report_value(r.out, "Points Requested:"), "5");
+  EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), "4 / 0 / 1") << r.out;
+  EXPECT_EQ(stored(*server_, "exp").points, 4);
+  EXPECT_NE(r.out.find("INSERT e replays a file; query variables (%m %f %t %a) need a templated INSERT"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(ReplayTest, TruncatedLineAndCorruptGzipFailTheStatementNamingTheLine) {
+  ASSERT_EQ(server_->query("CREATE DATABASE bad").status, 200);
+  dir_.write("cut.lp", "m v=1 1\nm v=2 2\n\nm v=3 3\nm v=4");
+  const std::string good = read_file(kTsbs + "/" + kFiles[0].file);
+  ASSERT_GT(good.size(), 100000u) << "missing " << kTsbs << "/" << kFiles[0].file;
+  std::string corrupt = good;
+  for (size_t i = corrupt.size() / 2; i < corrupt.size() / 2 + 64; ++i) corrupt[i] = static_cast<char>(corrupt[i] ^ 0x5a);
+  dir_.write("corrupt.lp.gz", corrupt);
+  dir_.write("short.lp.gz", good.substr(0, good.size() / 2));
+  const std::string script = dir_.write("bad.iql",
+                                        "SET Database [bad]\n\nSET Precision [ns]\n\n"
+                                        "INSERT cut FROM 'cut.lp'\n\n"
+                                        "INSERT corrupt FROM 'corrupt.lp.gz'\n\n"
+                                        "INSERT short FROM 'short.lp.gz'\n");
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", script});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // failed statements, not a crash
+  EXPECT_NE(r.out.find("cut.lp: line 5: the file ends in the middle of this line"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("corrupt.lp.gz: line "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the gzip stream is corrupt"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("short.lp.gz: line "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the gzip stream is truncated"), std::string::npos) << r.out;
+  // Found before the first request: nothing of any of them reached the server.
+  EXPECT_EQ(stored(*server_, "bad").points, 0);
+}
+
+// ReplaySpeed: a request is due when the file's clock, sped up, reaches its first point.
+// Five points half a second apart in the file, 2x: the last is due a second after the
+// first, so the statement cannot end sooner; without the setting it ends at once.
+TEST_F(ReplayTest, ReplaySpeedPacesRequestsByTheFilesOwnClock) {
+  ASSERT_EQ(server_->query("CREATE DATABASE paced").status, 200);
+  std::string lines;
+  for (int i = 0; i < 5; ++i) lines += "m v=" + std::to_string(i) + " " + std::to_string(1'000'000'000LL + i * 500'000'000LL) + "\n";
+  dir_.write("paced.lp", lines);
+  const std::string script = dir_.write("paced.iql",
+                                        "SET Database [paced]\n\nSET Precision [ns]\n\nSET BatchSize [1]\n\n"
+                                        "SET ReplaySpeed [2x]\n\nINSERT paced FROM 'paced.lp'\n\n"
+                                        "SET ReplaySpeed [0]\n\nINSERT fast FROM 'paced.lp'\n");
+  const std::string json = dir_.path() + "/paced.json";
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", "--json", json, script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json report = validated_report(json);
+  int64_t paced_ns = -1, fast_ns = -1;
+  for (const auto& st : report["statements"]) {
+    if (st["name"] == "paced") paced_ns = st["duration_ns"].get<int64_t>();
+    if (st["name"] == "fast") fast_ns = st["duration_ns"].get<int64_t>();
+  }
+  EXPECT_GE(paced_ns, 1'000'000'000);
+  EXPECT_LT(fast_ns, 1'000'000'000);  // the file's clock, not the server, made the difference
+  EXPECT_EQ(stored(*server_, "paced").points, 5);
+}
+
+// --shard I/N with --dump (offline, no server): the shards of a replay send every request
+// of the unsharded run once between them (request g is shard g mod N's), and each says
+// exactly how many points it was asked for, the short last request of every pass included.
+TEST(ReplayShards, ShardsSplitTheRequestsOfEveryPass) {
+  ScriptDir dir;
+  std::string lines = "# DML\n";
+  for (int i = 0; i < 100; ++i) lines += "m,s=" + std::to_string(i % 3) + " v=" + std::to_string(i) + " " + std::to_string(1000 + i) + "\n";
+  dir.write("s.lp", lines);
+  const std::string script = dir.write("s.iql", "SET Precision [ns]\n\nSET BatchSize [7]\n\nSET ReplayLoops [3]\n\n"
+                                                 "INSERT s FROM 's.lp'\n");
+  const std::string single = dir.path() + "/single.lp";
+  ProcessResult r = stressql({"run", "--dump", single, script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::multiset<std::string> want, got;
+  {
+    std::istringstream in(read_file(single));
+    for (std::string l; std::getline(in, l);) want.insert(l);
+  }
+  ASSERT_EQ(want.size(), 300u);
+  uint64_t requested = 0;
+  for (int i = 0; i < 4; ++i) {
+    const std::string file = dir.path() + "/shard" + std::to_string(i) + ".lp";
+    const std::string json = dir.path() + "/shard" + std::to_string(i) + ".json";
+    ProcessResult s = stressql({"run", "--test-id", "replay-shards", "--shard", std::to_string(i) + "/4",
+                                "--dump", file, "--json", json, script});
+    ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
+    std::istringstream in(read_file(file));
+    uint64_t n = 0;
+    for (std::string l; std::getline(in, l); ++n) got.insert(l);
+    nlohmann::json points;
+    const nlohmann::json report = nlohmann::json::parse(read_file(json));
+    for (const auto& st : report["statements"]) {
+      if (st["name"] == "s") points = st["points"];
+    }
+    ASSERT_TRUE(points.is_object()) << read_file(json);
+    EXPECT_EQ(points["requested"].get<uint64_t>(), n) << "shard " << i;
+    EXPECT_EQ(points["rendered"].get<uint64_t>(), n) << "shard " << i;
+    requested += n;
+  }
+  EXPECT_EQ(requested, 300u);
+  EXPECT_EQ(got, want);
+}
+
+// RSS stays bounded whatever the file's size: a file of more than a gigabyte, shifted
+// (every timestamp rewritten), through --dry-run. The child's peak RSS comes from
+// getrusage(RUSAGE_CHILDREN) in a python3 parent of its own, so no other child of this
+// test binary (influxd) counts.
+TEST(ReplayMemory, AGigabyteFileReplaysInBoundedMemory) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizers keep freed memory in quarantine, so RSS says nothing there";
+#endif
+  ScriptDir dir;
+  const std::string path = dir.path() + "/big.lp";
+  std::string block;
+  uint64_t lines = 0;
+  while (block.size() < (1u << 20)) {
+    block += "cpu,hostname=host_" + std::to_string(lines % 100) +
+             ",region=eu-west-1 usage_user=12i,usage_system=80i,usage_idle=3.5 " +
+             std::to_string(1451606400000000000LL + static_cast<int64_t>(lines) * 1000000000LL) + "\n";
+    ++lines;
+  }
+  constexpr int kBlocks = 1000;  // 1.05 GB
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 0; i < kBlocks; ++i) out.write(block.data(), static_cast<std::streamsize>(block.size()));
+    ASSERT_TRUE(out.good());
+  }
+  const std::string script = dir.write("big.iql",
+                                       "SET Precision [ns]\n\nSET ReplayTime [shift]\n\n"
+                                       "SET StartDate [2024-01-01]\n\nINSERT big FROM 'big.lp'\n");
+  ProcessResult r = run_process(
+      {"python3", "-c",
+       "import resource,subprocess,sys\n"
+       "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+       "sys.stdout.write(p.stdout)\n"
+       "print('MAXRSS_KIB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+       "sys.exit(p.returncode)",
+       STRESSQL_BINARY, "run", "--dry-run", "--results", "none", script},
+      std::chrono::seconds(120));
+  remove_tree(dir.path());  // a gigabyte: gone before the assertions
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(report_value(r.out, "  Points Rendered (not sent):"), std::to_string(lines * kBlocks));
+  const size_t at = r.out.find("MAXRSS_KIB ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const long rss_kib = std::stol(r.out.substr(at + 11));
+  EXPECT_LE(rss_kib, 64 * 1024) << "peak RSS of the replay of a 1 GiB file";
+  std::printf("replay of %d MiB with --dry-run: peak RSS %ld KiB\n", kBlocks, rss_kib);
+}
+
+}  // namespace
+}  // namespace stressql::testing

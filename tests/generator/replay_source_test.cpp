@@ -1,0 +1,231 @@
+// Replay's reading side (generator/lp_lines, replay_index, gzip_cursor, replay_source):
+// what is a point, where its timestamp is, and that every request renders exactly its
+// batch's lines, shifted for its pass, whatever thread renders it and in whatever order,
+// from a plain file and from a gzip one. The expected bytes are built here line by line,
+// not by the code under test.
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "generator/lp_lines.h"
+#include "generator/replay_source.h"
+
+namespace stressql::generator {
+namespace {
+
+TEST(LpLines, TimestampIsTheLastTokenWhenItIsAnInteger) {
+  size_t b = 0, e = 0;
+  int64_t v = 0;
+  ASSERT_TRUE(find_timestamp("cpu,host=a v=1i 1451606400000000000", &b, &e, &v));
+  EXPECT_EQ(v, 1451606400000000000);
+  EXPECT_EQ(b, 16u);
+  ASSERT_TRUE(find_timestamp("cpu v=1 -5\r", &b, &e, &v));
+  EXPECT_EQ(v, -5);
+  EXPECT_EQ(e, 10u);
+  EXPECT_FALSE(find_timestamp("cpu v=1", &b, &e, &v));
+  EXPECT_FALSE(find_timestamp("cpu s=\"a 12\"", &b, &e, &v));
+  EXPECT_FALSE(find_timestamp("cpu v=1 12a", &b, &e, &v));
+  EXPECT_FALSE(find_timestamp("cpu v=1 99999999999999999999", &b, &e, &v));  // > int64
+  EXPECT_FALSE(find_timestamp("12", &b, &e, &v));
+}
+
+TEST(LpLines, FilterSkipsBlankCommentsAndTheDdlSection) {
+  LineFilter f;
+  EXPECT_FALSE(f.is_point("# INFLUXDB EXPORT: 1677-09-21T00:12:43Z - 2262-04-11T23:47:16Z"));
+  EXPECT_FALSE(f.is_point("# DDL"));
+  EXPECT_FALSE(f.is_point("CREATE DATABASE db WITH NAME autogen"));
+  EXPECT_FALSE(f.is_point(""));
+  EXPECT_FALSE(f.is_point("#  DML "));
+  EXPECT_FALSE(f.is_point("# CONTEXT-DATABASE:db"));
+  EXPECT_TRUE(f.is_point("cpu v=1 1"));
+  EXPECT_FALSE(f.is_point(" \t\r"));
+  EXPECT_FALSE(f.is_point("  # note"));
+  EXPECT_TRUE(f.is_point("# DDLx is a comment, not a section") == false);
+  EXPECT_TRUE(f.is_point("cpu v=2 2"));
+}
+
+TEST(LpLines, CopyPointsShiftsInPlaceWithRoomForLongerTimestamps) {
+  const std::string in = "a v=1 1\n# c\nb v=2 22\r\n\nc v=3\nd v=4 -7\r\r\ne v=5 33\n";
+  std::string buf = in + std::string(5 * kMaxTimestampGrowth, '\0');
+  uint32_t points = 0;
+  // Longer timestamps: the rest moves to the end of the buffer once, at the first.
+  size_t n = copy_points(buf.data(), in.size(), buf.size(), true, 1000000000000000000, &points);
+  EXPECT_EQ(points, 5u);
+  EXPECT_EQ(buf.substr(0, n),
+            "a v=1 1000000000000000001\nb v=2 1000000000000000022\nc v=3\n"
+            "d v=4 999999999999999993\r\ne v=5 1000000000000000033\n");
+  // Same length (2016 to 2024 in ns, say): in place.
+  buf = in + std::string(5 * kMaxTimestampGrowth, '\0');
+  n = copy_points(buf.data(), in.size(), buf.size(), true, 1, &points);
+  EXPECT_EQ(buf.substr(0, n), "a v=1 2\nb v=2 23\nc v=3\nd v=4 -6\r\ne v=5 34\n");
+  // Shorter and longer mixed.
+  buf = in + std::string(5 * kMaxTimestampGrowth, '\0');
+  n = copy_points(buf.data(), in.size(), buf.size(), true, -20, &points);
+  EXPECT_EQ(buf.substr(0, n), "a v=1 -19\nb v=2 2\nc v=3\nd v=4 -27\r\ne v=5 13\n");
+  buf = in;
+  n = copy_points(buf.data(), in.size(), buf.size(), false, 0, &points);
+  EXPECT_EQ(buf.substr(0, n), "a v=1 1\nb v=2 22\nc v=3\nd v=4 -7\r\ne v=5 33\n");
+}
+
+// A file of `n` points in `series` series, 10 units apart, with comments and blank lines
+// among them; lines() are the points as written.
+struct TestFile {
+  std::string text;
+  std::vector<std::string> lines;
+  std::vector<int64_t> times;
+};
+TestFile make_file(int n, int series) {
+  TestFile f;
+  f.text = "# DDL\nCREATE DATABASE x\n# DML\n";
+  for (int i = 0; i < n; ++i) {
+    const int64_t t = 1000 + (i / series) * 10;
+    f.lines.push_back("m,s=" + std::to_string(i % series) + " v=" + std::to_string(i) + "i ");
+    f.times.push_back(t);
+    f.text += f.lines.back() + std::to_string(t) + "\n";
+    if (i % 7 == 3) f.text += "# comment " + std::to_string(i) + "\n";
+    if (i % 11 == 5) f.text += "\n";
+  }
+  return f;
+}
+
+std::string write_temp(const std::string& text, bool gzip) {
+  char name[] = "/tmp/stressql-replay-XXXXXX";
+  const int fd = mkstemp(name);
+  EXPECT_GE(fd, 0);
+  ::close(fd);
+  if (gzip) {
+    gzFile gz = gzopen(name, "wb6");
+    EXPECT_EQ(gzwrite(gz, text.data(), static_cast<unsigned>(text.size())), static_cast<int>(text.size()));
+    gzclose(gz);
+  } else {
+    std::FILE* out = std::fopen(name, "wb");
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fclose(out);
+  }
+  return name;
+}
+
+// Renders every request of `source` on `threads` threads, each taking the next index of a
+// shared counter (as reactors claim them) and rendering it, so renders interleave.
+std::vector<std::string> render_all(const ReplaySource& source, int threads) {
+  std::vector<std::string> bodies(source.requests());
+  std::atomic<uint64_t> next{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      std::vector<char> target(source.max_target_bytes()), body(source.max_body_bytes());
+      for (uint64_t i; (i = next.fetch_add(1)) < source.requests();) {
+        auto r = source.render(i, target.data(), body.data());
+        EXPECT_EQ(r.points, source.request_points(i));
+        bodies[i].assign(body.data(), r.body_len);
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  return bodies;
+}
+
+class ReplaySourceTest : public ::testing::TestWithParam<bool> {};  // gzip or not
+
+TEST_P(ReplaySourceTest, EveryRequestIsItsBatchShiftedForItsPass) {
+  const TestFile f = make_file(1003, 4);
+  const std::string path = write_temp(f.text, GetParam());
+  ReplayOptions o;
+  o.path = path;
+  o.target = "/write?db=x";
+  o.batch_size = 10;
+  o.loops = 3;
+  o.shift = true;
+  o.start_units = 99990;  // 1000 → 99990: timestamps grow from 4 to 5 and then 6 digits
+  std::shared_ptr<const ReplaySource> source;
+  ASSERT_TRUE(ReplaySource::create(o, &source));
+  EXPECT_EQ(source->index().points(), 1003u);
+  EXPECT_EQ(source->requests(), 101u * 3);
+  EXPECT_EQ(source->points(), 3009u);
+  // Span: the latest time − the earliest + the step, so pass 1 follows pass 0 by a step.
+  const int64_t span = f.times.back() - f.times.front() + 10;
+  EXPECT_EQ(source->span(), span);
+  const std::vector<std::string> bodies = render_all(*source, 4);
+  std::string got, want;
+  for (const auto& b : bodies) got += b;
+  for (int pass = 0; pass < 3; ++pass) {
+    for (size_t i = 0; i < f.lines.size(); ++i) {
+      want += f.lines[i] + std::to_string(f.times[i] - 1000 + 99990 + pass * span) + "\n";
+    }
+  }
+  EXPECT_EQ(got, want);
+  std::remove(path.c_str());
+}
+
+TEST_P(ReplaySourceTest, KeptTimestampsAreTheFileAsWrittenWithoutItsSkippedLines) {
+  const TestFile f = make_file(57, 3);
+  const std::string path = write_temp(f.text, GetParam());
+  ReplayOptions o;
+  o.path = path;
+  o.batch_size = 8;
+  std::shared_ptr<const ReplaySource> source;
+  ASSERT_TRUE(ReplaySource::create(o, &source));
+  std::string got, want;
+  for (const auto& b : render_all(*source, 2)) got += b;
+  for (size_t i = 0; i < f.lines.size(); ++i) want += f.lines[i] + std::to_string(f.times[i]) + "\n";
+  EXPECT_EQ(got, want);
+  std::remove(path.c_str());
+}
+
+INSTANTIATE_TEST_SUITE_P(PlainAndGzip, ReplaySourceTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Gzip" : "Plain"; });
+
+// Past ReplayIndex::kMaxEntries batches the index keeps every other offset and a render
+// scans forward from the nearest; every batch still renders its own lines.
+TEST(ReplayIndexStride, MoreBatchesThanEntriesStillRenderExactly) {
+  const uint64_t n = ReplayIndex::kMaxEntries + ReplayIndex::kMaxEntries / 3;
+  std::string text;
+  text.reserve(n * 16);
+  for (uint64_t i = 0; i < n; ++i) text += "m v=" + std::to_string(i) + "\n";
+  const std::string path = write_temp(text, false);
+  ReplayOptions o;
+  o.path = path;
+  o.batch_size = 1;
+  std::shared_ptr<const ReplaySource> source;
+  ASSERT_TRUE(ReplaySource::create(o, &source));
+  EXPECT_EQ(source->index().stride(), 2u);
+  std::vector<char> target(64), body(source->max_body_bytes());
+  for (uint64_t i : {uint64_t{0}, uint64_t{1}, uint64_t{2}, uint64_t{3}, n / 2 + 1, n - 2, n - 1}) {
+    auto r = source->render(i, target.data(), body.data());
+    EXPECT_EQ(std::string(body.data(), r.body_len), "m v=" + std::to_string(i) + "\n") << i;
+  }
+  std::remove(path.c_str());
+}
+
+TEST(GzipCursor, OutOfOrderReadsWithinTheWindowDoNotStartOver) {
+  std::string text;
+  for (int i = 0; i < 200000; ++i) text += "line " + std::to_string(i) + "\n";
+  const std::string path = write_temp(text, true);
+  std::unique_ptr<LpStream> stream;
+  ASSERT_TRUE(LpStream::open(path, &stream));
+  GzipCursor cursor(std::move(stream), 64 * 1024, text.size());
+  std::vector<char> out(4096);
+  std::mt19937 rng(7);
+  // Two passes, ranges read up to 8 apart from the order they are asked for.
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<uint64_t> starts;
+    for (uint64_t at = 0; at + 4096 <= text.size(); at += 4096) starts.push_back(at);
+    for (size_t i = 0; i + 8 <= starts.size(); i += 8) std::shuffle(starts.begin() + i, starts.begin() + i + 8, rng);
+    for (uint64_t at : starts) {
+      ASSERT_TRUE(cursor.read(at, at + 4096, out.data()));
+      ASSERT_EQ(std::string(out.data(), 4096), text.substr(at, 4096)) << at;
+    }
+  }
+  EXPECT_EQ(cursor.rewinds(), 1u);  // the second pass starts over, nothing else does
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace stressql::generator
