@@ -44,6 +44,14 @@ constexpr SettingInfo kSettings[] = {
      "v3 no_sync: true acknowledges writes before the WAL is persisted (sent only when set)"},
     {SetName::kAcceptPartial, "AcceptPartial", "accept-partial",
      "v3 accept_partial: false rejects a whole batch with a bad line (sent only when set)"},
+    {SetName::kMissingPoints, "MissingPoints", "missing-points",
+     "share of points left out (seeded) and counted as skipped, e.g. 5%"},
+    {SetName::kMissingFields, "MissingFields", "missing-fields",
+     "share of each point's fields left out (at least one stays), e.g. 2%"},
+    {SetName::kDisorder, "Disorder", "disorder",
+     "'<p>% within <duration>': points held back and sent up to <duration> of timestamps late"},
+    {SetName::kChurn, "Churn", "churn",
+     "'<p>% every <duration>': series retired and replaced by new ones as timestamps advance"},
 };
 
 bool parse_count(std::string_view value, int64_t* out, std::string* error) {
@@ -252,6 +260,16 @@ bool apply_setting(SetName name, std::string_view value, Settings* settings, std
       return parse_bool(value, &settings->no_sync, error);
     case SetName::kAcceptPartial:
       return parse_bool(value, &settings->accept_partial, error);
+    case SetName::kMissingPoints:
+      return parse_share(value, &settings->data.missing_points, error);
+    case SetName::kMissingFields:
+      return parse_share(value, &settings->data.missing_fields, error);
+    case SetName::kDisorder:
+      return parse_share_per(value, "within", &settings->data.disorder,
+                             &settings->data.disorder_within_ns, error);
+    case SetName::kChurn:
+      return parse_share_per(value, "every", &settings->data.churn,
+                             &settings->data.churn_every_ns, error);
   }
   *error = "unknown setting";
   return false;

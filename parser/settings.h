@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "parser/api_settings.h"
+#include "parser/data_settings.h"
 #include "parser/rate.h"
 
 namespace stressql::parser {
@@ -37,6 +38,11 @@ enum class SetName {
   kGzip,
   kNoSync,
   kAcceptPartial,
+  // SPEC §7.2 data shape (parser/data_settings.h).
+  kMissingPoints,
+  kMissingFields,
+  kDisorder,
+  kChurn,
 };
 
 // Timestamp unit of generated points and of the `precision=` write parameter.
@@ -75,6 +81,7 @@ struct Settings {
   int gzip_level = 0;                // 0: bodies sent as they are; 1-12: gzip level
   std::optional<bool> no_sync;       // v3 write options: sent only when SET
   std::optional<bool> accept_partial;
+  DataShape data;  // SPEC §7.2: MissingPoints, MissingFields, Disorder, Churn
 };
 
 struct SettingInfo {

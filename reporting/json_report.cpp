@@ -97,7 +97,9 @@ nlohmann::json statement_json(const StatementReport& r, size_t index) {
         j["series"] = r.series;
         j["points"] = {{"requested", r.points_requested}, {"accepted", s.points_accepted},
                        {"dropped", s.points_dropped},     {"failed", s.points_failed},
-                       {"not_sent", r.points_not_sent}, {"rendered", s.points_rendered}};
+                       {"not_sent", r.points_not_sent}, {"rendered", s.points_rendered},
+                       {"skipped", r.points_skipped}};
+        if (!r.data_shape.empty()) j["data_shape"] = r.data_shape;
         j["points_per_second"] = points_per_second(r);
       }
       j["intervals"] = intervals_json(r.intervals);
@@ -186,6 +188,7 @@ nlohmann::json json_report(const std::vector<StatementReport>& statements, const
                       {"points_dropped", t.points_dropped},
                       {"points_failed", t.points_failed},
                       {"points_not_sent", t.points_not_sent},
+                      {"points_skipped", t.points_skipped},
                       {"requests_ok", t.requests_ok},
                       {"requests_failed", t.requests_failed}}},
           {"engine", {{"reactors", run.reactors},

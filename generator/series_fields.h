@@ -1,0 +1,92 @@
+#pragma once
+// Field templates that draw per series and point (SPEC §7.2): `walk(start, step, min, max)`,
+// `counter(start, max_step)` and `normal(mean, stddev)`.
+//
+// Every value is a pure function of (template, series identity, timestamp index), so any
+// split of the points across reactors, shards, retries and --dump renders the same bytes:
+//  - walk:    v(t_b) = start; v(t) = clamp(v(t-1) + step·z(t), min, max), z standard normal,
+//             carried as a float offset from start (float arithmetic, same on every machine);
+//  - counter: v(t_b) = start; v(t) = v(t-1) + uniform integer in [0, max_step];
+//  - normal:  mean + stddev·z(t), independent.
+// t_b is the series' birth (0 unless Churn replaced it). Walks and counters depend on their
+// past, so each keeps, per series slot, a memo of its newest computed (t, value): rendering
+// t after t-1 costs one step. The memo is one atomic word (a walk: t and the float offset)
+// or two with a check (a counter: value, t and a 32-bit check of both), read and written with
+// relaxed atomics: any reactor may render any series, a memo read is always a true
+// (t, value) of the walk or rejected, and a memo that is behind is stepped forward, one that
+// is ahead (another reactor got further, or a sample render) is ignored and the walk
+// recomputed from its birth. So the bytes never depend on which thread rendered what first;
+// only the work does, and in the engine's order (requests claimed in index order) a series'
+// timestamps arrive nearly in order.
+//
+// Memory: 8 bytes per series per walk, 16 per counter, allocated zeroed and lazily (pages
+// are touched as series are): 1 M series × 10 walks hold 80 MB.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "base/status.h"
+#include "parser/script.h"
+
+namespace stressql::generator {
+
+class SeriesFields {
+ public:
+  SeriesFields();
+  ~SeriesFields();
+  SeriesFields(const SeriesFields&) = delete;
+  SeriesFields& operator=(const SeriesFields&) = delete;
+
+  // Adds a walk, counter or normal template keyed by `key`; *index names it in write().
+  // Control thread, before allocate().
+  base::Status add(const parser::Generator& g, uint64_t key, size_t* index);
+  // State for `slots` series. REQUIRES: called once, after every add().
+  base::Status allocate(uint64_t slots);
+
+  size_t size() const { return specs_.size(); }
+  size_t max_chars(size_t i) const { return specs_[i].max_chars; }
+  bool stateful() const { return walks_ + counters_ > 0; }
+  // Bytes of per-series state held (zeroed pages not yet touched included).
+  size_t state_bytes() const;
+
+  // Writes template i's value at timestamp index t for the series identity whose hash is
+  // `idh` (mix64 of the identity), kept in state slot `slot` and born at t_birth <= t.
+  // Returns the end. REQUIRES: max_chars(i) bytes of room; slot < the allocated slots;
+  // t < 2^32 - 1. Thread-safe (see the top of the file).
+  char* write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, uint64_t t_birth,
+              char* dst) const;
+
+  // The walk or counter value itself (tests): as write() renders it, before rounding.
+  double value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, uint64_t t_birth) const;
+
+ private:
+  struct Spec {
+    parser::ValueFn fn = parser::ValueFn::kWalk;
+    bool is_int = false;
+    uint64_t key = 0;
+    double a0 = 0, a1 = 0;     // start/step, start/max_step, mean/stddev
+    float step = 0, lo = 0, hi = 0;  // walk: step and the clamp as offsets from start
+    uint64_t max_step_plus_1 = 1;    // counter
+    int decimals = 0;
+    double scale = 1;  // 10^decimals
+    size_t state = 0;  // index among walks or counters
+    size_t max_chars = 0;
+  };
+  float walk_offset(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, uint64_t t_birth) const;
+  int64_t counter_value(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,
+                        uint64_t t_birth) const;
+
+  std::vector<Spec> specs_;
+  size_t walks_ = 0, counters_ = 0;
+  uint64_t slots_ = 0;
+  uint64_t* walk_state_ = nullptr;     // slots_ × walks_ words
+  uint64_t* counter_state_ = nullptr;  // slots_ × counters_ × 2 words
+  const float* z_ = nullptr;
+};
+
+// Writes `v` with `decimals` digits after the point ("12.50"), or rounded to an integer
+// when decimals is 0. `scale` is 10^decimals. At most 32 bytes.
+char* write_fixed(double v, int decimals, double scale, char* dst);
+
+}  // namespace stressql::generator
