@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   std::string check_file;
   CLI::App* check = app.add_subcommand("check", "Parse a script and print a summary; contacts no server");
   check->add_option("FILE", check_file, "script to check")->required();
+  std::vector<std::string> check_defines;
+  check->add_option("--define", check_defines,
+                    "NAME=VALUE for ${NAME} in the script (repeatable; SPEC 7.2 script variables)");
 
   stressql::cli::RunArgs run_args;
   CLI::App* run = stressql::cli::add_run_command(app, &run_args);
@@ -51,7 +54,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
 
-  if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
+  if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr, check_defines);
   if (*run) return stressql::cli::run_run(run_args);
   if (*find_max) return stressql::cli::run_find_max(find_max_args);
   if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);

@@ -34,6 +34,7 @@ struct RunArgs {
   std::string results_token;  // for a 2.x/3.x --results server
   std::vector<std::string> thresholds;  // --threshold, as given
   int repeat = 1;                       // --repeat
+  std::vector<std::string> defines;     // --define NAME=VALUE (SPEC §7.2 script variables)
 };
 
 // Adds the `run` subcommand and its flags (one per SET name) to `app`.
