@@ -242,7 +242,8 @@ class PointPlan::Builder {
     Derived d;
     d.dim = p.dims_.size();
     d.source_tag = source;
-    d.key = hash2(options_.seed, fnv1a(tag.key, kFnvOffset));
+    // Several `per` pieces in one tag (serial=[..per h]-[..per h]) draw apart.
+    d.key = hash2(options_.seed, fnv1a(tag.key, kFnvOffset) + (pieces->size() - 1));
     d.min_dim = d.dim;
     for (const TagPiece& piece : p.tag_pieces_[source]) {
       if (piece.dim < 0) continue;

@@ -165,6 +165,28 @@ class Expr {
       while (i_ < text_.size() && is_name_char(text_[i_])) ++i_;
       std::string_view name = text_.substr(at, i_ - at);
       auto it = defines_.find(name);
+      if (i_ + 1 < text_.size() && text_[i_] == ':' && text_[i_ + 1] == '-') {  // name:-default
+        i_ += 2;
+        const size_t def = i_;
+        while (i_ < text_.size() && (is_alpha(text_[i_]) || is_digit(text_[i_]) ||
+                                     static_cast<unsigned char>(text_[i_]) >= 0x80)) {
+          ++i_;
+        }
+        if (it != defines_.end()) {
+          if (!literal(trim_blanks(it->second), out)) {
+            return fail_at(at, "variable '" + std::string(name) + "' is '" +
+                                   quote_snippet(it->second) +
+                                   "'; arithmetic in ${...} needs a whole number or a duration");
+          }
+          return true;
+        }
+        if (!literal(text_.substr(def, i_ - def), out)) {
+          return fail_at(def, "expected a whole number or a duration as the default of '" +
+                                  std::string(name) + "' in ${...}, found '" +
+                                  quote_snippet(text_.substr(def, i_ - def)) + "'");
+        }
+        return true;
+      }
       if (it == defines_.end()) {
         return fail_at(at, "undefined variable '" + std::string(name) + "' (define it with --define " +
                                std::string(name) + "=VALUE)");
@@ -273,7 +295,8 @@ bool substitute_variables(std::string_view source, const Defines& defines, Subst
     bool ok = true;
     size_t dash = body.find(":-");
     std::string_view trimmed = trim_blanks(body);
-    if (dash != std::string_view::npos && is_name(trim_blanks(body.substr(0, dash)))) {
+    if (dash != std::string_view::npos && is_name(trim_blanks(body.substr(0, dash))) &&
+        body.find_first_of("*/()+", dash) == std::string_view::npos) {
       auto it = defines.find(trim_blanks(body.substr(0, dash)));
       value = it != defines.end() ? it->second : std::string(body.substr(dash + 2));
     } else if (is_name(trimmed)) {

@@ -4,6 +4,10 @@
 // substituted before parsing, with a map back to the script's own positions so that every
 // error still names the file's line and column. Pure: no I/O, no globals.
 //
+// `${NAME:-default}` is text; once the default holds one of `* / ( ) +`, the whole is an
+// expression in which any name may carry a number or duration default:
+// `${scale:-10 * (duration:-1h / 10s)}`.
+//
 // Lines whose first non-blank character is `#` (comments) are left as they are. A name's
 // value is text; in an expression it must be a whole number or a duration (`1h`): a
 // duration divided by a duration is a number (`${duration / 10s}`), a duration times a

@@ -43,6 +43,10 @@ TEST(Variables, IntegerArithmetic) {
   EXPECT_EQ(sub("${1m30s + 30s}", d), "2m");
   EXPECT_EQ(sub("${-neg * -(2)}", d), "-6");
   EXPECT_EQ(sub("${7 / 2}", d), "3");
+  // Defaults inside an expression.
+  EXPECT_EQ(sub("${hosts:-10 * (duration:-2h / 10s)}", d), "3600");
+  EXPECT_EQ(sub("${scale:-10 * (span:-1m / 10s)}", d), "6000");
+  EXPECT_EQ(sub("${region:-us-east-1}", d), "us-east-1");
 }
 
 TEST(Variables, ErrorsPointAtTheScript) {
