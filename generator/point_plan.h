@@ -141,8 +141,9 @@ class PointPlan {
   // Shaped path (point_plan_shaped.cpp).
   size_t render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t* lines) const;
   uint64_t disorder_source(uint64_t s, uint64_t row) const;
-  // Churn: dimension 0's value index for digit j at timestamp index t, and its birth.
-  uint64_t churn(uint64_t j, uint64_t t, uint64_t* birth) const;
+  // Churn: dimension 0's value index for digit j at timestamp index t, its birth and the
+  // timestamp index that replaces it.
+  uint64_t churn(uint64_t j, uint64_t t, uint64_t* birth, uint64_t* death) const;
   // The value of dims_[d] (a derived `per` dim, or an ordinary one) under `values`, the
   // value index of every dim (digits, or churned for dim 0).
   char* write_dim(size_t d, const uint64_t* values, char* dst) const;

@@ -72,24 +72,24 @@ void PointPlan::raw_dim(size_t d, const uint64_t* values, std::string* out) cons
   *out += buf;
 }
 
-uint64_t PointPlan::churn(uint64_t j, uint64_t t, uint64_t* birth) const {
+uint64_t PointPlan::churn(uint64_t j, uint64_t t, uint64_t* birth, uint64_t* death) const {
   const Shape& sh = *shape_;
   const uint64_t c0 = dims_[0].count;
   // Replacements made by the start of epoch e, assigned to dimension-0 slots in turn.
   auto made = [&](uint64_t e) {
     return static_cast<uint64_t>(std::floor(static_cast<double>(e) * sh.churn_per_epoch));
   };
+  // The first epoch by which `needed` replacements were made.
+  auto epoch_of = [&](uint64_t needed) {
+    uint64_t e = static_cast<uint64_t>(std::ceil(static_cast<double>(needed) / sh.churn_per_epoch));
+    while (e > 0 && made(e - 1) >= needed) --e;
+    while (made(e) < needed) ++e;
+    return e;
+  };
   const uint64_t r = made(t / sh.epoch);
   const uint64_t g = r > j ? (r - j - 1) / c0 + 1 : 0;  // times slot j was replaced
-  if (g == 0) {
-    *birth = 0;
-    return j;
-  }
-  const uint64_t needed = j + (g - 1) * c0 + 1;  // replacements up to slot j's latest
-  uint64_t e = static_cast<uint64_t>(std::ceil(static_cast<double>(needed) / sh.churn_per_epoch));
-  while (e > 0 && made(e - 1) >= needed) --e;
-  while (made(e) < needed) ++e;
-  *birth = e * sh.epoch;
+  *birth = g == 0 ? 0 : epoch_of(j + (g - 1) * c0 + 1) * sh.epoch;
+  *death = sh.churn_per_epoch > 0 ? epoch_of(j + g * c0 + 1) * sh.epoch : UINT64_MAX;
   return j + c0 * g;
 }
 
@@ -146,11 +146,12 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
     const uint64_t point = t * series_ + s;
     if (sh.skip_below == 0 || base::mix64(sh.key_skip ^ (point * kOdd2)) >= sh.skip_below) {
       prefetch_for_write(out);
-      uint64_t id = s, birth = 0;
+      uint64_t id = s;
+      SeriesFields::Life life;
       if (churning) {
         uint64_t values[kMaxTagTemplates];
         for (size_t d = 0; d < split_; ++d) values[d] = c.digits[d];
-        values[0] = churn(c.digits[0], t, &birth);
+        values[0] = churn(c.digits[0], t, &life.birth, &life.death);
         id = values[0] * sh.series_per_value + s % sh.series_per_value;
         for (size_t d = 0; d < split_; ++d) {
           out = put_str(out, key_parts_[d].lit);
@@ -194,7 +195,7 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
             break;
           case ShapedField::Kind::kSeries:
             out = put_str(out, sf.pre);
-            out = series_fields_->write(sf.index, s, idh, t, birth, out);
+            out = series_fields_->write(sf.index, s, idh, t, life, out);
             out = put_str(out, sf.post);
             break;
         }

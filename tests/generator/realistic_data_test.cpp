@@ -232,8 +232,10 @@ TEST(RealisticData, WalksStayInRangeCountersGrow) {
 }
 
 // Any split, order or thread renders the same bytes, whatever the memos hold.
-TEST(RealisticData, RenderIsAPureFunctionOfThePoint) {
-  const std::string script = std::string(kHead) +
+class RenderOrder : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RenderOrder, RenderIsAPureFunctionOfThePoint) {
+  const std::string script = std::string(kHead) + GetParam() +
                              "SET MissingPoints [5%]\n\nSET MissingFields [10%]\n\nSET Disorder [20% within 1m]\n\n"
                              "INSERT x\ncpu,h=[int inc(0) 37],z=[x|y per h] a=[int walk(50, 5, 0, 100)],b=[float walk(1.0, 0.1, 0, 2)],c=[int counter(0, 9)] 37000 10s\n";
   std::string whole = render_all(*plan_of(script, 9), 1000);
@@ -266,6 +268,9 @@ TEST(RealisticData, RenderIsAPureFunctionOfThePoint) {
   for (const std::string& r : results) threaded += r;
   EXPECT_EQ(threaded, whole);
 }
+
+INSTANTIATE_TEST_SUITE_P(RealisticData, RenderOrder,
+                         ::testing::Values("", "SET Churn [20% every 30s]\n\n"));
 
 TEST(RealisticData, StateOfAMillionSeriesWithTenWalksFitsIn100MB) {
   std::string fields;
