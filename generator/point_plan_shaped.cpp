@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string_view>
+#include <vector>
 
 #include "base/line_protocol.h"
 #include "generator/point_plan.h"
@@ -140,6 +141,13 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
   const size_t field_count = shaped_fields_.size();
   Cursor c;
   if (n > 0) start_cursor(first, &c);
+  // A request holding several timestamps of a series steps its walks and counters from its
+  // own cells (series_fields.h, Local). One buffer per thread, grown to the largest need
+  // once, not per call.
+  thread_local std::vector<SeriesFields::Local> locals;
+  const size_t cells = series_fields_->local_cells();
+  const bool use_locals = cells > 0 && n > series_;
+  if (use_locals) locals.assign(series_ * cells, SeriesFields::Local{});
   uint64_t s = first % series_, row = first / series_;
   for (uint64_t k = first; k < first + n; ++k) {
     const uint64_t t = sh.block > 1 ? disorder_source(s, row) : row;
@@ -148,6 +156,7 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
       prefetch_for_write(out);
       uint64_t id = s;
       SeriesFields::Life life;
+      if (use_locals) life.local = locals.data() + s * cells;
       if (churning) {
         uint64_t values[kMaxTagTemplates];
         for (size_t d = 0; d < split_; ++d) values[d] = c.digits[d];

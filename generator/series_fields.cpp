@@ -145,13 +145,21 @@ size_t SeriesFields::state_bytes() const {
 int64_t SeriesFields::walk_steps(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,
                                  const Life& life) const {
   std::atomic_ref<uint64_t> cell(walk_state_[slot * walks_ + s.state]);
-  const uint64_t m = cell.load(std::memory_order_relaxed);
-  const uint64_t mt = m >> 32;  // t + 1 of the memo, 0 when empty
+  Local* local = life.local ? &life.local[s.state] : nullptr;
+  uint64_t mt = 0;  // t + 1 of the memo, 0 when empty
   uint64_t from = life.birth;
   int64_t u = 0;  // the free walk, in 1/4096 steps
-  if (mt != 0 && mt - 1 >= life.birth && mt - 1 < life.death) {  // this identity's memo
+  if (local && local->t1 != 0 && local->t1 - 1 >= life.birth && local->t1 - 1 < life.death) {
+    mt = local->t1;
     from = mt - 1;
-    u = static_cast<int32_t>(static_cast<uint32_t>(m));
+    u = local->sum;
+  } else {
+    const uint64_t m = cell.load(std::memory_order_relaxed);
+    mt = m >> 32;
+    if (mt != 0 && mt - 1 >= life.birth && mt - 1 < life.death) {  // this identity's memo
+      from = mt - 1;
+      u = static_cast<int32_t>(static_cast<uint32_t>(m));
+    }
   }
   // Integer steps make the walk exact both ways: another reactor's memo ahead of t is
   // stepped back, never recomputed from the birth.
@@ -161,6 +169,7 @@ int64_t SeriesFields::walk_steps(const Spec& s, uint64_t slot, uint64_t idh, uin
     cell.store(((t + 1) << 32) | static_cast<uint32_t>(static_cast<int32_t>(u)),
                std::memory_order_relaxed);
   }
+  if (local) *local = {t + 1, u};
   return u;
 }
 
@@ -185,16 +194,24 @@ int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, 
                                     const Life& life) const {
   uint64_t* words = counter_state_ + 2 * (slot * counters_ + s.state);
   std::atomic_ref<uint64_t> value_cell(words[0]), tag_cell(words[1]);
-  const uint64_t value = value_cell.load(std::memory_order_relaxed);
-  const uint64_t tag = tag_cell.load(std::memory_order_relaxed);
-  const uint64_t mt = tag >> 32;
+  Local* local = life.local ? &life.local[walks_ + s.state] : nullptr;
   uint64_t from = life.birth;
   uint64_t sum = 0;  // growth since birth
-  const bool memo = mt != 0 && mt - 1 >= life.birth && mt - 1 < life.death &&
-                    static_cast<uint32_t>(tag) == counter_check(value, mt - 1);
-  if (memo) {
-    from = mt - 1;
-    sum = value;
+  bool memo = false;
+  if (local && local->t1 != 0 && local->t1 - 1 >= life.birth && local->t1 - 1 < life.death) {
+    memo = true;
+    from = local->t1 - 1;
+    sum = static_cast<uint64_t>(local->sum);
+  } else {
+    const uint64_t value = value_cell.load(std::memory_order_relaxed);
+    const uint64_t tag = tag_cell.load(std::memory_order_relaxed);
+    const uint64_t mt = tag >> 32;
+    memo = mt != 0 && mt - 1 >= life.birth && mt - 1 < life.death &&
+           static_cast<uint32_t>(tag) == counter_check(value, mt - 1);
+    if (memo) {
+      from = mt - 1;
+      sum = value;
+    }
   }
   // Integer sums step back exactly from a memo ahead of t.
   for (uint64_t v = from; v > t; --v) sum -= mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1);
@@ -203,6 +220,7 @@ int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, 
     value_cell.store(sum, std::memory_order_relaxed);
     tag_cell.store(((t + 1) << 32) | counter_check(sum, t), std::memory_order_relaxed);
   }
+  if (local) *local = {t + 1, static_cast<int64_t>(sum)};
   return static_cast<int64_t>(s.a0) + static_cast<int64_t>(sum);
 }
 

@@ -56,10 +56,20 @@ class SeriesFields {
 
   // The timestamps [birth, death) during which a state slot holds one series identity
   // (Churn gives a slot a new identity from time to time; without it [0, max)).
+  // One render call's own newest (t + 1, sum) of a series' walk or counter: when a request
+  // holds several timestamps of a series (fewer series than a batch), each after the first
+  // steps from here, whatever other reactors did to the shared memo meanwhile.
+  struct Local {
+    uint64_t t1 = 0;  // 0: empty
+    int64_t sum = 0;
+  };
   struct Life {
     uint64_t birth = 0;
     uint64_t death = UINT64_MAX;
+    Local* local = nullptr;  // this series' local_cells() cells for this call, or null
   };
+  // Local cells a series needs (one per walk and counter).
+  size_t local_cells() const { return walks_ + counters_; }
 
   // Writes template i's value at timestamp index t for the series identity whose hash is
   // `idh` (mix64 of the identity), kept in state slot `slot` and living `life`.
