@@ -80,7 +80,8 @@ TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
   // What the merge computes: sums over the shards, the errors by shard, the whole target.
   const std::map<std::string, std::string> merged = {
       {"points_requested", "sum"}, {"requests_planned", "sum"}, {"requests_not_sent", "sum"},
-      {"points_not_sent", "sum"},  {"error", "by shard"},        {"rate_target", "total"}};
+      {"points_not_sent", "sum"},  {"error", "by shard"},        {"rate_target", "total"},
+      {"points_skipped", "sum"}};
   reporting::for_each_statement_field([&](const char* name, reporting::StatementFieldWhen, auto get) {
     if (merged.count(name) == 0) {
       EXPECT_TRUE(get(m) == get(a)) << name;
@@ -90,6 +91,7 @@ TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
   EXPECT_EQ(m.requests_planned, 2 * a.requests_planned);
   EXPECT_EQ(m.requests_not_sent, 2 * a.requests_not_sent);
   EXPECT_EQ(m.points_not_sent, 2 * a.points_not_sent);
+  EXPECT_EQ(m.points_skipped, 2 * a.points_skipped);
   EXPECT_EQ(m.error, "shard 0: " + a.error + "; shard 1: " + a.error);
   EXPECT_EQ(m.rate.text, "2000 pts/s, shared by 2 shards");
 }
