@@ -12,6 +12,7 @@
 #include "parser/parser.h"
 #include "parser/series.h"
 #include "base/duration_text.h"
+#include "parser/variables.h"
 #include "statements/request_task.h"
 
 namespace stressql::cli {
@@ -114,13 +115,29 @@ void print_statement(const parser::Statement& st, const parser::Settings& settin
 
 }  // namespace
 
-int run_check(const std::string& path, std::ostream& out, std::ostream& err) {
+bool collect_defines(const std::vector<std::string>& args, std::ostream& err,
+                     std::map<std::string, std::string, std::less<>>* out) {
+  for (const std::string& a : args) {
+    std::string name, value, why;
+    if (!parser::parse_define(a, &name, &value, &why)) {
+      err << "stressql: " << why << "\n";
+      return false;
+    }
+    (*out)[name] = value;
+  }
+  return true;
+}
+
+int run_check(const std::string& path, std::ostream& out, std::ostream& err,
+              const std::vector<std::string>& define_args) {
+  parser::Defines defines;
+  if (!collect_defines(define_args, err, &defines)) return 2;
   std::string source, why;
   if (!read_file(path, &source, &why)) {
     err << "stressql: cannot read " << path << ": " << why << "\n";
     return 2;
   }
-  parser::ParseResult r = parser::parse_script(path, source);
+  parser::ParseResult r = parser::parse_script_with_defines(path, source, defines);
   if (r.ok()) generator::check_replay_files(r.script, &r.errors);
   if (!r.ok()) {
     parser::LineIndex lines(source);

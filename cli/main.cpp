@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
   std::string check_file;
   CLI::App* check = app.add_subcommand("check", "Parse a script and print a summary; contacts no server");
   check->add_option("FILE", check_file, "script to check")->required();
+  std::vector<std::string> check_defines;
+  check->add_option("--define", check_defines,
+                    "NAME=VALUE for ${NAME} in the script (repeatable; SPEC 7.2 script variables)");
 
   stressql::cli::RunArgs run_args;
   CLI::App* run = stressql::cli::add_run_command(app, &run_args);
@@ -59,7 +62,7 @@ int main(int argc, char** argv) {
   // stays, and so does the results spool (a ResultsWriter posts or keeps its rows as it
   // is destroyed on the way out).
   try {
-    if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr);
+    if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr, check_defines);
     if (*run) return stressql::cli::run_script(run_args);
     if (*find_max) return stressql::cli::run_find_max(find_max_args);
     if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);

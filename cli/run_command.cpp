@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/check_command.h"
 #include "html/page_files.h"
 #include "cli/progress.h"
 #include "cli/run_thresholds.h"
@@ -26,6 +27,7 @@
 #include "judge/threshold_json.h"
 #include "stats/metric.h"
 #include "statements/barrier.h"
+#include "parser/variables.h"
 #include "statements/controller.h"
 #include "statements/version.h"
 
@@ -156,6 +158,8 @@ void add_shared_run_flags(CLI::App* run, RunArgs* args) {
     std::string help = std::string(info.help) + " (SET " + std::string(info.canonical) + ")";
     run->add_option("--" + std::string(info.flag), args->set_flags[std::string(info.canonical)], help);
   }
+  run->add_option("--define", args->defines,
+                  "NAME=VALUE for ${NAME} in the script (repeatable; SPEC 7.2 script variables)");
   run->add_option("--password-file", args->password_file,
                   "read the password from FILE (first line) instead of the command line");
   add_token_flags(run, &args->tokens);
@@ -260,7 +264,9 @@ bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* 
   std::stringstream buf;
   buf << in.rdbuf();
   *source = buf.str();
-  *parsed = parser::parse_script(args.script, *source);
+  parser::Defines defines;
+  if (!collect_defines(args.defines, std::cerr, &defines)) return false;
+  *parsed = parser::parse_script_with_defines(args.script, *source, defines);
   if (parsed->ok()) generator::check_replay_files(parsed->script, &parsed->errors);
   for (const auto& d : parsed->errors) std::cerr << parser::format_diagnostic(args.script, *source, d);
   if (!parsed->ok()) return false;

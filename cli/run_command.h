@@ -35,6 +35,7 @@ struct RunArgs {
   ResultsArgs results;  // the --results server's credentials (its URL: options.results_url)
   std::vector<std::string> thresholds;  // --threshold, as given
   int repeat = 1;                       // --repeat
+  std::vector<std::string> defines;     // --define NAME=VALUE (SPEC §7.2 script variables)
 };
 
 // Adds the `run` subcommand and its flags (one per SET name) to `app`.

@@ -34,7 +34,7 @@ void PointPlan::start_cursor(uint64_t k, Cursor* c) const {
 char* PointPlan::write_prefix(const Cursor& c, char* dst) const {
   for (size_t d = 0; d < split_; ++d) {
     dst = put_str(dst, key_parts_[d].lit);
-    dst = dims_[d].write(c.digits[d], dst);
+    dst = write_dim(d, c.digits, dst);
   }
   return dst;
 }
@@ -68,7 +68,7 @@ inline char* write_key(const char* suffixes, const uint32_t* off, uint64_t s, ch
 
 // The on-the-fly part of the series key is rendered at the start of the first line that
 // needs it, and copied from there by the following lines until it changes.
-inline char* PointPlan::write_line_prefix(Cursor* c, char* dst) const {
+char* PointPlan::write_line_prefix(Cursor* c, char* dst) const {
   if (!c->need_prefix) return put_bytes(dst, c->prefix, c->prefix_len);
   char* begin = dst;
   dst = write_prefix(*c, dst);
@@ -121,7 +121,9 @@ char* PointPlan::render_next_line(Cursor* c, char* dst) const {
   return dst;
 }
 
-size_t PointPlan::render(uint64_t first, uint64_t n, char* dst) const {
+size_t PointPlan::render(uint64_t first, uint64_t n, char* dst, uint64_t* lines) const {
+  if (shaped_) return render_shaped(first, n, dst, lines);
+  if (lines) *lines = n;
   if (n == 0) return 0;
   Cursor c;
   start_cursor(first, &c);
@@ -170,17 +172,7 @@ std::string PointPlan::tag_value(uint64_t k, size_t i) const {
   std::string out;
   for (const TagPiece& piece : tag_pieces_[i]) {
     out += piece.raw_lit;
-    if (piece.dim < 0) continue;
-    const Values& v = dims_[piece.dim];
-    uint64_t j = digits[piece.dim];
-    if (!v.raw.empty()) {
-      out += v.raw[j];
-    } else {
-      // Generated values hold no character that line protocol escapes.
-      std::string buf(v.gen.max_chars(), '\0');
-      buf.resize(v.gen.write(j, buf.data()) - buf.data());
-      out += buf;
-    }
+    if (piece.dim >= 0) raw_dim(piece.dim, digits, &out);
   }
   return out;
 }

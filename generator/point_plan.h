@@ -13,6 +13,17 @@
 //    templates like nested loops, the last one fastest. Field templates with a count
 //    advance per point (value k mod count); unbounded ones per timestamp (value t).
 //
+// Realistic data (SPEC §7.2): walk/counter/normal field templates, `per` tags, and the
+// MissingPoints / MissingFields / Disorder / Churn settings make a plan "shaped": it renders
+// line by line through render_shaped() (point_plan_shaped.cpp), still a pure function of k
+// (per-series memos, generator/series_fields.h, never change a value). Position k of the
+// grid (series k mod S, row floor(k / S)) then emits the point of series s at timestamp
+// index t = disorder(s, row): Disorder permutes each series' timestamps inside blocks of
+// floor(within / interval) + 1 of them (held points move to the block's end). The emitted
+// point is left out (skipped) with probability MissingPoints; each of its fields with
+// probability MissingFields (one always stays). Churn renames dimension 0's values as t
+// advances (see churn()).
+//
 // Memory: series keys are pre-rendered for the longest run of trailing tag templates
 // whose keys fit `key_budget_bytes` (default 64 MiB): all of them for ordinary scripts.
 // The remaining leading templates form a key prefix rendered on the fly, once per change,
@@ -28,6 +39,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "generator/series_fields.h"
 #include "generator/value_gen.h"
 #include "parser/script.h"
 #include "parser/settings.h"
@@ -47,6 +59,7 @@ struct PlanOptions {
   uint64_t seed = 0;
   size_t key_budget_bytes = kDefaultKeyBudgetBytes;
   size_t table_budget_bytes = kDefaultTableBudgetBytes;
+  parser::DataShape shape;  // SPEC §7.2 MissingPoints, MissingFields, Disorder, Churn
 };
 
 // The options of an INSERT run under `settings` (Precision is the timestamp unit);
@@ -75,7 +88,18 @@ class PointPlan {
   // Writes points [first, first + n) at dst, one line each ending in '\n'. Returns the
   // bytes written. REQUIRES: dst has n * max_line_bytes() bytes of room. Any k is valid
   // (points() is only what the INSERT asked for).
-  size_t render(uint64_t first, uint64_t n, char* dst) const;
+  // *lines (when given) gets the lines written: n less the points left out (MissingPoints).
+  size_t render(uint64_t first, uint64_t n, char* dst, uint64_t* lines = nullptr) const;
+
+  // ---- SPEC §7.2 ----
+  // Renders through the shaped path (walk/counter/normal fields, or a data-shape setting).
+  bool shaped() const { return shaped_; }
+  // Bytes of per-series state held by walk and counter templates (zero pages included).
+  size_t state_bytes() const;
+  // Whether point k (its grid position) is left out by MissingPoints.
+  bool skipped(uint64_t k) const;
+  // Points left out among positions [first, first + n).
+  uint64_t skipped_in(uint64_t first, uint64_t n) const;
 
   // ---- Query variables (raw text: line-protocol escapes removed) ----
   const std::string& measurement() const { return measurement_raw_; }
@@ -100,6 +124,9 @@ class PointPlan {
   struct FieldOp;
   struct TagPiece;
   struct Cursor;
+  struct Derived;
+  struct ShapedField;
+  struct Shape;
   class Builder;
 
   PointPlan();
@@ -111,6 +138,20 @@ class PointPlan {
   void advance_series(Cursor* c) const;
   char* render_first_line(uint64_t t, Cursor* c, char* dst) const;
   char* render_next_line(Cursor* c, char* dst) const;
+  // Shaped path (point_plan_shaped.cpp).
+  size_t render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t* lines) const;
+  uint64_t disorder_source(uint64_t s, uint64_t row) const;
+  // Churn: dimension 0's value index for digit j at timestamp index t, its birth and the
+  // timestamp index that replaces it.
+  uint64_t churn(uint64_t j, uint64_t t, uint64_t* birth, uint64_t* death) const;
+  // The value of dims_[d] (a derived `per` dim, or an ordinary one) under `values`, the
+  // value index of every dim (digits, or churned for dim 0).
+  char* write_dim(size_t d, const uint64_t* values, char* dst) const;
+  uint64_t derived_index(size_t derived, const uint64_t* values) const;
+  // FNV-1a of tag i's raw value under `values`, continued from h.
+  uint64_t hash_tag(size_t tag, const uint64_t* values, uint64_t h) const;
+  // Appends the raw (unescaped) value of dims_[d] to *out.
+  void raw_dim(size_t d, const uint64_t* values, std::string* out) const;
 
   uint64_t points_ = 0;
   uint64_t series_ = 1;
@@ -138,6 +179,13 @@ class PointPlan {
   std::vector<std::string> tag_keys_raw_;
   std::vector<std::string> field_keys_raw_;
   std::vector<std::vector<TagPiece>> tag_pieces_;
+
+  // SPEC §7.2.
+  bool shaped_ = false;
+  std::vector<Derived> derived_;
+  std::vector<ShapedField> shaped_fields_;
+  std::unique_ptr<SeriesFields> series_fields_;
+  std::unique_ptr<Shape> shape_;
 };
 
 }  // namespace stressql::generator

@@ -2,6 +2,7 @@
 // memory budgets).
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -40,12 +41,82 @@ class PointPlan::Builder {
     p.interval_ns_ = stmt_.interval_ns;
     p.unit_ns_ = options_.unit_ns;
     p.measurement_raw_ = lp_unescape(stmt_.measurement, LpPlace::kMeasurement);
+    p.series_fields_ = std::make_unique<SeriesFields>();
+    p.shape_ = std::make_unique<Shape>();
+    churn_ = options_.shape.churn > 0;
     base::Status s = build_tags();
+    if (s) s = check_churn();
     if (s) s = choose_split();
     if (s) s = build_fields();
+    if (s) s = build_shape();
     if (!s) return s;
     p.max_line_bytes_ = key_bytes_ + field_bytes_ + kTimestampBytes;
     return base::Status::ok();
+  }
+
+  // Churn continues dimension 0's sequence: it must be a generator, not a list or `per`.
+  base::Status check_churn() {
+    PointPlan& p = *plan_;
+    if (!churn_) return base::Status::ok();
+    if (p.dims_.empty() || !p.dims_[0].generated || p.dims_[0].derived >= 0)
+      return base::Status::error(
+          "Churn replaces series by continuing the first tag template, which must be an int "
+          "or str template with a count (as in host=h[int inc(0) 100]), not a list");
+    // Churned values may be longer than the first `count` ones.
+    Values& v0 = p.dims_[0];
+    size_t longest = v0.pre.size() + v0.gen.max_chars() + v0.post.size();
+    if (longest > v0.max_bytes) {
+      key_bytes_ += longest - v0.max_bytes;
+      v0.max_bytes = longest;
+    }
+    return base::Status::ok();
+  }
+
+  static uint64_t share_threshold(double share) {
+    if (share <= 0) return 0;
+    if (share >= 1) return std::numeric_limits<uint64_t>::max();
+    return static_cast<uint64_t>(std::ldexp(share, 64));
+  }
+
+  // SPEC §7.2 settings as integer decisions, and the walk/counter state.
+  base::Status build_shape() {
+    PointPlan& p = *plan_;
+    const parser::DataShape& d = options_.shape;
+    Shape& sh = *p.shape_;
+    const uint64_t base_key = hash2(options_.seed, 0xda7a5'4a9e);
+    sh.key_skip = hash2(base_key, 1);
+    sh.key_omit = hash2(base_key, 2);
+    sh.key_hold = hash2(base_key, 3);
+    sh.key_block = hash2(base_key, 4);
+    sh.key_id = hash2(base_key, 5);
+    sh.skip_below = share_threshold(d.missing_points);
+    sh.omit_below = share_threshold(d.missing_fields);
+    if (d.disorder > 0) {
+      if (stmt_.interval_ns <= 0)
+        return base::Status::error("Disorder needs an interval > 0 between a series' points");
+      const int64_t late = d.disorder_within_ns / stmt_.interval_ns;
+      if (late > 63)
+        return base::Status::error("Disorder within " + std::to_string(d.disorder_within_ns / 1000000000) +
+                                   "s spans " + std::to_string(late) +
+                                   " intervals; at most 63 are supported");
+      sh.block = static_cast<uint64_t>(late) + 1;
+      if (sh.block > 1) sh.hold_below = share_threshold(d.disorder);
+    }
+    if (churn_) {
+      if (stmt_.interval_ns <= 0)
+        return base::Status::error("Churn needs an interval > 0 between a series' points");
+      sh.epoch = static_cast<uint64_t>(std::max<int64_t>(1, d.churn_every_ns / stmt_.interval_ns));
+      sh.churn_per_epoch = d.churn * static_cast<double>(p.dims_[0].count);
+      sh.series_per_value = p.series_ / p.dims_[0].count;
+    }
+    if (d.any()) p.shaped_ = true;
+    if (p.series_fields_->stateful()) {
+      const uint64_t stamps = p.points_ / p.series_ + (p.points_ % p.series_ != 0);
+      if (stamps >= (uint64_t{1} << 32) - 1)
+        return base::Status::error("walk and counter templates support at most 4294967294 "
+                                   "timestamps per series");
+    }
+    return p.series_fields_->allocate(p.series_);
   }
 
  private:
@@ -54,7 +125,7 @@ class PointPlan::Builder {
   // Fills v (count, decoration already set) from a gen or list. `ends_value`: no more of the
   // tag value follows this piece (see base::lp_escape).
   base::Status make_values(const parser::Segment& pv, LpPlace place, const std::string& what,
-                           Values* v, bool ends_value = true) {
+                           Values* v, bool ends_value = true, uint64_t key = 0) {
     if (pv.kind == parser::Segment::Kind::kList) {
       const std::vector<std::string>& items = pv.list.items;
       if (items.empty()) return base::Status::error(what + ": empty list");
@@ -71,14 +142,15 @@ class PointPlan::Builder {
         v->off.push_back(static_cast<uint32_t>(v->bytes.size()));
       }
     } else {
-      base::Status s = ValueGen::create(pv.generator, next_key(), &v->gen);
+      base::Status s = ValueGen::create(pv.generator, key != 0 ? key : next_key(), &v->gen);
       if (!s) return base::Status::error(what + ": " + s.message());
+      v->generated = true;
       v->count = static_cast<uint64_t>(pv.generator.count);
       v->max_bytes = v->pre.size() + v->gen.max_chars() + v->post.size();
       tabulate_gen(v);
     }
     if (v->tabled) {
-      v->max_bytes = 0;
+      v->max_bytes = v->generated ? v->pre.size() + v->gen.max_chars() + v->post.size() : 0;
       for (uint64_t i = 0; i < v->count; ++i)
         v->max_bytes = std::max<size_t>(v->max_bytes, v->off[i + 1] - v->off[i]);
     }
@@ -88,6 +160,7 @@ class PointPlan::Builder {
   // Pre-renders a generator's values when they fit the table budget (lists are always
   // tabled: they are script-sized).
   void tabulate_gen(Values* v) {
+    if (v->count == 0) return;  // unbounded (a `per` tag's draw): generated on use
     uint64_t bound;
     if (mul_overflows(v->count, v->max_bytes + 4, &bound)) return;
     if (bound > options_.table_budget_bytes || bound > std::numeric_limits<uint32_t>::max()) return;
@@ -121,6 +194,11 @@ class PointPlan::Builder {
           continue;
         }
         std::string what = "tag '" + tag.key + "'";
+        if (!pv.per.empty()) {
+          base::Status s = add_derived(tag, pv, what, last_piece, &pieces, &lit);
+          if (!s) return s;
+          continue;
+        }
         if (pv.kind == parser::Segment::Kind::kGenerator && pv.generator.count == 0)
           return base::Status::error(what + ": a tag template needs a count > 0 (finite series)");
         if (p.dims_.size() == kMaxTagTemplates)
@@ -147,6 +225,70 @@ class PointPlan::Builder {
     return base::Status::ok();
   }
 
+  // A `per` tag piece: a dim of radix 1 whose value is drawn from the source tag's value.
+  base::Status add_derived(const parser::KeyValue& tag, const parser::Segment& pv,
+                           const std::string& what, bool last_piece, std::vector<TagPiece>* pieces,
+                           std::string* lit) {
+    PointPlan& p = *plan_;
+    size_t source = stmt_.tags.size();
+    for (size_t i = 0; i < p.tag_pieces_.size(); ++i) {
+      if (stmt_.tags[i].key == pv.per) source = i;
+    }
+    if (source == stmt_.tags.size())
+      return base::Status::error(what + ": 'per " + pv.per + "' names no tag written before it");
+    if (p.dims_.size() == kMaxTagTemplates)
+      return base::Status::error(what + ": more than " + std::to_string(kMaxTagTemplates) +
+                                 " tag templates");
+    Derived d;
+    d.dim = p.dims_.size();
+    d.source_tag = source;
+    // Several `per` pieces in one tag (serial=[..per h]-[..per h]) draw apart.
+    d.key = hash2(options_.seed, fnv1a(tag.key, kFnvOffset) + (pieces->size() - 1));
+    d.min_dim = d.dim;
+    for (const TagPiece& piece : p.tag_pieces_[source]) {
+      if (piece.dim < 0) continue;
+      const Values& src = p.dims_[piece.dim];
+      const Values& raw_src = src.derived >= 0 ? p.derived_[src.derived].values : src;
+      if (raw_src.generated && raw_src.gen.max_chars() > kMaxPerSourceChars)
+        return base::Status::error(what + ": 'per " + pv.per + "' needs that tag's values to be at most " +
+                                   std::to_string(kMaxPerSourceChars) + " characters");
+      if (src.derived >= 0) {
+        d.min_dim = std::min(d.min_dim, p.derived_[src.derived].min_dim);
+      } else {
+        d.min_dim = std::min<size_t>(d.min_dim, piece.dim);
+        if (src.generated && src.gen.max_chars() > kMaxPerSourceChars)
+          return base::Status::error(what + ": 'per " + pv.per + "' needs that tag's values to be at most " +
+                                     std::to_string(kMaxPerSourceChars) + " characters");
+      }
+    }
+    base::Status s = make_values(pv, LpPlace::kKey, what, &d.values, last_piece,
+                                 hash2(d.key, 0x7e4d));
+    if (!s) return s;
+    Values slot;
+    slot.count = 1;
+    slot.derived = static_cast<int>(p.derived_.size());
+    slot.max_bytes = d.values.max_bytes;
+    pieces->back().dim = static_cast<int>(p.dims_.size());
+    pieces->emplace_back();
+    p.key_parts_.push_back({std::move(*lit)});
+    lit->clear();
+    key_bytes_ += slot.max_bytes;
+    p.dims_.push_back(std::move(slot));
+    p.derived_.push_back(std::move(d));
+    return base::Status::ok();
+  }
+
+  // Whether every `per` dim at or after `split` depends only on dims at or after it (its
+  // key suffix can then be pre-rendered), and Churn's dimension 0 stays on the fly.
+  bool valid_split(size_t split) const {
+    const PointPlan& p = *plan_;
+    if (churn_ && split == 0) return false;
+    for (const Derived& d : p.derived_) {
+      if (d.dim >= split && d.min_dim < split) return false;
+    }
+    return true;
+  }
+
   // Pre-renders the keys of the longest run of trailing dims that fits the key budget.
   base::Status choose_split() {
     PointPlan& p = *plan_;
@@ -164,6 +306,15 @@ class PointPlan::Builder {
       count = c;
       entry = e;
     }
+    if (!valid_split(split)) {
+      while (split < d_count && !valid_split(split)) ++split;
+      count = 1;
+      entry = p.key_parts_[d_count].lit.size();
+      for (size_t j = split; j < d_count; ++j) {
+        count *= p.dims_[j].count;
+        entry += p.key_parts_[j].lit.size() + p.dims_[j].max_bytes;
+      }
+    }
     p.split_ = split;
     p.suffix_count_ = count;
     std::string bytes(count * entry, '\0');
@@ -174,7 +325,7 @@ class PointPlan::Builder {
     for (uint64_t e = 0; e < count; ++e) {
       for (size_t d = split; d < d_count; ++d) {
         out = put_str(out, p.key_parts_[d].lit);
-        out = p.dims_[d].write(digits[d], out);
+        out = p.write_dim(d, digits, out);
       }
       out = put_str(out, p.key_parts_[d_count].lit);
       p.suffix_off_.push_back(static_cast<uint32_t>(out - bytes.data()));
@@ -211,6 +362,7 @@ class PointPlan::Builder {
       if (pv.kind == parser::Segment::Kind::kLiteral) {
         run.back().text += pre + pv.literal;
         field_bytes_ += pre.size() + pv.literal.size();
+        p.shaped_fields_.push_back({ShapedField::Kind::kText, pre + pv.literal, "", 0});
         continue;
       }
       const bool is_gen = pv.kind == parser::Segment::Kind::kGenerator;
@@ -218,10 +370,22 @@ class PointPlan::Builder {
       bool is_str = !is_gen || gen.type == parser::ValueType::kStr;
       std::string quote = is_str && is_gen ? "\"" : "";
       std::string post = is_gen && gen.type == parser::ValueType::kInt ? "i" : quote;
+      if (is_gen && gen.per_series()) {
+        size_t index = 0;
+        base::Status s = p.series_fields_->add(gen, next_key(), &index);
+        if (!s) return base::Status::error(what + ": " + s.message());
+        p.shaped_fields_.push_back(
+            {ShapedField::Kind::kSeries, pre, post, static_cast<uint32_t>(index)});
+        field_bytes_ += pre.size() + p.series_fields_->max_chars(index) + post.size();
+        p.shaped_ = true;
+        continue;
+      }
       if (is_gen && gen.count == 0) {
         ValueGen g;
         base::Status s = ValueGen::create(gen, next_key(), &g);
         if (!s) return base::Status::error(what + ": " + s.message());
+        p.shaped_fields_.push_back({ShapedField::Kind::kUnbounded, pre + quote, post,
+                                    static_cast<uint32_t>(p.unbounded_.size())});
         run.back().text += pre + quote;
         run.back().gen = static_cast<int>(p.unbounded_.size());
         run.push_back(RunPiece{post, -1});
@@ -242,6 +406,8 @@ class PointPlan::Builder {
       base::Status s = make_values(pv, is_str ? LpPlace::kStringField : LpPlace::kKey, what, &v);
       if (!s) return s;
       field_bytes_ += v.max_bytes;
+      p.shaped_fields_.push_back(
+          {ShapedField::Kind::kCycle, "", "", static_cast<uint32_t>(p.cycles_.size())});
       close_run(&run, false);
       p.ops_.push_back({true, static_cast<uint32_t>(p.cycles_.size())});
       p.cycles_.push_back(std::move(v));
@@ -254,6 +420,7 @@ class PointPlan::Builder {
   const PlanOptions& options_;
   PointPlan* plan_;
   uint64_t template_id_ = 0;
+  bool churn_ = false;
   size_t key_bytes_ = 0;
   size_t field_bytes_ = 0;
 };
@@ -263,6 +430,7 @@ PlanOptions plan_options(const parser::Settings& settings, uint64_t seed, int64_
   o.start_unix_ns = start_unix_ns;
   o.unit_ns = parser::precision_nanos(settings.precision);
   o.seed = seed;
+  o.shape = settings.data;
   return o;
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "base/line_protocol.h"
+#include "generator/normal_table.h"
+#include "generator/series_fields.h"
 
 namespace stressql::generator {
 
@@ -76,9 +78,22 @@ base::Status ValueGen::create(const parser::Generator& spec, uint64_t key, Value
   g.spec_ = spec;
   g.key_ = key;
   std::string what = std::string(type_name(spec.type)) +
-                     (spec.fn == parser::ValueFn::kInc ? " inc(" : " rand(") + std::to_string(spec.arg) +
-                     ") " + std::to_string(spec.count);
+                     (spec.fn == parser::ValueFn::kInc    ? " inc("
+                      : spec.fn == parser::ValueFn::kRand ? " rand("
+                                                          : " template(") +
+                     std::to_string(spec.arg) + ") " + std::to_string(spec.count);
   if (spec.count < 0) return base::Status::error(what + ": count must be >= 0");
+  if (spec.fn == parser::ValueFn::kWalk || spec.fn == parser::ValueFn::kCounter)
+    return base::Status::error("walk and counter keep state per series: only a field value");
+  if (spec.fn == parser::ValueFn::kNormal) {
+    if (spec.type == parser::ValueType::kStr || spec.args[1] < 0)
+      return base::Status::error("normal(mean, stddev) makes int or float values, stddev >= 0");
+    g.z_ = normal_table();
+    g.scale_ = std::pow(10.0, spec.type == parser::ValueType::kInt ? 0 : spec.decimals);
+    g.max_chars_ = 32;
+    *out = g;
+    return base::Status::ok();
+  }
   if (spec.fn == parser::ValueFn::kRand) {
     if (spec.arg < 1) return base::Status::error(what + ": rand(n) needs n >= 1");
     uint64_t n = static_cast<uint64_t>(spec.arg);
@@ -142,6 +157,10 @@ char* ValueGen::write_rand_str(uint64_t i, uint64_t r, char* dst) const {
 }
 
 char* ValueGen::write(uint64_t i, char* dst) const {
+  if (spec_.fn == parser::ValueFn::kNormal) {
+    const double v = spec_.args[0] + spec_.args[1] * double(std_normal(z_, hash2(key_, i)));
+    return write_fixed(v, spec_.type == parser::ValueType::kInt ? 0 : spec_.decimals, scale_, dst);
+  }
   if (spec_.fn == parser::ValueFn::kInc) {
     // Wrapping arithmetic: inc past INT64_MAX wraps instead of being undefined.
     int64_t v = static_cast<int64_t>(static_cast<uint64_t>(spec_.arg) + i);

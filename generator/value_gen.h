@@ -65,6 +65,8 @@ class ValueGen {
   int str_head_ = 0;     // str rand: chars taken from the drawn number
   Permutation perm_;
   size_t max_chars_ = 0;
+  const float* z_ = nullptr;  // normal(mean, stddev): value i is mean + stddev·z(hash(key, i))
+  double scale_ = 1;
 };
 
 }  // namespace stressql::generator

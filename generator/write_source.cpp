@@ -42,8 +42,9 @@ engine::RequestSource::Rendered WriteSource::render(uint64_t index, char* target
   r.target_len = static_cast<uint32_t>(target_.size());
   uint64_t first = index * batch_size_;
   uint64_t n = std::min(batch_size_, plan_->points() - first);
-  r.body_len = static_cast<uint32_t>(plan_->render(first, n, body));
-  r.points = static_cast<uint32_t>(n);
+  uint64_t lines = n;
+  r.body_len = static_cast<uint32_t>(plan_->render(first, n, body, &lines));
+  r.points = static_cast<uint32_t>(lines);  // MissingPoints leaves some out
   return r;
 }
 

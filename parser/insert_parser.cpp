@@ -189,6 +189,7 @@ class InsertParser {
       seg.pos = lx_.pos();
       if (lx_.peek() == '[') {
         if (!parse_template(&lx_, &seg, err_)) return false;
+        if (!seg.per.empty() && !check_per(seg)) return false;
         if (segment_cardinality(seg) == 0) {
           return fail(err_, seg.pos,
                       "a tag needs a finite cardinality, but [" + describe_template(seg) +
@@ -206,11 +207,34 @@ class InsertParser {
     return true;
   }
 
+  // `[... per <tagkey>]` (SPEC §7.2): <tagkey> is a tag written before this one, and the
+  // template is one that needs no per-series state.
+  bool check_per(const Segment& seg) {
+    if (seg.kind == Segment::Kind::kGenerator &&
+        (seg.generator.fn == ValueFn::kWalk || seg.generator.fn == ValueFn::kCounter)) {
+      return fail(err_, seg.pos,
+                  "[" + describe_template(seg) +
+                      "] keeps state per series; a tag drawn 'per' another tag takes a list, "
+                      "inc, rand or normal");
+    }
+    for (const KeyValue& t : out_.tags) {
+      if (t.key == seg.per) return true;
+    }
+    return fail(err_, seg.per_pos,
+                "'per " + quote_snippet(seg.per) +
+                    "': expected the key of a tag written before this one in the INSERT");
+  }
+
   bool parse_field_value(KeyValue* kv) {
     Segment seg;
     seg.pos = lx_.pos();
     if (lx_.peek() == '[') {
       if (!parse_template(&lx_, &seg, err_)) return false;
+      if (!seg.per.empty()) {
+        return fail(err_, seg.per_pos,
+                    "'per " + quote_snippet(seg.per) +
+                        "' is for tag values; a field template draws per series and point");
+      }
       if (!lx_.at_end() && !ends_part(lx_.peek())) {
         SourcePos after = lx_.pos();
         return fail(err_, after,

@@ -20,15 +20,25 @@ struct SourcePos {
 // ---- Templates (SPEC §3 INSERT) ----
 
 enum class ValueType { kInt, kFloat, kStr };
-enum class ValueFn { kInc, kRand };
+// kWalk, kCounter and kNormal are SPEC §7.2's realistic-data templates: they take
+// several decimal arguments (`args`) and no count (count stays 0).
+enum class ValueFn { kInc, kRand, kWalk, kCounter, kNormal };
 
 // `[<type> <fn>(<arg>) <count>]`. count == 0 means unbounded: a new value at every timestamp.
+// walk(start, step, min, max), counter(start, max_step), normal(mean, stddev): args[].
 struct Generator {
   ValueType type = ValueType::kInt;
   ValueFn fn = ValueFn::kInc;
   int64_t arg = 0;
   int64_t count = 0;
   SourcePos pos;
+  double args[4] = {};
+  int decimals = 0;  // float walk/normal: digits after the point, the most any argument shows
+
+  // True for the templates that draw a value per series and point (SPEC §7.2).
+  bool per_series() const {
+    return fn == ValueFn::kWalk || fn == ValueFn::kCounter || fn == ValueFn::kNormal;
+  }
 };
 
 // `[a|b|c]`: cycled in order. Items are the raw text between the bars, unescaped.
@@ -47,6 +57,10 @@ struct Segment {
   Generator generator;
   ValueList list;
   SourcePos pos;
+  // `[... per <tagkey>]` in a tag (SPEC §7.2): drawn once per value of that earlier tag;
+  // adds no series. Empty when absent.
+  std::string per;
+  SourcePos per_pos;
 };
 
 // A tag value may mix literal text and templates (`host=server-[int inc(0) 10]`); each

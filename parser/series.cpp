@@ -5,6 +5,7 @@
 namespace stressql::parser {
 
 uint64_t segment_cardinality(const Segment& s) {
+  if (!s.per.empty()) return 1;  // drawn per value of another tag: no series of its own
   switch (s.kind) {
     case Segment::Kind::kLiteral:
       return 1;

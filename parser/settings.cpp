@@ -50,6 +50,14 @@ constexpr SettingInfo kSettings[] = {
      "INSERT ... FROM: passes over the file, each shifted by the file's time span"},
     {SetName::kReplaySpeed, "ReplaySpeed", "replay-speed",
      "INSERT ... FROM without a WriteRate: 0 (as fast as possible) or <f>x, the file's clock f times faster"},
+    {SetName::kMissingPoints, "MissingPoints", "missing-points",
+     "share of points left out (seeded) and counted as skipped, e.g. 5%"},
+    {SetName::kMissingFields, "MissingFields", "missing-fields",
+     "share of each point's fields left out (at least one stays), e.g. 2%"},
+    {SetName::kDisorder, "Disorder", "disorder",
+     "'<p>% within <duration>': points held back and sent up to <duration> of timestamps late"},
+    {SetName::kChurn, "Churn", "churn",
+     "'<p>% every <duration>': series retired and replaced by new ones as timestamps advance"},
 };
 
 bool parse_count(std::string_view value, int64_t* out, std::string* error) {
@@ -264,6 +272,16 @@ bool apply_setting(SetName name, std::string_view value, Settings* settings, std
       return parse_replay_loops(value, &settings->replay.loops, error);
     case SetName::kReplaySpeed:
       return parse_replay_speed(value, &settings->replay.speed, error);
+    case SetName::kMissingPoints:
+      return parse_share(value, &settings->data.missing_points, error);
+    case SetName::kMissingFields:
+      return parse_share(value, &settings->data.missing_fields, error);
+    case SetName::kDisorder:
+      return parse_share_per(value, "within", &settings->data.disorder,
+                             &settings->data.disorder_within_ns, error);
+    case SetName::kChurn:
+      return parse_share_per(value, "every", &settings->data.churn,
+                             &settings->data.churn_every_ns, error);
   }
   *error = "unknown setting";
   return false;

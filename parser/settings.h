@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "parser/api_settings.h"
+#include "parser/data_settings.h"
 #include "parser/rate.h"
 #include "parser/replay_settings.h"
 
@@ -41,6 +42,11 @@ enum class SetName {
   kReplayTime,
   kReplayLoops,
   kReplaySpeed,
+  // SPEC §7.2 data shape (parser/data_settings.h).
+  kMissingPoints,
+  kMissingFields,
+  kDisorder,
+  kChurn,
 };
 
 // Timestamp unit of generated points and of the `precision=` write parameter.
@@ -80,6 +86,7 @@ struct Settings {
   std::optional<bool> no_sync;       // v3 write options: sent only when SET
   std::optional<bool> accept_partial;
   ReplaySettings replay;             // INSERT … FROM (SPEC §7.3; parser/replay_settings.h)
+  DataShape data;  // SPEC §7.2: MissingPoints, MissingFields, Disorder, Churn
 };
 
 struct SettingInfo {

@@ -172,7 +172,7 @@ bool parse_statement(const Block& block, Settings* settings, Statement* out, Blo
       std::string what = next.empty()
                              ? (lx.at_end() ? std::string("the end of the statement")
                                             : "'" + quote_snippet(first_word(lx.rest())) + "'")
-                             : "'" + quote_snippet(next) + "'";
+                             : std::string("'").append(quote_snippet(next)).append("'");
       return fail(err, keyword_pos, "GO must be followed by INSERT, QUERY or EXEC, found " + what);
     }
     keyword = next;

@@ -1,5 +1,10 @@
 #include "parser/template_parser.h"
 
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <algorithm>
 #include <limits>
 
 #include "parser/parse_error.h"
@@ -85,6 +90,104 @@ bool check_generator(const Generator& g, SourcePos arg_pos, SourcePos count_pos,
   return true;
 }
 
+
+bool is_decimal_char(char c) {
+  return is_digit(c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+// A decimal number as written in a template argument ("1.5", "-3", "1e9").
+bool parse_decimal(std::string_view text, double* out) {
+  if (text.empty() || text.size() > 64) return false;
+  std::string copy(text);
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size() || errno != 0 || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+// walk(start, step, min, max), counter(start, max_step), normal(mean, stddev): SPEC §7.2.
+// REQUIRES: `in` is just after the function name.
+bool parse_series_template(Inner in, ValueType type, std::string_view fn, SourcePos fn_pos,
+                           Generator* g, Diagnostic* err) {
+  const char* shape;
+  size_t want;
+  if (iequals(fn, "walk")) {
+    g->fn = ValueFn::kWalk;
+    shape = "walk(start, step, min, max)";
+    want = 4;
+  } else if (iequals(fn, "counter")) {
+    g->fn = ValueFn::kCounter;
+    shape = "counter(start, max_step)";
+    want = 2;
+  } else {
+    g->fn = ValueFn::kNormal;
+    shape = "normal(mean, stddev)";
+    want = 2;
+  }
+  if (type == ValueType::kStr) {
+    return fail(err, fn_pos, std::string("str ") + shape + " makes numbers; expected int or float");
+  }
+  if (g->fn == ValueFn::kCounter && type != ValueType::kInt) {
+    return fail(err, fn_pos, std::string(type_name(type)) + " counter(...): a counter counts; expected int counter(start, max_step)");
+  }
+  in.skip_blanks();
+  if (in.peek() != '(') {
+    return fail(err, in.pos(),
+                "expected '(' after '" + std::string(fn) + "', found '" + quote_snippet(in.rest()) + "'");
+  }
+  ++in.i;
+  SourcePos arg_pos[4];
+  for (size_t a = 0; a < want; ++a) {
+    in.skip_blanks();
+    arg_pos[a] = in.pos();
+    std::string_view arg = in.take_while(is_decimal_char);
+    if (!parse_decimal(arg, &g->args[a])) {
+      return fail(err, arg_pos[a],
+                  std::string("expected a number as argument ") + std::to_string(a + 1) + " of " +
+                      shape + ", found '" + quote_snippet(arg.empty() ? in.rest() : arg) + "'");
+    }
+    size_t dot = arg.find('.');
+    if (dot != std::string_view::npos) {
+      size_t digits = 0;
+      for (size_t c = dot + 1; c < arg.size() && is_digit(arg[c]); ++c) ++digits;
+      g->decimals = std::max<int>(g->decimals, static_cast<int>(std::min<size_t>(digits, 9)));
+    }
+    in.skip_blanks();
+    const char sep = a + 1 < want ? ',' : ')';
+    if (in.peek() != sep) {
+      return fail(err, in.pos(),
+                  std::string("expected '") + sep + "' after argument " + std::to_string(a + 1) +
+                      " of " + shape + ", found '" + quote_snippet(in.rest()) + "'");
+    }
+    ++in.i;
+  }
+  in.skip_blanks();
+  if (in.i < in.end) {
+    return fail(err, in.pos(),
+                "unexpected '" + quote_snippet(in.rest()) + "' after " + std::string(fn) +
+                    "(...); it takes no count (a value per series and point); expected ']'");
+  }
+  const double* v = g->args;
+  if (g->fn == ValueFn::kWalk) {
+    if (v[1] < 0) return fail(err, arg_pos[1], "walk step must be >= 0 (the standard deviation of a step)");
+    if (v[2] > v[3]) return fail(err, arg_pos[3], "walk max must be >= min");
+    if (v[0] < v[2] || v[0] > v[3]) return fail(err, arg_pos[0], "walk start must lie in [min, max]");
+  } else if (g->fn == ValueFn::kCounter) {
+    for (size_t a = 0; a < 2; ++a) {
+      if (v[a] != std::floor(v[a]) || std::fabs(v[a]) > 9.0e15) {
+        return fail(err, arg_pos[a], "counter arguments are whole numbers below 9e15");
+      }
+    }
+    if (v[1] < 0) return fail(err, arg_pos[1], "counter max_step must be >= 0 (counters only grow)");
+  } else if (v[1] < 0) {
+    return fail(err, arg_pos[1], "normal stddev must be >= 0");
+  }
+  g->count = 0;
+  return true;
+}
+
 bool parse_generator(Inner in, ValueType type, Generator* g, Diagnostic* err) {
   g->type = type;
   in.skip_blanks();
@@ -94,10 +197,13 @@ bool parse_generator(Inner in, ValueType type, Generator* g, Diagnostic* err) {
     g->fn = ValueFn::kInc;
   } else if (iequals(fn, "rand")) {
     g->fn = ValueFn::kRand;
+  } else if (iequals(fn, "walk") || iequals(fn, "counter") || iequals(fn, "normal")) {
+    return parse_series_template(in, type, fn, fn_pos, g, err);
   } else {
     return fail(err, fn_pos,
-                std::string("expected inc(n) or rand(n) after '") + type_name(type) + "', found '" +
-                    quote_snippet(fn.empty() ? in.rest() : fn) + "'");
+                std::string("expected inc(n) or rand(n), or walk(...), counter(...), normal(...), after '") +
+                    type_name(type) + "', found '" + quote_snippet(fn.empty() ? in.rest() : fn) +
+                    "'");
   }
   in.skip_blanks();
   if (in.peek() != '(') {
@@ -165,6 +271,35 @@ bool parse_list(Inner in, ValueList* list, Diagnostic* err) {
   }
 }
 
+// `... per <tagkey>` at the end of a template (SPEC §7.2): fills out->per and returns the
+// new end of the template's inside; returns `end` unchanged without one, 0 on an error.
+size_t strip_per(const Lexer& lx, size_t begin, size_t end, Segment* out, Diagnostic* err) {
+  std::string_view inside = lx.text().substr(begin, end - begin);
+  size_t stop = inside.size();
+  while (stop > 0 && is_blank(inside[stop - 1])) --stop;
+  size_t key_start = stop;
+  while (key_start > 0 && !is_blank(inside[key_start - 1]) && inside[key_start - 1] != '|') --key_start;
+  size_t word_end = key_start;
+  while (word_end > 0 && is_blank(inside[word_end - 1])) --word_end;
+  if (word_end == key_start || word_end < 3) return end;  // no blank before the key
+  size_t word_start = word_end - 3;
+  if (!iequals(inside.substr(word_start, 3), "per")) return end;
+  if (word_start > 0 && !is_blank(inside[word_start - 1]) && inside[word_start - 1] != '|') return end;
+  if (key_start == stop) {
+    fail(err, lx.pos_at(begin + word_end), "expected a tag key after 'per'");
+    return 0;
+  }
+  out->per = std::string(inside.substr(key_start, stop - key_start));
+  out->per_pos = lx.pos_at(begin + key_start);
+  size_t new_end = word_start;
+  while (new_end > 0 && is_blank(inside[new_end - 1])) --new_end;
+  if (new_end == 0) {
+    fail(err, lx.pos_at(begin + word_start), "expected a template or a list before 'per'");
+    return 0;
+  }
+  return begin + new_end;
+}
+
 }  // namespace
 
 bool parse_template(Lexer* lx, Segment* out, Diagnostic* err) {
@@ -190,6 +325,8 @@ bool parse_template(Lexer* lx, Segment* out, Diagnostic* err) {
   lx->advance();
   out->pos = open_pos;
 
+  close = strip_per(*lx, open + 1, close, out, err);
+  if (close == 0) return false;
   Inner in{*lx, open + 1, close};
   in.skip_blanks();
   std::string_view word = in.take_while(is_word_char);
@@ -228,6 +365,18 @@ std::string describe_template(const Segment& s) {
     return out;
   }
   const Generator& g = s.generator;
+  if (g.per_series()) {
+    auto num = [](double v) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%g", v);
+      return std::string(b);
+    };
+    std::string out = std::string(type_name(g.type)) +
+                      (g.fn == ValueFn::kWalk ? " walk(" : g.fn == ValueFn::kCounter ? " counter(" : " normal(");
+    size_t n = g.fn == ValueFn::kWalk ? 4 : 2;
+    for (size_t i = 0; i < n; ++i) out += (i ? ", " : "") + num(g.args[i]);
+    return out + ")";
+  }
   return std::string(type_name(g.type)) + (g.fn == ValueFn::kInc ? " inc(" : " rand(") +
          std::to_string(g.arg) + ") " + std::to_string(g.count);
 }

@@ -110,7 +110,9 @@ nlohmann::json statement_json(const stats::StatementReport& r, size_t index) {
         j["series"] = r.series;
         j["points"] = {{"requested", r.points_requested}, {"accepted", s.points_accepted},
                        {"dropped", s.points_dropped},     {"failed", s.points_failed},
-                       {"not_sent", r.points_not_sent}, {"rendered", s.points_rendered}};
+                       {"not_sent", r.points_not_sent}, {"rendered", s.points_rendered},
+                       {"skipped", r.points_skipped}};
+        if (!r.data_shape.empty()) j["data_shape"] = r.data_shape;
         j["points_per_second"] = stats::points_per_second(r);
       }
       j["intervals"] = intervals_json(r.intervals);
@@ -199,6 +201,7 @@ nlohmann::json json_report(const std::vector<stats::StatementReport>& statements
                       {"points_dropped", t.points_dropped},
                       {"points_failed", t.points_failed},
                       {"points_not_sent", t.points_not_sent},
+                      {"points_skipped", t.points_skipped},
                       {"requests_ok", t.requests_ok},
                       {"requests_failed", t.requests_failed}}},
           {"engine", {{"reactors", run.reactors},

@@ -139,7 +139,9 @@ std::string render_statement(const stats::StatementReport& r) {
         line(&out, "  Requests Rendered (not sent):", std::to_string(s.requests_rendered));
         line(&out, "  Request Bytes Rendered:", std::to_string(s.request_bytes));
         api_lines(&out, r);
+        if (r.points_skipped > 0) line(&out, "  Points Skipped:", std::to_string(r.points_skipped));
         if (r.points_not_sent > 0) line(&out, "  Points Not Rendered:", std::to_string(r.points_not_sent));
+        if (!r.data_shape.empty()) line(&out, "  Data Shape:", r.data_shape);
         line(&out, "  Run Time:", base::duration_text(r.duration_ns));
         if (!r.error.empty()) line(&out, "  Error:", r.error);
         break;
@@ -159,7 +161,9 @@ std::string render_statement(const stats::StatementReport& r) {
       line(&out, "  Points Accepted / Dropped / Failed:",
            std::to_string(s.points_accepted) + " / " + std::to_string(s.points_dropped) + " / " +
                std::to_string(s.points_failed));
+      if (r.points_skipped > 0) line(&out, "  Points Skipped:", std::to_string(r.points_skipped));
       if (r.points_not_sent > 0) line(&out, "  Points Not Sent:", std::to_string(r.points_not_sent));
+      if (!r.data_shape.empty()) line(&out, "  Data Shape:", r.data_shape);
       line(&out, "  Run Time:", base::duration_text(r.duration_ns));
       if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
@@ -225,6 +229,7 @@ std::string render_report(const std::vector<stats::StatementReport>& statements,
   line(&out, "Points Accepted / Dropped / Failed:",
        std::to_string(t.points_accepted) + " / " + std::to_string(t.points_dropped) + " / " +
            std::to_string(t.points_failed));
+  if (t.points_skipped > 0) line(&out, "Points Skipped:", std::to_string(t.points_skipped));
   if (t.points_not_sent > 0) line(&out, "Points Not Sent:", std::to_string(t.points_not_sent));
   line(&out, "Requests OK / Failed:",
        std::to_string(t.requests_ok) + " / " + std::to_string(t.requests_failed));

@@ -16,6 +16,7 @@ StatementReport merge_statement(const std::map<uint32_t, const StatementReport*>
   results::copy_statement_fields(*parts.begin()->second, &m);  // shard 0's when present
   if (m.kind != StatementKind::kInsert && m.kind != StatementKind::kQuery) return m;
   m.points_requested = m.requests_planned = m.requests_not_sent = m.points_not_sent = 0;
+  m.points_skipped = 0;
   m.ran = false;
   m.ok = true;
   m.error.clear();
@@ -26,6 +27,7 @@ StatementReport merge_statement(const std::map<uint32_t, const StatementReport*>
     m.requests_planned += p.requests_planned;
     m.requests_not_sent += p.requests_not_sent;
     m.points_not_sent += p.points_not_sent;
+    m.points_skipped += p.points_skipped;
     if (!p.ran) continue;
     m.start_unix_ns = m.ran ? std::min(m.start_unix_ns, p.start_unix_ns) : p.start_unix_ns;
     end = std::max(end, p.start_unix_ns + p.duration_ns);

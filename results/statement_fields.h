@@ -39,6 +39,8 @@ void for_each_statement_field(F&& f) {
   f("requests_planned", W::kAlways, [](auto& r) -> auto& { return r.requests_planned; });
   f("requests_not_sent", W::kAlways, [](auto& r) -> auto& { return r.requests_not_sent; });
   f("points_not_sent", W::kAlways, [](auto& r) -> auto& { return r.points_not_sent; });
+  f("points_skipped", W::kAlways, [](auto& r) -> auto& { return r.points_skipped; });
+  f("data_shape", W::kAlways, [](auto& r) -> auto& { return r.data_shape; });
   f("series", W::kAlways, [](auto& r) -> auto& { return r.series; });
   f("http_status", W::kAlways, [](auto& r) -> auto& { return r.http_status; });
   f("server_message", W::kAlways, [](auto& r) -> auto& { return r.server_message; });

@@ -12,6 +12,34 @@
 namespace stressql::statements {
 namespace {
 
+// SPEC §7.2: "walk x10, per x9; MissingPoints 5%": which realistic-data templates and
+// settings shape the INSERT's points; empty when none does.
+std::string data_shape_text(const parser::InsertStmt& stmt, const parser::DataShape& shape) {
+  int walk = 0, counter = 0, normal = 0, per = 0;
+  for (const parser::KeyValue& kv : stmt.fields) {
+    for (const parser::Segment& seg : kv.value) {
+      if (seg.kind != parser::Segment::Kind::kGenerator) continue;
+      walk += seg.generator.fn == parser::ValueFn::kWalk;
+      counter += seg.generator.fn == parser::ValueFn::kCounter;
+      normal += seg.generator.fn == parser::ValueFn::kNormal;
+    }
+  }
+  for (const parser::KeyValue& kv : stmt.tags) {
+    for (const parser::Segment& seg : kv.value) per += !seg.per.empty();
+  }
+  std::string templates;
+  auto add = [&](const char* name, int n) {
+    if (n > 0) templates += (templates.empty() ? "" : ", ") + std::string(name) + " x" + std::to_string(n);
+  };
+  add("walk", walk);
+  add("counter", counter);
+  add("normal", normal);
+  add("per", per);
+  std::string settings = parser::describe_data_shape(shape);
+  if (templates.empty()) return settings;
+  return settings.empty() ? templates : templates + "; " + settings;
+}
+
 class InsertTask : public RequestTask {
  public:
   InsertTask(stats::StatementReport* r, const parser::InsertStmt& s) : RequestTask(r), stmt_(s) {}
@@ -20,6 +48,7 @@ class InsertTask : public RequestTask {
              int64_t now_ns) override {
     snapshot_settings(settings, report_);
     report_->number_fields = static_cast<int>(stmt_.fields.size());
+    report_->data_shape = data_shape_text(stmt_, settings.data);
     batch_ = static_cast<uint64_t>(settings.batch_size);
     const generator::Shard& shard = ctx.options->shard;
     report_->points_requested = shard.points(static_cast<uint64_t>(stmt_.count), batch_);
@@ -87,6 +116,13 @@ class InsertTask : public RequestTask {
   void on_final(const engine::Sample& s) override {
     if (s.failure == engine::Failure::kOutput && report_->error.empty()) {
       report_->error = std::string("cannot write the dump file: ") + s.message;
+    }
+    // MissingPoints: the request carried its share of the statement's points less the ones
+    // left out (SPEC §7.2), whatever became of it.
+    const uint64_t first = s.request_index * batch_;
+    if (first < static_cast<uint64_t>(stmt_.count)) {
+      const uint64_t nominal = std::min<uint64_t>(batch_, static_cast<uint64_t>(stmt_.count) - first);
+      if (nominal > s.points) report_->points_skipped += nominal - s.points;
     }
     if (s.failure != engine::Failure::kNone) return;
     // Newest accepted point: the last one of this request.

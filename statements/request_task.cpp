@@ -123,7 +123,8 @@ void RequestTask::on_job_finished(const engine::JobResult& r) {
   report_->requests_not_sent = r.requests_not_sent;
   if (report_->points_requested > 0) {
     const auto& st = report_->stats;
-    uint64_t done = st.points_accepted + st.points_dropped + st.points_failed + st.points_rendered;
+    uint64_t done = st.points_accepted + st.points_dropped + st.points_failed + st.points_rendered +
+                    report_->points_skipped;
     report_->points_not_sent = report_->points_requested > done ? report_->points_requested - done : 0;
   }
   if (!r.gave_up.empty()) {

@@ -127,6 +127,7 @@ RunTotals run_totals(const std::vector<StatementReport>& statements) {
     t.points_dropped += r.stats.points_dropped;
     t.points_failed += r.stats.points_failed;
     t.points_not_sent += r.points_not_sent;
+    t.points_skipped += r.points_skipped;
   }
   return t;
 }

@@ -111,6 +111,8 @@ struct StatementReport {
   IntervalStats intervals;       // the same samples, per second of due time
   uint64_t points_requested = 0;  // INSERT: points in the statement
   uint64_t points_not_sent = 0;   // INSERT: never sent (interrupted, or the target given up)
+  uint64_t points_skipped = 0;    // INSERT: left out by MissingPoints (SPEC §7.2), never sent
+  std::string data_shape;         // INSERT: the SPEC §7.2 templates and settings in force
   uint64_t requests_not_sent = 0;
   uint64_t requests_planned = 0;
   uint64_t series = 0;
@@ -152,7 +154,7 @@ const char* kind_name(StatementKind k);
 // The run's totals over its statements (offline INSERTs count no points).
 struct RunTotals {
   uint64_t points_requested = 0, points_accepted = 0, points_dropped = 0, points_failed = 0;
-  uint64_t points_not_sent = 0, requests_ok = 0, requests_failed = 0;
+  uint64_t points_not_sent = 0, points_skipped = 0, requests_ok = 0, requests_failed = 0;
   int failed_statements = 0;
 };
 RunTotals run_totals(const std::vector<StatementReport>& statements);

@@ -86,7 +86,7 @@ TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
   const std::map<std::string, std::string> merged = {
       {"points_requested", "sum"}, {"requests_planned", "sum"}, {"requests_not_sent", "sum"},
       {"points_not_sent", "sum"},  {"error", "by shard"},        {"rate_from", "total"},
-      {"rate_to", "total"}};
+      {"rate_to", "total"},        {"points_skipped", "sum"}};
   results::for_each_statement_field([&](const char* name, results::StatementFieldWhen, auto get) {
     if (merged.count(name) == 0) {
       EXPECT_TRUE(get(m) == get(a)) << name;
@@ -96,6 +96,7 @@ TEST(ShardMerge, KeepsEveryFieldOfTheStatementRow) {
   EXPECT_EQ(m.requests_planned, 2 * a.requests_planned);
   EXPECT_EQ(m.requests_not_sent, 2 * a.requests_not_sent);
   EXPECT_EQ(m.points_not_sent, 2 * a.points_not_sent);
+  EXPECT_EQ(m.points_skipped, 2 * a.points_skipped);
   EXPECT_EQ(m.error, "shard 0: " + a.error + "; shard 1: " + a.error);
   EXPECT_EQ(m.rate.from, 2000);
   EXPECT_EQ(m.rate.shards, 2u);

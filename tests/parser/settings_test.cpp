@@ -86,7 +86,7 @@ TEST(Settings, NamesAreCaseInsensitiveAndComplete) {
     EXPECT_FALSE(s.help.empty());
     EXPECT_TRUE(flags.insert(s.flag).second) << s.flag;
   }
-  EXPECT_EQ(all_settings().size(), 24u);  // 21 + ReplayTime, ReplayLoops, ReplaySpeed
+  EXPECT_EQ(all_settings().size(), 28u);  // 21 + ReplayTime, ReplayLoops, ReplaySpeed + SPEC §7.2's four
   EXPECT_EQ(setting_info(SetName::kBatchSize).flag, "batch-size");
   EXPECT_EQ(setting_info(SetName::kStartDate).flag, "start-date");
 }

@@ -1,0 +1,261 @@
+#include "generator/series_fields.h"
+
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "base/line_protocol.h"
+#include "base/random.h"
+#include "generator/normal_table.h"
+
+namespace stressql::generator {
+
+namespace {
+
+constexpr size_t kFixedMaxChars = 32;
+constexpr double kWalkUnit = 4096;  // a walk counts its steps in 1/4096 of a standard step
+constexpr size_t kIntSlot = 24;       // a pre-rendered integer of an int walk (< kFixedMaxChars)
+constexpr int64_t kMaxIntTable = 1 << 16;
+
+// The draw of step u of a series: one mix per value.
+inline uint64_t step_hash(uint64_t key, uint64_t idh, uint64_t u) {
+  return base::mix64(key ^ idh ^ (u * 0xd1b54a32d192ed03ULL));
+}
+
+// Tells a torn (value, tag) pair from a true one: a torn pair matches with chance 2^-32.
+inline uint32_t counter_check(uint64_t value, uint64_t t) {
+  return static_cast<uint32_t>(((value ^ (t * 0x9e3779b97f4a7c15ULL)) * 0xd6e8feb86659fd93ULL) >> 32);
+}
+
+inline uint64_t mul_hi(uint64_t a, uint64_t b) {
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);
+}
+
+}  // namespace
+
+// Round half away from zero, without a libm call. REQUIRES: |v| < 9e18.
+inline int64_t round_half(double v) {
+  return v >= 0 ? static_cast<int64_t>(v + 0.5) : -static_cast<int64_t>(-v + 0.5);
+}
+
+char* write_fixed(double v, int decimals, double scale, char* dst) {
+  if (!(std::fabs(v * scale) < 9e18)) {  // huge or not a number: shortest form
+    return std::to_chars(dst, dst + kFixedMaxChars, v, std::chars_format::general, 17).ptr;
+  }
+  if (decimals == 0) return base::write_i64(dst, round_half(v));
+  int64_t q = round_half(v * scale);
+  if (q < 0) {
+    *dst++ = '-';
+    q = -q;
+  }
+  const uint64_t p10 = static_cast<uint64_t>(scale);
+  uint64_t ip = static_cast<uint64_t>(q) / p10, fp = static_cast<uint64_t>(q) % p10;
+  dst = base::write_u64(dst, ip);
+  *dst++ = '.';
+  for (int i = decimals - 1; i >= 0; --i) {
+    dst[i] = static_cast<char>('0' + fp % 10);
+    fp /= 10;
+  }
+  return dst + decimals;
+}
+
+SeriesFields::SeriesFields() : z_(normal_table()) {
+  for (int i = 0; i < 4096; ++i) zq_[i] = static_cast<int32_t>(std::lround(z_[i] * kWalkUnit));
+}
+
+SeriesFields::~SeriesFields() {
+  std::free(walk_state_);
+  std::free(counter_state_);
+}
+
+base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, size_t* index) {
+  Spec s;
+  s.fn = g.fn;
+  s.is_int = g.type == parser::ValueType::kInt;
+  s.key = key;
+  s.a0 = g.args[0];
+  s.a1 = g.args[1];
+  s.decimals = s.is_int ? 0 : g.decimals;
+  s.scale = std::pow(10.0, s.decimals);
+  s.max_chars = kFixedMaxChars;
+  switch (g.fn) {
+    case parser::ValueFn::kWalk:
+      if (!(g.args[2] <= g.args[0] && g.args[0] <= g.args[3]) || g.args[1] < 0)
+        return base::Status::error("walk(start, step, min, max) needs min <= start <= max, step >= 0");
+      s.step_q = g.args[1] / kWalkUnit;
+      s.min = g.args[2];
+      s.range = g.args[3] - g.args[2];
+      if (s.is_int && std::fabs(g.args[2]) < 1e15 && std::fabs(g.args[3]) < 1e15 &&
+          round_half(g.args[3]) - round_half(g.args[2]) < kMaxIntTable) {
+        // Every integer the walk can round to, rendered once: kIntSlot bytes each, the
+        // length in the last byte (copied whole; max_chars leaves the room).
+        s.ints_min = round_half(g.args[2]);
+        const int64_t n = round_half(g.args[3]) - s.ints_min + 1;
+        s.ints.assign(static_cast<size_t>(n) * kIntSlot, '\0');
+        for (int64_t i = 0; i < n; ++i) {
+          char* slot = s.ints.data() + i * kIntSlot;
+          slot[kIntSlot - 1] = static_cast<char>(base::write_i64(slot, s.ints_min + i) - slot);
+        }
+      }
+      s.state = walks_++;
+      break;
+    case parser::ValueFn::kCounter:
+      if (g.args[1] < 0 || g.args[1] > 9e15)
+        return base::Status::error("counter(start, max_step) needs 0 <= max_step < 9e15");
+      s.max_step_plus_1 = static_cast<uint64_t>(g.args[1]) + 1;
+      s.state = counters_++;
+      s.max_chars = 21;
+      break;
+    case parser::ValueFn::kNormal:
+      if (g.args[1] < 0) return base::Status::error("normal(mean, stddev) needs stddev >= 0");
+      break;
+    default:
+      return base::Status::error("not a per-series template");
+  }
+  *index = specs_.size();
+  specs_.push_back(s);
+  return base::Status::ok();
+}
+
+base::Status SeriesFields::allocate(uint64_t slots) {
+  slots_ = slots;
+  auto zeroed = [](uint64_t words, uint64_t** out) {
+    if (words == 0) return true;
+    if (words > (uint64_t{1} << 40) / 8) return false;
+    *out = static_cast<uint64_t*>(std::calloc(words, sizeof(uint64_t)));
+    return *out != nullptr;
+  };
+  uint64_t w = 0, c = 0;
+  if (__builtin_mul_overflow(slots, walks_, &w) || __builtin_mul_overflow(slots, counters_ * 2, &c) ||
+      !zeroed(w, &walk_state_) || !zeroed(c, &counter_state_)) {
+    return base::Status::error("cannot hold the state of " + std::to_string(slots) +
+                               " series for the walk/counter templates");
+  }
+  return base::Status::ok();
+}
+
+size_t SeriesFields::state_bytes() const {
+  return static_cast<size_t>(slots_ * (walks_ + 2 * counters_) * sizeof(uint64_t));
+}
+
+int64_t SeriesFields::walk_steps(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,
+                                 const Life& life) const {
+  std::atomic_ref<uint64_t> cell(walk_state_[slot * walks_ + s.state]);
+  Local* local = life.local ? &life.local[s.state] : nullptr;
+  uint64_t mt = 0;  // t + 1 of the memo, 0 when empty
+  uint64_t from = life.birth;
+  int64_t u = 0;  // the free walk, in 1/4096 steps
+  if (local && local->t1 != 0 && local->t1 - 1 >= life.birth && local->t1 - 1 < life.death) {
+    mt = local->t1;
+    from = mt - 1;
+    u = local->sum;
+  } else {
+    const uint64_t m = cell.load(std::memory_order_relaxed);
+    mt = m >> 32;
+    if (mt != 0 && mt - 1 >= life.birth && mt - 1 < life.death) {  // this identity's memo
+      from = mt - 1;
+      u = static_cast<int32_t>(static_cast<uint32_t>(m));
+    }
+  }
+  // Integer steps make the walk exact both ways: another reactor's memo ahead of t is
+  // stepped back, never recomputed from the birth.
+  for (uint64_t v = from; v > t; --v) u -= zq_[step_hash(s.key, idh, v) >> 52];
+  for (uint64_t v = from + 1; v <= t; ++v) u += zq_[step_hash(s.key, idh, v) >> 52];
+  if ((t > from || mt == 0) && u >= INT32_MIN && u <= INT32_MAX) {
+    cell.store(((t + 1) << 32) | static_cast<uint32_t>(static_cast<int32_t>(u)),
+               std::memory_order_relaxed);
+  }
+  if (local) *local = {t + 1, u};
+  return u;
+}
+
+double SeriesFields::walk_value(const Spec& s, int64_t u) const {
+  // The free walk from start, folded into [min, max]: a step past a bound is reflected.
+  double x = s.a0 - s.min + s.step_q * static_cast<double>(u);
+  if (x < 0 || x > s.range) {
+    if (s.range <= 0) return s.min;
+    const double period = 2 * s.range;
+    const double k = x / period;
+    if (!(std::fabs(k) < 9e18)) return s.min;
+    int64_t whole = static_cast<int64_t>(k);
+    if (static_cast<double>(whole) > k) --whole;  // floor
+    x -= static_cast<double>(whole) * period;
+    if (x > s.range) x = period - x;
+    if (x < 0) x = 0;
+  }
+  return s.min + x;
+}
+
+int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,
+                                    const Life& life) const {
+  uint64_t* words = counter_state_ + 2 * (slot * counters_ + s.state);
+  std::atomic_ref<uint64_t> value_cell(words[0]), tag_cell(words[1]);
+  Local* local = life.local ? &life.local[walks_ + s.state] : nullptr;
+  uint64_t from = life.birth;
+  uint64_t sum = 0;  // growth since birth
+  bool memo = false;
+  if (local && local->t1 != 0 && local->t1 - 1 >= life.birth && local->t1 - 1 < life.death) {
+    memo = true;
+    from = local->t1 - 1;
+    sum = static_cast<uint64_t>(local->sum);
+  } else {
+    const uint64_t value = value_cell.load(std::memory_order_relaxed);
+    const uint64_t tag = tag_cell.load(std::memory_order_relaxed);
+    const uint64_t mt = tag >> 32;
+    memo = mt != 0 && mt - 1 >= life.birth && mt - 1 < life.death &&
+           static_cast<uint32_t>(tag) == counter_check(value, mt - 1);
+    if (memo) {
+      from = mt - 1;
+      sum = value;
+    }
+  }
+  // Integer sums step back exactly from a memo ahead of t.
+  for (uint64_t v = from; v > t; --v) sum -= mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1);
+  for (uint64_t v = from + 1; v <= t; ++v) sum += mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1);
+  if (t > from || !memo) {
+    value_cell.store(sum, std::memory_order_relaxed);
+    tag_cell.store(((t + 1) << 32) | counter_check(sum, t), std::memory_order_relaxed);
+  }
+  if (local) *local = {t + 1, static_cast<int64_t>(sum)};
+  return static_cast<int64_t>(s.a0) + static_cast<int64_t>(sum);
+}
+
+double SeriesFields::value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const {
+  const Spec& s = specs_[i];
+  switch (s.fn) {
+    case parser::ValueFn::kWalk:
+      return walk_value(s, walk_steps(s, slot, idh, t, life));
+    case parser::ValueFn::kCounter:
+      return static_cast<double>(counter_value(s, slot, idh, t, life));
+    default:
+      return s.a0 + s.a1 * static_cast<double>(std_normal(z_, step_hash(s.key, idh, t)));
+  }
+}
+
+char* SeriesFields::write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
+                          char* dst) const {
+  const Spec& s = specs_[i];
+  switch (s.fn) {
+    case parser::ValueFn::kWalk: {
+      const double v = walk_value(s, walk_steps(s, slot, idh, t, life));
+      if (!s.ints.empty()) {  // small int range: copy the pre-rendered digits
+        const char* slot_text = s.ints.data() + kIntSlot * static_cast<size_t>(round_half(v) - s.ints_min);
+        std::memcpy(dst, slot_text, kIntSlot);
+        return dst + static_cast<unsigned char>(slot_text[kIntSlot - 1]);
+      }
+      return write_fixed(v, s.decimals, s.scale, dst);
+    }
+    case parser::ValueFn::kCounter:
+      return base::write_i64(dst, counter_value(s, slot, idh, t, life));
+    default: {
+      const double v = s.a0 + s.a1 * static_cast<double>(std_normal(z_, step_hash(s.key, idh, t)));
+      return write_fixed(v, s.decimals, s.scale, dst);
+    }
+  }
+}
+
+}  // namespace stressql::generator

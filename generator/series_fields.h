@@ -1,0 +1,116 @@
+#pragma once
+// Field templates that draw per series and point (SPEC §7.2): `walk(start, step, min, max)`,
+// `counter(start, max_step)` and `normal(mean, stddev)`.
+//
+// Every value is a pure function of (template, series identity, timestamp index), so any
+// split of the points across reactors, shards, retries and --dump renders the same bytes:
+//  - walk:    a free random walk u(t_b) = 0, u(t) = u(t-1) + z(t), z standard normal counted
+//             in whole 1/4096 units, and the value start + step·u folded into [min, max]
+//             (a step past a bound is reflected back: the walk stays in range, lively);
+//  - counter: v(t_b) = start; v(t) = v(t-1) + uniform integer in [0, max_step];
+//  - normal:  mean + stddev·z(t), independent.
+// t_b is the series' birth (0 unless Churn replaced it). Walks and counters depend on their
+// past, so each keeps, per series slot, a memo of its newest computed (t, sum): rendering
+// t after t-1 costs one step. Sums are integers, so a memo ahead of t (another reactor got
+// further) is stepped back exactly, at the cost of the distance, never recomputed from the
+// birth. The memo is one atomic word (a walk: t and the 32-bit sum) or two with a check (a
+// counter: sum, t and a 32-bit check of both), read and written with relaxed atomics: any
+// reactor may render any series; a memo read is always a true (t, sum) or rejected; only a
+// step forward writes it. So the bytes never depend on which thread rendered what first;
+// only the work does. Series are the unit of ownership in the common case: request i holds
+// points [iB, (i+1)B) in time-major order, so with S >= B concurrent requests touch
+// different series; with fewer series than a batch they share series at nearby timestamps
+// and pay the distance.
+//
+// Memory: 8 bytes per series per walk, 16 per counter, allocated zeroed and lazily (pages
+// are touched as series are): 1 M series × 10 walks hold 80 MB.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "parser/script.h"
+
+namespace stressql::generator {
+
+class SeriesFields {
+ public:
+  SeriesFields();
+  ~SeriesFields();
+  SeriesFields(const SeriesFields&) = delete;
+  SeriesFields& operator=(const SeriesFields&) = delete;
+
+  // Adds a walk, counter or normal template keyed by `key`; *index names it in write().
+  // Control thread, before allocate().
+  base::Status add(const parser::Generator& g, uint64_t key, size_t* index);
+  // State for `slots` series. REQUIRES: called once, after every add().
+  base::Status allocate(uint64_t slots);
+
+  size_t size() const { return specs_.size(); }
+  size_t max_chars(size_t i) const { return specs_[i].max_chars; }
+  bool stateful() const { return walks_ + counters_ > 0; }
+  // Bytes of per-series state held (zeroed pages not yet touched included).
+  size_t state_bytes() const;
+
+  // The timestamps [birth, death) during which a state slot holds one series identity
+  // (Churn gives a slot a new identity from time to time; without it [0, max)).
+  // One render call's own newest (t + 1, sum) of a series' walk or counter: when a request
+  // holds several timestamps of a series (fewer series than a batch), each after the first
+  // steps from here, whatever other reactors did to the shared memo meanwhile.
+  struct Local {
+    uint64_t t1 = 0;  // 0: empty
+    int64_t sum = 0;
+  };
+  struct Life {
+    uint64_t birth = 0;
+    uint64_t death = UINT64_MAX;
+    Local* local = nullptr;  // this series' local_cells() cells for this call, or null
+  };
+  // Local cells a series needs (one per walk and counter).
+  size_t local_cells() const { return walks_ + counters_; }
+
+  // Writes template i's value at timestamp index t for the series identity whose hash is
+  // `idh` (mix64 of the identity), kept in state slot `slot` and living `life`.
+  // Returns the end. REQUIRES: max_chars(i) bytes of room; slot < the allocated slots;
+  // life.birth <= t < life.death; t < 2^32 - 1. Thread-safe (see the top of the file).
+  char* write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life, char* dst) const;
+
+  // The walk or counter value itself (tests): as write() renders it, before rounding.
+  double value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
+
+ private:
+  struct Spec {
+    parser::ValueFn fn = parser::ValueFn::kWalk;
+    bool is_int = false;
+    uint64_t key = 0;
+    double a0 = 0, a1 = 0;     // start/step, start/max_step, mean/stddev
+    double step_q = 0, min = 0, range = 0;  // walk: step / 4096, min, max - min
+    std::string ints;   // int walk over a small range: its integers pre-rendered
+    int64_t ints_min = 0;
+    uint64_t max_step_plus_1 = 1;    // counter
+    int decimals = 0;
+    double scale = 1;  // 10^decimals
+    size_t state = 0;  // index among walks or counters
+    size_t max_chars = 0;
+  };
+  // The free walk at t in 1/4096 steps, through the memo.
+  int64_t walk_steps(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
+  double walk_value(const Spec& s, int64_t u) const;
+  int64_t counter_value(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
+
+  std::vector<Spec> specs_;
+  size_t walks_ = 0, counters_ = 0;
+  uint64_t slots_ = 0;
+  uint64_t* walk_state_ = nullptr;     // slots_ × walks_ words
+  uint64_t* counter_state_ = nullptr;  // slots_ × counters_ × 2 words
+  const float* z_ = nullptr;
+  int32_t zq_[4096];  // z_ in 1/4096 units: integer steps, exact both ways
+};
+
+// Writes `v` with `decimals` digits after the point ("12.50"), or rounded to an integer
+// when decimals is 0. `scale` is 10^decimals. At most 32 bytes.
+char* write_fixed(double v, int decimals, double scale, char* dst);
+
+}  // namespace stressql::generator
