@@ -3,7 +3,7 @@
 // for a CI job summary (--markdown), JUnit XML (--junit FILE: one test case per statement and
 // metric) and JSON (--json FILE).
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
