@@ -2,11 +2,15 @@
 // `stressql compare BASE NEW`: two runs, from their --json reports or by test ID from the
 // --results server, statement by statement and metric by metric (SPEC §6.3).
 
-#include <CLI/CLI.hpp>
 #include <ostream>
 #include <string>
 
 #include "cli/results_flags.h"
+
+// Only the .cpp files that define flags include <CLI/CLI.hpp>: it costs seconds per file.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace stressql::cli {
 

@@ -2,11 +2,15 @@
 // `stressql find-max SCRIPT --slo EXPR ...` (SPEC §6.2): the highest constant rate of one
 // INSERT that meets every SLO. Flags and output here; the search in statements/.
 
-#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
 #include "cli/run_command.h"
+
+// Only the .cpp files that define flags include <CLI/CLI.hpp>: it costs seconds per file.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace stressql::cli {
 

@@ -2,7 +2,7 @@
 // What `stressql find-max` prints and writes: one line per step, the final verdict, and the
 // JSON document (every step with its full run report, intervals included).
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "statements/find_max.h"

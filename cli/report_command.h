@@ -4,7 +4,7 @@
 // in _stressTest.
 
 #include <iosfwd>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "net/results_endpoint.h"

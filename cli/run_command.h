@@ -1,7 +1,6 @@
 #pragma once
 // `stressql run [flags] script.iql`: runs a script against InfluxDB and prints the report.
 
-#include <CLI/CLI.hpp>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -17,6 +16,11 @@
 #include "results/results_writer.h"
 #include "judge/threshold.h"
 #include "statements/run_options.h"
+
+// Only the .cpp files that define flags include <CLI/CLI.hpp>: it costs seconds per file.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace stressql::cli {
 

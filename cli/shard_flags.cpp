@@ -1,5 +1,6 @@
 #include "cli/shard_flags.h"
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 

@@ -2,9 +2,12 @@
 // The flags of several load machines (SPEC §6.5): --shard, --test-id, --barrier-timeout,
 // --start-at. Kept apart from run_command.cpp, which has flags enough.
 
-#include <CLI/CLI.hpp>
-
 #include "cli/run_command.h"
+
+// Only the .cpp files that define flags include <CLI/CLI.hpp>: it costs seconds per file.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace stressql::cli {
 

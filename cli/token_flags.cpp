@@ -1,5 +1,6 @@
 #include "cli/token_flags.h"
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <ostream>

@@ -3,9 +3,13 @@
 // never from the script. (The results server's credentials: cli/results_flags.h.) Tokens
 // are never printed, stored in results rows or written to the JSON.
 
-#include <CLI/CLI.hpp>
 #include <iosfwd>
 #include <string>
+
+// Only the .cpp files that define flags include <CLI/CLI.hpp>: it costs seconds per file.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace stressql::cli {
 

@@ -5,7 +5,7 @@
 // a comparison, so the find-max and compare pages reuse it as the run page does.
 
 #include <cstddef>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <utility>

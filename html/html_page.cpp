@@ -1,6 +1,7 @@
 #include "html/html_page.h"
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/utf8.h"

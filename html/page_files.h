@@ -4,7 +4,7 @@
 // from the command's JSON document at the end.
 
 #include <iosfwd>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "html/html_page.h"

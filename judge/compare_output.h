@@ -5,7 +5,7 @@
 // comparison that judged nothing says so, why, and what would make it judgeable.
 // Reading the JSON back: judge/compare_reader.h.
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 

@@ -1,5 +1,7 @@
 #include "judge/threshold_json.h"
 
+#include <nlohmann/json.hpp>
+
 namespace stressql::judge {
 
 nlohmann::json threshold_results_json(const std::vector<ThresholdResult>& results) {

@@ -1,7 +1,7 @@
 #pragma once
 // Threshold results in the JSON report (`thresholds`).
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 #include "judge/threshold.h"

@@ -5,6 +5,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "report/json_text.h"
 #include "stats/latency_spectrum.h"

@@ -3,7 +3,7 @@
 // and times, for CI regression suites that compare runs. The schema is versioned and
 // documented in report/report.schema.json; change it only with a new schema_version.
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 

@@ -2,7 +2,7 @@
 // `run --repeat N`: each statement's median and spread over the repeats (text and JSON), so a
 // single noisy run cannot pass for the truth. Pure: takes the repeats' statement reports.
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,5 +1,7 @@
 #include "stats/address_stats.h"
 
+#include <nlohmann/json.hpp>
+
 #include "base/duration_text.h"
 #include "stats/sample_counts.h"
 #include "stats/statement_report.h"

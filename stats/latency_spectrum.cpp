@@ -1,6 +1,7 @@
 #include "stats/latency_spectrum.h"
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace stressql::stats {
 

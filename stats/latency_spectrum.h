@@ -3,7 +3,7 @@
 // chart): a histogram's values at percentiles that crowd towards the tail, as
 // HdrHistogram's percentile output and plotter lay them out, from p50 to p99.999.
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 #include "stats/histogram.h"

@@ -9,6 +9,7 @@
 
 #include "tests/support/influx_server.h"
 #include "tests/support/process.h"
+#include "tests/support/stressql_binary.h"
 
 namespace stressql::testing {
 

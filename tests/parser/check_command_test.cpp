@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "tests/parser/corpus_files.h"
+#include "tests/support/stressql_binary.h"
 
 extern char** environ;
 
