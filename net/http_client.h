@@ -35,8 +35,7 @@ HttpReply http_request(const std::string& host_port, const std::string& method,
                        std::chrono::milliseconds limit = std::chrono::seconds(30),
                        const std::atomic<bool>* abort = nullptr, const engine::TlsContext* tls = nullptr);
 
-// "http://host:port[/]" → "host:port"; false for anything else (https is not supported here,
-// nor credentials: a server with them is a net::ServerAddress, net/server_address.h).
+// "http://host:port[/]" → "host:port"; false for anything else (https is not supported here).
 bool parse_http_url(const std::string& url, std::string* host_port);
 
 // Why a request failed, for a message: "HTTP 401: <the body's first bytes>" when the server
