@@ -95,7 +95,9 @@ TEST(RowReader, ReadsAChunkedAnswerOfARealServerRowByRow) {
   auto w = net::http_request(server->address(), "POST", std::string("/write?db=") + kResultsDatabase + "&precision=ns", lines);
   ASSERT_EQ(w.status, 204) << w.body << w.error;
 
-  RowReader reader(server->address(), /*chunk_rows=*/4);  // 7 chunks
+  net::ResultsEndpoint endpoint;
+  endpoint.host_port = server->address();
+  RowReader reader(endpoint, /*chunk_rows=*/4);  // 7 chunks
   std::vector<int64_t> values;
   base::Status st = reader.select("SELECT v FROM m WHERE test_id = " + influxql_string("a"), [&](const QueryRow& row) {
     values.push_back(row.integer("v"));
@@ -110,7 +112,9 @@ TEST(RowReader, ReadsAChunkedAnswerOfARealServerRowByRow) {
   EXPECT_FALSE(st);
   EXPECT_NE(st.message().find("error parsing query"), std::string::npos) << st.message();
 
-  RowReader nobody("127.0.0.1:1");
+  net::ResultsEndpoint nowhere;
+  nowhere.host_port = "127.0.0.1:1";
+  RowReader nobody(nowhere);
   st = nobody.select("SELECT v FROM m", [](const QueryRow&) { return base::Status::ok(); });
   EXPECT_NE(st.message().find("Connection refused"), std::string::npos) << st.message();
 }
