@@ -109,7 +109,7 @@ TEST(ResultsRows, StatementRow) {
             "statement,test_id=t1,statement_id=statement-1 index=1i,kind=\"exec\",name=\"echo hi\","
             "go=true,ran=true,ok=false,offline=false,error=\"exit 2\",warning=\"\",hint=\"\","
             "start_unix_ns=10i,duration_ns=20i,points_requested=0i,requests_planned=0i,requests_not_sent=0i,"
-            "points_not_sent=0i,series=0i,http_status=0i,server_message=\"\",exit_status=2i,"
+            "points_not_sent=0i,points_skipped=0i,data_shape=\"\",series=0i,http_status=0i,server_message=\"\",exit_status=2i,"
             "set_value=\"\",number_targets=0i,precision=\"\",writers=0i,readers=0i,"
             "write_interval_ns=0i,query_interval_ns=0i,batch_size=0i,number_fields=0i,"
             "interval_late_samples=0i 101\n");
@@ -175,7 +175,7 @@ TEST(ResultsRows, StatementRowReadsBackEveryField) {
     EXPECT_FALSE(get(back) == get(defaults)) << name << " kept its default";
     ++fields;
   });
-  EXPECT_EQ(fields, 39);
+  EXPECT_EQ(fields, 41);
   EXPECT_EQ(back.kind, stats::StatementKind::kQuery);
   EXPECT_DOUBLE_EQ(back.rate.units_per_request, st.rate.units_per_request);
 }
