@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 #include <chrono>
 
 #include "base/clock.h"
@@ -58,11 +59,20 @@ BarrierVerdict judge_barrier(const std::vector<BarrierRow>& rows, const std::str
   me.shard = self.shard.index;
   me.shards = n;
   me.script = self.script;
+  // The other shards of this run: each has a start row of its own, at another index, no
+  // older than a shard waits there. A faster one may already be past the start, so its later
+  // rows are this run's too.
+  std::set<std::string> this_run;
+  for (const BarrierRow& r : rows) {
+    if (r.run != self.run && r.barrier == "start" && r.shard != self.shard.index && r.time_ns >= stale_before_ns) {
+      this_run.insert(r.run);
+    }
+  }
   for (const BarrierRow& r : rows) {
     if (r.run == self.run) continue;
-    // Rows of an earlier run of this test ID: at the start nothing of this run can be
-    // past the start, at this shard's index, or older than a shard waits there.
-    if (name == "start" && (r.barrier != "start" || r.shard == self.shard.index || r.time_ns < stale_before_ns)) {
+    // Rows of an earlier run of this test ID: at the start, every row of a run that is not
+    // one of this run's shards.
+    if (name == "start" && this_run.count(r.run) == 0) {
       v.conflict = "test ID " + self.test_id + " already has barrier rows of an earlier run (" + who(r) +
                    " at '" + r.barrier + "', " + report::rfc3339(r.time_ns) +
                    "); every run needs a new --test-id";

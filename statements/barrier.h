@@ -56,9 +56,10 @@ struct BarrierVerdict {
   std::string conflict;     // non-empty: fail at once (another N or script, an earlier run)
 };
 
-// The state of barrier `name` from every barrier row of the test. At "start", rows of
-// another run at this shard's index, at a later barrier, or older than `stale_before_ns`
-// (unix ns) are an earlier run's. Pure.
+// The state of barrier `name` from every barrier row of the test. At "start", the rows of
+// a run (its random ID) that has no start row of its own at another shard's index since
+// `stale_before_ns` (unix ns) are an earlier run's; a faster shard of this run may already
+// have rows at later barriers. Pure.
 BarrierVerdict judge_barrier(const std::vector<BarrierRow>& rows, const std::string& name,
                              const BarrierSelf& self, int64_t stale_before_ns);
 

@@ -71,6 +71,15 @@ TEST(Barrier, AnEarlierRunsRowsAreRefusedAtTheStart) {
         << v.conflict;
     EXPECT_FALSE(v.done);
   }
+  // A faster shard of this run may be past the start while this one still looks at it: its
+  // own start row says it is this run's (seen first in a 2-shard run against influxd).
+  {
+    std::vector<BarrierRow> rows = {{0, "start", kT, 2, "aaaa", "me"}, {1, "start", kT, 2, "aaaa", "r1"},
+                                    {1, "end", kT + 5, 2, "aaaa", "r1"}};
+    BarrierVerdict v = judge_barrier(rows, "start", self(0, 2), kT - 1);
+    EXPECT_EQ(v.conflict, "");
+    EXPECT_TRUE(v.done);
+  }
   // Later barriers meet rows of this run's past barriers: no conflict.
   std::vector<BarrierRow> rows = {{0, "start", kT, 2, "aaaa", "me"}, {1, "start", kT, 2, "aaaa", "r1"},
                                   {1, "end", kT + 5, 2, "aaaa", "r1"}};
