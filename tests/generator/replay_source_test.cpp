@@ -169,6 +169,7 @@ TEST_P(ReplaySourceTest, KeptTimestampsAreTheFileAsWrittenWithoutItsSkippedLines
   const std::string path = write_temp(f.text, GetParam());
   ReplayOptions o;
   o.path = path;
+  o.target = "/write?db=x";
   o.batch_size = 8;
   std::shared_ptr<const ReplaySource> source;
   ASSERT_TRUE(ReplaySource::create(o, &source));
