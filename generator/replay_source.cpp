@@ -130,7 +130,7 @@ base::Status ReplaySource::locate(uint64_t b, char* scratch, uint64_t* begin, ui
 
 engine::RequestSource::Rendered ReplaySource::render(uint64_t index, char* target, char* body) const {
   Rendered r;
-  std::memcpy(target, target_.data(), target_.size());
+  if (!target_.empty()) std::memcpy(target, target_.data(), target_.size());
   r.target_len = static_cast<uint32_t>(target_.size());
   const ReplayIndex& ix = *index_;
   const uint64_t pass = index / ix.batches();

@@ -34,6 +34,13 @@ TEST(LpLines, TimestampIsTheLastTokenWhenItIsAnInteger) {
   EXPECT_FALSE(find_timestamp("cpu v=1 12a", &b, &e, &v));
   EXPECT_FALSE(find_timestamp("cpu v=1 99999999999999999999", &b, &e, &v));  // > int64
   EXPECT_FALSE(find_timestamp("12", &b, &e, &v));
+  ASSERT_TRUE(find_timestamp("m v=1 9223372036854775807", &b, &e, &v));
+  EXPECT_EQ(v, INT64_MAX);
+  ASSERT_TRUE(find_timestamp("m v=1 -9223372036854775808", &b, &e, &v));
+  EXPECT_EQ(v, INT64_MIN);
+  EXPECT_FALSE(find_timestamp("m v=1 9223372036854775808", &b, &e, &v));
+  EXPECT_FALSE(find_timestamp("m v=1 --5", &b, &e, &v));
+  EXPECT_FALSE(find_timestamp("m v=1 1-5", &b, &e, &v));
 }
 
 TEST(LpLines, FilterSkipsBlankCommentsAndTheDdlSection) {
@@ -169,6 +176,7 @@ TEST_P(ReplaySourceTest, KeptTimestampsAreTheFileAsWrittenWithoutItsSkippedLines
   const std::string path = write_temp(f.text, GetParam());
   ReplayOptions o;
   o.path = path;
+  o.target = "/write?db=x";
   o.batch_size = 8;
   std::shared_ptr<const ReplaySource> source;
   ASSERT_TRUE(ReplaySource::create(o, &source));
