@@ -1,6 +1,7 @@
 #include "cli/find_max_command.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>

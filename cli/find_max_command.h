@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/run_command.h"
+#include "cli/run_flags.h"
+#include "cli/run_setup.h"
+#include "cli/signals.h"
 
 // Only the .cpp files that define flags include <CLI/CLI.hpp>: it costs seconds per file.
 namespace CLI {

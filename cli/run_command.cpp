@@ -1,7 +1,5 @@
 #include "cli/run_command.h"
 
-#include <CLI/CLI.hpp>
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,7 +13,10 @@
 #include "html/page_files.h"
 #include "cli/progress.h"
 #include "cli/run_thresholds.h"
+#include "cli/run_repeat.h"
+#include "cli/run_setup.h"
 #include "cli/script_hash.h"
+#include "cli/signals.h"
 #include "cli/shard_flags.h"
 #include "generator/replay_files.h"
 #include "parser/parser.h"
@@ -34,15 +35,6 @@
 
 namespace stressql::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};       // stop the run; the report still comes
-std::atomic<bool> g_uploading{false};  // results rows are being posted after the run
-std::atomic<bool> g_abandon{false};    // stop posting them too: they stay in the file
-
-void on_signal(int) {
-  // The first signal stops the load; one while rows are posted, or a second, stops posting.
-  if (g_stop.exchange(true) || g_uploading.load()) g_abandon.store(true);
-}
 
 // The run's options for the JSON report. Credentials are left out on purpose.
 nlohmann::json options_json(const RunArgs& args) {
@@ -82,208 +74,6 @@ nlohmann::json options_json(const RunArgs& args) {
 }
 
 }  // namespace
-
-void install_signal_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-}
-
-const std::atomic<bool>* stop_requested() { return &g_stop; }
-const std::atomic<bool>* abandon_requested() { return &g_abandon; }
-void mark_uploading_results() { g_uploading.store(true); }
-
-bool resolve_results(RunArgs& args) {
-  statements::RunOptions& o = args.options;
-  o.results_endpoint = net::ResultsEndpoint();
-  o.results_endpoint.host_port.clear();
-  if (o.results_url == "none" || o.dry_run || !o.dump_file.empty()) return true;
-  // A 2.x/3.x reporting server takes rows through its own API (detected like a target's).
-  return open_results_server(o.results_url, args.results, o.settings.org, o.request_timeout_ns,
-                             &g_stop, std::cerr, &o.results_endpoint);
-}
-
-bool open_results(const RunArgs& args, const std::string& test_id, const std::string& spool_file,
-                  std::function<void(const std::string&)> warn,
-                  std::unique_ptr<results::ResultsWriter>* out) {
-  out->reset();
-  if (args.options.results_url == "none") return true;
-  net::ResultsEndpoint endpoint = args.options.results_endpoint;
-  if (endpoint.host_port.empty() &&
-      !open_results_server(args.options.results_url, args.results, args.options.settings.org,
-                           args.options.request_timeout_ns, &g_stop, std::cerr, &endpoint)) {
-    return false;
-  }
-  const std::string host_port = endpoint.host_port;
-  *out = std::make_unique<results::ResultsWriter>(
-      host_port, test_id, (std::filesystem::current_path() / spool_file).string(),
-      args.options.results_upload == "live" ? results::ResultsUpload::kLive : results::ResultsUpload::kAfterRun,
-      std::move(warn), &g_abandon, std::move(endpoint));
-  return true;
-}
-
-CLI::App* add_run_command(CLI::App& app, RunArgs* args) {
-  CLI::App* run = app.add_subcommand("run", "Run a script against InfluxDB and print the report");
-  run->add_option("SCRIPT", args->script, "the .iql script")->required();
-  add_shared_run_flags(run, args);
-  run->add_option("--dump", args->options.dump_file,
-                  "write the request bodies to FILE instead of sending them (no server needed)");
-  run->add_flag("--dry-run", args->options.dry_run,
-                "generate every point and discard it; reports the tool's own points/s");
-  run->add_option("--json", args->options.json_file,
-                  "also write the report as JSON (schema: report/report.schema.json)");
-  run->add_option("--html", args->html_file,
-                  "also write the report as one self-contained HTML page of charts (opens "
-                  "offline; needs Debian's libjs-dygraphs)");
-  run->add_flag("--progress", args->options.progress,
-                "print progress lines on stderr even when it is not a terminal");
-  run->add_option("--threshold", args->thresholds,
-                  "[STATEMENT.]METRIC OP VALUE, repeatable (p99<=200ms, points_per_sec>=480k, "
-                  "error_rate<1%): judged at the end, exit status 3 when one fails")
-      ->allow_extra_args(false);
-  run->add_option("--repeat", args->repeat,
-                  "run the whole script N times (a fresh test ID each); the report ends with "
-                  "each statement's median and spread over the repeats")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
-  add_shard_flags(run, args);
-  return run;
-}
-
-void add_shared_run_flags(CLI::App* run, RunArgs* args) {
-  for (const parser::SettingInfo& info : parser::all_settings()) {
-    if (info.name == parser::SetName::kSeed) continue;  // --seed below, a plain integer
-    std::string help = std::string(info.help) + " (SET " + std::string(info.canonical) + ")";
-    run->add_option("--" + std::string(info.flag), args->set_flags[std::string(info.canonical)], help);
-  }
-  run->add_option("--define", args->defines,
-                  "NAME=VALUE for ${NAME} in the script (repeatable; SPEC 7.2 script variables)");
-  run->add_option("--password-file", args->password_file,
-                  "read the password from FILE (first line) instead of the command line");
-  add_token_flags(run, &args->tokens);
-  add_results_credential_flags(run, &args->results);
-  run->add_option("--results", args->options.results_url,
-                  "where results rows go: http://host:port of an InfluxDB, or none")
-      ->capture_default_str();
-  run->add_option("--results-upload", args->options.results_upload,
-                  "when results rows are posted: after the run (they wait in a local file, so "
-                  "the reporting server takes no CPU from the load) or live (a dashboard can "
-                  "follow the run)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"after", "live"}));
-  run->add_option("--seed", args->seed_text, "seed for random values (same seed, same bytes)");
-  run->add_option("--reactors", args->options.reactors,
-                  "reactor threads, each pinned to a core (0: one per online CPU)")
-      ->capture_default_str();
-  run->add_flag("--send-zc", args->options.send_zc,
-                "zero-copy sends (for large requests to a remote server; over loopback the "
-                "kernel copies anyway and plain sends take over; the report says which ran)");
-  run->add_flag("--no-exec", args->options.no_exec, "refuse scripts that contain EXEC");
-  run->add_option("--timeout", args->timeout_text, "time limit of one request attempt")
-      ->capture_default_str();
-  run->add_option("--ca-file", args->options.tls.ca_file,
-                  "HTTPS: also trust the CA certificates in FILE (PEM), besides the system store");
-  run->add_option("--cert", args->options.tls.cert_file,
-                  "HTTPS: client certificate chain (PEM) for mutual TLS; needs --key");
-  run->add_option("--key", args->options.tls.key_file, "HTTPS: private key (PEM) of --cert");
-  run->add_option("--server-name", args->options.tls.server_name,
-                  "HTTPS: name sent as SNI and checked against the certificate (default: the host)");
-  run->add_flag("--insecure", args->options.tls.insecure,
-                "HTTPS: do NOT verify certificates or names (said in the report)");
-  run->add_option("--max-attempts", args->options.max_attempts,
-                  "attempts per request for retryable failures (429, 500, 503, transport)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100));
-}
-
-bool apply_shared_run_flags(RunArgs& args) {
-  // Flags set the starting values of the SET parameters, validated exactly like a SET.
-  parser::Settings& settings = args.options.settings;
-  // The password can stay off the command line (where `ps` shows it): a file, or the
-  // STRESSQL_PASSWORD environment variable. --password wins, then the file, then the variable.
-  if (!args.password_file.empty() && args.set_flags["Password"].empty()) {
-    std::ifstream pf(args.password_file);
-    std::string pw;
-    if (!pf || !std::getline(pf, pw)) {
-      std::cerr << "stressql: --password-file: cannot read " << args.password_file << "\n";
-      return false;
-    }
-    if (!pw.empty() && pw.back() == '\r') pw.pop_back();
-    args.set_flags["Password"] = pw;
-  }
-  if (const char* pw = std::getenv("STRESSQL_PASSWORD"); pw && args.set_flags["Password"].empty()) {
-    args.set_flags["Password"] = pw;
-  }
-  if (!read_tokens(args.tokens, std::cerr, &args.options.token)) return false;
-  for (const parser::SettingInfo& info : parser::all_settings()) {
-    const std::string& value = args.set_flags[std::string(info.canonical)];
-    if (value.empty()) continue;
-    std::string error;
-    if (!parser::apply_setting(info.name, value, &settings, &error)) {
-      std::cerr << "stressql: --" << info.flag << ": " << error << "\n";
-      return false;
-    }
-  }
-  if (!args.seed_text.empty()) {
-    char* end = nullptr;
-    errno = 0;
-    unsigned long long v = std::strtoull(args.seed_text.c_str(), &end, 10);
-    if (errno != 0 || *end != '\0' || args.seed_text[0] == '-') {
-      std::cerr << "stressql: --seed: expected a non-negative integer, got '" << args.seed_text << "'\n";
-      return false;
-    }
-    args.options.seed = v;
-  }
-  if (!parser::parse_duration(args.timeout_text, &args.options.request_timeout_ns) ||
-      args.options.request_timeout_ns <= 0) {
-    std::cerr << "stressql: --timeout: expected a duration like 10s or 500ms, got '"
-              << args.timeout_text << "'\n";
-    return false;
-  }
-
-  const engine::TlsOptions& tls = args.options.tls;
-  if (tls.cert_file.empty() != tls.key_file.empty()) {
-    std::cerr << "stressql: --cert and --key go together (mutual TLS needs both)\n";
-    return false;
-  }
-  if (tls.insecure) {
-    std::cerr << "stressql: WARNING: --insecure: HTTPS certificates and host names are NOT verified;"
-                 " anyone on the path can read and change the traffic\n";
-  }
-  return true;
-}
-
-bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* parsed) {
-  std::ifstream in(args.script, std::ios::binary);
-  if (!in) {
-    std::cerr << "stressql: cannot read " << args.script << "\n";
-    return false;
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  *source = buf.str();
-  parser::Defines defines;
-  if (!collect_defines(args.defines, std::cerr, &defines)) return false;
-  *parsed = parser::parse_script_with_defines(args.script, *source, defines);
-  if (parsed->ok()) generator::check_replay_files(parsed->script, &parsed->errors);
-  for (const auto& d : parsed->errors) std::cerr << parser::format_diagnostic(args.script, *source, d);
-  if (!parsed->ok()) return false;
-  if (args.options.no_exec) {
-    bool refused = false;
-    for (const auto& st : parsed->script.statements) {
-      if (std::holds_alternative<parser::ExecStmt>(st.body)) {
-        std::cerr << parser::format_diagnostic(
-            args.script, *source, {st.pos, "EXEC is refused by --no-exec; nothing was run"});
-        refused = true;
-      }
-    }
-    if (refused) return false;
-  }
-  return true;
-}
 
 int run_script(RunArgs& args) {
   if (!apply_shared_run_flags(args)) return 2;
@@ -349,7 +139,7 @@ bool write_json(const std::string& path, const nlohmann::json& doc) {
 
 void run_once(RunArgs& args, const parser::Script& script, const std::string& source,
               const std::vector<judge::Threshold>& thresholds, RunOutcome* out) {
-  g_uploading.store(false);
+  mark_uploading_results(false);
   bool offline = args.options.dry_run || !args.options.dump_file.empty();
   args.options.script_sha256 = sha256_hex(source);  // shards meet only with the same script
   if (args.options.results_endpoint.host_port.empty() && !resolve_results(args)) {
@@ -357,7 +147,7 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
     out->rc = 2;
     return;
   }
-  statements::Controller controller(script, args.options, &g_stop, std::cerr);
+  statements::Controller controller(script, args.options, stop_requested(), std::cerr);
   // Progress owns stderr while it redraws: warnings go through it so none is painted over.
   // Declared before the results writer, whose sender thread may still warn while it ends.
   const bool terminal = isatty(STDERR_FILENO) == 1;
@@ -402,7 +192,7 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
     }
     results->add_thresholds(out->judged, summary.start_unix_ns);
     results->add_run(summary, controller.reports().size());
-    g_uploading.store(true);
+    mark_uploading_results();
     summary.results_note = results->finish([&progress](uint64_t posted, uint64_t total) {
       progress.upload(posted, total);
     });
@@ -424,7 +214,7 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
     if (!out->judged.empty()) out->json["thresholds"] = judge::threshold_results_json(out->judged);
   }
   out->measured = report::measure_repeat(summary.test_id, controller.reports(), cpu_per_mpts);
-  out->interrupted = g_stop.load();
+  out->interrupted = stop_requested()->load();
 }
 
 }  // namespace stressql::cli

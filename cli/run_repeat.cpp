@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/run_command.h"
+#include "cli/run_repeat.h"
 #include "cli/run_thresholds.h"
 #include "cli/script_hash.h"
 #include "report/repeat_summary.h"

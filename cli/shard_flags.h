@@ -2,7 +2,7 @@
 // The flags of several load machines (SPEC §6.5): --shard, --test-id, --barrier-timeout,
 // --start-at. Kept apart from run_command.cpp, which has flags enough.
 
-#include "cli/run_command.h"
+#include "cli/run_flags.h"
 
 // Only the .cpp files that define flags include <CLI/CLI.hpp>: it costs seconds per file.
 namespace CLI {

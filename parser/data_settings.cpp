@@ -34,19 +34,6 @@ std::string percent_text(double share) {
   return b;
 }
 
-// "1h", "3m", "90s", "250ms": the largest unit that divides the duration.
-std::string duration_text(int64_t ns) {
-  struct Unit {
-    int64_t ns;
-    const char* name;
-  };
-  static constexpr Unit kUnits[] = {{3600000000000, "h"}, {60000000000, "m"}, {1000000000, "s"},
-                                    {1000000, "ms"},      {1000, "us"},        {1, "ns"}};
-  for (const Unit& u : kUnits) {
-    if (ns % u.ns == 0) return std::to_string(ns / u.ns) + u.name;
-  }
-  return std::to_string(ns) + "ns";
-}
 
 }  // namespace
 
@@ -104,9 +91,9 @@ std::string describe_data_shape(const DataShape& s) {
   if (s.missing_points > 0) add("MissingPoints " + percent_text(s.missing_points));
   if (s.missing_fields > 0) add("MissingFields " + percent_text(s.missing_fields));
   if (s.disorder > 0) {
-    add("Disorder " + percent_text(s.disorder) + " within " + duration_text(s.disorder_within_ns));
+    add("Disorder " + percent_text(s.disorder) + " within " + duration_literal(s.disorder_within_ns));
   }
-  if (s.churn > 0) add("Churn " + percent_text(s.churn) + " every " + duration_text(s.churn_every_ns));
+  if (s.churn > 0) add("Churn " + percent_text(s.churn) + " every " + duration_literal(s.churn_every_ns));
   return out;
 }
 

@@ -237,4 +237,17 @@ bool parse_duration(std::string_view text, int64_t* out_ns) {
   return true;
 }
 
+std::string duration_literal(int64_t ns) {
+  struct Unit {
+    int64_t ns;
+    const char* name;
+  };
+  static constexpr Unit kUnits[] = {{3600000000000, "h"}, {60000000000, "m"}, {1000000000, "s"},
+                                    {1000000, "ms"},      {1000, "us"},        {1, "ns"}};
+  for (const Unit& u : kUnits) {
+    if (ns % u.ns == 0) return std::to_string(ns / u.ns) + u.name;
+  }
+  return std::to_string(ns) + "ns";
+}
+
 }  // namespace stressql::parser

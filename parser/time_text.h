@@ -20,6 +20,10 @@ bool parse_duration(std::string_view text, int64_t* out_ns);
 // On failure returns false and sets *error to what was expected.
 bool parse_start_date(std::string_view text, StartDate* out, std::string* error);
 
+// A duration as a script writes it, in the largest unit that divides it: "1h", "90s",
+// "250ms" (parse_duration reads it back).
+std::string duration_literal(int64_t ns);
+
 // Nanoseconds since the epoch as RFC 3339 UTC, e.g. "2016-01-01T00:00:00Z".
 std::string format_unix_ns(int64_t unix_ns);
 

@@ -30,19 +30,6 @@ SourcePos pos_of(const std::vector<size_t>& starts, size_t offset) {
   return {static_cast<int>(line), static_cast<int>(offset - starts[line - 1] + 1)};
 }
 
-// "1h", "90s", "250ms": the largest unit that divides the duration.
-std::string duration_text(int64_t ns) {
-  struct Unit {
-    int64_t ns;
-    const char* name;
-  };
-  static constexpr Unit kUnits[] = {{3600000000000, "h"}, {60000000000, "m"}, {1000000000, "s"},
-                                    {1000000, "ms"},      {1000, "us"},        {1, "ns"}};
-  for (const Unit& u : kUnits) {
-    if (ns % u.ns == 0) return std::to_string(ns / u.ns) + u.name;
-  }
-  return std::to_string(ns) + "ns";
-}
 
 // A number or a duration (nanoseconds).
 struct Value {
@@ -318,7 +305,7 @@ bool substitute_variables(std::string_view source, const Defines& defines, Subst
       Value v;
       Diagnostic d;
       if (Expr(body, inner, defines, out->src_lines_).eval(&v, &d)) {
-        value = v.duration ? duration_text(v.v) : std::to_string(v.v);
+        value = v.duration ? duration_literal(v.v) : std::to_string(v.v);
       } else {
         errors->push_back(std::move(d));
         ok = false;

@@ -15,6 +15,7 @@
 // the writers still see arbitrary bytes.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <cstring>
 #include <string>
 #include <vector>
