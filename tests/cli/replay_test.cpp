@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <cstdlib>
 #include <set>
@@ -307,9 +308,13 @@ TEST(ReplayShards, ShardsSplitTheRequestsOfEveryPass) {
 // getrusage(RUSAGE_CHILDREN) in a python3 parent of its own, so no other child of this
 // test binary (influxd) counts.
 TEST(ReplayMemory, AGigabyteFileReplaysInBoundedMemory) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  GTEST_SKIP() << "sanitizers keep freed memory in quarantine, so RSS says nothing there";
-#endif
+  // The asan and tsan presets run this (release) driver against their own stressql, whose
+  // shadow memory and quarantine add to RSS: there the bound is twice as high, still an
+  // eighth of the file, which only a streamed read meets.
+  std::ifstream binary(STRESSQL_BINARY, std::ios::binary);
+  const std::string image((std::istreambuf_iterator<char>(binary)), std::istreambuf_iterator<char>());
+  const bool sanitized = image.find("__asan_init") != std::string::npos || image.find("__tsan_init") != std::string::npos;
+  const long limit_kib = (sanitized ? 128 : 64) * 1024;
   ScriptDir dir;
   const std::string path = dir.path() + "/big.lp";
   std::string block;
@@ -344,7 +349,7 @@ TEST(ReplayMemory, AGigabyteFileReplaysInBoundedMemory) {
   const size_t at = r.out.find("MAXRSS_KIB ");
   ASSERT_NE(at, std::string::npos) << r.out;
   const long rss_kib = std::stol(r.out.substr(at + 11));
-  EXPECT_LE(rss_kib, 64 * 1024) << "peak RSS of the replay of a 1 GiB file";
+  EXPECT_LE(rss_kib, limit_kib) << "peak RSS of the replay of a 1 GiB file" << (sanitized ? " (sanitizer build)" : "");
   std::printf("replay of %d MiB with --dry-run: peak RSS %ld KiB\n", kBlocks, rss_kib);
 }
 
