@@ -13,7 +13,9 @@ using parser::Api;
 
 ApiChoice ApiDetector::probe(const std::string& address, bool ssl) {
   if (offline_) {
-    return {Api::kV1, "auto: nothing is sent (--dump/--dry-run), so v1"};
+    ApiChoice c;
+    c.reason = "auto: nothing is sent (--dump/--dry-run), so v1";
+    return c;
   }
   if (ssl && tls_ == nullptr) {
     if (base::Status st = engine::TlsContext::create(tls_options_, &tls_); !st) {
@@ -30,7 +32,9 @@ ApiChoice ApiDetector::probe(const std::string& address, bool ssl) {
 
 base::Status ApiDetector::choose(const parser::Settings& s, ApiChoice* out) {
   if (s.api != Api::kAuto) {
-    *out = {s.api, "SET Api"};
+    *out = ApiChoice();
+    out->api = s.api;
+    out->reason = "SET Api";
     return base::Status::ok();
   }
   ApiChoice first;

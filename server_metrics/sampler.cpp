@@ -1,0 +1,91 @@
+#include "server_metrics/sampler.h"
+
+#include "base/clock.h"
+
+namespace stressql::server_metrics {
+
+Sampler::Sampler(std::vector<Source> sources, SamplerOptions options,
+                 std::function<void(const std::string&)> warn)
+    : sources_(std::move(sources)), options_(std::move(options)), warn_(std::move(warn)),
+      history_(sources_.size()) {}
+
+Sampler::~Sampler() { stop(); }
+
+void Sampler::read_all() {
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    stats::ServerReading r;
+    Flavour flavour = Flavour::kProcess;
+    std::string error;
+    const bool ok = read_source(sources_[i], options_.extra, options_.timeout, &r, &flavour, &error);
+    r.unix_ns = base::unix_ns();
+    rounds_.fetch_add(1, std::memory_order_relaxed);
+    bool first_failure = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      History& h = history_[i];
+      if (ok) {
+        h.readings.push_back(std::move(r));
+        h.flavour = flavour;
+      } else {
+        h.failures.push_back(r.unix_ns);
+        first_failure = h.failures.size() == 1;
+        if (first_failure) h.first_error = error;
+      }
+    }
+    if (first_failure && warn_) {
+      warn_("stressql: warning: server metrics: " + sources_[i].label() + " " + sources_[i].kind_text() +
+            ": " + error + " (the run goes on; the report counts the failed readings)");
+    }
+  }
+}
+
+void Sampler::start() {
+  if (started_ || sources_.empty()) return;
+  started_ = true;
+  read_all();
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Sampler::loop() {
+  auto next = std::chrono::steady_clock::now() + options_.interval;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    cv_.wait_until(lock, next, [this] { return mark_ || stop_; });
+    const bool last = stop_;
+    mark_ = false;
+    lock.unlock();
+    read_all();
+    lock.lock();
+    if (last) return;
+    if (std::chrono::steady_clock::now() >= next) next += options_.interval;
+    // A round slower than the interval (sources timing out) does not make rounds pile up.
+    if (next < std::chrono::steady_clock::now()) next = std::chrono::steady_clock::now() + options_.interval;
+  }
+}
+
+void Sampler::mark() {
+  if (!started_ || stopped_) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    mark_ = true;
+  }
+  cv_.notify_one();
+}
+
+void Sampler::stop() {
+  if (!started_ || stopped_) return;
+  stopped_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+  thread_.join();
+}
+
+Sampler::History Sampler::history(size_t i) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return history_[i];
+}
+
+}  // namespace stressql::server_metrics

@@ -1,0 +1,77 @@
+#pragma once
+// The sampler (SPEC §7.1): reads every metrics source once a second on a thread of its own,
+// through net/'s blocking client with a short timeout; never on a reactor, and the control
+// thread only takes its mutex briefly (mark(), and the readings after the run). A source
+// that is dead, answers 500 or garbage, or is slow gives one warning line (the first time)
+// and a count; the run goes on.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server_metrics/sources.h"
+#include "stats/server_stats.h"
+
+namespace stressql::server_metrics {
+
+struct SamplerOptions {
+  std::chrono::milliseconds interval{1000};
+  std::chrono::milliseconds timeout{500};  // one reading of one source, all of it
+  std::vector<std::string> extra;          // --server-metric NAME
+};
+
+class Sampler {
+ public:
+  // `warn` gets the first failure of each source, as one line (from the sampler thread).
+  Sampler(std::vector<Source> sources, SamplerOptions options,
+          std::function<void(const std::string&)> warn);
+  ~Sampler();  // stop()s
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  // Takes the first reading of every source on the calling thread (before the load starts:
+  // a statement's count needs a reading from before it), then starts the thread.
+  void start();
+  // A reading as soon as the thread can (a statement's start or end); returns at once.
+  void mark();
+  // Takes a last reading and joins the thread. Idempotent.
+  void stop();
+
+  const std::vector<Source>& sources() const { return sources_; }
+  // What source `i` has read so far (a copy, under the mutex): its readings in time order,
+  // the times of its failed readings, the first failure's reason, and what it turned out
+  // to be (a Prometheus source: VictoriaMetrics, a node exporter, …).
+  struct History {
+    std::vector<stats::ServerReading> readings;
+    std::vector<int64_t> failures;
+    std::string first_error;
+    Flavour flavour = Flavour::kProcess;
+  };
+  History history(size_t i) const;
+  // Readings taken so far, over all sources (successful or not): the bench's count.
+  uint64_t rounds() const { return rounds_.load(std::memory_order_relaxed); }
+
+ private:
+  void loop();
+  void read_all();
+
+  std::vector<Source> sources_;
+  SamplerOptions options_;
+  std::function<void(const std::string&)> warn_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool mark_ = false;     // under mu_
+  bool stop_ = false;     // under mu_
+  std::vector<History> history_;  // under mu_
+  std::thread thread_;
+  std::atomic<uint64_t> rounds_{0};
+  bool started_ = false, stopped_ = false;  // the owner's thread only
+};
+
+}  // namespace stressql::server_metrics
