@@ -52,6 +52,9 @@ void Sampler::loop() {
   while (true) {
     cv_.wait_until(lock, next, [this] { return mark_ || stop_; });
     const bool last = stop_;
+    if (last) {
+      while (std::chrono::steady_clock::now() < stop_at_) cv_.wait_until(lock, stop_at_);
+    }
     mark_ = false;
     lock.unlock();
     read_all();
@@ -72,15 +75,24 @@ void Sampler::mark() {
   cv_.notify_one();
 }
 
-void Sampler::stop() {
+void Sampler::stop(std::chrono::milliseconds settle) {
   if (!started_ || stopped_) return;
   stopped_ = true;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
+    stop_at_ = std::chrono::steady_clock::now() + settle;
   }
   cv_.notify_one();
   thread_.join();
+}
+
+bool Sampler::counts_late() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const History& h : history_) {
+    if (!h.readings.empty() && (h.flavour == Flavour::kVictoriaMetrics || h.flavour == Flavour::kInfluxDB2)) return true;
+  }
+  return false;
 }
 
 Sampler::History Sampler::history(size_t i) const {

@@ -40,8 +40,10 @@ class Sampler {
   void start();
   // A reading as soon as the thread can (a statement's start or end); returns at once.
   void mark();
-  // Takes a last reading and joins the thread. Idempotent.
-  void stop();
+  // Takes a last reading, `settle` from now, and joins the thread. Idempotent. A server
+  // may count a write after it answered it (VictoriaMetrics does, within a second): a
+  // settle of one interval lets the last statement's count in.
+  void stop(std::chrono::milliseconds settle = std::chrono::milliseconds(0));
 
   const std::vector<Source>& sources() const { return sources_; }
   // What source `i` has read so far (a copy, under the mutex): its readings in time order,
@@ -54,6 +56,9 @@ class Sampler {
     Flavour flavour = Flavour::kProcess;
   };
   History history(size_t i) const;
+  // Whether a source counts writes after answering them (VictoriaMetrics and InfluxDB 2.x
+  // do; influxd 1.x counts before it answers): then stop() wants a settle.
+  bool counts_late() const;
   // Readings taken so far, over all sources (successful or not): the bench's count.
   uint64_t rounds() const { return rounds_.load(std::memory_order_relaxed); }
 
@@ -68,6 +73,7 @@ class Sampler {
   std::condition_variable cv_;
   bool mark_ = false;     // under mu_
   bool stop_ = false;     // under mu_
+  std::chrono::steady_clock::time_point stop_at_;  // under mu_: the last reading's time
   std::vector<History> history_;  // under mu_
   std::thread thread_;
   std::atomic<uint64_t> rounds_{0};

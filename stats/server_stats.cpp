@@ -30,14 +30,16 @@ double counter_increase(double before, double after) {
   return after >= before ? after - before : after;
 }
 
-std::vector<ServerSecond> server_seconds(const std::vector<ServerReading>& readings) {
+namespace {
+
+std::vector<ServerSecond> seconds_apart(const std::vector<ServerReading>& readings, int64_t min_gap_ns) {
   std::vector<ServerSecond> out;
   size_t prev = 0;
   for (size_t i = 1; i < readings.size(); ++i) {
     const ServerReading& a = readings[prev];
     const ServerReading& b = readings[i];
     const int64_t gap = b.unix_ns - a.unix_ns;
-    if (gap < kMinGapNs) continue;
+    if (gap < min_gap_ns) continue;
     ServerSecond s;
     s.unix_ns = b.unix_ns;
     for (size_t k = 0; k < kServerMetricCount; ++k) {
@@ -56,6 +58,14 @@ std::vector<ServerSecond> server_seconds(const std::vector<ServerReading>& readi
   return out;
 }
 
+}  // namespace
+
+std::vector<ServerSecond> server_seconds(const std::vector<ServerReading>& readings) {
+  std::vector<ServerSecond> out = seconds_apart(readings, kMinGapNs);
+  if (out.empty() && readings.size() >= 2) out = seconds_apart({readings.front(), readings.back()}, 1);
+  return out;
+}
+
 std::optional<double> ServerSourceStats::cpu_per_mpts(uint64_t accepted) const {
   if (!cpu_seconds || accepted == 0) return std::nullopt;
   return *cpu_seconds * 1e6 / double(accepted);
@@ -63,9 +73,12 @@ std::optional<double> ServerSourceStats::cpu_per_mpts(uint64_t accepted) const {
 
 ServerSourceStats server_window(const std::vector<ServerReading>& readings,
                                 const std::vector<int64_t>& failures, int64_t start_ns,
-                                int64_t end_ns) {
+                                int64_t end_ns, int64_t settle_until_ns) {
   ServerSourceStats st;
-  for (int64_t t : failures) st.failures += (t >= start_ns && t <= end_ns) ? 1 : 0;
+  // Failed readings from the second before the start (where the window's first reading is)
+  // to the window's close.
+  const int64_t close_ns = std::max(end_ns, settle_until_ns);
+  for (int64_t t : failures) st.failures += (t >= start_ns - 1'000'000'000 && t <= close_ns) ? 1 : 0;
   if (readings.empty()) return st;
   // First: the last reading at or before the start (else the first one); last: the first
   // at or after the end (else the last one).
@@ -76,6 +89,7 @@ ServerSourceStats server_window(const std::vector<ServerReading>& readings,
     if (readings[i].unix_ns < end_ns) break;
     last = i;
   }
+  for (size_t i = last + 1; i < readings.size() && readings[i].unix_ns < settle_until_ns; ++i) last = i;
   if (last < first) last = first;
   const std::vector<ServerReading> window(readings.begin() + static_cast<std::ptrdiff_t>(first),
                                           readings.begin() + static_cast<std::ptrdiff_t>(last) + 1);
@@ -98,6 +112,7 @@ ServerSourceStats server_window(const std::vector<ServerReading>& readings,
   if (st.cpu_seconds && b.unix_ns > a.unix_ns) st.cpu_avg = *st.cpu_seconds * 1e9 / double(b.unix_ns - a.unix_ns);
   st.seconds = server_seconds(window);
   for (const ServerSecond& s : st.seconds) keep_max(&st.cpu_max, s[ServerMetric::kCpu]);
+  st.extra = b.extra;
   for (const ServerReading& r : window) {
     keep_max(&st.rss_max, r[ServerMetric::kRss]);
     keep_max(&st.cache_bytes_max, r[ServerMetric::kCacheBytes]);

@@ -57,7 +57,8 @@ struct ServerSecond {
 };
 
 // The seconds between consecutive readings: rates from each pair (readings closer than
-// 0.2 s to the previous one give no second of their own).
+// 0.2 s to the previous one give no second of their own; when all are, one second from the
+// first to the last).
 std::vector<ServerSecond> server_seconds(const std::vector<ServerReading>& readings);
 
 // One source over one statement's window.
@@ -70,6 +71,7 @@ struct ServerSourceStats {
   std::optional<double> points, write_errors, series_created, disk_write_bytes, cpu_seconds;
   std::optional<double> cpu_avg, cpu_max;            // cores
   std::optional<double> rss_max, cache_bytes_max, wal_bytes_max;  // bytes
+  std::vector<std::pair<std::string, double>> extra;  // --server-metric values at the close
   uint64_t failures = 0;     // readings that failed in the window (dead, 500, garbage, slow)
   std::string last_error;    // the first such failure's reason (one line, sanitized)
   std::vector<ServerSecond> seconds;  // per second of the window
@@ -79,11 +81,13 @@ struct ServerSourceStats {
 };
 
 // The window [start_ns, end_ns] of `readings` (ordered by time): from the last reading at
-// or before the start to the first at or after the end (the nearest inside when there is
-// none). `failures` are the times of failed readings.
+// or before the start to the last reading before `settle_until_ns` (the next statement's
+// start: a server may count a write after it answered it) when that is at or after the end,
+// else the first at or after the end (the nearest inside when there is none). `failures`
+// are the times of failed readings.
 ServerSourceStats server_window(const std::vector<ServerReading>& readings,
                                 const std::vector<int64_t>& failures, int64_t start_ns,
-                                int64_t end_ns);
+                                int64_t end_ns, int64_t settle_until_ns = 0);
 
 // The JSON key of a statement's value (server_cpu_per_mpts, server_rss_max, …) is the
 // vocabulary's; the sum over a statement's sources, where a sum makes sense.

@@ -223,6 +223,10 @@ TEST(ServerWindow, RatesTotalsAndAReset) {
   EXPECT_EQ(st.seconds[1][ServerMetric::kRss], 30);
   EXPECT_DOUBLE_EQ(*st.cpu_per_mpts(3050), 4.5 * 1e6 / 3050);
   EXPECT_FALSE(st.cpu_per_mpts(0));
+  // A server that counts after answering: readings until the next statement starts (15.5 s)
+  // may close the window.
+  stats::ServerSourceStats settled = stats::server_window(rs, {}, 10'500'000'000, 13'500'000'000, 15'500'000'000);
+  EXPECT_EQ(settled.points, 3050 + 9999 - 1050);
 }
 
 TEST(ServerWindow, ProcessCpuBeforeHostCpu) {

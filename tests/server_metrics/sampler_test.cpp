@@ -154,6 +154,7 @@ TEST(SamplerFaults, OneWarningAndACountEach) {
   testing::FaultServer error500([](const testing::FaultRequest&) {
     return testing::FaultReply{testing::FaultReply::Mode::kNormal, testing::FaultServer::response(500, "boom")};
   });
+  for (testing::FaultServer* f : {&stall, &garbage, &error500}) f->pass_ping_to_handler();  // /metrics too
   std::string error;
   ASSERT_TRUE(stall.start(0, &error)) << error;
   ASSERT_TRUE(garbage.start(0, &error)) << error;
