@@ -31,7 +31,8 @@ TEST_F(ServerMetricsTest, InfluxdCountsExactlyTheAcceptedPointsAndItsProcessGive
   const std::string json = dir_.path() + "/r.json";
   const std::string pid = std::to_string(server_->pid());
   ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "http://" + server_->address(),
-                              "--server-pid", pid, "--server-metric", "shard.writePointsOk", "--json", json, script});
+                              "--server-pid", pid, "--server-metric", "shard.writePointsOk", "--json", json,
+                              "--threshold", "server_rss_max<100GB", "--threshold", "server_cpu_per_mpts<1000000", script});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(report_value(r.out, "  Points Accepted / Dropped / Failed:"), "30000 / 0 / 0");
   EXPECT_EQ(server_->count_points("sm", "cpu", "value"), 30000);
@@ -46,6 +47,8 @@ TEST_F(ServerMetricsTest, InfluxdCountsExactlyTheAcceptedPointsAndItsProcessGive
   EXPECT_NE(report_value(r.out, "    Server CPU:").find("cores avg"), std::string::npos) << r.out;
   EXPECT_NE(report_value(r.out, "    Server CPU per Million Points:").find("CPU-s"), std::string::npos) << r.out;
   EXPECT_EQ(r.err.find("server metrics"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("PASS  server_rss_max<100GB  cpu  "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PASS  server_cpu_per_mpts<1000000  cpu  "), std::string::npos) << r.out;
   const nlohmann::json doc = validated_report(json);
   const nlohmann::json& server = doc["statements"][4]["server"];
   EXPECT_EQ(server["server_points"], 30000.0);
@@ -124,6 +127,24 @@ TEST_F(ServerMetricsTest, ANodeExporterGivesTheHostsCpuAndMemory) {
   EXPECT_NE(report_value(r.out, "    Host CPU:").find("cores avg"), std::string::npos) << r.out;
   EXPECT_NE(report_value(r.out, "    Host Memory Used max:").find("MB"), std::string::npos) << r.out;
   EXPECT_EQ(report_value(r.out, "    Points Written (server count):"), "");  // a host counts no points
+}
+
+TEST_F(ServerMetricsTest, FindMaxStepsCarryTheServersCpuPerMillionPointsAndRss) {
+  const std::string script = dir_.write(
+      "f.iql", "CREATE DATABASE fm\n\nSET Database [fm]\n\nSET BatchSize [500]\n\nINSERT w\nw,host=h-[int inc(0) 20]\n"
+               "v=[int inc(0) 0]\n100000 1s\n");
+  const std::string json = dir_.path() + "/fm.json";
+  ProcessResult r = stressql({"find-max", script, "--addresses", server_->address(), "--results", "none", "--step", "1s",
+                              "--warmup", "500ms", "--start", "20000 pts/s", "--max", "40000 pts/s", "--max-steps", "2",
+                              "--slo", "error_rate<=100%", "--server-pid", std::to_string(server_->pid()), "--json", json});
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_NE(r.out.find("SrvCPU  CPU-s/Mpts   SrvRSS"), std::string::npos) << r.out;
+  const nlohmann::json doc = nlohmann::json::parse(read_file(json));
+  ASSERT_FALSE(doc["steps"].empty()) << r.out;
+  for (const nlohmann::json& step : doc["steps"]) {
+    EXPECT_GT(step["server"]["server_cpu_per_mpts"].get<double>(), 0) << step.dump();
+    EXPECT_GT(step["server"]["server_rss_max"].get<double>(), 0) << step.dump();
+  }
 }
 
 TEST_F(ServerMetricsTest, NoneReadsNothingAndABadValueIsAUsageError) {
