@@ -42,7 +42,8 @@ nlohmann::json server_json(const stats::StatementReport& r) {
   for (const ServerSourceStats& s : src) {
     nlohmann::json seconds = nlohmann::json::array();
     for (const stats::ServerSecond& sec : s.seconds) {
-      nlohmann::json one = {{"time", rfc3339(sec.unix_ns)}};
+      // "second": since the statement's start, the x of its one-second intervals.
+      nlohmann::json one = {{"time", rfc3339(sec.unix_ns)}, {"second", double(sec.unix_ns - r.start_unix_ns) / 1e9}};
       for (size_t k = 0; k < stats::kServerMetricCount; ++k) {
         if (sec.values[k]) one[stats::server_metric_name(static_cast<ServerMetric>(k))] = *sec.values[k];
       }
