@@ -108,6 +108,18 @@ Numbers statement_numbers(const json& st) {
                    count(p, "accepted") + " / " + count(p, "dropped") + " / " + count(p, "failed"));
   }
   n.emplace_back("Run Time", dur(f64(st, "duration_ns")));
+  // SPEC §7.1: the statement's server numbers (the JSON's vocabulary), when a source was read.
+  const json& server = member(st, "server");
+  auto server_number = [&](const char* label, const char* key, double scale, const char* format) {
+    if (!server.contains(key) || !server[key].is_number()) return;
+    char text[64];
+    std::snprintf(text, sizeof text, format, server[key].get<double>() / scale);
+    n.emplace_back(label, text);
+  };
+  server_number("Server Points (its count)", "server_points", 1, "%.0f");
+  server_number("Server CPU", "server_cpu", 1, "%.2f cores avg");
+  server_number("Server CPU per Million Points", "server_cpu_per_mpts", 1, "%.3g CPU-s");
+  server_number("Server RSS max", "server_rss_max", 1e6, "%.0f MB");
   if (!str(st, "warning").empty()) n.emplace_back("Warning", str(st, "warning"));
   if (!str(st, "error").empty()) n.emplace_back("Error", str(st, "error"));
   return n;
