@@ -123,15 +123,16 @@ std::string_view label_value(std::string_view labels, std::string_view key) {
   return {};
 }
 
+// Sums of huge values can overflow to infinity (and their difference to NaN): left out.
 void set(ServerReading* r, ServerMetric m, const Sum& s) {
-  if (s.v) (*r)[m] = s.v;
+  if (s.v && std::isfinite(*s.v)) (*r)[m] = s.v;
 }
 
 void add_extra(const std::vector<std::string>& wanted, const std::map<std::string, Sum, std::less<>>& found,
                ServerReading* out) {
   for (const std::string& name : wanted) {
     auto it = found.find(name);
-    if (it != found.end() && it->second.v) out->extra.emplace_back(name, *it->second.v);
+    if (it != found.end() && it->second.v && std::isfinite(*it->second.v)) out->extra.emplace_back(name, *it->second.v);
   }
 }
 
@@ -229,7 +230,7 @@ bool read_prometheus(std::string_view body, const std::vector<std::string>& extr
       continue;
     }
     ++samples;
-    if (std::isnan(v)) continue;
+    if (!std::isfinite(v)) continue;  // NaN and ±Inf are no count, no gauge we can sum
     const std::string_view n = p.name;
     if (!extra.empty()) found[std::string(n)].add(v);
     if (n == "vm_rows_inserted_total") {
@@ -272,7 +273,11 @@ bool read_prometheus(std::string_view body, const std::vector<std::string>& extr
     // A node exporter's process_* are its own: the host's numbers are the ones wanted.
     *flavour = Flavour::kNodeExporter;
     set(out, ServerMetric::kCpu, node_busy);
-    if (mem_total.v && mem_available.v) (*out)[ServerMetric::kRss] = *mem_total.v - *mem_available.v;
+    if (mem_total.v && mem_available.v) {
+      Sum used;
+      used.add(*mem_total.v - *mem_available.v);
+      set(out, ServerMetric::kRss, used);
+    }
     set(out, ServerMetric::kDiskWriteBytes, node_disk);
   } else {
     *flavour = vm_rows.v ? Flavour::kVictoriaMetrics : influx_ok.v ? Flavour::kInfluxDB2 : Flavour::kProcess;
@@ -308,7 +313,7 @@ bool read_proc(std::string_view stat, std::string_view status, std::string_view 
     if (end == std::string_view::npos) end = rest.size();
     const std::string_view tok = rest.substr(i, end - i);
     if (tok.empty()) break;
-    if (n >= 11 && !parse_double(tok, &fields[n])) break;
+    if (n >= 11 && (!parse_double(tok, &fields[n]) || !std::isfinite(fields[n]))) break;
     ++n;
     i = end;
   }
@@ -316,7 +321,9 @@ bool read_proc(std::string_view stat, std::string_view status, std::string_view 
     *error = "/proc/PID/stat: too few fields";
     return false;
   }
-  (*out)[ServerMetric::kCpu] = (fields[11] + fields[12]) / double(ticks_per_second);
+  Sum cpu;
+  cpu.add((fields[11] + fields[12]) / double(ticks_per_second));
+  set(out, ServerMetric::kCpu, cpu);
   auto field_of = [](std::string_view text, std::string_view key, double* v) {
     size_t at = 0;
     while (at < text.size()) {
@@ -328,12 +335,12 @@ bool read_proc(std::string_view stat, std::string_view status, std::string_view 
       line.remove_prefix(key.size());
       while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
       const size_t sp = line.find(' ');
-      return parse_double(line.substr(0, sp), v);
+      return parse_double(line.substr(0, sp), v) && std::isfinite(*v);
     }
     return false;
   };
   double rss_kb = 0;
-  if (field_of(status, "VmRSS:", &rss_kb)) (*out)[ServerMetric::kRss] = rss_kb * 1024;
+  if (field_of(status, "VmRSS:", &rss_kb) && std::isfinite(rss_kb * 1024)) (*out)[ServerMetric::kRss] = rss_kb * 1024;
   double written = 0;
   if (field_of(io, "write_bytes:", &written)) (*out)[ServerMetric::kDiskWriteBytes] = written;
   return true;

@@ -8,6 +8,9 @@
 
 #include "server_metrics/sources.h"
 #include "stats/server_stats.h"
+#include "tests/parser/corpus_files.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 namespace stressql::server_metrics {
 namespace {
@@ -120,6 +123,18 @@ TEST(ReadPrometheus, InfluxDB2NamesAndLabelsWithBracesInQuotes) {
   EXPECT_EQ(r[ServerMetric::kWriteErrors], 1);
   EXPECT_EQ(r[ServerMetric::kWalBytes], 4096);
   EXPECT_EQ(r[ServerMetric::kCacheBytes], 512);
+}
+
+TEST(ReadPrometheus, NotANumberAndInfinityAreLeftOut) {
+  ServerReading r;
+  Flavour f{};
+  std::string error;
+  ASSERT_TRUE(read_prometheus("vm_rows_inserted_total{a=\"1\"} +Inf\nvm_rows_inserted_total{a=\"2\"} -Inf\n"
+                              "vm_rows_inserted_total{a=\"3\"} 7\nprocess_cpu_seconds_total NaN\n",
+                              {}, &r, &f, &error))
+      << error;
+  EXPECT_EQ(r[ServerMetric::kPoints], 7);
+  EXPECT_FALSE(r[ServerMetric::kCpu]);
 }
 
 TEST(ReadPrometheus, RefusesGarbage) {
@@ -242,6 +257,26 @@ TEST(ServerWindow, ProcessCpuBeforeHostCpu) {
   EXPECT_EQ(stats::server_process_first(all, &stats::ServerSourceStats::rss_max, false), 6e8);
   EXPECT_EQ(stats::server_cpu_per_mpts(all, 1'000'000), 2);
   EXPECT_EQ(stats::server_cpu_per_mpts({host}, 2'000'000), 5);
+}
+
+// The fuzz target's corpus, replayed in every build: its checks hold for each seed, and each
+// seed is a real answer its reader takes (so the fuzzer starts from valid ones).
+TEST(MetricsCorpusReplay, EverySeedKeepsTheFuzzTargetsChecksAndReads) {
+  auto files = parser::testing::files_under("tests/server_metrics/metrics_corpus");
+  ASSERT_GE(files.size(), 4u);
+  for (const auto& f : files) {
+    const std::string bytes = parser::testing::slurp(f);
+    ASSERT_FALSE(bytes.empty()) << f;
+    EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), 0) << f;
+    ServerReading r;
+    Flavour fl{};
+    std::string error;
+    const std::string_view body(bytes.data() + 1, bytes.size() - 1);
+    const bool ok = bytes[0] == 0 ? read_debug_vars(body, {}, &r, &error)
+                    : bytes[0] == 1 ? read_prometheus(body, {}, &r, &fl, &error)
+                                    : read_proc(body.substr(0, body.find('\0')), "", "", 100, &r, &error);
+    EXPECT_TRUE(ok) << f << ": " << error;
+  }
 }
 
 }  // namespace
