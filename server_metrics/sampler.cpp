@@ -1,13 +1,13 @@
 #include "server_metrics/sampler.h"
 
+#include <utility>
+
 #include "base/clock.h"
 
 namespace stressql::server_metrics {
 
-Sampler::Sampler(std::vector<Source> sources, SamplerOptions options,
-                 std::function<void(const std::string&)> warn)
-    : sources_(std::move(sources)), options_(std::move(options)), warn_(std::move(warn)),
-      history_(sources_.size()) {}
+Sampler::Sampler(std::vector<Source> sources, SamplerOptions options)
+    : sources_(std::move(sources)), options_(std::move(options)), history_(sources_.size()) {}
 
 Sampler::~Sampler() { stop(); }
 
@@ -19,22 +19,20 @@ void Sampler::read_all() {
     const bool ok = read_source(sources_[i], options_.extra, options_.timeout, &r, &flavour, &error);
     r.unix_ns = base::unix_ns();
     rounds_.fetch_add(1, std::memory_order_relaxed);
-    bool first_failure = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      History& h = history_[i];
-      if (ok) {
-        h.readings.push_back(std::move(r));
-        h.flavour = flavour;
-      } else {
-        h.failures.push_back(r.unix_ns);
-        first_failure = h.failures.size() == 1;
-        if (first_failure) h.first_error = error;
+    std::lock_guard<std::mutex> lock(mu_);
+    History& h = history_[i];
+    if (ok) {
+      h.readings.push_back(std::move(r));
+      h.flavour = flavour;
+    } else {
+      h.failures.push_back(r.unix_ns);
+      if (h.failures.size() == 1) {
+        h.first_error = error;
+        warnings_.push_back("stressql: warning: server metrics: " + sources_[i].label() + " " +
+                            sources_[i].kind_text() + ": " + error +
+                            " (the run goes on; the report counts the failed readings)");
+        has_warnings_.store(true, std::memory_order_release);
       }
-    }
-    if (first_failure && warn_) {
-      warn_("stressql: warning: server metrics: " + sources_[i].label() + " " + sources_[i].kind_text() +
-            ": " + error + " (the run goes on; the report counts the failed readings)");
     }
   }
 }
@@ -85,6 +83,13 @@ void Sampler::stop(std::chrono::milliseconds settle) {
   }
   cv_.notify_one();
   thread_.join();
+}
+
+std::vector<std::string> Sampler::take_warnings() {
+  if (!has_warnings_.load(std::memory_order_acquire)) return {};
+  std::lock_guard<std::mutex> lock(mu_);
+  has_warnings_.store(false, std::memory_order_relaxed);
+  return std::exchange(warnings_, {});
 }
 
 bool Sampler::counts_late() const {

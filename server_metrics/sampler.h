@@ -1,15 +1,14 @@
 #pragma once
 // The sampler (SPEC §7.1): reads every metrics source once a second on a thread of its own,
 // through net/'s blocking client with a short timeout; never on a reactor, and the control
-// thread only takes its mutex briefly (mark(), and the readings after the run). A source
-// that is dead, answers 500 or garbage, or is slow gives one warning line (the first time)
-// and a count; the run goes on.
+// thread only takes its mutex briefly (mark(), take_warnings(), and the readings after the
+// run). A source that is dead, answers 500 or garbage, or is slow gives one warning line
+// (the first time) and a count; the run goes on.
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -28,9 +27,7 @@ struct SamplerOptions {
 
 class Sampler {
  public:
-  // `warn` gets the first failure of each source, as one line (from the sampler thread).
-  Sampler(std::vector<Source> sources, SamplerOptions options,
-          std::function<void(const std::string&)> warn);
+  Sampler(std::vector<Source> sources, SamplerOptions options);
   ~Sampler();  // stop()s
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;
@@ -40,6 +37,9 @@ class Sampler {
   void start();
   // A reading as soon as the thread can (a statement's start or end); returns at once.
   void mark();
+  // The warning lines since the last call (the first failure of each source), for the
+  // owner's thread to print: its warner need not be thread-safe. Cheap when there are none.
+  std::vector<std::string> take_warnings();
   // Takes a last reading, `settle` from now, and joins the thread. Idempotent. A server
   // may count a write after it answered it (VictoriaMetrics does, within a second): a
   // settle of one interval lets the last statement's count in.
@@ -68,8 +68,9 @@ class Sampler {
 
   std::vector<Source> sources_;
   SamplerOptions options_;
-  std::function<void(const std::string&)> warn_;
   mutable std::mutex mu_;
+  std::vector<std::string> warnings_;  // under mu_
+  std::atomic<bool> has_warnings_{false};
   std::condition_variable cv_;
   bool mark_ = false;     // under mu_
   bool stop_ = false;     // under mu_

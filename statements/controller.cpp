@@ -93,6 +93,10 @@ void Controller::turn(int64_t max_wait_ns) {
     if (t->job() != 0 && by_job_.count(t->job()) == 0) by_job_[t->job()] = t;
     ++i;
   }
+  // The sampler's warnings, printed here: the warner is the control thread's.
+  if (sampler_) {
+    for (const std::string& line : sampler_->take_warnings()) warn(line);
+  }
   if (ticker_ && now >= next_tick_ns_) {
     next_tick_ns_ = now + kTickNs;
     ticker_(reports_, running_);
@@ -247,9 +251,9 @@ int Controller::run() {
   if (!server_plan_.all.empty()) {
     server_metrics::SamplerOptions so;
     so.extra = options_.server_metric_names;
-    sampler_ = std::make_unique<server_metrics::Sampler>(server_plan_.all, so,
-                                                         [this](const std::string& l) { warn(l); });
+    sampler_ = std::make_unique<server_metrics::Sampler>(server_plan_.all, so);
     sampler_->start();  // the first readings, before any statement sends
+    for (const std::string& line : sampler_->take_warnings()) warn(line);
   }
 
   parser::Settings settings = options_.settings;
@@ -300,6 +304,7 @@ int Controller::run() {
     // answering them (VictoriaMetrics), so the last statement's count is whole; else now.
     const bool settle = !stopping_ && sampler_->counts_late();
     sampler_->stop(std::chrono::milliseconds(settle ? 1000 : 0));
+    for (const std::string& line : sampler_->take_warnings()) warn(line);
     fill_server_stats(server_plan_, *sampler_, &reports_);
   }
   if (!stopping_) meet("end", "the end of the script");

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <mutex>
 
 #include "base/clock.h"
 #include "net/api_probe.h"
@@ -19,21 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using stats::ServerMetric;
-
-struct Warnings {
-  std::mutex mu;
-  std::vector<std::string> lines;
-  std::function<void(const std::string&)> sink() {
-    return [this](const std::string& l) {
-      std::lock_guard<std::mutex> lock(mu);
-      lines.push_back(l);
-    };
-  }
-  size_t size() {
-    std::lock_guard<std::mutex> lock(mu);
-    return lines.size();
-  }
-};
 
 Source auto_for(const std::string& address) {
   Source s;
@@ -76,7 +60,7 @@ TEST(SamplerInfluxd, CountsExactlyThePointsWritten) {
   ASSERT_EQ(influx->query("CREATE DATABASE m").status, 200);
   Source s = auto_for(influx->address());
   EXPECT_EQ(s.kind, SourceKind::kDebugVars);
-  Sampler sampler({s}, {}, nullptr);
+  Sampler sampler({s}, {});
   sampler.start();
   std::string body;
   for (int i = 0; i < 1000; ++i) body += "cpu,host=h" + std::to_string(i % 10) + " v=" + std::to_string(i) + " " + std::to_string(i + 1) + "\n";
@@ -104,7 +88,7 @@ TEST(SamplerVictoria, CountsRowsOneForEachField) {
   ASSERT_TRUE(vm) << error;
   Source s = auto_for(vm->address());
   EXPECT_EQ(s.kind, SourceKind::kPrometheus);
-  Sampler sampler({s}, {}, nullptr);
+  Sampler sampler({s}, {});
   sampler.start();
   const int64_t now_s = base::unix_ns() / 1'000'000'000;
   std::string body;
@@ -128,7 +112,7 @@ TEST(SamplerNodeExporter, HostCpuAndMemory) {
   ASSERT_TRUE(ne) << error;
   Source s;
   ASSERT_TRUE(source_from_url("http://" + ne->address() + "/metrics", &s, &error)) << error;
-  Sampler sampler({s}, {}, nullptr);
+  Sampler sampler({s}, {});
   sampler.start();
   sampler.mark();
   await_readings(sampler, 1);
@@ -163,23 +147,24 @@ TEST(SamplerFaults, OneWarningAndACountEach) {
   ASSERT_TRUE(source_from_url("http://" + stall.address() + "/debug/vars", &sources[0], &error));
   ASSERT_TRUE(source_from_url("http://" + garbage.address() + "/metrics", &sources[1], &error));
   ASSERT_TRUE(source_from_url("http://" + error500.address() + "/metrics", &sources[2], &error));
-  Warnings warnings;
   SamplerOptions o;
   o.interval = 100ms;
   o.timeout = 200ms;
-  Sampler sampler(sources, o, warnings.sink());
+  Sampler sampler(sources, o);
   sampler.start();
   await_readings(sampler, 3);
   const int64_t t0 = base::monotonic_ns();
   sampler.stop();
   EXPECT_LT(base::monotonic_ns() - t0, 5'000'000'000);  // bounded: one more round of timeouts
+  const std::vector<std::string> warnings = sampler.take_warnings();
   ASSERT_EQ(warnings.size(), 3u);  // one each, however many readings failed
+  EXPECT_TRUE(sampler.take_warnings().empty());
   for (size_t i = 0; i < 3; ++i) {
     Sampler::History h = sampler.history(i);
     EXPECT_TRUE(h.readings.empty());
     EXPECT_GE(h.failures.size(), 3u);
   }
-  EXPECT_NE(warnings.lines[0].find("within 200 ms"), std::string::npos) << warnings.lines[0];
+  EXPECT_NE(warnings[0].find("within 200 ms"), std::string::npos) << warnings[0];
   EXPECT_NE(sampler.history(1).first_error.find("not a Prometheus text answer"), std::string::npos);
   EXPECT_NE(sampler.history(2).first_error.find("HTTP 500"), std::string::npos) << sampler.history(2).first_error;
 }
