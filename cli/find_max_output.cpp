@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "base/duration_text.h"
 #include "report/json_report.h"
@@ -36,6 +37,28 @@ std::string shown(const StepResult& step, stats::Metric m) {
   return stats::format_metric(m, stats::measure(step.counted, m, 0));
 }
 
+// SPEC §7.1: the server's side of a step, over its INSERT (warm-up included: the server's
+// readings are a second apart): CPU in cores, CPU-s per million points, the largest RSS.
+struct StepServer {
+  std::optional<double> cpu, cpu_per_mpts, rss_max;
+};
+StepServer step_server(const StepResult& step) {
+  StepServer out;
+  if (step.reports.empty()) return out;
+  const stats::StatementReport& insert = step.reports.back();
+  out.cpu = stats::server_process_first(insert.server, &stats::ServerSourceStats::cpu_avg, true);
+  out.cpu_per_mpts = stats::server_cpu_per_mpts(insert.server, insert.stats.points_accepted);
+  out.rss_max = stats::server_process_first(insert.server, &stats::ServerSourceStats::rss_max, false);
+  return out;
+}
+nlohmann::json opt_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+std::string or_dash(const std::optional<double>& v, const char* format, double scale = 1) {
+  if (!v) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, format, *v / scale);
+  return text;
+}
+
 // "480000 pts/s (p99 183ms, error rate 0%)": the numbers of the step that found the rate.
 std::string rate_and_numbers(const StepResult& step, parser::Rate::Unit unit) {
   return statements::rate_with_unit(step.target, unit) + " (p99 " + shown(step, stats::Metric::kP99) +
@@ -64,20 +87,23 @@ std::string answer_note(const statements::FindMax& search, const statements::Fin
 
 std::string step_header() {
   char line[200];
-  std::snprintf(line, sizeof line, "%4s  %-7s  %16s  %16s  %9s  %9s  %7s  %6s  %s\n", "Step", "Phase",
-                "Target", "Achieved", "p50", "p99", "Errors", "Late", "Result");
+  std::snprintf(line, sizeof line, "%4s  %-7s  %16s  %16s  %9s  %9s  %7s  %6s  %7s  %10s  %7s  %s\n", "Step", "Phase",
+                "Target", "Achieved", "p50", "p99", "Errors", "Late", "SrvCPU", "CPU-s/Mpts", "SrvRSS", "Result");
   return line;
 }
 
 std::string step_line(const StepResult& step, parser::Rate::Unit unit) {
   const stats::RequestStats& s = step.counted.stats;
   std::string result = step.pass ? "PASS" : "FAIL " + step.why;
-  char line[200];
-  std::snprintf(line, sizeof line, "%4d  %-7s  %16s  %16s  %9s  %9s  %7s  %6llu  ", step.number,
+  const StepServer server = step_server(step);
+  char line[260];
+  std::snprintf(line, sizeof line, "%4d  %-7s  %16s  %16s  %9s  %9s  %7s  %6llu  %7s  %10s  %7s  ", step.number,
                 phase_name(step.phase), statements::rate_with_unit(step.target, unit).c_str(),
                 statements::rate_with_unit(std::round(step.achieved), unit).c_str(),
                 shown(step, stats::Metric::kP50).c_str(), shown(step, stats::Metric::kP99).c_str(),
-                shown(step, stats::Metric::kErrorRate).c_str(), static_cast<unsigned long long>(s.sent_late));
+                shown(step, stats::Metric::kErrorRate).c_str(), static_cast<unsigned long long>(s.sent_late),
+                or_dash(server.cpu, "%.2f").c_str(), or_dash(server.cpu_per_mpts, "%.3g").c_str(),
+                or_dash(server.rss_max, "%.0fMB", 1e6).c_str());
   return line + result + "\n";
 }
 
@@ -161,6 +187,9 @@ nlohmann::json find_max_json(const statements::FindMax& search, const statements
                        {"max_ns", c.latency.max()},
                        {"from_send_p99_ns", c.latency_from_send.value_at_percentile(99)}}},
                      {"slos", slo},
+                     {"server", {{"server_cpu", opt_json(step_server(s).cpu)},
+                                 {"server_cpu_per_mpts", opt_json(step_server(s).cpu_per_mpts)},
+                                 {"server_rss_max", opt_json(step_server(s).rss_max)}}},
                      {"run", report::json_report(s.reports, s.summary, settings, stressql::version())}});
   }
   nlohmann::json slos = nlohmann::json::array();

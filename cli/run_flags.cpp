@@ -100,6 +100,15 @@ void add_shared_run_flags(CLI::App* run, RunArgs* args) {
                   "HTTPS: name sent as SNI and checked against the certificate (default: the host)");
   run->add_flag("--insecure", args->options.tls.insecure,
                 "HTTPS: do NOT verify certificates or names (said in the report)");
+  run->add_option("--server-pid", args->options.server_pid,
+                  "a server process on this machine: its CPU, RSS and disk bytes from /proc/PID, "
+                  "read once a second beside SET ServerMetrics' sources")
+      ->check(CLI::Range(1, 1 << 30));
+  run->add_option("--server-metric", args->options.server_metric_names,
+                  "also record this numeric metric of every metrics source by its own name "
+                  "(Prometheus: summed over its labels; /debug/vars: section.field, e.g. "
+                  "shard.writePointsOk); repeatable")
+      ->allow_extra_args(false);
   run->add_option("--max-attempts", args->options.max_attempts,
                   "attempts per request for retryable failures (429, 500, 503, transport)")
       ->capture_default_str()

@@ -55,6 +55,8 @@ std::string axis_name(stats::Metric m) {
     case stats::Metric::kRequestsPerSec: return "requests/s";
     case stats::Metric::kErrorRate: return "error %";
     case stats::Metric::kCpuPerMpts: return "CPU/Mpts";
+    case stats::Metric::kServerCpuPerMpts: return "server CPU/Mpts";
+    case stats::Metric::kServerRssMax: return "server RSS";
     default: return metric_name(m);
   }
 }

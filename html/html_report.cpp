@@ -108,6 +108,18 @@ Numbers statement_numbers(const json& st) {
                    count(p, "accepted") + " / " + count(p, "dropped") + " / " + count(p, "failed"));
   }
   n.emplace_back("Run Time", dur(f64(st, "duration_ns")));
+  // SPEC §7.1: the statement's server numbers (the JSON's vocabulary), when a source was read.
+  const json& server = member(st, "server");
+  auto server_number = [&](const char* label, const char* key, double scale, const char* format) {
+    if (!server.contains(key) || !server[key].is_number()) return;
+    char text[64];
+    std::snprintf(text, sizeof text, format, server[key].get<double>() / scale);
+    n.emplace_back(label, text);
+  };
+  server_number("Server Points (its count)", "server_points", 1, "%.0f");
+  server_number("Server CPU", "server_cpu", 1, "%.2f cores avg");
+  server_number("Server CPU per Million Points", "server_cpu_per_mpts", 1, "%.3g CPU-s");
+  server_number("Server RSS max", "server_rss_max", 1e6, "%.0f MB");
   if (!str(st, "warning").empty()) n.emplace_back("Warning", str(st, "warning"));
   if (!str(st, "error").empty()) n.emplace_back("Error", str(st, "error"));
   return n;
@@ -169,6 +181,46 @@ ChartSpec over_time(const std::string& id, const std::string& title, const std::
 
 ChartSeries series(const std::string& name, std::vector<double> y, Fold fold) {
   return ChartSeries{name, std::move(y), {}, {}, fold, false};
+}
+
+// SPEC §7.1: the server's CPU, RSS and points/s on the statement's time axis. A source's
+// second ends at its reading's time t and covers (t − 1 s, t]: it goes to interval second
+// floor(t − 0.5), the one it overlaps most; seconds without a reading are gaps.
+void server_charts(const json& st, const std::string& p, const Columns& iv, std::vector<ChartSpec>* charts) {
+  const json& server = member(st, "server");
+  if (!server.contains("sources") || !server["sources"].is_array() || server["sources"].empty()) return;
+  const double nan = std::nan("");
+  auto column = [&](const json& source, const char* key, double scale) {
+    std::vector<double> y(iv.second.size(), nan);
+    if (!source.contains("per_second") || !source["per_second"].is_array()) return y;
+    for (const json& sec : source["per_second"]) {
+      if (!sec.contains(key) || !sec[key].is_number()) continue;
+      // The intervals are contiguous from second 0: second k is row k.
+      const double k = std::max(0.0, std::floor(f64(sec, "second") - 0.5));
+      if (k < double(y.size()) && iv.second[static_cast<size_t>(k)] == k) {
+        y[static_cast<size_t>(k)] = sec[key].get<double>() / scale;
+      }
+    }
+    return y;
+  };
+  auto has = [](const std::vector<double>& y) {
+    return std::any_of(y.begin(), y.end(), [](double v) { return !std::isnan(v); });
+  };
+  ChartSpec cpu = over_time(p + "server-cpu", "Server CPU per second", "cores", iv);
+  ChartSpec rss = over_time(p + "server-rss", "Server memory (RSS; a node exporter: the host's used)", "MB", iv);
+  ChartSpec pts = over_time(p + "server-points", "Server points/s beside accepted points/s", "points/s", iv);
+  pts.series.push_back(series("accepted points/s (stressql)", iv.points, Fold::kMean));
+  for (const json& source : server["sources"]) {
+    const std::string name = str(source, "source") + " " + str(source, "kind");
+    if (std::vector<double> y = column(source, "server_cpu", 1); has(y)) cpu.series.push_back(series(name, y, Fold::kMean));
+    if (std::vector<double> y = column(source, "server_rss", 1e6); has(y)) rss.series.push_back(series(name, y, Fold::kMax));
+    if (std::vector<double> y = column(source, "server_points", 1); has(y)) {
+      pts.series.push_back(series(name + (source.value("counts_rows", false) ? " rows/s" : " points/s"), y, Fold::kMean));
+    }
+  }
+  for (ChartSpec* c : {&cpu, &rss, &pts}) {
+    if (c->series.size() > (c == &pts ? 1u : 0u)) charts->push_back(std::move(*c));
+  }
 }
 
 std::vector<ChartSpec> statement_charts(const json& st) {
@@ -237,6 +289,7 @@ std::vector<ChartSpec> statement_charts(const json& st) {
   }
   fail.series.push_back(series("retries", iv.retries, Fold::kMean));
   charts.push_back(std::move(fail));
+  server_charts(st, p, iv, &charts);
   return charts;
 }
 

@@ -16,7 +16,8 @@ using Json = nlohmann::json;
 constexpr stats::Metric kAllMetrics[] = {stats::Metric::kPointsPerSec, stats::Metric::kRequestsPerSec, stats::Metric::kAvg,
                                   stats::Metric::kP50,          stats::Metric::kP95,            stats::Metric::kP99,
                                   stats::Metric::kP999,         stats::Metric::kMax,            stats::Metric::kErrors,
-                                  stats::Metric::kErrorRate,    stats::Metric::kRetries,        stats::Metric::kCpuPerMpts};
+                                  stats::Metric::kErrorRate,    stats::Metric::kRetries,        stats::Metric::kCpuPerMpts,
+                                  stats::Metric::kServerCpuPerMpts, stats::Metric::kServerRssMax};
 
 bool higher_is_better(stats::Metric m) { return m == stats::Metric::kPointsPerSec || m == stats::Metric::kRequestsPerSec; }
 
@@ -55,6 +56,13 @@ std::optional<double> run_value(const Json& report, const Json& st, stats::Metri
       const double cpu = num(member(report, "cpu"), "per_million_points");
       if (!insert || cpu <= 0) return std::nullopt;
       return cpu;
+    }
+    case stats::Metric::kServerCpuPerMpts:
+    case stats::Metric::kServerRssMax: {  // SPEC §7.1: the statement's server object, when it has one
+      if (m == stats::Metric::kServerCpuPerMpts && !insert) return std::nullopt;
+      auto v = member(st, "server").find(stats::metric_name(m));
+      if (v == member(st, "server").end() || !v->is_number()) return std::nullopt;
+      return v->get<double>();
     }
     default: {
       if (num(lat, "count") == 0) return std::nullopt;
@@ -334,6 +342,8 @@ Comparison compare_runs(const CompareInput& base, const CompareInput& next, cons
     const bool insert = b.statements.front()->value("kind", "") == "insert";
     for (stats::Metric m : kAllMetrics) {
       if (!insert && (m == stats::Metric::kPointsPerSec || m == stats::Metric::kCpuPerMpts)) continue;
+      // The server's metrics only where a run read them (SET ServerMetrics).
+      if (stats::is_server_metric(m) && run_values(b, m).empty() && run_values(n, m).empty()) continue;
       out.rows.push_back(compare_metric(name, m, b, n, options));
     }
   }

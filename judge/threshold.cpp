@@ -36,6 +36,15 @@ double unit_factor(MetricKind kind, std::string_view unit) {
       if (unit == "k") return 1e3;
       if (unit == "M") return 1e6;
       return 0;
+    case MetricKind::kBytes:
+      if (unit.empty() || unit == "B") return 1.0;
+      if (unit == "kB" || unit == "KB") return 1e3;
+      if (unit == "MB") return 1e6;
+      if (unit == "GB") return 1e9;
+      if (unit == "KiB") return 1024.0;
+      if (unit == "MiB") return 1024.0 * 1024;
+      if (unit == "GiB") return 1024.0 * 1024 * 1024;
+      return 0;
   }
   return 0;
 }
@@ -46,6 +55,7 @@ const char* units_expected(MetricKind kind) {
     case MetricKind::kPercent: return "a percentage (e.g. 1% or 1)";
     case MetricKind::kCount: return "a number with an optional k or M (e.g. 480k)";
     case MetricKind::kCpu: return "CPU seconds, optionally with ms or s (e.g. 0.5 or 500ms)";
+    case MetricKind::kBytes: return "bytes, optionally with kB, MB, GB, KiB, MiB or GiB (e.g. 2GB)";
   }
   return "";
 }

@@ -14,6 +14,8 @@ ApiChoice api_from_ping(const std::string& address, const std::string* version,
     c.reason = "auto: no answer from " + address + " to GET /ping (" + error + "), so v1";
     return c;
   }
+  c.answered = true;
+  if (version != nullptr) c.version = *version;
   if (version == nullptr) {
     c.reason = "auto: " + address + " answered GET /ping without X-Influxdb-Version, so v1";
     return c;

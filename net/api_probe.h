@@ -19,6 +19,8 @@ namespace stressql::net {
 struct ApiChoice {
   base::Api api = base::Api::kV1;
   std::string reason;  // "auto: 127.0.0.1:8086 answered GET /ping with X-Influxdb-Version 2.7.4"
+  bool answered = false;  // the server answered /ping (server metrics' `auto` needs to know)
+  std::string version;    // its X-Influxdb-Version, "" when it sent none
 };
 
 // The API for one /ping answer: `version` is the X-Influxdb-Version value (nullptr: no such

@@ -58,6 +58,9 @@ constexpr SettingInfo kSettings[] = {
      "'<p>% within <duration>': points held back and sent up to <duration> of timestamps late"},
     {SetName::kChurn, "Churn", "churn",
      "'<p>% every <duration>': series retired and replaced by new ones as timestamps advance"},
+    {SetName::kServerMetrics, "ServerMetrics", "server-metrics",
+     "the server's own metrics: auto (from each address's /ping), none, or '|'-separated "
+     "http://host:port/path URLs (/debug/vars JSON or Prometheus text, e.g. a node exporter)"},
 };
 
 bool parse_count(std::string_view value, int64_t* out, std::string* error) {
@@ -144,6 +147,32 @@ bool parse_precision(std::string_view value, Precision* out, std::string* error)
   }
   *error = "expected a precision ns, u, ms, s, m or h, found '" + quote_snippet(value) + "'";
   return false;
+}
+
+// auto, none, or '|'-separated http://host:port[/path] URLs (net/ reads them; the URL's
+// credentials stay in the value, which the report shows without them).
+bool parse_server_metrics(std::string_view value, std::string* out, std::string* error) {
+  if (iequals(value, "auto") || iequals(value, "none")) {
+    *out = iequals(value, "auto") ? "auto" : "none";
+    return true;
+  }
+  size_t start = 0;
+  while (true) {
+    const size_t bar = value.find('|', start);
+    const std::string_view item = trim_blanks(value.substr(start, bar - start));
+    const std::string_view rest = item.substr(std::min(item.size(), size_t{7}));
+    const size_t colon = rest.substr(0, rest.find('/')).rfind(':');
+    if (item.substr(0, 7) != "http://" || colon == std::string_view::npos || colon == 0 ||
+        item.find_first_of(" \t") != std::string_view::npos) {
+      *error = "expected auto, none or '|'-separated http://host:port/path URLs, found '" +
+               quote_snippet(item) + "'";
+      return false;
+    }
+    if (bar == std::string_view::npos) break;
+    start = bar + 1;
+  }
+  *out = std::string(value);
+  return true;
 }
 
 }  // namespace
@@ -282,6 +311,8 @@ bool apply_setting(SetName name, std::string_view value, Settings* settings, std
     case SetName::kChurn:
       return parse_share_per(value, "every", &settings->data.churn,
                              &settings->data.churn_every_ns, error);
+    case SetName::kServerMetrics:
+      return parse_server_metrics(value, &settings->server_metrics, error);
   }
   *error = "unknown setting";
   return false;
@@ -289,6 +320,27 @@ bool apply_setting(SetName name, std::string_view value, Settings* settings, std
 
 std::string display_value(SetName name, std::string_view value) {
   if (name == SetName::kPassword) return "***";
+  if (name == SetName::kServerMetrics) {
+    // A URL's user:password is never shown: "http://bob:pw@db1:8086/x" -> "http://db1:8086/x".
+    std::string shown;
+    size_t start = 0;
+    while (true) {
+      const size_t bar = value.find('|', start);
+      std::string_view item = value.substr(start, bar - start);
+      const size_t scheme = item.find("://");
+      const size_t at = item.find('@');
+      const size_t slash = scheme == std::string_view::npos ? item.npos : item.find('/', scheme + 3);
+      if (scheme != item.npos && at != item.npos && at < slash) {
+        shown.append(item.substr(0, scheme + 3)).append(item.substr(at + 1));
+      } else {
+        shown.append(item);
+      }
+      if (bar == std::string_view::npos) break;
+      shown += '|';
+      start = bar + 1;
+    }
+    return shown;
+  }
   return std::string(value);
 }
 

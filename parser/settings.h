@@ -47,6 +47,8 @@ enum class SetName {
   kMissingFields,
   kDisorder,
   kChurn,
+  // SPEC §7.1: where the server's own metrics are read.
+  kServerMetrics,
 };
 
 // Timestamp unit of generated points and of the `precision=` write parameter.
@@ -87,6 +89,9 @@ struct Settings {
   std::optional<bool> accept_partial;
   ReplaySettings replay;             // INSERT … FROM (SPEC §7.3; parser/replay_settings.h)
   DataShape data;  // SPEC §7.2: MissingPoints, MissingFields, Disorder, Churn
+  // SPEC §7.1: "auto" (each address's /ping picks /debug/vars or /metrics), "none", or
+  // '|'-separated http:// URLs of /debug/vars or Prometheus text endpoints.
+  std::string server_metrics = "auto";
 };
 
 struct SettingInfo {

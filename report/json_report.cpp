@@ -29,6 +29,58 @@ nlohmann::json latency3_json(int64_t p50, int64_t p99, int64_t max) {
   return {{"p50", p50}, {"p99", p99}, {"max", max}};
 }
 
+nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+
+// SPEC §7.1: the vocabulary's keys; the statement's values (summed over its sources where a
+// sum makes sense, CPU and memory the server process's when known, else the host's), and
+// each source with its seconds.
+nlohmann::json server_json(const stats::StatementReport& r) {
+  using stats::ServerMetric;
+  using stats::ServerSourceStats;
+  const auto& src = r.server;
+  nlohmann::json sources = nlohmann::json::array();
+  for (const ServerSourceStats& s : src) {
+    nlohmann::json seconds = nlohmann::json::array();
+    for (const stats::ServerSecond& sec : s.seconds) {
+      // "second": since the statement's start, the x of its one-second intervals.
+      nlohmann::json one = {{"time", rfc3339(sec.unix_ns)}, {"second", double(sec.unix_ns - r.start_unix_ns) / 1e9}};
+      for (size_t k = 0; k < stats::kServerMetricCount; ++k) {
+        if (sec.values[k]) one[stats::server_metric_name(static_cast<ServerMetric>(k))] = *sec.values[k];
+      }
+      for (const auto& [name, value] : sec.extra) one["metrics"][name] = value;
+      seconds.push_back(std::move(one));
+    }
+    sources.push_back({{"source", s.source},
+                       {"kind", s.kind},
+                       {"counts_rows", s.counts_rows},
+                       {"host", s.host},
+                       {"server_points", opt(s.points)},
+                       {"server_write_errors", opt(s.write_errors)},
+                       {"server_series_created", opt(s.series_created)},
+                       {"server_disk_write_bytes", opt(s.disk_write_bytes)},
+                       {"server_cpu_seconds", opt(s.cpu_seconds)},
+                       {"server_cpu", opt(s.cpu_avg)},
+                       {"server_cpu_max", opt(s.cpu_max)},
+                       {"server_cpu_per_mpts", opt(s.cpu_per_mpts(r.stats.points_accepted))},
+                       {"server_rss_max", opt(s.rss_max)},
+                       {"server_cache_bytes_max", opt(s.cache_bytes_max)},
+                       {"server_wal_bytes_max", opt(s.wal_bytes_max)},
+                       {"failed_readings", s.failures},
+                       {"failure", s.last_error},
+                       {"per_second", std::move(seconds)}});
+  }
+  return {{"server_points", opt(stats::server_total(src, &ServerSourceStats::points))},
+          {"server_write_errors", opt(stats::server_total(src, &ServerSourceStats::write_errors))},
+          {"server_series_created", opt(stats::server_total(src, &ServerSourceStats::series_created))},
+          {"server_disk_write_bytes", opt(stats::server_process_first(src, &ServerSourceStats::disk_write_bytes, true))},
+          {"server_cpu", opt(stats::server_process_first(src, &ServerSourceStats::cpu_avg, true))},
+          {"server_cpu_per_mpts", opt(stats::server_cpu_per_mpts(src, r.stats.points_accepted))},
+          {"server_rss_max", opt(stats::server_process_first(src, &ServerSourceStats::rss_max, false))},
+          {"server_cache_bytes_max", opt(stats::server_max(src, &ServerSourceStats::cache_bytes_max))},
+          {"server_wal_bytes_max", opt(stats::server_max(src, &ServerSourceStats::wal_bytes_max))},
+          {"sources", std::move(sources)}};
+}
+
 nlohmann::json statement_json(const stats::StatementReport& r, size_t index) {
   const stats::RequestStats& s = r.stats;
   nlohmann::json j = {{"index", index},
@@ -118,6 +170,7 @@ nlohmann::json statement_json(const stats::StatementReport& r, size_t index) {
       }
       j["intervals"] = intervals_json(r.intervals);
       j["interval_late_samples"] = r.intervals.late_samples();
+      if (!r.server.empty()) j["server"] = server_json(r);
       break;
     }
   }

@@ -15,7 +15,7 @@ namespace stressql::report {
 // 2: request statements carry `intervals` (one-second records) and `interval_late_samples`.
 // 3: request statements carry `latency_spectrum`; `engine` carries `summary`.
 // 4: every interval carries `failures_by_class`.
-inline constexpr int kJsonSchemaVersion = 5;
+inline constexpr int kJsonSchemaVersion = 6;
 
 struct HostInfo {
   std::string cpu_model;

@@ -82,6 +82,57 @@ void api_lines(std::string* out, const stats::StatementReport& r) {
   line(out, "  Gzip:", text);
 }
 
+std::string number(double v, const char* format = "%.0f") {
+  char text[64];
+  std::snprintf(text, sizeof text, format, v);
+  return text;
+}
+
+std::string megabytes(double bytes) { return number(bytes / 1e6, bytes < 1e7 ? "%.1f MB" : "%.0f MB"); }
+
+// SPEC §7.1: each metrics source over the statement's window, and one line when the server's
+// count of points differs from stressql's accepted count.
+void server_lines(std::string* out, const stats::StatementReport& r) {
+  const uint64_t accepted = r.stats.points_accepted;
+  for (const stats::ServerSourceStats& s : r.server) {
+    *out += "  Server " + s.source + " (" + s.kind + "):\n";
+    if (s.points && s.counts_rows) {
+      line(out, "    Rows Written (server count):",
+           number(*s.points) + " (VictoriaMetrics counts rows, one per field; stressql: " +
+               std::to_string(accepted) + " points accepted)");
+    } else if (s.points) {
+      line(out, "    Points Written (server count):",
+           number(*s.points) + " (stressql: " + std::to_string(accepted) + " accepted)");
+      if (r.kind == stats::StatementKind::kInsert && std::llround(*s.points) != static_cast<long long>(accepted)) {
+        const double diff = *s.points - double(accepted);
+        line(out, "    Count Mismatch:",
+             "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +
+                 " points than stressql's accepted" +
+                 (diff > 0 ? " (other writers, or statements at the same time, count too)"
+                           : " (points acknowledged and not written?)"));
+      }
+    }
+    if (s.write_errors && *s.write_errors > 0) line(out, "    Write Errors (server count):", number(*s.write_errors));
+    if (s.cpu_avg) {
+      line(out, s.host ? "    Host CPU:" : "    Server CPU:",
+           number(*s.cpu_avg, "%.2f") + " cores avg, " + number(s.cpu_max.value_or(*s.cpu_avg), "%.2f") + " max");
+    }
+    if (const std::optional<double> per = s.cpu_per_mpts(accepted)) {
+      line(out, s.host ? "    Host CPU per Million Points:" : "    Server CPU per Million Points:",
+           number(*per, "%.3g") + " CPU-s");
+    }
+    if (s.rss_max) line(out, s.host ? "    Host Memory Used max:" : "    Server RSS max:", megabytes(*s.rss_max));
+    if (s.series_created) line(out, "    Series Created:", number(*s.series_created));
+    if (s.cache_bytes_max) line(out, "    Cache max:", megabytes(*s.cache_bytes_max));
+    if (s.wal_bytes_max) line(out, "    WAL max:", megabytes(*s.wal_bytes_max));
+    if (s.disk_write_bytes) line(out, "    Disk Written:", megabytes(*s.disk_write_bytes));
+    for (const auto& [name, value] : s.extra) line(out, "    " + name + ":", number(value, "%.6g"));
+    if (s.failures > 0) {
+      line(out, "    Failed Readings:", std::to_string(s.failures) + " (" + s.last_error + ")");
+    }
+  }
+}
+
 // What the controller puts in front of the error of a statement a stop kept from starting.
 constexpr std::string_view kNotRunPrefix = "not run: ";
 
@@ -165,6 +216,7 @@ std::string render_statement(const stats::StatementReport& r) {
       if (r.points_not_sent > 0) line(&out, "  Points Not Sent:", std::to_string(r.points_not_sent));
       if (!r.data_shape.empty()) line(&out, "  Data Shape:", r.data_shape);
       line(&out, "  Run Time:", base::duration_text(r.duration_ns));
+      server_lines(&out, r);
       if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
       if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
@@ -187,6 +239,7 @@ std::string render_statement(const stats::StatementReport& r) {
       line(&out, "  Failures:", failures_text(s));
       if (r.requests_not_sent > 0) line(&out, "  Queries Not Sent:", std::to_string(r.requests_not_sent));
       line(&out, "  Run Time:", base::duration_text(r.duration_ns));
+      server_lines(&out, r);
       if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
       if (!r.hint.empty()) line(&out, "  Hint:", r.hint);

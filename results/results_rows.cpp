@@ -1,6 +1,7 @@
 #include "results/results_rows.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <type_traits>
@@ -222,6 +223,26 @@ void ResultsRows::add_statement(const stats::StatementReport& st, size_t index, 
     add_int(out, "points_accepted", static_cast<int64_t>(a.points_accepted));
     add_int(out, "p99_ns", a.latency.value_at_percentile(99));
     *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
+  }
+  // SPEC §7.1: measurement `server`, one row per source per second of the statement's window
+  // (counters as per-second rates, server_cpu in cores, gauges as read; --server-metric
+  // values under their own names).
+  for (const stats::ServerSourceStats& src : st.server) {
+    const std::string tags = "server" + id_tags_ + ",statement_id=" + escape_tag(st.id) +
+                             ",source=" + escape_tag(src.source) + ",kind=" + escape_tag(src.kind) + " ";
+    for (const stats::ServerSecond& sec : src.seconds) {
+      *out += tags;
+      *out += src.counts_rows ? "counts_rows=true" : "counts_rows=false";
+      for (size_t k = 0; k < stats::kServerMetricCount; ++k) {
+        if (sec.values[k] && std::isfinite(*sec.values[k])) {
+          add_real(out, stats::server_metric_name(static_cast<stats::ServerMetric>(k)), *sec.values[k]);
+        }
+      }
+      for (const auto& [name, value] : sec.extra) {
+        if (std::isfinite(value)) add_real(out, escape_tag(name).c_str(), value);
+      }
+      *out += ' ' + std::to_string(sec.unix_ns) + '\n';
+    }
   }
 }
 

@@ -13,7 +13,9 @@ using parser::Api;
 
 ApiChoice ApiDetector::probe(const std::string& address, bool ssl) {
   if (offline_) {
-    return {Api::kV1, "auto: nothing is sent (--dump/--dry-run), so v1"};
+    ApiChoice c;
+    c.reason = "auto: nothing is sent (--dump/--dry-run), so v1";
+    return c;
   }
   if (ssl && tls_ == nullptr) {
     if (base::Status st = engine::TlsContext::create(tls_options_, &tls_); !st) {
@@ -28,23 +30,30 @@ ApiChoice ApiDetector::probe(const std::string& address, bool ssl) {
                         ssl ? tls_.get() : nullptr);
 }
 
+const ApiChoice& ApiDetector::ping(const std::string& address, bool ssl) {
+  const std::string key = (ssl ? "https://" : "http://") + address;
+  auto it = by_address_.find(key);
+  if (it == by_address_.end()) it = by_address_.emplace(key, probe(address, ssl)).first;
+  return it->second;
+}
+
 base::Status ApiDetector::choose(const parser::Settings& s, ApiChoice* out) {
   if (s.api != Api::kAuto) {
-    *out = {s.api, "SET Api"};
+    *out = ApiChoice();
+    out->api = s.api;
+    out->reason = "SET Api";
     return base::Status::ok();
   }
   ApiChoice first;
   for (size_t i = 0; i < s.addresses.size(); ++i) {
-    const std::string key = (s.ssl ? "https://" : "http://") + s.addresses[i];
-    auto it = by_address_.find(key);
-    if (it == by_address_.end()) it = by_address_.emplace(key, probe(s.addresses[i], s.ssl)).first;
+    const ApiChoice& c = ping(s.addresses[i], s.ssl);
     if (i == 0) {
-      first = it->second;
-    } else if (it->second.api != first.api) {
+      first = c;
+    } else if (c.api != first.api) {
       return base::Status::error(
           "SET Api [auto]: the addresses speak different APIs (" + s.addresses[0] + ": " +
           std::string(parser::api_name(first.api)) + ", " + s.addresses[i] + ": " +
-          std::string(parser::api_name(it->second.api)) + "); one statement speaks one: SET Api");
+          std::string(parser::api_name(c.api)) + "); one statement speaks one: SET Api");
     }
   }
   *out = first;

@@ -36,6 +36,9 @@ class ApiDetector {
   // The API for settings `s` (s.api when it is not kAuto). Fails when the addresses answer
   // different APIs: one job speaks one.
   base::Status choose(const parser::Settings& s, ApiChoice* out);
+  // What `address`'s /ping said (asked once per address and scheme per run; server
+  // metrics' auto reads it too).
+  const ApiChoice& ping(const std::string& address, bool ssl);
 
  private:
   ApiChoice probe(const std::string& address, bool ssl);

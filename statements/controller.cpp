@@ -60,6 +60,7 @@ Controller::Controller(const parser::Script& script, const RunOptions& options,
 }
 
 Controller::~Controller() {
+  sampler_.reset();
   barrier_.reset();
   tasks_.clear();
   engine_.reset();
@@ -85,11 +86,16 @@ void Controller::turn(int64_t max_wait_ns) {
     Task* t = running_[i];
     if (t->poll(ctx_, now)) {
       running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
+      if (sampler_) sampler_->mark();  // a reading right after the statement's end
       continue;
     }
     // A templated QUERY submits its job from poll(); route that job's events from now on.
     if (t->job() != 0 && by_job_.count(t->job()) == 0) by_job_[t->job()] = t;
     ++i;
+  }
+  // The sampler's warnings, printed here: the warner is the control thread's.
+  if (sampler_) {
+    for (const std::string& line : sampler_->take_warnings()) warn(line);
   }
   if (ticker_ && now >= next_tick_ns_) {
     next_tick_ns_ = now + kTickNs;
@@ -146,18 +152,20 @@ void Controller::run_statement(size_t index, const parser::Settings& settings, u
   tasks_.push_back(std::move(task));
   t->start(ctx_, settings, statement_seed(seed, index), base::monotonic_ns());
   if (!r.warning.empty()) {
-    std::string line = "stressql: warning: " + std::string(stats::kind_name(r.kind)) + " " + r.name +
-                       ": " + r.warning;
-    if (warn_) {
-      warn_(line);
-    } else {
-      err_ << line << "\n";
-    }
+    warn("stressql: warning: " + std::string(stats::kind_name(r.kind)) + " " + r.name + ": " + r.warning);
   }
   if (t->job() != 0) by_job_[t->job()] = t;
   running_.push_back(t);
   if (!st.go) {
     wait_until([&] { return std::find(running_.begin(), running_.end(), t) == running_.end(); });
+  }
+}
+
+void Controller::warn(const std::string& line) {
+  if (warn_) {
+    warn_(line);
+  } else {
+    err_ << line << "\n";
   }
 }
 
@@ -207,6 +215,16 @@ int Controller::run() {
       err_ << "stressql: " << st.message() << "\n";
       return 2;
     }
+    // SET ServerMetrics' auto reads the same /ping answers; nothing is read offline.
+    if (!offline) {
+      if (base::Status st = plan_server_sources(script_, options_.settings, options_.server_pid,
+                                                options_.token, &detector, &server_plan_);
+          !st) {
+        err_ << "stressql: " << st.message() << "\n";
+        return 2;
+      }
+      for (const std::string& line : server_plan_.notes) warn("stressql: warning: " + line);
+    }
   }
   if (!options_.dump_file.empty()) {
     dump_ = std::fopen(options_.dump_file.c_str(), "wb");
@@ -228,6 +246,14 @@ int Controller::run() {
     ctx_.engine = engine_.get();
     ctx_.offline = offline;
     summary_.offline = offline;
+  }
+
+  if (!server_plan_.all.empty()) {
+    server_metrics::SamplerOptions so;
+    so.extra = options_.server_metric_names;
+    sampler_ = std::make_unique<server_metrics::Sampler>(server_plan_.all, so);
+    sampler_->start();  // the first readings, before any statement sends
+    for (const std::string& line : sampler_->take_warnings()) warn(line);
   }
 
   parser::Settings settings = options_.settings;
@@ -273,6 +299,14 @@ int Controller::run() {
     run_statement(i, resolved, settings.seed.value_or(run_seed));
   }
   wait_until([&] { return running_.empty(); });
+  if (sampler_) {
+    // The last reading: a second after every statement when a server counts writes after
+    // answering them (VictoriaMetrics), so the last statement's count is whole; else now.
+    const bool settle = !stopping_ && sampler_->counts_late();
+    sampler_->stop(std::chrono::milliseconds(settle ? 1000 : 0));
+    for (const std::string& line : sampler_->take_warnings()) warn(line);
+    fill_server_stats(server_plan_, *sampler_, &reports_);
+  }
   if (!stopping_) meet("end", "the end of the script");
   if (stopping_) {
     for (auto& r : reports_) {

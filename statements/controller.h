@@ -15,6 +15,7 @@
 #include "report/text_report.h"
 #include "statements/api_detect.h"
 #include "statements/run_options.h"
+#include "statements/server_sources.h"
 #include "statements/task.h"
 
 namespace stressql::statements {
@@ -88,6 +89,10 @@ class Controller : public engine::EventSink {
   std::unique_ptr<Barrier> barrier_;  // under --shard with N > 1
   std::string stop_reason_ = "interrupted";  // the "not run: …" of statements never started
   std::vector<ApiChoice> apis_;  // per statement: the API it speaks (SET Api, or auto's choice)
+  // SPEC §7.1: the metrics sources of each statement, read by the sampler's thread.
+  ServerSourcePlan server_plan_;
+  std::unique_ptr<server_metrics::Sampler> sampler_;
+  void warn(const std::string& line);
 };
 
 }  // namespace stressql::statements

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/tls_context.h"
 #include "generator/shard.h"
@@ -42,6 +43,9 @@ struct RunOptions {
   std::string script_sha256;           // the script's hash: every shard must run the same
   int64_t start_at_unix_ns = 0;        // --start-at: wall time of the first statement; 0: now
   bool by_address = false;             // --by-address: numbers per target address
+  // SPEC §7.1 (the sources themselves are SET ServerMetrics, settings.server_metrics).
+  int server_pid = 0;                  // --server-pid: a server process on this machine
+  std::vector<std::string> server_metric_names;  // --server-metric NAME, repeatable
 };
 
 }  // namespace stressql::statements

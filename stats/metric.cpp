@@ -27,6 +27,8 @@ constexpr MetricInfo kMetrics[] = {
     {Metric::kErrorRate, "error_rate", MetricKind::kPercent},
     {Metric::kRetries, "retries", MetricKind::kCount},
     {Metric::kCpuPerMpts, "cpu_per_mpts", MetricKind::kCpu},
+    {Metric::kServerCpuPerMpts, "server_cpu_per_mpts", MetricKind::kCpu},
+    {Metric::kServerRssMax, "server_rss_max", MetricKind::kBytes},
 };
 
 const MetricInfo& info(Metric m) {
@@ -71,10 +73,14 @@ std::string metric_names() { return metric_list(); }
 
 MetricKind metric_kind(Metric m) { return info(m).kind; }
 
+bool is_server_metric(Metric m) { return m == Metric::kServerCpuPerMpts || m == Metric::kServerRssMax; }
+
 bool has_metric(const StatementReport& r, Metric m) {
   if (r.kind != StatementKind::kInsert && r.kind != StatementKind::kQuery) return false;
   if (r.offline) return m == Metric::kPointsPerSec || m == Metric::kCpuPerMpts;
-  if (r.kind == StatementKind::kQuery) return m != Metric::kPointsPerSec && m != Metric::kCpuPerMpts;
+  if (r.kind == StatementKind::kQuery) {
+    return m != Metric::kPointsPerSec && m != Metric::kCpuPerMpts && m != Metric::kServerCpuPerMpts;
+  }
   return true;
 }
 
@@ -97,6 +103,10 @@ std::optional<double> measure(const StatementReport& r, Metric m, double run_cpu
     case Metric::kCpuPerMpts:
       if (run_cpu_per_mpts <= 0) return std::nullopt;
       return run_cpu_per_mpts;
+    case Metric::kServerCpuPerMpts:
+      return server_cpu_per_mpts(r.server, s.points_accepted);
+    case Metric::kServerRssMax:
+      return server_process_first(r.server, &ServerSourceStats::rss_max, false);
     default:
       if (s.latency.count() == 0) return std::nullopt;
       return latency_value(s.latency, m);
@@ -122,6 +132,9 @@ std::string format_metric(Metric m, std::optional<double> value) {
       break;
     case MetricKind::kCpu:
       std::snprintf(buf, sizeof buf, "%.4f CPU-s", v);
+      break;
+    case MetricKind::kBytes:
+      std::snprintf(buf, sizeof buf, v >= 1e9 ? "%.3g GB" : "%.4g MB", v >= 1e9 ? v / 1e9 : v / 1e6);
       break;
   }
   return buf;

@@ -11,6 +11,7 @@
 #include "stats/address_stats.h"
 #include "stats/histogram.h"
 #include "stats/interval_stats.h"
+#include "stats/server_stats.h"
 
 namespace stressql::stats {
 
@@ -121,6 +122,9 @@ struct StatementReport {
   std::string server_message;     // InfluxQL / failures: the server's error text
   // --by-address with several Addresses: one per address, in SET Addresses order.
   std::vector<AddressStats> by_address;
+  // SET ServerMetrics / --server-pid (SPEC §7.1): each metrics source over the statement's
+  // time window, in the order the run found them; empty when none was read.
+  std::vector<ServerSourceStats> server;
 
   // EXEC
   int exit_status = -1;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <utility>
 
 #include "html/html_report.h"
 #include "tests/cli/run_test_util.h"
@@ -90,6 +91,20 @@ std::vector<Expected> expected_charts(const json& report) {
     list.push_back({p + "latency", seconds, 4u + 3 * rated, -1, {}, {}});
     list.push_back({p + "spectrum", st["latency_spectrum"]["percentiles"].size(), 2u + rated, -1, {}, {}});
     list.push_back(failures_chart(p + "failures", st["intervals"]));
+    // SPEC §7.1: with metrics sources (the run's influxd by auto), the server's charts: one
+    // series per source that has the number, on the statement's seconds.
+    if (!st.contains("server")) continue;
+    for (const auto& [id, key] : {std::pair<std::string, std::string>{"server-cpu", "server_cpu"},
+                                  {"server-rss", "server_rss"}, {"server-points", "server_points"}}) {
+      size_t series = id == "server-points" ? 1 : 0;  // beside the accepted points/s
+      const size_t own = series;
+      for (const json& source : st["server"]["sources"]) {
+        bool has = false;
+        for (const json& sec : source["per_second"]) has = has || sec.contains(key);
+        series += has ? 1 : 0;
+      }
+      if (series > own) list.push_back({p + id, seconds, 1 + series, -1, {}, {}});
+    }
   }
   return list;
 }

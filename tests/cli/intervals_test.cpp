@@ -74,7 +74,7 @@ WAIT
   const std::string test_id = report_value(r.out, "Test ID:");
   ASSERT_EQ(test_id.size(), 16u) << r.out;
   json live = validated_report(json_path);
-  ASSERT_EQ(live["schema_version"], 5);
+  ASSERT_EQ(live["schema_version"], 6);
 
   for (const char* kind : {"insert", "query"}) {
     SCOPED_TRACE(kind);

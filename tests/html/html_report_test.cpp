@@ -184,6 +184,44 @@ std::vector<StatementReport> day_long_run() {
   return list;
 }
 
+// SPEC §7.1: the server's CPU, RSS and points/s on the statement's own seconds, beside the
+// accepted points/s; a source without a number draws no series, a run without sources no chart.
+TEST(HtmlReportTest, ServerChartsShareTheStatementsTimeAxis) {
+  StatementReport st = stats::testing::insert_statement("cpu", 300);
+  st.ran = true;
+  std::deque<IntervalRecord> seconds;
+  for (int32_t s = 0; s < 3; ++s) seconds.push_back(IntervalRecord{.second = s, .requests = 10, .points_accepted = 1000});
+  const int64_t start = 1'700'000'000'000'000'000;
+  st.start_unix_ns = start;
+  st.intervals.restore(std::move(seconds), {}, 0, start);
+  stats::ServerSourceStats vars;
+  vars.source = "127.0.0.1:8086";
+  vars.kind = "/debug/vars";
+  for (int64_t i = 1; i <= 3; ++i) {
+    stats::ServerSecond sec;
+    sec.unix_ns = start + i * 1'000'000'000 + 100'000'000;  // 1.1 s, 2.1 s, 3.1 s: seconds 0, 1, 2
+    sec.values[static_cast<size_t>(stats::ServerMetric::kPoints)] = 990.0 + double(i);
+    sec.values[static_cast<size_t>(stats::ServerMetric::kRss)] = 5e7 * double(i);
+    vars.seconds.push_back(sec);
+  }
+  st.server.push_back(vars);
+  std::vector<StatementReport> list;
+  list.push_back(std::move(st));
+  const nlohmann::json doc = json_report(list, RunSummary{}, nlohmann::json::object(), "test");
+  const HtmlPage page = run_page(doc);
+  ASSERT_EQ(page.sections.size(), 1u);
+  const std::vector<ChartSpec>& charts = page.sections[0].charts;
+  ASSERT_EQ(charts.size(), 6u);  // no CPU in /debug/vars: no CPU chart
+  EXPECT_EQ(charts[4].id, "s0-server-rss");
+  EXPECT_EQ(charts[4].x, (std::vector<double>{0, 1, 2}));
+  EXPECT_EQ(charts[4].series[0].y, (std::vector<double>{50, 100, 150}));
+  EXPECT_EQ(charts[5].id, "s0-server-points");
+  ASSERT_EQ(charts[5].series.size(), 2u);
+  EXPECT_EQ(charts[5].series[0].y, (std::vector<double>{1000, 1000, 1000}));
+  EXPECT_EQ(charts[5].series[1].name, "127.0.0.1:8086 /debug/vars points/s");
+  EXPECT_EQ(charts[5].series[1].y, (std::vector<double>{991, 992, 993}));
+}
+
 // The failures chart: a series per class, in order of first appearance, zero in the seconds
 // the class did not fail, then retries; the numbers beside it list the classes.
 TEST(HtmlReportTest, FailuresChartHasASeriesPerClass) {

@@ -277,6 +277,29 @@ TEST(Compare, RepeatsDecideWhenBothHaveEnough) {
   EXPECT_NE(row(c, "cpu", stats::Metric::kP95)->verdict, Verdict::kNotTested);
 }
 
+TEST(Compare, TheServersMetricsOnlyWhereARunReadThem) {
+  const Json plain = report({insert("cpu", steady(2000, 5, 20), 5e6)});
+  const Comparison none = compare_runs(input(plain, "a"), input(plain, "b"), {});
+  EXPECT_EQ(row(none, "cpu", stats::Metric::kServerCpuPerMpts), nullptr);
+  EXPECT_EQ(row(none, "cpu", stats::Metric::kServerRssMax), nullptr);
+  auto repeats = [](double cpu) {
+    Json runs = Json::array();
+    for (int i = 0; i < 5; ++i) {
+      Json st = insert("cpu", steady(2000, 3, 0), 5e6);
+      st["server"] = {{"server_cpu_per_mpts", cpu + 0.1 * i}, {"server_rss_max", 8e8}};
+      runs.push_back(report({st}));
+    }
+    return Json{{"schema", "stressql-repeats"}, {"runs", runs}};
+  };
+  const Comparison c = compare_runs(input(repeats(10), "b"), input(repeats(20), "n"), {});
+  const MetricComparison* cpu = row(c, "cpu", stats::Metric::kServerCpuPerMpts);
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_EQ(cpu->verdict, Verdict::kWorse);  // twice the server's CPU per point
+  EXPECT_NEAR(*cpu->change, 1.0, 0.05);
+  ASSERT_NE(row(c, "cpu", stats::Metric::kServerRssMax), nullptr);
+  EXPECT_EQ(row(c, "cpu", stats::Metric::kServerRssMax)->verdict, Verdict::kNoChange);
+}
+
 TEST(Compare, MalformedInputIsRefused) {
   CompareInput in;
   EXPECT_NE(read_compare_input(Json::array(), "x.json", &in).message().find("x.json: not a stressql JSON report"),

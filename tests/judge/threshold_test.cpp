@@ -33,7 +33,8 @@ TEST(ThresholdParse, EveryMetricByName) {
       {"avg<1ms", stats::Metric::kAvg},   {"p50<1ms", stats::Metric::kP50},   {"p95<1ms", stats::Metric::kP95},
       {"p99<1ms", stats::Metric::kP99},   {"p999<1ms", stats::Metric::kP999}, {"max<1ms", stats::Metric::kMax},
       {"errors<1", stats::Metric::kErrors}, {"error_rate<1%", stats::Metric::kErrorRate},
-      {"retries<1", stats::Metric::kRetries}, {"cpu_per_mpts<1", stats::Metric::kCpuPerMpts}};
+      {"retries<1", stats::Metric::kRetries}, {"cpu_per_mpts<1", stats::Metric::kCpuPerMpts},
+      {"server_cpu_per_mpts<1", stats::Metric::kServerCpuPerMpts}, {"server_rss_max<1GB", stats::Metric::kServerRssMax}};
   for (const auto& [text, metric] : cases) {
     Threshold t = parse_ok(text);
     EXPECT_EQ(t.metric, metric) << text;
@@ -132,6 +133,32 @@ TEST(ThresholdMeasure, EachMetricFromTheStatement) {
   stats::StatementReport none = insert("n", {}, 0);
   EXPECT_FALSE(stats::measure(none, stats::Metric::kP99, 0).has_value());
   EXPECT_FALSE(stats::measure(none, stats::Metric::kErrorRate, 0).has_value());
+}
+
+TEST(ThresholdMeasure, TheServersMetricsFromItsSources) {
+  stats::StatementReport r = insert("w", {1'000'000}, 0);
+  r.stats.points_accepted = 2'000'000;
+  EXPECT_FALSE(stats::measure(r, stats::Metric::kServerCpuPerMpts, 0).has_value());  // no source read
+  EXPECT_FALSE(stats::measure(r, stats::Metric::kServerRssMax, 0).has_value());
+  stats::ServerSourceStats vars, proc;
+  vars.rss_max = 5e8;  // Go's memory: the process's own RSS comes first when both are known
+  proc.cpu_seconds = 7;
+  proc.rss_max = 8e8;
+  r.server = {vars, proc};
+  EXPECT_DOUBLE_EQ(*stats::measure(r, stats::Metric::kServerCpuPerMpts, 0), 3.5);
+  EXPECT_DOUBLE_EQ(*stats::measure(r, stats::Metric::kServerRssMax, 0), 8e8);
+  EXPECT_EQ(stats::format_metric(stats::Metric::kServerRssMax, 8e8), "800 MB");
+  EXPECT_DOUBLE_EQ(parse_ok("server_rss_max<=1.5GB").value, 1.5e9);
+  EXPECT_DOUBLE_EQ(parse_ok("server_rss_max<=512MiB").value, 512.0 * 1024 * 1024);
+  EXPECT_DOUBLE_EQ(parse_ok("server_rss_max<=1000000").value, 1e6);
+  EXPECT_NE(parse_error("server_rss_max<1ms").find("bytes"), std::string::npos);
+  const std::vector<Threshold> ts = {parse_ok("server_rss_max<1GB"), parse_ok("server_cpu_per_mpts<3")};
+  std::vector<stats::StatementReport> statements;
+  statements.push_back(std::move(r));
+  const std::vector<ThresholdResult> res = evaluate_thresholds(ts, statements, 0);
+  ASSERT_EQ(res.size(), 2u);
+  EXPECT_TRUE(res[0].pass);
+  EXPECT_FALSE(res[1].pass);
 }
 
 TEST(ThresholdEvaluate, JudgesEveryStatementThatHasTheMetric) {

@@ -86,9 +86,23 @@ TEST(Settings, NamesAreCaseInsensitiveAndComplete) {
     EXPECT_FALSE(s.help.empty());
     EXPECT_TRUE(flags.insert(s.flag).second) << s.flag;
   }
-  EXPECT_EQ(all_settings().size(), 28u);  // 21 + ReplayTime, ReplayLoops, ReplaySpeed + SPEC §7.2's four
+  // 21 + ReplayTime, ReplayLoops, ReplaySpeed + SPEC §7.2's four + ServerMetrics
+  EXPECT_EQ(all_settings().size(), 29u);
   EXPECT_EQ(setting_info(SetName::kBatchSize).flag, "batch-size");
   EXPECT_EQ(setting_info(SetName::kStartDate).flag, "start-date");
+}
+
+TEST(Settings, ServerMetrics) {
+  EXPECT_EQ(Settings().server_metrics, "auto");
+  EXPECT_EQ(apply_ok(SetName::kServerMetrics, "NONE").server_metrics, "none");
+  EXPECT_EQ(apply_ok(SetName::kServerMetrics, "http://db1:9100/metrics | http://[::1]:8086/debug/vars").server_metrics,
+            "http://db1:9100/metrics | http://[::1]:8086/debug/vars");
+  for (std::string_view v : {"", "yes", "db1:9100", "https://db1:9100/metrics", "http://db1/metrics",
+                             "http://db1:9100/metrics|", "http://a b:1/x"}) {
+    apply_error(SetName::kServerMetrics, v);
+  }
+  EXPECT_EQ(display_value(SetName::kServerMetrics, "http://bob:pw@db1:9100/metrics|http://db2:1/m@x"),
+            "http://db1:9100/metrics|http://db2:1/m@x");
 }
 
 TEST(Settings, Counts) {

@@ -160,8 +160,12 @@ void FaultServer::serve(int fd) {
     if (!open) break;
     req.body = in.substr(0, content_length);
     in.erase(0, content_length);
-    if (answer_ping_ && req.method == "GET" && req.target == "/ping") {
-      const std::string pong = response(204);
+    // stressql's own probes besides the load: SET Api's /ping (204, no version) and SET
+    // ServerMetrics' reads (404: no metrics here).
+    const bool probe = req.method == "GET" && (req.target == "/ping" || req.target == "/metrics" ||
+                                               req.target == "/debug/vars");
+    if (answer_ping_ && probe) {
+      const std::string pong = response(req.target == "/ping" ? 204 : 404);
       open = send_all(fd, pong.data(), pong.size());
       continue;
     }

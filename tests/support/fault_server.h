@@ -46,8 +46,9 @@ class FaultServer {
   FaultServer& operator=(const FaultServer&) = delete;
 
   // By default `GET /ping` (stressql's SET Api [auto] probe, once per address) is answered
-  // 204 without a version header, like a server that speaks 1.x only, and is neither
-  // counted nor shown to the handler. Call this before start() to hand it to the handler.
+  // 204 without a version header, like a server that speaks 1.x only, and SET ServerMetrics'
+  // reads (`GET /metrics`, `GET /debug/vars`) 404; none is counted nor shown to the handler.
+  // Call this before start() to hand them to the handler.
   void pass_ping_to_handler() { answer_ping_ = false; }
   // Listens on 127.0.0.1:`port` (0: any free port). False (and *error) on failure.
   bool start(int port, std::string* error);

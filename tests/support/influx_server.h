@@ -40,6 +40,8 @@ class InfluxServer {
 
   std::string address() const;  // "127.0.0.1:PORT"
   int port() const { return http_port_; }
+  // The influxd process (setpriv execs it: the same process), for --server-pid.
+  int pid() const { return static_cast<int>(child_.pid()); }
 
   // Kills the server (SIGKILL, like a crash) / starts it again on the same port and data.
   void kill();
