@@ -40,6 +40,7 @@ struct Connection {
   bool zc_notif_pending = false;
   bool response_complete = false;  // the answer is in, the send CQE not yet
   bool in_ready = false;           // queued in the reactor's ready list
+  uint16_t error = 0;              // errno of a failed connect, for the attempt's Sample
 
   SlotState state = SlotState::kFree;
   JobRun* run = nullptr;
@@ -87,8 +88,9 @@ struct Connection {
   bool attempt_open() const { return state == SlotState::kConnecting || state == SlotState::kSending; }
 };
 
-// Creates a non-blocking TCP socket for `address` with TCP_NODELAY. *fd = -1 on failure.
-base::Status open_socket(const Address& address, int* fd);
+// Creates a non-blocking TCP socket for `address` with TCP_NODELAY. Returns 0, or the
+// errno of the failure (then *fd = -1).
+int open_socket(const Address& address, int* fd);
 // Ends a socket; `abort` makes the final close send RST instead of FIN (SO_LINGER 0).
 // shutdown() first, because io_uring's registered-file reference keeps the socket alive
 // past close() and a pending recv would otherwise never complete.

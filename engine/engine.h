@@ -34,9 +34,12 @@ enum class Failure : uint8_t {
   kHttpStatus,  // a non-2xx answer; Sample::status holds it
   kQueryError,  // a 2xx answer whose JSON body has an "error" member (check_json_error)
   kTimeout,     // no complete answer within JobSpec::timeout_ns
-  kRefused,     // connect: connection refused
+  kRefused,     // connect: connection refused (Sample::error is ECONNREFUSED)
   kReset,       // connection reset or closed before the answer was complete
-  kConnect,     // any other connect or socket error (unreachable, …)
+  kConnect,     // any other connect or socket error (unreachable, …); Sample::error says
+                // which. A local limit (EMFILE, ENFILE, EADDRNOTAVAIL, ENOBUFS, ENOMEM) is
+                // final, and the connection slot retires: the job goes on with the
+                // connections it has, on their schedule
   kCancelled,   // stopped by Engine::cancel / Engine::stop
   kTls,         // TLS handshake or record error (certificate not trusted, expired, wrong
                 // name, …): final, never retried; the job stops sending to that target
@@ -54,6 +57,7 @@ struct Sample {
   Failure failure = Failure::kNone;
   uint8_t attempt = 1;        // 1-based
   bool final = true;          // no further attempt of this request follows
+  uint16_t error = 0;         // kRefused, kConnect: the errno of the failed socket/connect
   uint32_t points = 0;        // points in the request body (RequestSource says)
   uint32_t dropped = 0;       // points the server reported dropped (partial write)
   uint32_t request_bytes = 0; // whole request, header included

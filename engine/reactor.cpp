@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "engine/worker_pool.h"
 #include "engine/cpu_pinning.h"
+#include "engine/descriptor_limit.h"
 
 namespace stressql::engine {
 
@@ -333,6 +334,10 @@ base::Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>
   }
   const int control_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (control_fd < 0) return base::Status::error(std::string("eventfd: ") + strerror(errno));
+  // io_uring refuses a file table larger than the descriptor limit; the connections that
+  // fit under it are all a reactor could use anyway.
+  const uint32_t max_slots = static_cast<uint32_t>(std::clamp<uint64_t>(
+      connection_budget(descriptor_limit()), 1, options.max_connections_per_reactor));
   const std::vector<int> cpus = allowed_cpus();
   const int n = options.reactors > 0 ? options.reactors : static_cast<int>(cpus.size());
   std::vector<std::unique_ptr<Worker>> reactors;
@@ -342,7 +347,7 @@ base::Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>
     config.index = i;
     config.cpu = options.pin ? cpus[static_cast<size_t>(i) % cpus.size()] : -1;
     config.send_zc = options.send_zc;
-    config.max_slots = options.max_connections_per_reactor;
+    config.max_slots = max_slots;
     config.control_eventfd = control_fd;
     auto r = std::make_unique<Reactor>(config);
     if (base::Status s = r->start(); !s) {
@@ -352,7 +357,7 @@ base::Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>
     }
   }
   PoolPolicy policy;
-  policy.slot_capacity = options.max_connections_per_reactor;
+  policy.slot_capacity = max_slots;
   // The pool owns the started reactors and the eventfd from here: on a failure it stops them.
   auto pool = std::make_unique<WorkerPool>(std::move(reactors), control_fd, policy);
   if (!status) return status;

@@ -148,6 +148,9 @@ class Reactor final : public Worker {
   // Completions: one handler per kind.
   void dispatch(const io_uring_cqe* cqe);
   void on_connect(uint32_t id, int res);
+  // A socket, its registration or its connect failed with `error` (an errno): ends the
+  // attempt with it (a local limit retires the slot, see end_attempt).
+  void connect_failed(uint32_t id, int error);
   void on_send(uint32_t id, int res, uint32_t flags, bool zc);
   void on_send_notif(uint32_t id, int res);
   void on_recv(uint32_t id, int res, uint32_t flags);

@@ -14,8 +14,25 @@ namespace stressql::engine {
 
 namespace {
 
-Failure connect_failure(int res) {
-  return res == -ECONNREFUSED ? Failure::kRefused : Failure::kConnect;
+// A limit of this machine, not of the server: asking again soon will not help, and the
+// other connections must not wait for it.
+bool local_limit(int error) {
+  return error == EMFILE || error == ENFILE || error == EADDRNOTAVAIL || error == ENOBUFS ||
+         error == ENOMEM;
+}
+
+// What the user can do about a local limit (Sample::message).
+const char* local_limit_hint(int error) {
+  switch (error) {
+    case EMFILE:
+    case ENFILE:
+      return "out of file descriptors: raise `ulimit -n`, or ask for fewer connections";
+    case EADDRNOTAVAIL:
+      return "out of local ports to this address (net.ipv4.ip_local_port_range): spread the "
+             "connections over several addresses, or ask for fewer";
+    default:
+      return "out of kernel memory for sockets: ask for fewer connections";
+  }
 }
 
 }  // namespace
@@ -174,10 +191,10 @@ void Reactor::start_connect(uint32_t id) {
   Connection& c = slots_[id];
   c.state = SlotState::kConnecting;
   int fd;
-  if (!open_socket(*c.address, &fd).is_ok()) return end_attempt(id, Failure::kConnect, nullptr);
-  if (io_uring_register_files_update(&ring_, id, &fd, 1) != 1) {
+  if (const int e = open_socket(*c.address, &fd); e != 0) return connect_failed(id, e);
+  if (const int rc = io_uring_register_files_update(&ring_, id, &fd, 1); rc != 1) {
     close_socket(fd, true);
-    return end_attempt(id, Failure::kConnect, nullptr);
+    return connect_failed(id, rc < 0 ? -rc : ENOMEM);
   }
   c.fd = fd;
   c.parser.reset(c.job->spec.check_json_error, c.job->spec.parse_dropped);
@@ -280,7 +297,13 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   s.due_unix_ns = c.first_due_ns + mono_to_unix_ns_;
   if (failure != Failure::kNone && response != nullptr) error_message(*response, s.message, sizeof s.message);
   if (message != nullptr) std::snprintf(s.message, sizeof s.message, "%s", message);
-  const bool retry = !run->cancelled && c.attempt < spec.max_attempts && is_retryable(failure, s.status);
+  s.error = c.error;
+  // A local limit (no descriptor, no port) is final and retires the slot: retrying would
+  // hold its request, and the schedule of the connections that work, for nothing.
+  const bool retire = local_limit(c.error);
+  c.error = 0;
+  const bool retry = !run->cancelled && !retire && c.attempt < spec.max_attempts &&
+                     is_retryable(failure, s.status);
   s.final = !retry;
   emit(e);
   c.response_complete = false;
@@ -294,7 +317,7 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
     return;
   }
   ++run->requests_done;
-  if (run->cancelled) return finish_slot(id);
+  if (run->cancelled || retire) return finish_slot(id);
   TargetState& ts = c.job->targets[c.target];
   if (failure == Failure::kNone) {
     ts.consecutive_failed.store(0, std::memory_order_relaxed);
@@ -401,15 +424,20 @@ void Reactor::dispatch(const io_uring_cqe* cqe) {
 
 void Reactor::on_connect(uint32_t id, int res) {
   Connection& c = slots_[id];
-  if (res < 0) {
-    close_connection(id, true);
-    return end_attempt(id, connect_failure(res), nullptr);
-  }
+  if (res < 0) return connect_failed(id, -res);
   c.connected = true;
   arm_recv(id);
   c.state = SlotState::kSending;
   if (c.job->spec.tls) return tls_start(id);
   send_more(id);
+}
+
+void Reactor::connect_failed(uint32_t id, int error) {
+  Connection& c = slots_[id];
+  close_connection(id, true);
+  c.error = static_cast<uint16_t>(error);
+  end_attempt(id, error == ECONNREFUSED ? Failure::kRefused : Failure::kConnect, nullptr,
+              local_limit(error) ? local_limit_hint(error) : nullptr);
 }
 
 void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
