@@ -22,9 +22,12 @@ enum class SlotState : uint8_t {
   kIdle,        // waits until wake_ns, then takes the next request
   kWaitNotif,   // wants the next request, but a zero-copy NOTIF still holds the buffer
   kBackoff,     // waits until wake_ns, then retries the current request
-  kWaitDue,     // holds a claimed request not yet due (open loop): sends it at wake_ns
+  kWaitDue,     // holds a claimed request not yet due (open loop): renders and sends it at
+                // wake_ns; meanwhile its connection opens (or stays open)
   kConnecting,  // attempt open: connect in flight
   kSending,     // attempt open: sending and/or awaiting the answer
+  kSpent,       // no request left for it: its connection stays open until every
+                // connection of the job on this reactor is spent (a fleet stays connected)
   kDraining,    // no job any more; released once `ops` reaches 0
 };
 
@@ -41,6 +44,9 @@ struct Connection {
   bool response_complete = false;  // the answer is in, the send CQE not yet
   bool in_ready = false;           // queued in the reactor's ready list
   uint16_t error = 0;              // errno of a failed connect, for the attempt's Sample
+  bool was_connected = false;      // connected before for this job and target: a connect
+                                   // now is a reconnect (EngineCounters::reconnects)
+  bool needs_render = false;       // the request claimed is not in `buffer` yet
 
   SlotState state = SlotState::kFree;
   JobRun* run = nullptr;

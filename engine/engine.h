@@ -179,9 +179,12 @@ struct EngineOptions {
   int reactors = 0;       // 0: one per online CPU
   bool pin = true;        // pin reactor i to CPU i % online CPUs
   bool send_zc = false;   // zero-copy sends (falls back when the kernel copies)
-  // Connections one reactor can hold (registered-file and fixed-buffer table size); the sum
-  // of running jobs' shares on a reactor may not exceed it (submit fails).
-  uint32_t max_connections_per_reactor = 1024;
+  // Connections one reactor can hold (its registered-file table); the sum of running jobs'
+  // shares on a reactor may not exceed it (submit fails). 0: as many as the descriptor
+  // limit allows (engine/descriptor_limit.h). Connections are allocated as jobs need them,
+  // so a large table costs nothing until used; the jobs' connections together must fit
+  // under the descriptor limit in any case.
+  uint32_t max_connections_per_reactor = 0;
 };
 
 // What the reactors did besides the samples, summed over them: how requests went out and
@@ -194,6 +197,9 @@ struct EngineCounters {
   uint64_t recv_buffer_shortages = 0;  // -ENOBUFS: out of provided receive buffers; re-armed
   uint64_t cq_overflows = 0;       // loop turns that found completions held back by the
                                    // kernel because the CQ ring was full
+  uint64_t reconnects = 0;         // connects of a connection that had been connected for its
+                                   // job before: the server closed it (idle timeout, request
+                                   // limit, restart), or a timeout or reset made it close
 };
 
 class Engine {

@@ -51,6 +51,7 @@ void Reactor::configure_slot(uint32_t id, JobRun* run, uint32_t job_slot) {
   c.address = &job->spec.targets[target];
   c.request_template = &job->templates[target];
   c.rendered_serial = 0;
+  c.was_connected = false;
   c.parser.reset(job->spec.check_json_error, job->spec.parse_dropped);
   c.state = SlotState::kIdle;
   c.wake_ns = now_;
@@ -90,7 +91,7 @@ void Reactor::start_next_request(uint32_t id) {
   JobShared* job = run->job;
   uint64_t index = 0;
   uint32_t target = 0;
-  if (!claim_request(c, &index, &target)) return finish_slot(id);
+  if (!claim_request(c, &index, &target)) return park_slot(id);
   if (target != c.target) {
     // Fewer slots than targets: this slot serves several, one connection at a time.
     close_connection(id, false);
@@ -98,9 +99,12 @@ void Reactor::start_next_request(uint32_t id) {
     c.address = &job->spec.targets[target];
     c.request_template = &job->templates[target];
     c.rendered_serial = 0;
+    c.was_connected = false;
   }
   c.request_index = index;
-  if (c.rendered_serial != job->serial) render_request(id);
+  // Rendered when it is sent (start_attempt), so that a slot waiting for a due time holds
+  // no send buffer: an idle connection costs its Connection alone.
+  c.needs_render = c.rendered_serial != job->serial;
   c.attempt = 1;
   if (job->spec.schedule.open_loop()) {
     // Due by the schedule, whenever this slot got free: early, it waits; late, it goes now.
@@ -108,6 +112,7 @@ void Reactor::start_next_request(uint32_t id) {
     if (c.wake_ns > now_) {
       c.state = SlotState::kWaitDue;
       arm_timer(id, c.wake_ns);
+      if (c.fd < 0) connect_early(id);
       return;
     }
   }
@@ -131,6 +136,7 @@ void Reactor::render_request(uint32_t id) {
   c.points = r.points;
   c.body_bytes = t.has_body() ? r.body_len : 0;
   c.rendered_serial = job->fixed_request ? job->serial : 0;
+  c.needs_render = false;
 }
 
 void Reactor::acquire_buffer(Connection& c, size_t bytes) {
@@ -146,7 +152,7 @@ void Reactor::acquire_buffer(Connection& c, size_t bytes) {
       if (c.buffer_bytes >= bytes) return;
     } else {
       // Every buffer is held by another slot, so there are fewer than max_slots of them.
-      c.buffer_index = buffers_made_++;
+      c.buffer_index = buffers_made_++;  // past buffer_table_: never registered
     }
   }
   // Too small (a bigger job) or none: a new one under the same fixed-buffer index.
@@ -156,7 +162,8 @@ void Reactor::acquire_buffer(Connection& c, size_t bytes) {
   c.buffer = static_cast<char*>(std::aligned_alloc(4096, rounded));
   c.buffer_bytes = rounded;
   iovec iov{c.buffer, rounded};
-  c.registered = io_uring_register_buffers_update_tag(&ring_, c.buffer_index, &iov, nullptr, 1) == 1;
+  c.registered = c.buffer_index < buffer_table_ &&
+                 io_uring_register_buffers_update_tag(&ring_, c.buffer_index, &iov, nullptr, 1) == 1;
 }
 
 void Reactor::release_buffer(Connection& c) {
@@ -173,7 +180,8 @@ bool Reactor::claim_request(Connection& c, uint64_t* index, uint32_t* target) {
 
 void Reactor::start_attempt(uint32_t id) {
   Connection& c = slots_[id];
-  if (c.buffer == nullptr) render_request(id);  // a retry after the buffer went back
+  // A new request, or a retry whose buffer went back after its send.
+  if (c.needs_render || c.buffer == nullptr) render_request(id);
   c.due_ns = c.wake_ns;
   if (c.attempt == 1) c.first_due_ns = c.due_ns;  // a retry's due time is its backoff's end
   c.started_ns = now_;
@@ -181,20 +189,33 @@ void Reactor::start_attempt(uint32_t id) {
   arm_timer(id, c.deadline_ns);
   c.sent = 0;
   c.response_complete = false;
-  if (!c.connected) return start_connect(id);
+  if (!c.connected) {
+    if (c.fd < 0) return start_connect(id);
+    c.state = SlotState::kConnecting;  // connect_early's connect is still on its way
+    return;
+  }
   c.state = SlotState::kSending;
   if (c.tls.active()) return tls_pump(id);
+  if (c.job->spec.tls) return tls_start(id);  // connected early: the handshake goes first
   send_more(id);
 }
 
 void Reactor::start_connect(uint32_t id) {
+  slots_[id].state = SlotState::kConnecting;
+  if (const int e = open_connection(id); e != 0) connect_failed(id, e);
+}
+
+void Reactor::connect_early(uint32_t id) {
+  (void)open_connection(id);  // a failure shows when the request is due and connects again
+}
+
+int Reactor::open_connection(uint32_t id) {
   Connection& c = slots_[id];
-  c.state = SlotState::kConnecting;
   int fd;
-  if (const int e = open_socket(*c.address, &fd); e != 0) return connect_failed(id, e);
+  if (const int e = open_socket(*c.address, &fd); e != 0) return e;
   if (const int rc = io_uring_register_files_update(&ring_, id, &fd, 1); rc != 1) {
     close_socket(fd, true);
-    return connect_failed(id, rc < 0 ? -rc : ENOMEM);
+    return rc < 0 ? -rc : ENOMEM;
   }
   c.fd = fd;
   c.parser.reset(c.job->spec.check_json_error, c.job->spec.parse_dropped);
@@ -204,6 +225,7 @@ void Reactor::start_connect(uint32_t id) {
   sqe->flags |= IOSQE_FIXED_FILE;
   io_uring_sqe_set_data64(sqe, encode_user_data(Op::kConnect, id, c.generation));
   ++c.ops;
+  return 0;
 }
 
 void Reactor::send_more(uint32_t id) {
@@ -341,9 +363,25 @@ void Reactor::schedule_next(uint32_t id) {
   else arm_timer(id, c.wake_ns);
 }
 
+void Reactor::park_slot(uint32_t id) {
+  Connection& c = slots_[id];
+  c.state = SlotState::kSpent;
+  ++c.run->spent;
+  end_spent(c.run);
+}
+
+void Reactor::end_spent(JobRun* run) {
+  if (run->spent == 0 || run->spent < run->active) return;
+  for (uint32_t id = 0; id < slot_limit_ && run->spent > 0; ++id) {
+    if (slots_[id].run == run && slots_[id].state == SlotState::kSpent) finish_slot(id);
+  }
+}
+
 void Reactor::finish_slot(uint32_t id) {
   Connection& c = slots_[id];
   JobRun* run = c.run;
+  const bool spent = c.state == SlotState::kSpent;
+  if (spent) --run->spent;
   close_connection(id, false);
   c.state = SlotState::kDraining;
   c.run = nullptr;
@@ -352,6 +390,7 @@ void Reactor::finish_slot(uint32_t id) {
   c.request_template = nullptr;
   --run->active;
   if (c.ops == 0) release_slot(id);
+  if (!spent) end_spent(run);  // this slot may have been the last one still working
   // The run itself is reported (kJobDone) by open_pending_slots at the top of the turn,
   // after every sample of this turn.
 }
@@ -424,9 +463,16 @@ void Reactor::dispatch(const io_uring_cqe* cqe) {
 
 void Reactor::on_connect(uint32_t id, int res) {
   Connection& c = slots_[id];
-  if (res < 0) return connect_failed(id, -res);
+  if (res < 0) {
+    if (c.state != SlotState::kWaitDue) return connect_failed(id, -res);
+    close_connection(id, true);  // an early connect: the attempt connects again when due
+    return;
+  }
   c.connected = true;
+  if (c.was_connected) bump(counters_.reconnects);
+  c.was_connected = true;
   arm_recv(id);
+  if (c.state == SlotState::kWaitDue) return;  // connected ahead of its request
   c.state = SlotState::kSending;
   if (c.job->spec.tls) return tls_start(id);
   send_more(id);

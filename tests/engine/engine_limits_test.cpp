@@ -1,13 +1,18 @@
-// Descriptor limits inside the engine: a connection that cannot get a socket (EMFILE) fails
-// its request once, with the errno and a hint, and retires; the job goes on with the
-// connections it has and every request still ends exactly once. The limit is this process's
-// own (setrlimit, restored after the test); the server is the real nginx sink.
+// Descriptor limits inside the engine: a job whose connections do not fit under the limit is
+// refused at submit; a connection that cannot get a socket all the same (EMFILE: the
+// process used its headroom for other things) fails its request once, with the errno and a
+// hint, and retires; the job goes on with the connections it has and every request still
+// ends exactly once. The limit is this process's own (setrlimit, restored after the test);
+// the server is the real nginx sink.
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "engine/descriptor_limit.h"
 #include "engine/engine.h"
@@ -49,14 +54,35 @@ class SoftLimit {
   bool ok_ = false;
 };
 
+// Descriptors held for the test's life (/dev/null), as a results spool or a file would.
+class Descriptors {
+ public:
+  ~Descriptors() {
+    for (int fd : fds_) close(fd);
+  }
+  bool take() {
+    const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    fds_.push_back(fd);
+    return true;
+  }
+
+ private:
+  std::vector<int> fds_;
+};
+
 TEST(EngineLimits, OutOfDescriptorsFailsOnceWithErrnoAndTheOtherConnectionsCarryOn) {
   std::string error;
   auto sink_server = stressql::testing::NginxSink::start({}, &error);
   ASSERT_TRUE(sink_server) << error;
   auto engine = make_engine();
-  // 8 descriptors free (directory listing and timing aside): 8 of the 40 connections open.
-  SoftLimit limit(static_cast<rlim_t>(open_descriptors() + 8));
+  // The 40 connections fit the budget (the limit less its headroom), but the process has
+  // used the headroom and more for other things: 8 descriptors are left, so 8 or so of the
+  // 40 connections open.
+  SoftLimit limit(static_cast<rlim_t>(open_descriptors() + 40 + kDescriptorHeadroom));
   ASSERT_TRUE(limit.ok());
+  Descriptors taken;
+  while (open_descriptors() + 8 < static_cast<size_t>(descriptor_limit().soft)) ASSERT_TRUE(taken.take());
   CollectSink sink;
   JobSpec spec = write_job(sink_server->address(), 200, 40);
   spec.schedule.to_per_s = 400;  // 200 requests over 0.5 s
@@ -81,6 +107,23 @@ TEST(EngineLimits, OutOfDescriptorsFailsOnceWithErrnoAndTheOtherConnectionsCarry
   EXPECT_LT(emfile, 40u);
   EXPECT_EQ(ok + emfile, 200u);
   EXPECT_EQ(sink.samples.size(), 200u) << "no attempt was retried";
+}
+
+TEST(EngineLimits, AJobBeyondTheDescriptorLimitIsRefusedAtSubmit) {
+  std::string error;
+  auto sink_server = stressql::testing::NginxSink::start({}, &error);
+  ASSERT_TRUE(sink_server) << error;
+  auto engine = make_engine();
+  SoftLimit limit(static_cast<rlim_t>(open_descriptors() + 30 + kDescriptorHeadroom));
+  ASSERT_TRUE(limit.ok());
+  CollectSink sink;
+  ASSERT_TRUE(engine->submit(1, write_job(sink_server->address(), 20, 20)).is_ok());
+  const base::Status s = engine->submit(2, write_job(sink_server->address(), 20, 50));
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_NE(s.message().find("50 connections beside the 20 of running jobs"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("ulimit -n"), std::string::npos) << s.message();
+  ASSERT_TRUE(wait_job(engine.get(), &sink, 1));
+  finals_exactly_once(sink.samples, 20);
 }
 
 TEST(EngineLimits, TheBudgetKeepsHeadroomAndNamesTheFix) {
