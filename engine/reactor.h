@@ -124,6 +124,9 @@ class Reactor final : public Worker {
   bool claim_request(Connection& c, uint64_t* index, uint32_t* target);
   void start_attempt(uint32_t id);
   void start_connect(uint32_t id);
+  // The connection is up: renders the request if it is not in a buffer yet, then sends it
+  // (or starts TLS on a new connection).
+  void begin_send(uint32_t id);
   // Open loop: connects a slot that waits for its request's due time, so that it is
   // connected when the request is due. A failure is not reported here: the attempt at
   // the due time connects again and reports it.

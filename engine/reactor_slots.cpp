@@ -180,8 +180,6 @@ bool Reactor::claim_request(Connection& c, uint64_t* index, uint32_t* target) {
 
 void Reactor::start_attempt(uint32_t id) {
   Connection& c = slots_[id];
-  // A new request, or a retry whose buffer went back after its send.
-  if (c.needs_render || c.buffer == nullptr) render_request(id);
   c.due_ns = c.wake_ns;
   if (c.attempt == 1) c.first_due_ns = c.due_ns;  // a retry's due time is its backoff's end
   c.started_ns = now_;
@@ -194,9 +192,17 @@ void Reactor::start_attempt(uint32_t id) {
     c.state = SlotState::kConnecting;  // connect_early's connect is still on its way
     return;
   }
+  begin_send(id);
+}
+
+void Reactor::begin_send(uint32_t id) {
+  Connection& c = slots_[id];
+  // Rendered only now that the connection is up: a slow connect (a server's full accept
+  // queue) holds no send buffer. A new request, or a retry whose buffer went back.
+  if (c.needs_render || c.buffer == nullptr) render_request(id);
   c.state = SlotState::kSending;
   if (c.tls.active()) return tls_pump(id);
-  if (c.job->spec.tls) return tls_start(id);  // connected early: the handshake goes first
+  if (c.job->spec.tls) return tls_start(id);  // a new connection: the handshake goes first
   send_more(id);
 }
 
@@ -298,6 +304,12 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   Connection& c = slots_[id];
   JobRun* run = c.run;
   const JobSpec& spec = c.job->spec;
+  if (c.needs_render) {
+    // Ended before its connection was up (connect failed, timed out, cancelled): the
+    // sample still says what the request held. Not sent, so the buffer goes back at once.
+    render_request(id);
+    release_buffer(c);
+  }
   Event e;
   e.kind = Event::Kind::kSample;
   Sample& s = e.sample;
@@ -473,9 +485,7 @@ void Reactor::on_connect(uint32_t id, int res) {
   c.was_connected = true;
   arm_recv(id);
   if (c.state == SlotState::kWaitDue) return;  // connected ahead of its request
-  c.state = SlotState::kSending;
-  if (c.job->spec.tls) return tls_start(id);
-  send_more(id);
+  begin_send(id);
 }
 
 void Reactor::connect_failed(uint32_t id, int error) {
