@@ -23,7 +23,8 @@
 //    stack) and the next slot to render takes the top one. The few buffers in circulation
 //    stay in cache for both the render and the kernel's copy; a buffer per connection
 //    would stream megabytes through cache per round of answers. A retry re-renders (render
-//    is a pure function of the request index). Fixed requests, TLS and zero-copy sends
+//    is a pure function of the request index), and so does a fixed request (rendered once
+//    per connection only while the connection keeps its buffer). TLS and zero-copy sends
 //    keep their buffer. A buffer carries its fixed-buffer index; there are never more
 //    buffers than slots.
 

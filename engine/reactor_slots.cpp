@@ -515,7 +515,9 @@ void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
   if (c.sent < c.request_bytes) return send_more(id);
   // A plain send's CQE means the kernel has copied every byte: the buffer is free for the
   // next slot to render into while it is still in cache. Zero copy waits for its NOTIF.
-  if (!zc && !c.zc_notif_pending && c.rendered_serial == 0) release_buffer(c);
+  // A fixed request gives its buffer back too and is rendered again (a copy of the target):
+  // a connection between requests holds no buffer, however many there are.
+  if (!zc && !c.zc_notif_pending) release_buffer(c);
   if (c.response_complete) complete_attempt(id);
 }
 
