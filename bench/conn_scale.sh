@@ -8,12 +8,12 @@
 # above the run without connections to speak of: the 1k row).
 #
 #   bench/conn_scale.sh [BUILD_DIR]        (default build/release)
-#   env: SECONDS_PER_RUN=15 CONNECTIONS="1000 10000 19000" RATES="1000 5000"
+#   env: SECONDS_PER_RUN=20 CONNECTIONS="1000 10000 19000" RATES="1000 5000"
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build/release}" && pwd)
 STRESSQL=$BUILD/cli/stressql
-DUR=${SECONDS_PER_RUN:-15}
+DUR=${SECONDS_PER_RUN:-20}
 CONNS=${CONNECTIONS:-1000 10000 19000}
 RATES=${RATES:-1000 5000}
 [[ -x $STRESSQL ]] || { echo "missing $STRESSQL" >&2; exit 2; }
@@ -31,7 +31,7 @@ printf '%7s %6s | %11s %9s %9s | %8s %8s %10s %6s\n' conns req/s "established" "
 for conns in $CONNS; do
   for rps in $RATES; do
     requests=$((rps * DUR))
-    printf 'SET BatchSize [100]\n\nSET WriteConcurrency [%s]\n\nSET WriteRate [%s req/s]\n\nINSERT fleet\ncpu,host=server-[int inc(0) 100000],loc=[us-west|us-east|eu-north]\nvalue=[float rand(100) 0]\n%s 10s\n' \
+    printf 'SET BatchSize [100]\n\nSET WriteConcurrency [%s]\n\nSET WriteRate [%s req/s]\n\nINSERT fleet\ncpu,host=server-[int inc(0) 1000],loc=[us-west|us-east|eu-north]\nvalue=[float rand(100) 0]\n%s 10s\n' \
       "$conns" "$rps" "$((requests * 100))" > "$TMP/fleet.iql"
     settle
     "$STRESSQL" run --addresses "127.0.0.1:$SINK_PORT" --results none --json "$TMP/fleet.json" \
