@@ -7,7 +7,7 @@
 #            answers (request timeout 30 s, so a client that waits it out shows);
 #            reference: wrk against the same server with the same 30 s timeout.
 #   dead     start to exit of a 10 000-point INSERT against a port nothing listens on
-#            (stressql must give the target up with "connection refused");
+#            (stressql must give the target up with "connect: ECONNREFUSED");
 #            reference: the same script, start to exit, against the nginx sink.
 # Prints the medians of the rounds in ms, the ratios stressql / reference, and each
 # stressql time as a share of BOUND (the tests' wait bounds are 20-60 s).
@@ -101,7 +101,7 @@ for r in $(seq "$ROUNDS"); do
   sigint_ms "${STRESSQL_RUN[@]}" "$STALL" --timeout 30s "$TMP/forever.iql"; T[stall_s]+=" $MS"
   sigint_ms wrk -t1 -c4 -d600s --timeout 30s "http://$STALL/write"; T[stall_w]+=" $MS"
   run_ms "${STRESSQL_RUN[@]}" "$DEAD" "$TMP/short.iql"; T[dead_s]+=" $MS"
-  grep -q "connection refused" "$TMP/out" || { echo "  no 'connection refused' in the report" >&2; exit 1; }
+  grep -q "connect: ECONNREFUSED" "$TMP/out" || { echo "  no 'connect: ECONNREFUSED' in the report" >&2; exit 1; }
   run_ms "${STRESSQL_RUN[@]}" "$SINK" "$TMP/short.iql"; T[dead_r]+=" $MS"
   echo "  round $r: flowing ${T[flow_s]##* }/${T[flow_w]##* } ms, stalled ${T[stall_s]##* }/${T[stall_w]##* } ms, dead ${T[dead_s]##* }/${T[dead_r]##* } ms (stressql/reference)" >&2
 done

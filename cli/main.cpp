@@ -8,6 +8,7 @@
 #include "cli/report_command.h"
 #include "cli/results_flags.h"
 #include "cli/secret_argv.h"
+#include "engine/descriptor_limit.h"
 #include "cli/run_command.h"
 #include "statements/version.h"
 
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   stressql::cli::hide_secrets_in_argv(argc, argv);  // `ps` shows *** from here on
+  // Every connection is a descriptor: the only limit that binds is then the hard one, and
+  // a script that needs more is told so before it sends anything.
+  stressql::engine::raise_descriptor_limit();
 
   // Whatever goes wrong ends with a message and exit 2, never an abort: what was written
   // stays, and so does the results spool (a ResultsWriter posts or keeps its rows as it

@@ -10,17 +10,17 @@
 
 namespace stressql::engine {
 
-base::Status open_socket(const Address& address, int* fd) {
+int open_socket(const Address& address, int* fd) {
   *fd = socket(address.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (*fd < 0) return base::Status::error(std::string("socket: ") + strerror(errno));
+  if (*fd < 0) return errno;
   int one = 1;
   if (setsockopt(*fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
-    base::Status s = base::Status::error(std::string("TCP_NODELAY: ") + strerror(errno));
+    const int e = errno;
     close(*fd);
     *fd = -1;
-    return s;
+    return e;
   }
-  return base::Status::ok();
+  return 0;
 }
 
 void close_socket(int fd, bool abort) {

@@ -22,9 +22,12 @@ enum class SlotState : uint8_t {
   kIdle,        // waits until wake_ns, then takes the next request
   kWaitNotif,   // wants the next request, but a zero-copy NOTIF still holds the buffer
   kBackoff,     // waits until wake_ns, then retries the current request
-  kWaitDue,     // holds a claimed request not yet due (open loop): sends it at wake_ns
+  kWaitDue,     // holds a claimed request not yet due (open loop): renders and sends it at
+                // wake_ns; meanwhile its connection opens (or stays open)
   kConnecting,  // attempt open: connect in flight
   kSending,     // attempt open: sending and/or awaiting the answer
+  kSpent,       // no request left for it: its connection stays open until every
+                // connection of the job on this reactor is spent (a fleet stays connected)
   kDraining,    // no job any more; released once `ops` reaches 0
 };
 
@@ -40,6 +43,10 @@ struct Connection {
   bool zc_notif_pending = false;
   bool response_complete = false;  // the answer is in, the send CQE not yet
   bool in_ready = false;           // queued in the reactor's ready list
+  uint16_t error = 0;              // errno of a failed connect, for the attempt's Sample
+  bool was_connected = false;      // connected before for this job and target: a connect
+                                   // now is a reconnect (EngineCounters::reconnects)
+  bool needs_render = false;       // the request claimed is not in `buffer` yet
 
   SlotState state = SlotState::kFree;
   JobRun* run = nullptr;
@@ -87,8 +94,9 @@ struct Connection {
   bool attempt_open() const { return state == SlotState::kConnecting || state == SlotState::kSending; }
 };
 
-// Creates a non-blocking TCP socket for `address` with TCP_NODELAY. *fd = -1 on failure.
-base::Status open_socket(const Address& address, int* fd);
+// Creates a non-blocking TCP socket for `address` with TCP_NODELAY. Returns 0, or the
+// errno of the failure (then *fd = -1).
+int open_socket(const Address& address, int* fd);
 // Ends a socket; `abort` makes the final close send RST instead of FIN (SO_LINGER 0).
 // shutdown() first, because io_uring's registered-file reference keeps the socket alive
 // past close() and a pending recv would otherwise never complete.

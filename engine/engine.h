@@ -34,9 +34,12 @@ enum class Failure : uint8_t {
   kHttpStatus,  // a non-2xx answer; Sample::status holds it
   kQueryError,  // a 2xx answer whose JSON body has an "error" member (check_json_error)
   kTimeout,     // no complete answer within JobSpec::timeout_ns
-  kRefused,     // connect: connection refused
+  kRefused,     // connect: connection refused (Sample::error is ECONNREFUSED)
   kReset,       // connection reset or closed before the answer was complete
-  kConnect,     // any other connect or socket error (unreachable, …)
+  kConnect,     // any other connect or socket error (unreachable, …); Sample::error says
+                // which. A local limit (EMFILE, ENFILE, EADDRNOTAVAIL, ENOBUFS, ENOMEM) is
+                // final, and the connection slot retires: the job goes on with the
+                // connections it has, on their schedule
   kCancelled,   // stopped by Engine::cancel / Engine::stop
   kTls,         // TLS handshake or record error (certificate not trusted, expired, wrong
                 // name, …): final, never retried; the job stops sending to that target
@@ -54,6 +57,7 @@ struct Sample {
   Failure failure = Failure::kNone;
   uint8_t attempt = 1;        // 1-based
   bool final = true;          // no further attempt of this request follows
+  uint16_t error = 0;         // kRefused, kConnect: the errno of the failed socket/connect
   uint32_t points = 0;        // points in the request body (RequestSource says)
   uint32_t dropped = 0;       // points the server reported dropped (partial write)
   uint32_t request_bytes = 0; // whole request, header included
@@ -175,9 +179,12 @@ struct EngineOptions {
   int reactors = 0;       // 0: one per online CPU
   bool pin = true;        // pin reactor i to CPU i % online CPUs
   bool send_zc = false;   // zero-copy sends (falls back when the kernel copies)
-  // Connections one reactor can hold (registered-file and fixed-buffer table size); the sum
-  // of running jobs' shares on a reactor may not exceed it (submit fails).
-  uint32_t max_connections_per_reactor = 1024;
+  // Connections one reactor can hold (its registered-file table); the sum of running jobs'
+  // shares on a reactor may not exceed it (submit fails). 0: as many as the descriptor
+  // limit allows (engine/descriptor_limit.h). Connections are allocated as jobs need them,
+  // so a large table costs nothing until used; the jobs' connections together must fit
+  // under the descriptor limit in any case.
+  uint32_t max_connections_per_reactor = 0;
 };
 
 // What the reactors did besides the samples, summed over them: how requests went out and
@@ -190,6 +197,9 @@ struct EngineCounters {
   uint64_t recv_buffer_shortages = 0;  // -ENOBUFS: out of provided receive buffers; re-armed
   uint64_t cq_overflows = 0;       // loop turns that found completions held back by the
                                    // kernel because the CQ ring was full
+  uint64_t reconnects = 0;         // connects of a connection that had been connected for its
+                                   // job before: the server closed it (idle timeout, request
+                                   // limit, restart), or a timeout or reset made it close
 };
 
 class Engine {

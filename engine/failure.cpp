@@ -8,7 +8,7 @@ const char* failure_name(Failure f) {
     case Failure::kHttpStatus: return "http";
     case Failure::kQueryError: return "query error";
     case Failure::kTimeout: return "timeout";
-    case Failure::kRefused: return "connection refused";
+    case Failure::kRefused: return "connect: ECONNREFUSED";
     case Failure::kReset: return "connection reset";
     case Failure::kConnect: return "connect error";
     case Failure::kCancelled: return "cancelled";

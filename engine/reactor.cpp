@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "engine/worker_pool.h"
 #include "engine/cpu_pinning.h"
+#include "engine/descriptor_limit.h"
 
 namespace stressql::engine {
 
@@ -81,9 +82,10 @@ base::Status Reactor::setup() {
   if (config_.cpu >= 0) pin_current_thread(config_.cpu);
   io_uring_params p{};
   p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SUBMIT_ALL |
-            IORING_SETUP_CQSIZE;
+            IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
   // Every multishot recv CQE holds a provided buffer, so buffers bound recv CQEs; sends,
-  // NOTIFs and connects add at most three per slot.
+  // NOTIFs and connects add at most three per slot. CLAMP: the kernel's maximum (64 Ki) for
+  // the largest fleets, where the kernel holds back the rare excess (FEAT_NODROP).
   p.cq_entries = std::max(4096u, config_.recv_buffers + 3 * config_.max_slots + 64);
   int rc = io_uring_queue_init_params(2048, &ring_, &p);
   if (rc < 0) return base::Status::error(std::string("io_uring_queue_init: ") + strerror(-rc));
@@ -92,17 +94,19 @@ base::Status Reactor::setup() {
   io_uring_register_ring_fd(&ring_);  // an optimisation; fine if it fails
   rc = io_uring_register_files_sparse(&ring_, config_.max_slots);
   if (rc < 0) return base::Status::error(std::string("register_files_sparse: ") + strerror(-rc));
-  rc = io_uring_register_buffers_sparse(&ring_, config_.max_slots);
+  // Registered buffers serve zero-copy sends only; io_uring allows 16 Ki of them, and send
+  // buffers are about as many as sends in flight (reactor.h), so a larger fleet's extra
+  // buffers simply go unregistered.
+  buffer_table_ = std::min<uint32_t>(config_.max_slots, 16384);
+  rc = io_uring_register_buffers_sparse(&ring_, buffer_table_);
   if (rc < 0) return base::Status::error(std::string("register_buffers_sparse: ") + strerror(-rc));
   unsigned workers[2] = {4, 4};  // a stalled socket must not spawn many io-wq threads
   io_uring_register_iowq_max_workers(&ring_, workers);
   base::Status s = buffers_.init(&ring_, kBufferGroup, config_.recv_buffers, config_.recv_buffer_bytes);
   if (!s.is_ok()) return s;
-  slots_ = std::vector<Connection>(config_.max_slots);
   free_slots_.reserve(config_.max_slots);
   timers_.reset(config_.max_slots);
   spare_buffers_.reserve(config_.max_slots);
-  for (uint32_t i = config_.max_slots; i > 0; --i) free_slots_.push_back(i - 1);
   ready_.reserve(config_.max_slots);
   ready_next_.reserve(config_.max_slots);
   tls_plain_.resize(16384);  // one TLS record's plaintext
@@ -179,6 +183,7 @@ void Reactor::add_counters(EngineCounters* sum) const {
   sum->zero_copy_fallbacks += counters_.zero_copy_fell_back.load(std::memory_order_relaxed) ? 1 : 0;
   sum->recv_buffer_shortages += counters_.recv_buffer_shortages.load(std::memory_order_relaxed);
   sum->cq_overflows += counters_.cq_overflows.load(std::memory_order_relaxed);
+  sum->reconnects += counters_.reconnects.load(std::memory_order_relaxed);
 }
 
 io_uring_sqe* Reactor::get_sqe() {
@@ -256,9 +261,15 @@ void Reactor::open_pending_slots() {
   for (size_t i = 0; i < runs_.size(); ++i) {
     JobRun* run = runs_[i].get();
     if (run->cancelled) run->to_open = 0;
-    while (run->to_open > 0 && !free_slots_.empty()) {
-      const uint32_t id = free_slots_.back();
-      free_slots_.pop_back();
+    while (run->to_open > 0 && (!free_slots_.empty() || slots_.size() < config_.max_slots)) {
+      uint32_t id;
+      if (free_slots_.empty()) {
+        id = static_cast<uint32_t>(slots_.size());
+        slots_.emplace_back();
+      } else {
+        id = free_slots_.back();
+        free_slots_.pop_back();
+      }
       configure_slot(id, run, run->first_slot + (run->slots - run->to_open));
       --run->to_open;
       ++run->active;
@@ -328,11 +339,16 @@ void Reactor::run_timers() {
 
 base::Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>* out) {
   if (options.reactors < 0) return base::Status::error("engine: reactors must be >= 0");
-  if (options.max_connections_per_reactor == 0 || options.max_connections_per_reactor > kMaxSlots) {
+  if (options.max_connections_per_reactor > kMaxSlots) {
     return base::Status::error("engine: max_connections_per_reactor out of range");
   }
   const int control_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (control_fd < 0) return base::Status::error(std::string("eventfd: ") + strerror(errno));
+  // Any reactor may hold every connection the descriptor limit allows (io_uring refuses a
+  // larger file table anyway); the connections themselves are allocated as jobs need them.
+  const uint64_t budget = connection_budget(descriptor_limit());
+  const uint64_t cap = options.max_connections_per_reactor > 0 ? options.max_connections_per_reactor : kMaxSlots;
+  const uint32_t max_slots = static_cast<uint32_t>(std::clamp<uint64_t>(budget, 1, cap));
   const std::vector<int> cpus = allowed_cpus();
   const int n = options.reactors > 0 ? options.reactors : static_cast<int>(cpus.size());
   std::vector<std::unique_ptr<Worker>> reactors;
@@ -342,7 +358,7 @@ base::Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>
     config.index = i;
     config.cpu = options.pin ? cpus[static_cast<size_t>(i) % cpus.size()] : -1;
     config.send_zc = options.send_zc;
-    config.max_slots = options.max_connections_per_reactor;
+    config.max_slots = max_slots;
     config.control_eventfd = control_fd;
     auto r = std::make_unique<Reactor>(config);
     if (base::Status s = r->start(); !s) {
@@ -352,7 +368,8 @@ base::Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>
     }
   }
   PoolPolicy policy;
-  policy.slot_capacity = options.max_connections_per_reactor;
+  policy.slot_capacity = max_slots;
+  policy.descriptor_bound = true;
   // The pool owns the started reactors and the eventfd from here: on a failure it stops them.
   auto pool = std::make_unique<WorkerPool>(std::move(reactors), control_fd, policy);
   if (!status) return status;

@@ -23,11 +23,13 @@
 //    stack) and the next slot to render takes the top one. The few buffers in circulation
 //    stay in cache for both the render and the kernel's copy; a buffer per connection
 //    would stream megabytes through cache per round of answers. A retry re-renders (render
-//    is a pure function of the request index). Fixed requests, TLS and zero-copy sends
+//    is a pure function of the request index), and so does a fixed request (rendered once
+//    per connection only while the connection keeps its buffer). TLS and zero-copy sends
 //    keep their buffer. A buffer carries its fixed-buffer index; there are never more
 //    buffers than slots.
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -48,7 +50,7 @@ struct ReactorConfig {
   int index = 0;
   int cpu = -1;                 // pin to this CPU; -1: no pinning
   bool send_zc = false;
-  uint32_t max_slots = 4096;    // connections (fixed files, fixed buffers)
+  uint32_t max_slots = 4096;    // connections (fixed files); allocated as jobs need them
   unsigned recv_buffers = 1024; // provided buffers (power of two)
   unsigned recv_buffer_bytes = 4096;
   size_t event_capacity = 4096;
@@ -63,6 +65,7 @@ struct JobRun {
   uint32_t slots = 0;
   uint32_t to_open = 0;      // slots not yet allocated (all slot ids busy)
   uint32_t active = 0;       // slots allocated and working for the job
+  uint32_t spent = 0;        // of which kSpent: nothing left to claim
   uint64_t requests_done = 0;
   bool cancelled = false;
   std::unique_ptr<BodyEncoder> encoder;  // when job->encodes: this reactor's own
@@ -122,6 +125,15 @@ class Reactor final : public Worker {
   bool claim_request(Connection& c, uint64_t* index, uint32_t* target);
   void start_attempt(uint32_t id);
   void start_connect(uint32_t id);
+  // The connection is up: renders the request if it is not in a buffer yet, then sends it
+  // (or starts TLS on a new connection).
+  void begin_send(uint32_t id);
+  // Open loop: connects a slot that waits for its request's due time, so that it is
+  // connected when the request is due. A failure is not reported here: the attempt at
+  // the due time connects again and reports it.
+  void connect_early(uint32_t id);
+  // Opens a socket for the slot and submits its connect; 0, or the errno of the failure.
+  int open_connection(uint32_t id);
   void send_more(uint32_t id);
   void arm_recv(uint32_t id);
   void feed(uint32_t id, const char* data, size_t n);
@@ -131,6 +143,10 @@ class Reactor final : public Worker {
                    const char* message = nullptr);
   void schedule_next(uint32_t id);
   void finish_slot(uint32_t id);
+  // Nothing left for the slot to claim: it waits, connected, for the run's other slots.
+  void park_slot(uint32_t id);
+  // Finishes the run's spent slots once every active slot is spent.
+  void end_spent(JobRun* run);
   void release_slot(uint32_t id);
   void close_connection(uint32_t id, bool abort);
   void peer_closed(uint32_t id);
@@ -148,6 +164,9 @@ class Reactor final : public Worker {
   // Completions: one handler per kind.
   void dispatch(const io_uring_cqe* cqe);
   void on_connect(uint32_t id, int res);
+  // A socket, its registration or its connect failed with `error` (an errno): ends the
+  // attempt with it (a local limit retires the slot, see end_attempt).
+  void connect_failed(uint32_t id, int error);
   void on_send(uint32_t id, int res, uint32_t flags, bool zc);
   void on_send_notif(uint32_t id, int res);
   void on_recv(uint32_t id, int res, uint32_t flags);
@@ -169,8 +188,10 @@ class Reactor final : public Worker {
   io_uring ring_{};
   bool ring_ready_ = false;
   BufferRing buffers_;
-  std::vector<Connection> slots_;
-  std::vector<uint32_t> free_slots_;
+  // Grown as jobs need connections, up to max_slots, never shrunk: an idle reactor holds
+  // no connection it never used. A deque, so a Connection never moves.
+  std::deque<Connection> slots_;
+  std::vector<uint32_t> free_slots_;  // released slot ids, reused first
   struct SpareBuffer {
     char* data;
     size_t bytes;
@@ -179,6 +200,7 @@ class Reactor final : public Worker {
   };
   std::vector<SpareBuffer> spare_buffers_;  // capacity max_slots: pushes never allocate
   uint32_t buffers_made_ = 0;               // fixed-buffer indexes handed out so far
+  uint32_t buffer_table_ = 0;               // registered-buffer table size (io_uring caps it)
   uint32_t slot_limit_ = 0;  // 1 + highest slot id ever used
   std::vector<uint32_t> ready_;
   std::vector<uint32_t> ready_next_;
@@ -191,7 +213,8 @@ class Reactor final : public Worker {
   bool send_zc_ = false;
   // Written by the reactor thread only (relaxed load + store, no locked RMW), read by others.
   struct Counters {
-    std::atomic<uint64_t> sends{0}, zero_copy_sends{0}, recv_buffer_shortages{0}, cq_overflows{0};
+    std::atomic<uint64_t> sends{0}, zero_copy_sends{0}, recv_buffer_shortages{0}, cq_overflows{0},
+        reconnects{0};
     std::atomic<bool> zero_copy_fell_back{false};
   };
   alignas(kFalseSharing) Counters counters_;

@@ -14,8 +14,25 @@ namespace stressql::engine {
 
 namespace {
 
-Failure connect_failure(int res) {
-  return res == -ECONNREFUSED ? Failure::kRefused : Failure::kConnect;
+// A limit of this machine, not of the server: asking again soon will not help, and the
+// other connections must not wait for it.
+bool local_limit(int error) {
+  return error == EMFILE || error == ENFILE || error == EADDRNOTAVAIL || error == ENOBUFS ||
+         error == ENOMEM;
+}
+
+// What the user can do about a local limit (Sample::message).
+const char* local_limit_hint(int error) {
+  switch (error) {
+    case EMFILE:
+    case ENFILE:
+      return "out of file descriptors: raise `ulimit -n`, or ask for fewer connections";
+    case EADDRNOTAVAIL:
+      return "out of local ports to this address (net.ipv4.ip_local_port_range): spread the "
+             "connections over several addresses, or ask for fewer";
+    default:
+      return "out of kernel memory for sockets: ask for fewer connections";
+  }
 }
 
 }  // namespace
@@ -34,6 +51,7 @@ void Reactor::configure_slot(uint32_t id, JobRun* run, uint32_t job_slot) {
   c.address = &job->spec.targets[target];
   c.request_template = &job->templates[target];
   c.rendered_serial = 0;
+  c.was_connected = false;
   c.parser.reset(job->spec.check_json_error, job->spec.parse_dropped);
   c.state = SlotState::kIdle;
   c.wake_ns = now_;
@@ -73,7 +91,7 @@ void Reactor::start_next_request(uint32_t id) {
   JobShared* job = run->job;
   uint64_t index = 0;
   uint32_t target = 0;
-  if (!claim_request(c, &index, &target)) return finish_slot(id);
+  if (!claim_request(c, &index, &target)) return park_slot(id);
   if (target != c.target) {
     // Fewer slots than targets: this slot serves several, one connection at a time.
     close_connection(id, false);
@@ -81,9 +99,12 @@ void Reactor::start_next_request(uint32_t id) {
     c.address = &job->spec.targets[target];
     c.request_template = &job->templates[target];
     c.rendered_serial = 0;
+    c.was_connected = false;
   }
   c.request_index = index;
-  if (c.rendered_serial != job->serial) render_request(id);
+  // Rendered when it is sent (start_attempt), so that a slot waiting for a due time holds
+  // no send buffer: an idle connection costs its Connection alone.
+  c.needs_render = c.rendered_serial != job->serial;
   c.attempt = 1;
   if (job->spec.schedule.open_loop()) {
     // Due by the schedule, whenever this slot got free: early, it waits; late, it goes now.
@@ -91,6 +112,7 @@ void Reactor::start_next_request(uint32_t id) {
     if (c.wake_ns > now_) {
       c.state = SlotState::kWaitDue;
       arm_timer(id, c.wake_ns);
+      if (c.fd < 0) connect_early(id);
       return;
     }
   }
@@ -114,6 +136,7 @@ void Reactor::render_request(uint32_t id) {
   c.points = r.points;
   c.body_bytes = t.has_body() ? r.body_len : 0;
   c.rendered_serial = job->fixed_request ? job->serial : 0;
+  c.needs_render = false;
 }
 
 void Reactor::acquire_buffer(Connection& c, size_t bytes) {
@@ -129,7 +152,7 @@ void Reactor::acquire_buffer(Connection& c, size_t bytes) {
       if (c.buffer_bytes >= bytes) return;
     } else {
       // Every buffer is held by another slot, so there are fewer than max_slots of them.
-      c.buffer_index = buffers_made_++;
+      c.buffer_index = buffers_made_++;  // past buffer_table_: never registered
     }
   }
   // Too small (a bigger job) or none: a new one under the same fixed-buffer index.
@@ -139,7 +162,8 @@ void Reactor::acquire_buffer(Connection& c, size_t bytes) {
   c.buffer = static_cast<char*>(std::aligned_alloc(4096, rounded));
   c.buffer_bytes = rounded;
   iovec iov{c.buffer, rounded};
-  c.registered = io_uring_register_buffers_update_tag(&ring_, c.buffer_index, &iov, nullptr, 1) == 1;
+  c.registered = c.buffer_index < buffer_table_ &&
+                 io_uring_register_buffers_update_tag(&ring_, c.buffer_index, &iov, nullptr, 1) == 1;
 }
 
 void Reactor::release_buffer(Connection& c) {
@@ -156,7 +180,6 @@ bool Reactor::claim_request(Connection& c, uint64_t* index, uint32_t* target) {
 
 void Reactor::start_attempt(uint32_t id) {
   Connection& c = slots_[id];
-  if (c.buffer == nullptr) render_request(id);  // a retry after the buffer went back
   c.due_ns = c.wake_ns;
   if (c.attempt == 1) c.first_due_ns = c.due_ns;  // a retry's due time is its backoff's end
   c.started_ns = now_;
@@ -164,20 +187,41 @@ void Reactor::start_attempt(uint32_t id) {
   arm_timer(id, c.deadline_ns);
   c.sent = 0;
   c.response_complete = false;
-  if (!c.connected) return start_connect(id);
+  if (!c.connected) {
+    if (c.fd < 0) return start_connect(id);
+    c.state = SlotState::kConnecting;  // connect_early's connect is still on its way
+    return;
+  }
+  begin_send(id);
+}
+
+void Reactor::begin_send(uint32_t id) {
+  Connection& c = slots_[id];
+  // Rendered only now that the connection is up: a slow connect (a server's full accept
+  // queue) holds no send buffer. A new request, or a retry whose buffer went back.
+  if (c.needs_render || c.buffer == nullptr) render_request(id);
   c.state = SlotState::kSending;
   if (c.tls.active()) return tls_pump(id);
+  if (c.job->spec.tls) return tls_start(id);  // a new connection: the handshake goes first
   send_more(id);
 }
 
 void Reactor::start_connect(uint32_t id) {
+  slots_[id].state = SlotState::kConnecting;
+  if (const int e = open_connection(id); e != 0) connect_failed(id, e);
+}
+
+void Reactor::connect_early(uint32_t id) {
+  (void)open_connection(id);  // a failure shows when the request is due and connects again
+}
+
+int Reactor::open_connection(uint32_t id) {
   Connection& c = slots_[id];
-  c.state = SlotState::kConnecting;
   int fd;
-  if (!open_socket(*c.address, &fd).is_ok()) return end_attempt(id, Failure::kConnect, nullptr);
-  if (io_uring_register_files_update(&ring_, id, &fd, 1) != 1) {
+  if (const int e = open_socket(*c.address, &fd); e != 0) return e;
+  if (const int rc = io_uring_register_files_update(&ring_, id, &fd, 1); rc != 1) {
     close_socket(fd, true);
-    return end_attempt(id, Failure::kConnect, nullptr);
+    return rc < 0 ? -rc : ENOMEM;
   }
   c.fd = fd;
   c.parser.reset(c.job->spec.check_json_error, c.job->spec.parse_dropped);
@@ -187,6 +231,7 @@ void Reactor::start_connect(uint32_t id) {
   sqe->flags |= IOSQE_FIXED_FILE;
   io_uring_sqe_set_data64(sqe, encode_user_data(Op::kConnect, id, c.generation));
   ++c.ops;
+  return 0;
 }
 
 void Reactor::send_more(uint32_t id) {
@@ -259,6 +304,12 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   Connection& c = slots_[id];
   JobRun* run = c.run;
   const JobSpec& spec = c.job->spec;
+  if (c.needs_render) {
+    // Ended before its connection was up (connect failed, timed out, cancelled): the
+    // sample still says what the request held. Not sent, so the buffer goes back at once.
+    render_request(id);
+    release_buffer(c);
+  }
   Event e;
   e.kind = Event::Kind::kSample;
   Sample& s = e.sample;
@@ -280,7 +331,13 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   s.due_unix_ns = c.first_due_ns + mono_to_unix_ns_;
   if (failure != Failure::kNone && response != nullptr) error_message(*response, s.message, sizeof s.message);
   if (message != nullptr) std::snprintf(s.message, sizeof s.message, "%s", message);
-  const bool retry = !run->cancelled && c.attempt < spec.max_attempts && is_retryable(failure, s.status);
+  s.error = c.error;
+  // A local limit (no descriptor, no port) is final and retires the slot: retrying would
+  // hold its request, and the schedule of the connections that work, for nothing.
+  const bool retire = local_limit(c.error);
+  c.error = 0;
+  const bool retry = !run->cancelled && !retire && c.attempt < spec.max_attempts &&
+                     is_retryable(failure, s.status);
   s.final = !retry;
   emit(e);
   c.response_complete = false;
@@ -294,7 +351,7 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
     return;
   }
   ++run->requests_done;
-  if (run->cancelled) return finish_slot(id);
+  if (run->cancelled || retire) return finish_slot(id);
   TargetState& ts = c.job->targets[c.target];
   if (failure == Failure::kNone) {
     ts.consecutive_failed.store(0, std::memory_order_relaxed);
@@ -318,9 +375,25 @@ void Reactor::schedule_next(uint32_t id) {
   else arm_timer(id, c.wake_ns);
 }
 
+void Reactor::park_slot(uint32_t id) {
+  Connection& c = slots_[id];
+  c.state = SlotState::kSpent;
+  ++c.run->spent;
+  end_spent(c.run);
+}
+
+void Reactor::end_spent(JobRun* run) {
+  if (run->spent == 0 || run->spent < run->active) return;
+  for (uint32_t id = 0; id < slot_limit_ && run->spent > 0; ++id) {
+    if (slots_[id].run == run && slots_[id].state == SlotState::kSpent) finish_slot(id);
+  }
+}
+
 void Reactor::finish_slot(uint32_t id) {
   Connection& c = slots_[id];
   JobRun* run = c.run;
+  const bool spent = c.state == SlotState::kSpent;
+  if (spent) --run->spent;
   close_connection(id, false);
   c.state = SlotState::kDraining;
   c.run = nullptr;
@@ -329,6 +402,7 @@ void Reactor::finish_slot(uint32_t id) {
   c.request_template = nullptr;
   --run->active;
   if (c.ops == 0) release_slot(id);
+  if (!spent) end_spent(run);  // this slot may have been the last one still working
   // The run itself is reported (kJobDone) by open_pending_slots at the top of the turn,
   // after every sample of this turn.
 }
@@ -402,14 +476,24 @@ void Reactor::dispatch(const io_uring_cqe* cqe) {
 void Reactor::on_connect(uint32_t id, int res) {
   Connection& c = slots_[id];
   if (res < 0) {
-    close_connection(id, true);
-    return end_attempt(id, connect_failure(res), nullptr);
+    if (c.state != SlotState::kWaitDue) return connect_failed(id, -res);
+    close_connection(id, true);  // an early connect: the attempt connects again when due
+    return;
   }
   c.connected = true;
+  if (c.was_connected) bump(counters_.reconnects);
+  c.was_connected = true;
   arm_recv(id);
-  c.state = SlotState::kSending;
-  if (c.job->spec.tls) return tls_start(id);
-  send_more(id);
+  if (c.state == SlotState::kWaitDue) return;  // connected ahead of its request
+  begin_send(id);
+}
+
+void Reactor::connect_failed(uint32_t id, int error) {
+  Connection& c = slots_[id];
+  close_connection(id, true);
+  c.error = static_cast<uint16_t>(error);
+  end_attempt(id, error == ECONNREFUSED ? Failure::kRefused : Failure::kConnect, nullptr,
+              local_limit(error) ? local_limit_hint(error) : nullptr);
 }
 
 void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
@@ -431,7 +515,9 @@ void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
   if (c.sent < c.request_bytes) return send_more(id);
   // A plain send's CQE means the kernel has copied every byte: the buffer is free for the
   // next slot to render into while it is still in cache. Zero copy waits for its NOTIF.
-  if (!zc && !c.zc_notif_pending && c.rendered_serial == 0) release_buffer(c);
+  // A fixed request gives its buffer back too and is rendered again (a copy of the target):
+  // a connection between requests holds no buffer, however many there are.
+  if (!zc && !c.zc_notif_pending) release_buffer(c);
   if (c.response_complete) complete_attempt(id);
 }
 

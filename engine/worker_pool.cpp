@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "engine/descriptor_limit.h"
 
 namespace stressql::engine {
 
@@ -58,6 +59,15 @@ base::Status WorkerPool::submit(JobId id, JobSpec spec) {
   // (counting from a rotating first one) gets ⌊S/W⌋ or ⌈S/W⌉ of them.
   const uint32_t job_slots = static_cast<uint32_t>(
       std::min<uint64_t>(spec.concurrency, w_count * policy_.max_slots_per_job));
+  if (policy_.descriptor_bound) {
+    uint64_t running = 0;
+    for (uint32_t n : slots_in_use_) running += n;
+    const std::string e = check_connection_budget(running + job_slots, descriptor_limit());
+    if (!e.empty()) {
+      return base::Status::error(std::to_string(job_slots) + " connections" +
+                                 (running > 0 ? " beside the " + std::to_string(running) + " of running jobs, " : " ") + e);
+    }
+  }
   std::vector<uint32_t> share(w_count, 0);
   for (uint64_t k = 0; k < w_count; ++k) {
     const size_t w = (next_first_worker_ + k) % w_count;

@@ -31,6 +31,9 @@ struct PoolPolicy {
   // Slots one worker holds across running jobs (a reactor's connection table); submit
   // fails when a job would exceed it.
   uint32_t slot_capacity = UINT32_MAX;
+  // Every slot is a descriptor: the running jobs' slots together must fit under the
+  // descriptor limit (engine/descriptor_limit.h), checked at submit.
+  bool descriptor_bound = false;
   // Jobs must carry resolved addresses (the network engine connects to them).
   bool resolved_targets = true;
 };

@@ -265,6 +265,7 @@ nlohmann::json json_report(const std::vector<stats::StatementReport>& statements
                       {"zero_copy_fallbacks", run.engine.zero_copy_fallbacks},
                       {"recv_buffer_shortages", run.engine.recv_buffer_shortages},
                       {"cq_overflows", run.engine.cq_overflows},
+                      {"reconnects", run.engine.reconnects},
                       {"summary", run.reactors > 0 ? engine_text(run) : ""}}},
           {"results", run.results_note},
           {"tls_insecure", run.tls_insecure},

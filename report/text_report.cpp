@@ -267,7 +267,7 @@ std::string engine_text(const stats::RunSummary& run) {
   }
   return std::to_string(run.reactors) + (run.reactors == 1 ? " reactor, " : " reactors, ") + sends +
          ", " + std::to_string(e.recv_buffer_shortages) + " receive-buffer shortages, " +
-         std::to_string(e.cq_overflows) + " CQ overflows";
+         std::to_string(e.cq_overflows) + " CQ overflows, " + std::to_string(e.reconnects) + " reconnects";
 }
 
 std::string render_report(const std::vector<stats::StatementReport>& statements, const stats::RunSummary& run) {

@@ -55,6 +55,7 @@ stats::RunSummary run_from_row(const QueryRow& run) {
   summary.engine.zero_copy_fallbacks = static_cast<uint32_t>(run.integer("zero_copy_fallbacks"));
   summary.engine.recv_buffer_shortages = static_cast<uint64_t>(run.integer("recv_buffer_shortages"));
   summary.engine.cq_overflows = static_cast<uint64_t>(run.integer("cq_overflows"));
+  summary.engine.reconnects = static_cast<uint64_t>(run.integer("reconnects"));  // 0 before #29
   summary.shards = static_cast<uint32_t>(std::max<int64_t>(1, run.integer("shards")));
   summary.shard_error = run.text("shard_error");
   return summary;

@@ -260,6 +260,7 @@ void ResultsRows::add_run(const stats::RunSummary& run, size_t statements, std::
   add_int(out, "zero_copy_fallbacks", run.engine.zero_copy_fallbacks);
   add_int(out, "recv_buffer_shortages", static_cast<int64_t>(run.engine.recv_buffer_shortages));
   add_int(out, "cq_overflows", static_cast<int64_t>(run.engine.cq_overflows));
+  add_int(out, "reconnects", static_cast<int64_t>(run.engine.reconnects));
   if (run.shards > 1) add_int(out, "shards", run.shards);
   if (!run.shard_error.empty()) add_str(out, "shard_error", run.shard_error);
   *out += ' ' + std::to_string(run.start_unix_ns) + '\n';

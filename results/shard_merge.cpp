@@ -78,6 +78,7 @@ stats::RunSummary merge_runs(const std::map<uint32_t, stats::RunSummary>& runs, 
     m.engine.zero_copy_fallbacks += r.engine.zero_copy_fallbacks;
     m.engine.recv_buffer_shortages += r.engine.recv_buffer_shortages;
     m.engine.cq_overflows += r.engine.cq_overflows;
+    m.engine.reconnects += r.engine.reconnects;
     if (!r.shard_error.empty() && m.shard_error.find(r.shard_error) == std::string::npos) {
       m.shard_error += (m.shard_error.empty() ? "" : "; ") + r.shard_error;
     }

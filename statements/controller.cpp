@@ -12,6 +12,7 @@
 #include "generator/shard.h"
 #include "statements/barrier.h"
 #include "statements/api_detect.h"
+#include "statements/connection_budget.h"
 namespace stressql::statements {
 namespace {
 
@@ -208,6 +209,13 @@ int Controller::run() {
   }
 
   bool offline = !options_.dump_file.empty() || options_.dry_run;
+  if (!offline) {
+    // Say the descriptor limit before anything is sent, rather than hit it mid-run.
+    if (std::string e = check_descriptor_limit(script_, options_.settings, options_.shard); !e.empty()) {
+      err_ << "stressql: " << e << "\n";
+      return 2;
+    }
+  }
   {
     // SET Api [auto] asks each address once, and a v2 without Org fails, before anything is sent.
     ApiDetector detector(options_.token, options_.request_timeout_ns, offline, stop_, options_.tls);

@@ -1,5 +1,7 @@
 #include "stats/sample_counts.h"
 
+#include <cstring>
+
 namespace stressql::stats {
 
 SampleCounts classify(const engine::Sample& s) {
@@ -28,6 +30,11 @@ SampleCounts classify(const engine::Sample& s) {
 
 std::string failure_class(const engine::Sample& s) {
   if (s.failure == engine::Failure::kHttpStatus) return "http " + std::to_string(s.status);
+  if (s.failure == engine::Failure::kConnect && s.error != 0) {
+    // "connect: EMFILE": the errno's name says which limit or fault, in every locale.
+    const char* name = strerrorname_np(s.error);
+    return std::string("connect: ") + (name != nullptr ? name : "errno " + std::to_string(s.error));
+  }
   return engine::failure_name(s.failure);
 }
 

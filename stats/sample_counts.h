@@ -25,7 +25,7 @@ struct SampleCounts {
 SampleCounts classify(const engine::Sample& s);
 
 // The class a final failure counts under in `Failures` and in the intervals: "http 404",
-// "timeout", "connection refused", …
+// "timeout", "connect: ECONNREFUSED", "connect: EMFILE", …
 std::string failure_class(const engine::Sample& s);
 
 }  // namespace stressql::stats

@@ -66,7 +66,7 @@ class RequestStats {
   int64_t last_send_unix_ns = 0;
   uint64_t sent_late = 0;
   Histogram lag;  // of every send
-  // Final failures by class ("http 404", "timeout", "connection refused", …).
+  // Final failures by class ("http 404", "timeout", "connect: ECONNREFUSED", …).
   std::map<std::string, uint64_t> failures;
   // Every attempt's HTTP status (0: no answer).
   std::map<int, uint64_t> statuses;

@@ -94,14 +94,14 @@ TEST_F(FaultScenarioTest, TargetDownFromTheStartIsGivenUpWithConnectionRefused) 
   ProcessResult r = stressql({"run", "--addresses", dead, "--results", "none", script}, seconds(120));
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(report_value(r.out, "  Failures:").find("connection refused"), std::string::npos) << r.out;
+  EXPECT_NE(report_value(r.out, "  Failures:").find("connect: ECONNREFUSED"), std::string::npos) << r.out;
   EXPECT_NE(report_value(r.out, "  Error:").find("gave up on " + dead), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Result:                                FAILED"), std::string::npos) << r.out;
   expect_points_add_up(r.out, 10000);
   Points p = insert_points(r.out);
   EXPECT_EQ(p.accepted, 0);
   // A dead target is given up, not tried request by request.
-  expect_given_up(r.out, "connection refused", 4, 100, 5);
+  expect_given_up(r.out, "connect: ECONNREFUSED", 4, 100, 5);
 }
 
 TEST_F(FaultScenarioTest, TargetKilledMidRunAndRestartedLosesNothing) {

@@ -109,10 +109,11 @@ value=[int inc(0) 0]
   ProcessResult plain = stressql({"run", "--addresses", server_->address(), "--results", "none",
                                   "--reactors", "2", script});
   ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
-  unsigned long long sends = 0, shortages = 9, overflows = 9;
+  unsigned long long sends = 0, shortages = 9, overflows = 9, reconnects = 9;
   std::string line = report_value(plain.out, "Engine:");
-  ASSERT_EQ(std::sscanf(line.c_str(), "2 reactors, %llu sends (plain), %llu receive-buffer shortages, %llu CQ overflows",
-                        &sends, &shortages, &overflows), 3) << plain.out;
+  ASSERT_EQ(std::sscanf(line.c_str(), "2 reactors, %llu sends (plain), %llu receive-buffer shortages, %llu CQ overflows, %llu reconnects",
+                        &sends, &shortages, &overflows, &reconnects), 4) << plain.out;
+  EXPECT_EQ(reconnects, 0u) << "influxd keeps its connections open";
   EXPECT_GE(sends, 50u) << "one send per request at least (more when one is short)";
   EXPECT_EQ(shortages, 0u);
   EXPECT_EQ(overflows, 0u);

@@ -213,6 +213,19 @@ TEST_F(EngineTls, NameIsChecked) {
   EXPECT_EQ(srv->requests(), 3u);
 }
 
+// Under a rate a connection connects before its request is due (issue #29): the handshake
+// must still come first, on the connection that is already up.
+TEST_F(EngineTls, ConnectionsOpenedAheadOfARateHandshakeFirst) {
+  auto srv = server({});
+  JobSpec s = spec(srv->address(), 20, 4, context(trusting()));
+  s.source = std::make_shared<LineSource>("stress", "cpu", 1);
+  s.schedule.to_per_s = 100;  // 20 requests over 0.2 s: most wait, connected, for their due time
+  std::vector<Sample> samples = run(s, 1);
+  ASSERT_EQ(samples.size(), 20u);
+  for (const Sample& smp : samples) EXPECT_EQ(smp.failure, Failure::kNone) << smp.message;
+  EXPECT_EQ(srv->requests(), 20u);
+}
+
 TEST_F(EngineTls, InsecureSkipsVerification) {
   auto srv = server({}, /*expired=*/true);
   TlsOptions o;

@@ -30,6 +30,16 @@ std::string config(const std::string& dir, int port, const NginxSink::Options& o
   }
   replace_all(&conf, "@PREFIX@", dir);
   replace_all(&conf, "@PORT@", std::to_string(port));
+  if (options.connections > 0) {
+    // Twice the room: nginx closes idle keep-alive connections ("worker_connections are
+    // not enough, reusing connections") once fewer than 1/16 of its slots are free.
+    replace_all(&conf, "worker_connections 1024;", "worker_connections " + std::to_string(2 * options.connections + 64) + ";");
+    replace_all(&conf, "worker_processes 1;\n", "worker_processes 1;\nworker_rlimit_nofile " +
+                                                    std::to_string(2 * options.connections + 128) + ";\n");
+  }
+  if (options.keepalive_requests > 0) {
+    replace_all(&conf, "keepalive_requests 1000000;", "keepalive_requests " + std::to_string(options.keepalive_requests) + ";");
+  }
   const bool delay = options.write_requests_per_sec > 0;
   if (delay || options.refuse_over_per_sec > 0) {
     // One zone for every client ($scheme is always "http" here); a large burst queues the

@@ -20,6 +20,12 @@ class NginxSink {
     // burst of refuse_burst, and answers 503 beyond (limit_req nodelay): a server shedding load.
     int refuse_over_per_sec = 0;
     int refuse_burst = 1;
+    // > 0: nginx closes a connection after this many requests (keepalive_requests), as
+    // servers do to spread their clients: the client must reconnect.
+    int keepalive_requests = 0;
+    // > 0: room for this many client connections (worker_connections, and the worker's
+    // descriptor limit); else bench/nginx.conf.in's 1024.
+    int connections = 0;
   };
   // Starts nginx and waits until /write answers 204 (up to 30 s). nullptr and *error on failure.
   static std::unique_ptr<NginxSink> start(const Options& options, std::string* error);
