@@ -94,16 +94,19 @@ std::string megabytes(double bytes) { return number(bytes / 1e6, bytes < 1e7 ? "
 // count of points differs from stressql's accepted count.
 void server_lines(std::string* out, const stats::StatementReport& r) {
   const uint64_t accepted = r.stats.points_accepted;
+  // A QUERY writes nothing: what the server wrote in its window came from other writers.
+  const bool writes = r.kind == stats::StatementKind::kInsert;
+  const std::string others = "other writers in this window; this statement writes none";
   for (const stats::ServerSourceStats& s : r.server) {
     *out += "  Server " + s.source + " (" + s.kind + "):\n";
     if (s.points && s.counts_rows) {
       line(out, "    Rows Written (server count):",
-           number(*s.points) + " (VictoriaMetrics counts rows, one per field; stressql: " +
-               std::to_string(accepted) + " points accepted)");
+           number(*s.points) + " (VictoriaMetrics counts rows, one per field; " +
+               (writes ? "stressql: " + std::to_string(accepted) + " points accepted)" : others + ")"));
     } else if (s.points) {
       line(out, "    Points Written (server count):",
-           number(*s.points) + " (stressql: " + std::to_string(accepted) + " accepted)");
-      if (r.kind == stats::StatementKind::kInsert && std::llround(*s.points) != static_cast<long long>(accepted)) {
+           number(*s.points) + " (" + (writes ? "stressql: " + std::to_string(accepted) + " accepted)" : others + ")"));
+      if (writes && std::llround(*s.points) != static_cast<long long>(accepted)) {
         const double diff = *s.points - double(accepted);
         line(out, "    Count Mismatch:",
              "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +

@@ -42,6 +42,36 @@ TEST(TextReport, OneLineFormsKeepTheNotRunWords) {
   EXPECT_NE(render_statement(r).find("-> not run: interrupted\n"), std::string::npos) << render_statement(r);
 }
 
+// SPEC §7.1's server block: an INSERT's count beside stressql's, with one line when they
+// differ; a QUERY writes nothing, so the server's count in its window is other writers'.
+TEST(TextReport, ServerCountIsComparedForAnInsertAndAttributedForAQuery) {
+  stats::StatementReport r;
+  r.kind = stats::StatementKind::kInsert;
+  r.name = std::string("cpu load of the test");
+  r.ran = r.ok = true;
+  r.stats.points_accepted = 1000;
+  stats::ServerSourceStats vars;
+  vars.source = "127.0.0.1:8086";
+  vars.kind = "/debug/vars";
+  vars.points = 1000;
+  r.server = {vars};
+  std::string text = render_statement(r);
+  EXPECT_NE(text.find("Points Written (server count):     1000 (stressql: 1000 accepted)\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Count Mismatch"), std::string::npos) << text;
+  r.server[0].points = 900;
+  text = render_statement(r);
+  EXPECT_NE(text.find("the server counted 100 fewer points than stressql's accepted"), std::string::npos) << text;
+
+  r.kind = stats::StatementKind::kQuery;
+  r.stats.points_accepted = 0;
+  r.server[0].points = 300000;
+  text = render_statement(r);
+  EXPECT_NE(text.find("300000 (other writers in this window; this statement writes none)\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("stressql: 0 accepted"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Count Mismatch"), std::string::npos) << text;
+}
+
 // The controller leaves `ok` alone for a statement it never started: no success mark.
 TEST(TextReport, ANeverStartedOneLineStatementIsNotMarkedASuccess) {
   for (stats::StatementKind kind : {stats::StatementKind::kInfluxQL, stats::StatementKind::kExec}) {
