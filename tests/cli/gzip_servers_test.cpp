@@ -49,7 +49,7 @@ TEST(GzipServers, VictoriaMetricsCountsEveryPointViaV1AndV2WithAndWithoutGzip) {
       ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
       EXPECT_EQ(report_value(r.out, "  Points Accepted / Dropped / Failed:"),
                 std::to_string(points) + " / 0 / 0");
-      EXPECT_EQ(vm->count_points(m + "_value"), points) << api << " gzip " << gzip;
+      EXPECT_EQ(vm->count_points(m + "_value", points), points) << api << " gzip " << gzip;
       const nlohmann::json st = nlohmann::json::parse(read_file(json))["statements"][5];
       if (std::string(api) == "auto") {
         // VictoriaMetrics' /ping has no X-Influxdb-Version: auto says so and takes v1.

@@ -111,7 +111,7 @@ TEST(ServerMetricsVictoria, CountsRowsOneForEachFieldAndSaysSo) {
   EXPECT_EQ(report_value(r.out, "  Points Accepted / Dropped / Failed:"), "20000 / 0 / 0");
   EXPECT_EQ(report_value(r.out, "    Rows Written (server count):"),
             "60000 (VictoriaMetrics counts rows, one per field; stressql: 20000 points accepted)");
-  EXPECT_EQ(vm->count_points("disk_a"), 20000);
+  EXPECT_EQ(vm->count_points("disk_a", 20000), 20000);
   EXPECT_NE(report_value(r.out, "    Server RSS max:"), "");
 }
 

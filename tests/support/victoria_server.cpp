@@ -58,7 +58,17 @@ VictoriaServer::~VictoriaServer() {
   remove_tree(dir_);
 }
 
-int64_t VictoriaServer::count_points(const std::string& name) {
+int64_t VictoriaServer::count_points(const std::string& name, int64_t expected) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  int64_t n = export_count(name);
+  while (n != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polling a condition
+    n = export_count(name);
+  }
+  return n;
+}
+
+int64_t VictoriaServer::export_count(const std::string& name) {
   // Rows wait in memory for up to a second before they are searchable: flush them first.
   if (net::http_request(address(), "GET", "/internal/force_flush", "", "").status != 200) return -1;
   const std::string match = "{__name__=\"" + name + "\"}";
