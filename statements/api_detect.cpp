@@ -6,6 +6,7 @@
 
 #include "net/server_address.h"
 #include "statements/http_target.h"
+#include "statements/sending_statements.h"
 
 namespace stressql::statements {
 
@@ -63,28 +64,18 @@ base::Status ApiDetector::choose(const parser::Settings& s, ApiChoice* out) {
 base::Status choose_apis(const parser::Script& script, const parser::Settings& initial,
                          ApiDetector* detector, std::vector<ApiChoice>* out) {
   out->assign(script.statements.size(), ApiChoice());
-  parser::Settings s = initial;
-  for (size_t i = 0; i < script.statements.size(); ++i) {
-    const parser::Statement& st = script.statements[i];
-    if (const auto* set = std::get_if<parser::SetStmt>(&st.body)) {
-      std::string error;
-      parser::apply_setting(set->name, set->value, &s, &error);  // validated by the parser
-      continue;
-    }
-    const bool sends = std::holds_alternative<parser::InsertStmt>(st.body) ||
-                       std::holds_alternative<parser::QueryStmt>(st.body) ||
-                       std::holds_alternative<parser::InfluxQLStmt>(st.body);
-    if (!sends) continue;
-    ApiChoice& c = (*out)[i];
-    base::Status status = detector->choose(s, &c);
-    if (status) {
-      parser::Settings resolved = s;
-      resolved.api = c.api;
-      status = check_api_settings(resolved);
-    }
-    if (!status) return base::Status::error("line " + std::to_string(st.pos.line) + ": " + status.message());
-  }
-  return base::Status::ok();
+  return for_each_sending_statement(
+      script, initial, [&](size_t i, const parser::Statement& st, const parser::Settings& s) {
+        ApiChoice& c = (*out)[i];
+        base::Status status = detector->choose(s, &c);
+        if (status) {
+          parser::Settings resolved = s;
+          resolved.api = c.api;
+          status = check_api_settings(resolved);
+        }
+        if (!status) return base::Status::error("line " + std::to_string(st.pos.line) + ": " + status.message());
+        return base::Status::ok();
+      });
 }
 
 }  // namespace stressql::statements

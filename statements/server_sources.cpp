@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "net/server_address.h"
+#include "statements/sending_statements.h"
 
 namespace stressql::statements {
 
@@ -25,7 +26,6 @@ base::Status plan_server_sources(const parser::Script& script, const parser::Set
                                  int pid, const std::string& token, ApiDetector* detector,
                                  ServerSourcePlan* out) {
   out->by_statement.assign(script.statements.size(), {});
-  parser::Settings s = initial;
   std::vector<std::string> noted;
   auto note = [&](const std::string& line) {
     if (std::find(noted.begin(), noted.end(), line) == noted.end()) {
@@ -33,17 +33,8 @@ base::Status plan_server_sources(const parser::Script& script, const parser::Set
       out->notes.push_back(line);
     }
   };
-  for (size_t i = 0; i < script.statements.size(); ++i) {
-    const parser::Statement& st = script.statements[i];
-    if (const auto* set = std::get_if<parser::SetStmt>(&st.body)) {
-      std::string error;
-      parser::apply_setting(set->name, set->value, &s, &error);  // validated by the parser
-      continue;
-    }
-    const bool sends = std::holds_alternative<parser::InsertStmt>(st.body) ||
-                       std::holds_alternative<parser::QueryStmt>(st.body) ||
-                       std::holds_alternative<parser::InfluxQLStmt>(st.body);
-    if (!sends) continue;
+  return for_each_sending_statement(script, initial, [&](size_t i, const parser::Statement& st,
+                                                         const parser::Settings& s) {
     std::vector<size_t>& mine = out->by_statement[i];
     if (s.server_metrics == "auto") {
       for (const std::string& address : s.addresses) {
@@ -90,8 +81,8 @@ base::Status plan_server_sources(const parser::Script& script, const parser::Set
       proc.pid = pid;
       mine.push_back(index_of(&out->all, proc));
     }
-  }
-  return base::Status::ok();
+    return base::Status::ok();
+  });
 }
 
 void fill_server_stats(const ServerSourcePlan& plan, const server_metrics::Sampler& sampler,
