@@ -12,19 +12,8 @@
 namespace stressql::testing {
 namespace {
 
-// An hour ago, RFC 3339: recent enough for VictoriaMetrics' retention, and in the past so
-// that its export (which ends now) sees every point.
-std::string an_hour_ago() {
-  std::time_t t = std::time(nullptr) - 3600;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 std::string insert(const std::string& measurement, long long points) {
-  return "SET StartDate [" + an_hour_ago() + "]\n\nSET BatchSize [500]\n\nINSERT " + measurement +
+  return "SET StartDate [" + VictoriaServer::an_hour_ago() + "]\n\nSET BatchSize [500]\n\nINSERT " + measurement +
          "\n" + measurement + ",host=h-[int inc(0) 10],region=[a|b]\nvalue=[float rand(100) 0]\n" +
          std::to_string(points) + " 1s\n";
 }

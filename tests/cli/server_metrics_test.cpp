@@ -89,22 +89,13 @@ TEST_F(ServerMetricsTest, AStallingAndAGarbageSourceGiveOneWarningEachAndTheRunI
   EXPECT_EQ(r.out.find('\xff'), std::string::npos);  // a server's bytes never reach the report
 }
 
-std::string an_hour_ago() {
-  std::time_t t = std::time(nullptr) - 3600;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 TEST(ServerMetricsVictoria, CountsRowsOneForEachFieldAndSaysSo) {
   std::string error;
   std::unique_ptr<VictoriaServer> vm = VictoriaServer::start(&error);
   ASSERT_TRUE(vm) << error;
   ScriptDir dir;
   const std::string script =
-      dir.write("v.iql", "SET StartDate [" + an_hour_ago() + "]\n\n" +
+      dir.write("v.iql", "SET StartDate [" + VictoriaServer::an_hour_ago() + "]\n\n" +
                              insert_script("disk", 20000, "a=[int rand(9) 0],b=[float rand(1) 0],c=[int inc(0) 0]"));
   ProcessResult r = stressql({"run", "--addresses", vm->address(), "--results", "none", script});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;

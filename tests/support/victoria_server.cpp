@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -56,6 +57,15 @@ bool VictoriaServer::launch(std::string* error) {
 VictoriaServer::~VictoriaServer() {
   child_.stop(SIGTERM, std::chrono::seconds(10));
   remove_tree(dir_);
+}
+
+std::string VictoriaServer::an_hour_ago() {
+  std::time_t t = std::time(nullptr) - 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
 }
 
 int64_t VictoriaServer::count_points(const std::string& name, int64_t expected) {

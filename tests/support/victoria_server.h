@@ -21,6 +21,10 @@ class VictoriaServer {
 
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
 
+  // An hour ago, RFC 3339, for a script's SET StartDate: recent enough for the retention,
+  // and in the past so that the export (which ends now) sees every point.
+  static std::string an_hour_ago();
+
   // Points of metric `name` (line protocol's `<measurement>_<field>`) counted back through
   // the export API after a forced flush; -1 on error. Even after the flush, a series VM
   // has just created is not always in its export yet (seen twice in loaded suite runs:
