@@ -15,8 +15,6 @@ namespace {
 
 using std::chrono::seconds;
 
-const std::string kSource = STRESSQL_SOURCE_DIR;
-
 TEST(CiExamplesTest, TheCheckerCatchesAFlagThatDoesNotExist) {
   const auto used = stressql_flags("run: |\n  stressql compare a.json b.json \\\n    --markdown --no-such-flag\n");
   ASSERT_EQ(used.at("compare").size(), 2u);

@@ -25,8 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-const std::string kSource = STRESSQL_SOURCE_DIR;
-
 struct Page {
   std::string path;  // relative to the source root
   std::string text;

@@ -13,6 +13,9 @@
 
 namespace stressql::testing {
 
+// The source tree (examples, docs, schemas), compiled in as STRESSQL_SOURCE_DIR.
+inline const std::string kSource = STRESSQL_SOURCE_DIR;
+
 // A temporary directory holding a script; removed at destruction.
 class ScriptDir {
  public:

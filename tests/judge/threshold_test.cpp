@@ -103,7 +103,7 @@ TEST(ThresholdParse, SlosHaveNoStatementName) {
   EXPECT_NE(e.find("leave out 'mockCpu.'"), std::string::npos);
 }
 
-stats::StatementReport insert(const std::string& name, std::vector<int64_t> latencies_ns, uint64_t failed) {
+stats::StatementReport insert_report(const std::string& name, std::vector<int64_t> latencies_ns, uint64_t failed) {
   stats::StatementReport r;
   r.kind = stats::StatementKind::kInsert;
   r.name = name;
@@ -118,7 +118,7 @@ stats::StatementReport insert(const std::string& name, std::vector<int64_t> late
 }
 
 TEST(ThresholdMeasure, EachMetricFromTheStatement) {
-  stats::StatementReport r = insert("w", {1'000'000, 2'000'000, 3'000'000, 4'000'000}, 1);
+  stats::StatementReport r = insert_report("w", {1'000'000, 2'000'000, 3'000'000, 4'000'000}, 1);
   EXPECT_DOUBLE_EQ(*stats::measure(r, stats::Metric::kPointsPerSec, 0), 2000);
   EXPECT_DOUBLE_EQ(*stats::measure(r, stats::Metric::kRequestsPerSec, 0), 2);
   EXPECT_NEAR(*stats::measure(r, stats::Metric::kAvg, 0), 2.5e6, 2.5e3);
@@ -130,13 +130,13 @@ TEST(ThresholdMeasure, EachMetricFromTheStatement) {
   EXPECT_DOUBLE_EQ(*stats::measure(r, stats::Metric::kCpuPerMpts, 0.5), 0.5);
   EXPECT_FALSE(stats::measure(r, stats::Metric::kCpuPerMpts, 0).has_value());
   // Nothing succeeded: no latency to judge; nothing finished: no error rate.
-  stats::StatementReport none = insert("n", {}, 0);
+  stats::StatementReport none = insert_report("n", {}, 0);
   EXPECT_FALSE(stats::measure(none, stats::Metric::kP99, 0).has_value());
   EXPECT_FALSE(stats::measure(none, stats::Metric::kErrorRate, 0).has_value());
 }
 
 TEST(ThresholdMeasure, TheServersMetricsFromItsSources) {
-  stats::StatementReport r = insert("w", {1'000'000}, 0);
+  stats::StatementReport r = insert_report("w", {1'000'000}, 0);
   r.stats.points_accepted = 2'000'000;
   EXPECT_FALSE(stats::measure(r, stats::Metric::kServerCpuPerMpts, 0).has_value());  // no source read
   EXPECT_FALSE(stats::measure(r, stats::Metric::kServerRssMax, 0).has_value());
@@ -163,9 +163,9 @@ TEST(ThresholdMeasure, TheServersMetricsFromItsSources) {
 
 TEST(ThresholdEvaluate, JudgesEveryStatementThatHasTheMetric) {
   std::vector<stats::StatementReport> statements;
-  statements.push_back(insert("fast", {1'000'000}, 0));
-  statements.push_back(insert("slow", {300'000'000}, 0));
-  stats::StatementReport query = insert("q", {1'000'000}, 0);
+  statements.push_back(insert_report("fast", {1'000'000}, 0));
+  statements.push_back(insert_report("slow", {300'000'000}, 0));
+  stats::StatementReport query = insert_report("q", {1'000'000}, 0);
   query.kind = stats::StatementKind::kQuery;
   statements.push_back(std::move(query));
   stats::StatementReport set;
@@ -196,7 +196,7 @@ TEST(ThresholdEvaluate, JudgesEveryStatementThatHasTheMetric) {
 
 TEST(ThresholdEvaluate, AThresholdThatJudgesNothingFails) {
   std::vector<stats::StatementReport> statements;
-  statements.push_back(insert("w", {1'000'000}, 0));
+  statements.push_back(insert_report("w", {1'000'000}, 0));
   std::vector<Threshold> thresholds = {parse_ok("nosuch.p99<1s")};
   const std::vector<ThresholdResult> results = evaluate_thresholds(thresholds, statements, 0);
   ASSERT_EQ(results.size(), 1u);

@@ -9,16 +9,10 @@ namespace stressql::parser {
 namespace {
 
 using testing::error_list;
+using testing::expect_error;
 using testing::only;
 using testing::only_error;
 using testing::parse;
-
-void expect_error(std::string_view text, int line, int column, std::string_view fragment) {
-  Diagnostic d = only_error(text);
-  EXPECT_EQ(d.pos.line, line) << text << "\n" << d.message;
-  EXPECT_EQ(d.pos.column, column) << text << "\n" << d.message;
-  EXPECT_NE(d.message.find(fragment), std::string::npos) << d.message;
-}
 
 // The overflow check of an unbounded counter must not overflow itself when the start is
 // negative (the fuzzer found INT64_MAX - (-5)); the smallest start still fits.

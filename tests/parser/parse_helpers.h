@@ -46,4 +46,12 @@ inline Diagnostic only_error(std::string_view text) {
   return r.errors.empty() ? Diagnostic{} : r.errors[0];
 }
 
+// The single error of a script that must fail, at LINE:COLUMN, its message holding FRAGMENT.
+inline void expect_error(std::string_view text, int line, int column, std::string_view fragment) {
+  Diagnostic d = only_error(text);
+  EXPECT_EQ(d.pos.line, line) << text << "\n" << d.message;
+  EXPECT_EQ(d.pos.column, column) << text << "\n" << d.message;
+  EXPECT_NE(d.message.find(fragment), std::string::npos) << d.message;
+}
+
 }  // namespace stressql::parser::testing

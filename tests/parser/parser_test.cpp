@@ -14,16 +14,10 @@ namespace stressql::parser {
 namespace {
 
 using testing::error_list;
+using testing::expect_error;
 using testing::only;
 using testing::only_error;
 using testing::parse;
-
-void expect_error(std::string_view text, int line, int column, std::string_view fragment) {
-  Diagnostic d = only_error(text);
-  EXPECT_EQ(d.pos.line, line) << text << "\n" << d.message;
-  EXPECT_EQ(d.pos.column, column) << text << "\n" << d.message;
-  EXPECT_NE(d.message.find(fragment), std::string::npos) << d.message;
-}
 
 // A script in the style of the original tool's README and sample file.
 constexpr char kSample[] =

@@ -2,6 +2,7 @@
 // at most so many rows; a rewrite keeps exactly the chunks not posted; a failure to write
 // sticks and leaves no half batch behind.
 #include "results/results_spool.h"
+#include "tests/support/process.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -17,12 +18,7 @@
 namespace stressql::results {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::read_file;
 
 // `n` rows "m v=<first..>i <first..>\n".
 std::string rows(int first, int n) {

@@ -27,6 +27,7 @@
 
 #include "tests/support/fault_server.h"
 #include "tests/support/influx_server.h"
+#include "tests/support/process.h"
 
 namespace stressql::results {
 namespace {
@@ -62,12 +63,7 @@ std::multiset<std::string> all_rows(int n) {
   return lines(text);
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::read_file;
 
 // Polls `done` until it holds or `limit` passes.
 template <typename F>
