@@ -18,9 +18,9 @@ namespace {
 
 constexpr size_t kFixedMaxChars = 32;
 constexpr double kWalkUnit = 4096;  // a walk counts its steps in 1/4096 of a standard step
-// An int walk's field texts are tabled up to this many integers (64 bytes each at most:
-// the table of a common 0..100 walk stays in L1).
-constexpr int64_t kMaxIntTable = 4096;
+// An int walk's field texts are tabled when the table is this small (it stays in L1: a
+// 0..100 walk takes 3.2 KB); a wider walk renders its digits.
+constexpr size_t kMaxIntTableBytes = 8192;
 
 // Tells a torn (value, tag) pair from a true one: a torn pair matches with chance 2^-32.
 inline uint32_t counter_check(uint64_t value, uint64_t t) {
@@ -91,7 +91,9 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
       s.min = g.args[2];
       s.range = g.args[3] - g.args[2];
       if (s.is_int && std::fabs(g.args[2]) < 1e15 && std::fabs(g.args[3]) < 1e15 &&
-          round_half(g.args[3]) - round_half(g.args[2]) < kMaxIntTable && pre.size() + post.size() < 40) {
+          pre.size() + post.size() < 40 &&
+          static_cast<size_t>(round_half(g.args[3]) - round_half(g.args[2]) + 1) *
+                  (pre.size() + 20 + post.size() < 32 ? 32 : 64) <= kMaxIntTableBytes) {
         // Every field text the walk can write, rendered once: pre, integer, post in a slot
         // of 32 or 64 bytes, the length in the last byte (copied whole; max_chars leaves
         // the room).
@@ -109,6 +111,9 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
           slot[s.slot - 1] = static_cast<char>(end - slot);
         }
         s.max_chars = std::max(s.max_chars, s.slot);
+        s.kind = Kind::kIntTable;
+      } else if (s.is_int && std::fabs(g.args[2]) < 9e17 && std::fabs(g.args[3]) < 9e17) {
+        s.kind = Kind::kIntWalk;
       }
       s.state = walks_++;
       break;
@@ -116,6 +121,8 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
       if (g.args[1] < 0 || g.args[1] > 9e15)
         return base::Status::error("counter(start, max_step) needs 0 <= max_step < 9e15");
       s.max_step_plus_1 = static_cast<uint64_t>(g.args[1]) + 1;
+      s.a0_int = static_cast<int64_t>(g.args[0]);
+      s.kind = Kind::kCounter;
       s.state = counters_++;
       break;
     case parser::ValueFn::kNormal:
@@ -189,6 +196,8 @@ double SeriesFields::walk_fold(const Spec& s, double x) const {
   // is reflected.
   if (s.range <= 0) return s.min;
   const double period = 2 * s.range;
+  if (x < 0 && x >= -s.range) return s.min - x;  // one bounce off min
+  if (x > s.range && x <= period) return s.min + (period - x);  // one bounce off max
   const double k = x / period;
   if (!(std::fabs(k) < 9e18)) return s.min;
   int64_t whole = static_cast<int64_t>(k);
@@ -204,11 +213,6 @@ int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, 
   uint64_t* words = counter_state_ + 2 * (slot * counters_ + s.state);
   std::atomic_ref<uint64_t> value_cell(words[0]), tag_cell(words[1]);
   Local* local = life.local ? &life.local[walks_ + s.state] : nullptr;
-  if (local && local->t1 == t && t > life.birth && !life.publish) {  // one step from this call's cell
-    const uint64_t next = static_cast<uint64_t>(local->sum) + mul_hi(step_hash(s.key, idh, t), s.max_step_plus_1);
-    *local = {t + 1, static_cast<int64_t>(next)};
-    return static_cast<int64_t>(s.a0) + static_cast<int64_t>(next);
-  }
   uint64_t from = life.birth;
   uint64_t sum = 0;  // growth since birth
   bool memo = false;
@@ -235,7 +239,7 @@ int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, 
     tag_cell.store(((t + 1) << 32) | counter_check(sum, t), std::memory_order_relaxed);
   }
   if (local) *local = {t + 1, static_cast<int64_t>(sum)};
-  return static_cast<int64_t>(s.a0) + static_cast<int64_t>(sum);
+  return s.a0_int + static_cast<int64_t>(sum);
 }
 
 double SeriesFields::value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const {
@@ -244,7 +248,7 @@ double SeriesFields::value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, co
     case parser::ValueFn::kWalk:
       return walk_value(s, walk_steps(s, slot, idh, t, life));
     case parser::ValueFn::kCounter:
-      return static_cast<double>(counter_value(s, slot, idh, t, life));
+      return static_cast<double>(counter_at(s, slot, idh, t, life));
     default:
       return s.a0 + s.a1 * static_cast<double>(std_normal(z_, step_hash(s.key, idh, t)));
   }
@@ -258,7 +262,7 @@ char* SeriesFields::write_other(const Spec& s, uint64_t slot, uint64_t idh, uint
       dst = write_fixed(walk_value(s, walk_steps(s, slot, idh, t, life)), s.decimals, s.scale, dst);
       break;
     case parser::ValueFn::kCounter:
-      dst = base::write_i64(dst, counter_value(s, slot, idh, t, life));
+      dst = base::write_i64(dst, counter_at(s, slot, idh, t, life));
       break;
     default:
       dst = write_fixed(s.a0 + s.a1 * static_cast<double>(std_normal(z_, step_hash(s.key, idh, t))),

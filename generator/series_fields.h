@@ -32,6 +32,7 @@
 // the max_chars() room it reserves.
 //
 #include <cstddef>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -88,17 +89,32 @@ class SeriesFields {
   // whose hash is `idh` (mix64 of the identity), kept in state slot `slot` and living
   // `life`. Returns the end. REQUIRES: max_chars(i) bytes of room; slot < the allocated
   // slots; life.birth <= t < life.death; t < 2^32 - 1. Thread-safe (see the top of the file).
-  char* write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life, char* dst) const {
+  [[gnu::always_inline]] char* write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
+                                     char* dst) const {
     const Spec& s = specs_[i];
-    if (s.fn == parser::ValueFn::kWalk && s.slot != 0) {  // int walk over a small range
-      const char* e = s.ints.data() + s.slot * static_cast<size_t>(
-          round_half(walk_value(s, walk_steps(s, slot, idh, t, life))) - s.ints_min);
-      if (s.slot == 32) {
-        std::memcpy(dst, e, 32);
-      } else {
-        std::memcpy(dst, e, 64);
+    switch (s.kind) {
+      case Kind::kIntTable: {  // int walk over a small range: the whole field from a table
+        const char* e = s.ints.data() + s.slot * static_cast<size_t>(
+            round_half(walk_value(s, walk_steps(s, slot, idh, t, life))) - s.ints_min);
+        if (s.slot == 32) {
+          std::memcpy(dst, e, 32);
+        } else {
+          std::memcpy(dst, e, 64);
+        }
+        return dst + static_cast<unsigned char>(e[s.slot - 1]);
       }
-      return dst + static_cast<unsigned char>(e[s.slot - 1]);
+      case Kind::kIntWalk:
+        dst = write_pre(s, dst);
+        dst = std::to_chars(dst, dst + 20, round_half(walk_value(s, walk_steps(s, slot, idh, t, life)))).ptr;
+        *dst = 'i';
+        return dst + 1;
+      case Kind::kCounter:
+        dst = write_pre(s, dst);
+        dst = std::to_chars(dst, dst + 20, counter_at(s, slot, idh, t, life)).ptr;
+        *dst = 'i';
+        return dst + 1;
+      default:
+        break;
     }
     return write_other(s, slot, idh, t, life, dst);
   }
@@ -116,7 +132,10 @@ class SeriesFields {
     return base::mix64(key ^ idh ^ (u * 0xd1b54a32d192ed03ULL));
   }
 
+  // How write() renders a template (kOther: out of line, write_other()).
+  enum class Kind : uint8_t { kIntTable, kIntWalk, kCounter, kOther };
   struct Spec {
+    Kind kind = Kind::kOther;
     parser::ValueFn fn = parser::ValueFn::kWalk;
     bool is_int = false;
     uint64_t key = 0;
@@ -130,6 +149,7 @@ class SeriesFields {
     std::string pre, post;
     char pre32[32] = {};  // pre padded, when it fits (pre_fits): one fixed copy
     uint64_t max_step_plus_1 = 1;    // counter
+    int64_t a0_int = 0;              // counter: start
     int decimals = 0;
     double scale = 1;  // 10^decimals
     size_t state = 0;  // index among walks or counters
@@ -147,7 +167,8 @@ class SeriesFields {
   }
   // The free walk at t in 1/4096 steps, through the memo. Inline: a step forward from the
   // call's own cell; the rest in walk_steps_memo().
-  int64_t walk_steps(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const {
+  [[gnu::always_inline]] int64_t walk_steps(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,
+                                            const Life& life) const {
     if (life.local) {
       Local& l = life.local[s.state];
       if (l.t1 == t && t > life.birth) {  // the cell holds t - 1 of this identity
@@ -168,6 +189,20 @@ class SeriesFields {
     return walk_fold(s, x);
   }
   double walk_fold(const Spec& s, double x) const;
+  // The counter at t: inline for a step from the call's own cell that need not publish.
+  int64_t counter_at(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const {
+    if (life.local && !life.publish) {
+      Local& l = life.local[walks_ + s.state];
+      if (l.t1 == t && t > life.birth) {  // the cell holds t - 1 of this identity
+        const uint64_t h = step_hash(s.key, idh, t);
+        const uint64_t next = static_cast<uint64_t>(l.sum) +
+            static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64);
+        l = {t + 1, static_cast<int64_t>(next)};
+        return s.a0_int + static_cast<int64_t>(next);
+      }
+    }
+    return counter_value(s, slot, idh, t, life);
+  }
   int64_t counter_value(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
 
   std::vector<Spec> specs_;
