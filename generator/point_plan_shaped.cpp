@@ -192,6 +192,7 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
         if (!any) keep = hk % field_count;
       }
       const uint64_t idh = base::mix64(id ^ sh.key_id);
+      life.ph = SeriesFields::point_hash(idh, t);
       bool first_field = true;
       for (size_t f = 0; f < field_count; ++f) {
         if (sh.omit_below != 0 && f != keep && base::mix64(hk + f * kOdd1) < sh.omit_below) continue;

@@ -81,6 +81,7 @@ class SeriesFields {
     // Whether a step taken from `local` also updates the shared memo (the call's last
     // point of the series does; the others need not).
     bool publish = true;
+    uint64_t ph = 0;  // point_hash(idh, t) of the point being written (REQUIRED with local)
   };
   // Local cells a series needs (one per walk and counter).
   size_t local_cells() const { return walks_ + counters_; }
@@ -122,14 +123,17 @@ class SeriesFields {
   // The walk or counter value itself (tests): as write() renders it, before rounding.
   double value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
 
+  // The draws of a point: one mix of (series identity, timestamp index), shared by its
+  // fields, then one multiply per template (keyed by its `key`).
+  static uint64_t point_hash(uint64_t idh, uint64_t t) { return base::mix64(idh ^ (t * 0xd1b54a32d192ed03ULL)); }
+  static uint64_t draw(uint64_t key, uint64_t ph) { return (ph ^ key) * 0x9e3779b97f4a7c15ULL; }
+  // The draw of step u of a series.
+  static uint64_t step_hash(uint64_t key, uint64_t idh, uint64_t u) { return draw(key, point_hash(idh, u)); }
+
  private:
   // Round half away from zero, without a libm call. REQUIRES: |v| < 9e18.
   static int64_t round_half(double v) {
     return v >= 0 ? static_cast<int64_t>(v + 0.5) : -static_cast<int64_t>(-v + 0.5);
-  }
-  // The draw of step u of a series: one mix per value.
-  static uint64_t step_hash(uint64_t key, uint64_t idh, uint64_t u) {
-    return base::mix64(key ^ idh ^ (u * 0xd1b54a32d192ed03ULL));
   }
 
   // How write() renders a template (kOther: out of line, write_other()).
@@ -172,7 +176,7 @@ class SeriesFields {
     if (life.local) {
       Local& l = life.local[s.state];
       if (l.t1 == t && t > life.birth) {  // the cell holds t - 1 of this identity
-        const int64_t u = l.sum + zq_[step_hash(s.key, idh, t) >> 52];
+        const int64_t u = l.sum + zq_[draw(s.key, life.ph) >> 52];
         l = {t + 1, u};
         if (life.publish) publish_walk(s, slot, t, u);
         return u;
@@ -194,7 +198,7 @@ class SeriesFields {
     if (life.local && !life.publish) {
       Local& l = life.local[walks_ + s.state];
       if (l.t1 == t && t > life.birth) {  // the cell holds t - 1 of this identity
-        const uint64_t h = step_hash(s.key, idh, t);
+        const uint64_t h = draw(s.key, life.ph);
         const uint64_t next = static_cast<uint64_t>(l.sum) +
             static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64);
         l = {t + 1, static_cast<int64_t>(next)};
