@@ -90,6 +90,8 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
       s.step_q = g.args[1] / kWalkUnit;
       s.min = g.args[2];
       s.range = g.args[3] - g.args[2];
+      s.start_off = g.args[0] - g.args[2];
+      s.inv_period = s.range > 0 ? 1 / (2 * s.range) : 0;
       if (s.is_int && std::fabs(g.args[2]) < 1e15 && std::fabs(g.args[3]) < 1e15 &&
           pre.size() + post.size() < 40 &&
           static_cast<size_t>(round_half(g.args[3]) - round_half(g.args[2]) + 1) *
@@ -189,23 +191,6 @@ void SeriesFields::publish_walk(const Spec& s, uint64_t slot, uint64_t t, int64_
   if (u < INT32_MIN || u > INT32_MAX) return;
   std::atomic_ref<uint64_t> cell(walk_state_[slot * walks_ + s.state]);
   cell.store(((t + 1) << 32) | static_cast<uint32_t>(static_cast<int32_t>(u)), std::memory_order_relaxed);
-}
-
-double SeriesFields::walk_fold(const Spec& s, double x) const {
-  // x, the free walk from start, lies outside [0, range]: folded back, a step past a bound
-  // is reflected.
-  if (s.range <= 0) return s.min;
-  const double period = 2 * s.range;
-  if (x < 0 && x >= -s.range) return s.min - x;  // one bounce off min
-  if (x > s.range && x <= period) return s.min + (period - x);  // one bounce off max
-  const double k = x / period;
-  if (!(std::fabs(k) < 9e18)) return s.min;
-  int64_t whole = static_cast<int64_t>(k);
-  if (static_cast<double>(whole) > k) --whole;  // floor
-  x -= static_cast<double>(whole) * period;
-  if (x > s.range) x = period - x;
-  if (x < 0) x = 0;
-  return s.min + x;
 }
 
 int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,

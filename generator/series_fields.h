@@ -145,6 +145,8 @@ class SeriesFields {
     uint64_t key = 0;
     double a0 = 0, a1 = 0;     // start/step, start/max_step, mean/stddev
     double step_q = 0, min = 0, range = 0;  // walk: step / 4096, min, max - min
+    double start_off = 0;                   // walk: start - min
+    double inv_period = 0;                  // walk: 1 / (2 * range), 0 when range <= 0
     // An int walk over a small range: every field text it can write (pre, integer, post),
     // `slot` bytes each (32 or 64; 0: none), the length in the slot's last byte.
     std::string ints;
@@ -186,13 +188,21 @@ class SeriesFields {
   }
   int64_t walk_steps_memo(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
   void publish_walk(const Spec& s, uint64_t slot, uint64_t t, int64_t u) const;
-  // The free walk from start folded into [min, max]: inline while inside.
+  // The free walk from start folded into [min, max]: x = start - min + step·u taken modulo
+  // the period 2·range, and reflected when past max (a step past a bound comes back).
   double walk_value(const Spec& s, int64_t u) const {
-    const double x = s.a0 - s.min + s.step_q * static_cast<double>(u);
+    double x = s.start_off + s.step_q * static_cast<double>(u);
     if (x >= 0 && x <= s.range) return s.min + x;
-    return walk_fold(s, x);
+    const double k = x * s.inv_period;
+    if (!(k > -9e18 && k < 9e18)) return s.min;  // range 0 (inv_period 0 gives 0), or huge
+    const double period = 2 * s.range;
+    int64_t whole = static_cast<int64_t>(k);
+    if (static_cast<double>(whole) > k) --whole;  // floor
+    x -= static_cast<double>(whole) * period;
+    if (x > s.range) x = period - x;
+    if (x < 0) x = 0;  // rounding at a bound
+    return s.min + x;
   }
-  double walk_fold(const Spec& s, double x) const;
   // The counter at t: inline for a step from the call's own cell that need not publish.
   int64_t counter_at(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const {
     if (life.local && !life.publish) {
