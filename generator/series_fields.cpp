@@ -22,10 +22,6 @@ constexpr double kWalkUnit = 4096;  // a walk counts its steps in 1/4096 of a st
 // 0..100 walk takes 3.2 KB); a wider walk renders its digits.
 constexpr size_t kMaxIntTableBytes = 8192;
 
-// Tells a torn (value, tag) pair from a true one: a torn pair matches with chance 2^-32.
-inline uint32_t counter_check(uint64_t value, uint64_t t) {
-  return static_cast<uint32_t>(((value ^ (t * 0x9e3779b97f4a7c15ULL)) * 0xd6e8feb86659fd93ULL) >> 32);
-}
 
 inline uint64_t mul_hi(uint64_t a, uint64_t b) {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);
@@ -227,8 +223,10 @@ int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, 
   return s.a0_int + static_cast<int64_t>(sum);
 }
 
-double SeriesFields::value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const {
+double SeriesFields::value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& given) const {
   const Spec& s = specs_[i];
+  Life life = given;
+  life.ph = point_hash(idh, t);
   switch (s.fn) {
     case parser::ValueFn::kWalk:
       return walk_value(s, walk_steps(s, slot, idh, t, life));

@@ -32,6 +32,7 @@
 // the max_chars() room it reserves.
 //
 #include <cstddef>
+#include <atomic>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -81,7 +82,7 @@ class SeriesFields {
     // Whether a step taken from `local` also updates the shared memo (the call's last
     // point of the series does; the others need not).
     bool publish = true;
-    uint64_t ph = 0;  // point_hash(idh, t) of the point being written (REQUIRED with local)
+    uint64_t ph = 0;  // point_hash(idh, t) of the point being written (REQUIRED by write())
   };
   // Local cells a series needs (one per walk and counter).
   size_t local_cells() const { return walks_ + counters_; }
@@ -89,7 +90,8 @@ class SeriesFields {
   // Writes field i (pre, its value at timestamp index t, post) for the series identity
   // whose hash is `idh` (mix64 of the identity), kept in state slot `slot` and living
   // `life`. Returns the end. REQUIRES: max_chars(i) bytes of room; slot < the allocated
-  // slots; life.birth <= t < life.death; t < 2^32 - 1. Thread-safe (see the top of the file).
+  // slots; life.birth <= t < life.death; life.ph == point_hash(idh, t); t < 2^32 - 1.
+  // Thread-safe (see the top of the file).
   [[gnu::always_inline]] char* write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
                                      char* dst) const {
     const Spec& s = specs_[i];
@@ -134,6 +136,12 @@ class SeriesFields {
   // Round half away from zero, without a libm call. REQUIRES: |v| < 9e18.
   static int64_t round_half(double v) {
     return v >= 0 ? static_cast<int64_t>(v + 0.5) : -static_cast<int64_t>(-v + 0.5);
+  }
+
+  // Tells a torn (value, tag) pair of a counter's memo from a true one: a torn pair matches
+  // with chance 2^-32.
+  static uint32_t counter_check(uint64_t value, uint64_t t) {
+    return static_cast<uint32_t>(((value ^ (t * 0x9e3779b97f4a7c15ULL)) * 0xd6e8feb86659fd93ULL) >> 32);
   }
 
   // How write() renders a template (kOther: out of line, write_other()).
@@ -184,6 +192,14 @@ class SeriesFields {
         return u;
       }
     }
+    // The shared memo holds t - 1 (the request before this one ended there): one step too.
+    const uint64_t m = std::atomic_ref<uint64_t>(walk_state_[slot * walks_ + s.state]).load(std::memory_order_relaxed);
+    if ((m >> 32) == t && t > life.birth) {
+      const int64_t u = static_cast<int32_t>(static_cast<uint32_t>(m)) + zq_[draw(s.key, life.ph) >> 52];
+      if (life.local) life.local[s.state] = {t + 1, u};
+      if (!life.local || life.publish) publish_walk(s, slot, t, u);
+      return u;
+    }
     return walk_steps_memo(s, slot, idh, t, life);
   }
   int64_t walk_steps_memo(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
@@ -214,6 +230,20 @@ class SeriesFields {
         l = {t + 1, static_cast<int64_t>(next)};
         return s.a0_int + static_cast<int64_t>(next);
       }
+    }
+    // The shared memo holds t - 1: one step too.
+    uint64_t* words = counter_state_ + 2 * (slot * counters_ + s.state);
+    const uint64_t value = std::atomic_ref<uint64_t>(words[0]).load(std::memory_order_relaxed);
+    const uint64_t tag = std::atomic_ref<uint64_t>(words[1]).load(std::memory_order_relaxed);
+    if ((tag >> 32) == t && t > life.birth && static_cast<uint32_t>(tag) == counter_check(value, t - 1)) {
+      const uint64_t h = draw(s.key, life.ph);
+      const uint64_t next = value + static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64);
+      if (life.local) life.local[walks_ + s.state] = {t + 1, static_cast<int64_t>(next)};
+      if (!life.local || life.publish) {
+        std::atomic_ref<uint64_t>(words[0]).store(next, std::memory_order_relaxed);
+        std::atomic_ref<uint64_t>(words[1]).store(((t + 1) << 32) | counter_check(next, t), std::memory_order_relaxed);
+      }
+      return s.a0_int + static_cast<int64_t>(next);
     }
     return counter_value(s, slot, idh, t, life);
   }
