@@ -87,7 +87,8 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
       s.min = g.args[2];
       s.range = g.args[3] - g.args[2];
       s.start_off = g.args[0] - g.args[2];
-      s.inv_period = s.range > 0 ? 1 / (2 * s.range) : 0;
+      s.period = s.range > 0 ? 2 * s.range : 0;
+      s.inv_period = s.range > 0 ? 1 / s.period : 0;
       if (s.is_int && std::fabs(g.args[2]) < 1e15 && std::fabs(g.args[3]) < 1e15 &&
           pre.size() + post.size() < 40 &&
           static_cast<size_t>(round_half(g.args[3]) - round_half(g.args[2]) + 1) *
@@ -109,6 +110,8 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
           slot[s.slot - 1] = static_cast<char>(end - slot);
         }
         s.max_chars = std::max(s.max_chars, s.slot);
+        s.round_off = g.args[2] - static_cast<double>(s.ints_min) + 0.5;
+        s.ints_last = n - 1;
         s.kind = Kind::kIntTable;
       } else if (s.is_int && std::fabs(g.args[2]) < 9e17 && std::fabs(g.args[3]) < 9e17) {
         s.kind = Kind::kIntWalk;

@@ -32,6 +32,7 @@
 // the max_chars() room it reserves.
 //
 #include <cstddef>
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <cstdint>
@@ -97,8 +98,9 @@ class SeriesFields {
     const Spec& s = specs_[i];
     switch (s.kind) {
       case Kind::kIntTable: {  // int walk over a small range: the whole field from a table
-        const char* e = s.ints.data() + s.slot * static_cast<size_t>(
-            round_half(walk_value(s, walk_steps(s, slot, idh, t, life))) - s.ints_min);
+        // round_half(min + x) - ints_min, without the sign branch: x + round_off >= 0.
+        const int64_t at = static_cast<int64_t>(walk_offset(s, walk_steps(s, slot, idh, t, life)) + s.round_off);
+        const char* e = s.ints.data() + s.slot * static_cast<size_t>(std::min(at, s.ints_last));
         if (s.slot == 32) {
           std::memcpy(dst, e, 32);
         } else {
@@ -154,7 +156,9 @@ class SeriesFields {
     double a0 = 0, a1 = 0;     // start/step, start/max_step, mean/stddev
     double step_q = 0, min = 0, range = 0;  // walk: step / 4096, min, max - min
     double start_off = 0;                   // walk: start - min
-    double inv_period = 0;                  // walk: 1 / (2 * range), 0 when range <= 0
+    double period = 0, inv_period = 0;      // walk: 2 * range and its inverse (0 when range <= 0)
+    double round_off = 0;                   // int table: min - ints_min + 0.5
+    int64_t ints_last = 0;                  // int table: its last index
     // An int walk over a small range: every field text it can write (pre, integer, post),
     // `slot` bytes each (32 or 64; 0: none), the length in the slot's last byte.
     std::string ints;
@@ -204,35 +208,39 @@ class SeriesFields {
   }
   int64_t walk_steps_memo(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
   void publish_walk(const Spec& s, uint64_t slot, uint64_t t, int64_t u) const;
-  // The free walk from start folded into [min, max]: x = start - min + step·u taken modulo
-  // the period 2·range, and reflected when past max (a step past a bound comes back).
-  double walk_value(const Spec& s, int64_t u) const {
+  // The free walk from start folded into [0, max - min]: x = start - min + step·u taken
+  // modulo the period 2·range and reflected when past range (a step past a bound comes
+  // back). Branch-free: a walk that wandered over many periods sits on either side of a
+  // bound about as often, which a branch mispredicts.
+  double walk_offset(const Spec& s, int64_t u) const {
     double x = s.start_off + s.step_q * static_cast<double>(u);
-    if (x >= 0 && x <= s.range) return s.min + x;
     const double k = x * s.inv_period;
-    if (!(k > -9e18 && k < 9e18)) return s.min;  // range 0 (inv_period 0 gives 0), or huge
-    const double period = 2 * s.range;
+    if (!(k > -9e18 && k < 9e18)) [[unlikely]] return 0;  // huge: not reachable in 2^32 steps
     int64_t whole = static_cast<int64_t>(k);
-    if (static_cast<double>(whole) > k) --whole;  // floor
-    x -= static_cast<double>(whole) * period;
-    if (x > s.range) x = period - x;
-    if (x < 0) x = 0;  // rounding at a bound
-    return s.min + x;
+    whole -= static_cast<double>(whole) > k;  // floor
+    x -= static_cast<double>(whole) * s.period;
+    x = std::min(x, s.period - x);
+    return std::max(x, 0.0);  // rounding at a bound; range 0 (inv_period 0) gives 0
   }
-  // The counter at t: inline for a step from the call's own cell that need not publish.
+  double walk_value(const Spec& s, int64_t u) const { return s.min + walk_offset(s, u); }
+  // The counter at t: inline for a step from the call's own cell or from the shared memo.
   int64_t counter_at(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const {
-    if (life.local && !life.publish) {
+    uint64_t* words = counter_state_ + 2 * (slot * counters_ + s.state);
+    if (life.local) {
       Local& l = life.local[walks_ + s.state];
       if (l.t1 == t && t > life.birth) {  // the cell holds t - 1 of this identity
         const uint64_t h = draw(s.key, life.ph);
         const uint64_t next = static_cast<uint64_t>(l.sum) +
             static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64);
         l = {t + 1, static_cast<int64_t>(next)};
+        if (life.publish) {
+          std::atomic_ref<uint64_t>(words[0]).store(next, std::memory_order_relaxed);
+          std::atomic_ref<uint64_t>(words[1]).store(((t + 1) << 32) | counter_check(next, t), std::memory_order_relaxed);
+        }
         return s.a0_int + static_cast<int64_t>(next);
       }
     }
     // The shared memo holds t - 1: one step too.
-    uint64_t* words = counter_state_ + 2 * (slot * counters_ + s.state);
     const uint64_t value = std::atomic_ref<uint64_t>(words[0]).load(std::memory_order_relaxed);
     const uint64_t tag = std::atomic_ref<uint64_t>(words[1]).load(std::memory_order_relaxed);
     if ((tag >> 32) == t && t > life.birth && static_cast<uint32_t>(tag) == counter_check(value, t - 1)) {
