@@ -31,15 +31,15 @@
 // text. Copies are whole 32- or 64-byte moves that may write past the field's end, inside
 // the max_chars() room it reserves.
 //
-#include <cstddef>
 #include <algorithm>
 #include <atomic>
-#include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "base/line_protocol.h"
 #include "base/random.h"
 #include "base/status.h"
 #include "parser/script.h"
@@ -110,12 +110,12 @@ class SeriesFields {
       }
       case Kind::kIntWalk:
         dst = write_pre(s, dst);
-        dst = std::to_chars(dst, dst + 20, round_half(walk_value(s, walk_steps(s, slot, idh, t, life)))).ptr;
+        dst = base::write_i64(dst, round_half(walk_value(s, walk_steps(s, slot, idh, t, life))));
         *dst = 'i';
         return dst + 1;
       case Kind::kCounter:
         dst = write_pre(s, dst);
-        dst = std::to_chars(dst, dst + 20, counter_at(s, slot, idh, t, life)).ptr;
+        dst = base::write_i64(dst, counter_at(s, slot, idh, t, life));
         *dst = 'i';
         return dst + 1;
       default:
