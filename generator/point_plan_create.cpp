@@ -375,7 +375,8 @@ class PointPlan::Builder {
         size_t index = 0;
         base::Status s = p.series_fields_->add(gen, next_key(), pre, post, &index);
         if (!s) return base::Status::error(what + ": " + s.message());
-        p.shaped_fields_.push_back({ShapedField::Kind::kSeries, "", "", static_cast<uint32_t>(index)});
+        p.shaped_fields_.push_back({ShapedField::Kind::kSeries, "", "", static_cast<uint32_t>(index),
+                                    p.series_fields_->integer(index)});
         field_bytes_ += p.series_fields_->max_chars(index);
         p.shaped_ = true;
         continue;

@@ -96,6 +96,7 @@ struct PointPlan::ShapedField {
                       // none, SeriesFields writes the whole field)
   std::string post;   // 'i' or closing quote
   uint32_t index = 0; // cycles_, unbounded_ or series_fields_
+  bool integer = false;  // kSeries with an integer value (SeriesFields::integer())
 };
 
 // SPEC §7.2 settings turned into integer decisions.

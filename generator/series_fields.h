@@ -95,33 +95,43 @@ class SeriesFields {
   // Thread-safe (see the top of the file).
   [[gnu::always_inline]] char* write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
                                      char* dst) const {
+    if (integer(i)) return write_integer(i, integer_value(i, slot, idh, t, life), dst);
+    return write_other(specs_[i], slot, idh, t, life, dst);
+  }
+  // write() in two steps, for templates whose value is an integer (int walks, counters):
+  // the integer, then its text. A renderer computes every field's integer first, so the
+  // draws of a point run side by side rather than each waiting for the text before it.
+  bool integer(size_t i) const { return specs_[i].kind != Kind::kOther; }
+  [[gnu::always_inline]] int64_t integer_value(size_t i, uint64_t slot, uint64_t idh, uint64_t t,
+                                               const Life& life) const {
     const Spec& s = specs_[i];
     switch (s.kind) {
-      case Kind::kIntTable: {  // int walk over a small range: the whole field from a table
-        // round_half(min + x) - ints_min, without the sign branch: x + round_off >= 0.
+      case Kind::kIntTable: {  // the table index: round_half(min + x) - ints_min, no sign branch
         const int64_t at = static_cast<int64_t>(walk_offset(s, walk_steps(s, slot, idh, t, life)) + s.round_off);
-        const char* e = s.ints.data() + s.slot * static_cast<size_t>(std::min(at, s.ints_last));
-        if (s.slot == 32) {
-          std::memcpy(dst, e, 32);
-        } else {
-          std::memcpy(dst, e, 64);
-        }
-        return dst + static_cast<unsigned char>(e[s.slot - 1]);
+        return std::min(at, s.ints_last);
       }
       case Kind::kIntWalk:
-        dst = write_pre(s, dst);
-        dst = base::write_i64(dst, round_half(walk_value(s, walk_steps(s, slot, idh, t, life))));
-        *dst = 'i';
-        return dst + 1;
-      case Kind::kCounter:
-        dst = write_pre(s, dst);
-        dst = base::write_i64(dst, counter_at(s, slot, idh, t, life));
-        *dst = 'i';
-        return dst + 1;
+        return round_half(walk_value(s, walk_steps(s, slot, idh, t, life)));
       default:
-        break;
+        return counter_at(s, slot, idh, t, life);
     }
-    return write_other(s, slot, idh, t, life, dst);
+  }
+  // REQUIRES: integer(i); v from integer_value(i, ...).
+  [[gnu::always_inline]] char* write_integer(size_t i, int64_t v, char* dst) const {
+    const Spec& s = specs_[i];
+    if (s.kind == Kind::kIntTable) {  // int walk over a small range: the whole field from a table
+      const char* e = s.ints.data() + s.slot * static_cast<size_t>(v);
+      if (s.slot == 32) {
+        std::memcpy(dst, e, 32);
+      } else {
+        std::memcpy(dst, e, 64);
+      }
+      return dst + static_cast<unsigned char>(e[s.slot - 1]);
+    }
+    dst = write_pre(s, dst);
+    dst = base::write_i64(dst, v);
+    *dst = 'i';
+    return dst + 1;
   }
 
   // The walk or counter value itself (tests): as write() renders it, before rounding.
