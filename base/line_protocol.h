@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -34,8 +35,43 @@ inline std::string lp_escaped(std::string_view raw, LpPlace place, bool ends_val
 // any other backslash is kept, as InfluxDB keeps it.
 std::string lp_unescape(std::string_view text, LpPlace place);
 
-// Decimal digits of v at dst; returns the end. REQUIRES: 20 bytes of room.
-inline char* write_u64(char* dst, uint64_t v) { return std::to_chars(dst, dst + 20, v).ptr; }
-inline char* write_i64(char* dst, int64_t v) { return std::to_chars(dst, dst + 20, v).ptr; }
+namespace lp_detail {
+inline constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+inline constexpr uint64_t kPow10[20] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL};
+// Decimal digits of v >= 10: from its bit length (x 1233 / 4096 ~ log10 2), corrected once.
+inline int decimal_digits(uint64_t v) {
+  const int t = ((64 - __builtin_clzll(v)) * 1233) >> 12;
+  return t + 1 - (v < kPow10[t]);
+}
+}  // namespace lp_detail
+
+// Decimal digits of v at dst; returns the end. REQUIRES: 20 bytes of room. Inline, two
+// digits per step from a table (the points of an INSERT write millions of these a second).
+inline char* write_u64(char* dst, uint64_t v) {
+  if (v < 10) {
+    *dst = static_cast<char>('0' + v);
+    return dst + 1;
+  }
+  const int n = lp_detail::decimal_digits(v);
+  char* p = dst + n;
+  while (v >= 100) {
+    const uint64_t r = v % 100;
+    v /= 100;
+    p -= 2;
+    std::memcpy(p, lp_detail::kDigitPairs + 2 * r, 2);
+  }
+  if (v >= 10) {
+    std::memcpy(p - 2, lp_detail::kDigitPairs + 2 * v, 2);
+  } else {
+    p[-1] = static_cast<char>('0' + v);
+  }
+  return dst + n;
+}
+inline char* write_i64(char* dst, int64_t v) {
+  if (v >= 0) return write_u64(dst, static_cast<uint64_t>(v));
+  *dst = '-';
+  return write_u64(dst + 1, 0 - static_cast<uint64_t>(v));
+}
 
 }  // namespace stressql::base

@@ -164,10 +164,17 @@ size_t PointPlan::render(uint64_t first, uint64_t n, char* dst, uint64_t* lines)
 
 std::string PointPlan::tag_value(uint64_t k, size_t i) const {
   uint64_t digits[kMaxTagTemplates];
-  uint64_t s = k % series_;
+  const uint64_t series = k % series_;
+  uint64_t s = series;
   for (size_t d = dims_.size(); d-- > 0;) {
     digits[d] = s % dims_[d].count;
     s /= dims_[d].count;
+  }
+  if (shape_ && shape_->epoch > 0) {  // Churn: the name point k is written with
+    const uint64_t row = k / series_;
+    const uint64_t t = shape_->block > 1 ? disorder_source(series, row) : row;
+    uint64_t birth = 0, death = 0;
+    digits[0] = churn(digits[0], t, &birth, &death);
   }
   std::string out;
   for (const TagPiece& piece : tag_pieces_[i]) {

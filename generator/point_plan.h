@@ -107,7 +107,8 @@ class PointPlan {
   const std::string& field_key(size_t i) const { return field_keys_raw_[i]; }
   size_t tag_count() const { return tag_keys_raw_.size(); }
   const std::string& tag_key(size_t i) const { return tag_keys_raw_[i]; }
-  // The value of tag i in point k. REQUIRES: i < tag_count().
+  // The value of tag i in point k, as render() writes it (Churn's names included).
+  // REQUIRES: i < tag_count().
   std::string tag_value(uint64_t k, size_t i) const;
   // Point k's timestamp as written, in nanoseconds.
   int64_t timestamp_ns(uint64_t k) const { return timestamp_units(k / series_) * unit_ns_; }

@@ -50,7 +50,8 @@ class PointPlan::Builder {
     if (s) s = build_fields();
     if (s) s = build_shape();
     if (!s) return s;
-    p.max_line_bytes_ = key_bytes_ + field_bytes_ + kTimestampBytes;
+    // The shaped path copies the timestamp text in one 32-byte move.
+    p.max_line_bytes_ = key_bytes_ + field_bytes_ + (p.shaped_ ? 32 : kTimestampBytes);
     return base::Status::ok();
   }
 
@@ -372,11 +373,11 @@ class PointPlan::Builder {
       std::string post = is_gen && gen.type == parser::ValueType::kInt ? "i" : quote;
       if (is_gen && gen.per_series()) {
         size_t index = 0;
-        base::Status s = p.series_fields_->add(gen, next_key(), &index);
+        base::Status s = p.series_fields_->add(gen, next_key(), pre, post, &index);
         if (!s) return base::Status::error(what + ": " + s.message());
-        p.shaped_fields_.push_back(
-            {ShapedField::Kind::kSeries, pre, post, static_cast<uint32_t>(index)});
-        field_bytes_ += pre.size() + p.series_fields_->max_chars(index) + post.size();
+        p.shaped_fields_.push_back({ShapedField::Kind::kSeries, "", "", static_cast<uint32_t>(index),
+                                    p.series_fields_->integer(index)});
+        field_bytes_ += p.series_fields_->max_chars(index);
         p.shaped_ = true;
         continue;
       }

@@ -92,9 +92,11 @@ struct PointPlan::Derived {
 struct PointPlan::ShapedField {
   enum class Kind { kText, kCycle, kUnbounded, kSeries };
   Kind kind = Kind::kText;
-  std::string pre;    // separator, key, '=', opening quote (kText: the whole field)
+  std::string pre;    // separator, key, '=', opening quote (kText: the whole field; kSeries:
+                      // none, SeriesFields writes the whole field)
   std::string post;   // 'i' or closing quote
   uint32_t index = 0; // cycles_, unbounded_ or series_fields_
+  bool integer = false;  // kSeries with an integer value (SeriesFields::integer())
 };
 
 // SPEC §7.2 settings turned into integer decisions.

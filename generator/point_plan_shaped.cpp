@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -149,14 +150,22 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
   const bool use_locals = cells > 0 && n > series_;
   if (use_locals) locals.assign(series_ * cells, SeriesFields::Local{});
   uint64_t s = first % series_, row = first / series_;
-  for (uint64_t k = first; k < first + n; ++k) {
+  // The timestamp text (' ', digits, '\n') of timestamp index ts_t, rendered once per row.
+  char ts_text[32] = {};
+  uint64_t ts_t = UINT64_MAX;
+  size_t ts_len = 0;
+  const uint64_t end = first + n;
+  for (uint64_t k = first; k < end; ++k) {
     const uint64_t t = sh.block > 1 ? disorder_source(s, row) : row;
     const uint64_t point = t * series_ + s;
     if (sh.skip_below == 0 || base::mix64(sh.key_skip ^ (point * kOdd2)) >= sh.skip_below) {
       prefetch_for_write(out);
       uint64_t id = s;
       SeriesFields::Life life;
-      if (use_locals) life.local = locals.data() + s * cells;
+      if (use_locals) {
+        life.local = locals.data() + s * cells;
+        life.publish = k + series_ >= end;  // the call's last point of series s
+      }
       if (churning) {
         uint64_t values[kMaxTagTemplates];
         for (size_t d = 0; d < split_; ++d) values[d] = c.digits[d];
@@ -183,11 +192,26 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
         if (!any) keep = hk % field_count;
       }
       const uint64_t idh = base::mix64(id ^ sh.key_id);
+      life.ph = SeriesFields::point_hash(idh, t);
+      // The integer-valued per-series fields first (SeriesFields::integer_value), then the text.
+      int64_t ints[kMaxFieldTemplates];
+      for (size_t f = 0; f < field_count; ++f) {
+        const ShapedField& sf = shaped_fields_[f];
+        if (!sf.integer) continue;
+        if (sh.omit_below != 0 && f != keep && base::mix64(hk + f * kOdd1) < sh.omit_below) continue;
+        ints[f] = series_fields_->integer_value(sf.index, s, idh, t, life);
+      }
       bool first_field = true;
       for (size_t f = 0; f < field_count; ++f) {
         if (sh.omit_below != 0 && f != keep && base::mix64(hk + f * kOdd1) < sh.omit_below) continue;
         const ShapedField& sf = shaped_fields_[f];
         char* start = out;
+        if (sf.integer) {
+          out = series_fields_->write_integer(sf.index, ints[f], out);
+          *start = first_field ? ' ' : ',';
+          first_field = false;
+          continue;
+        }
         switch (sf.kind) {
           case ShapedField::Kind::kText:
             out = put_str(out, sf.pre);
@@ -203,17 +227,22 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
             out = put_str(out, sf.post);
             break;
           case ShapedField::Kind::kSeries:
-            out = put_str(out, sf.pre);
             out = series_fields_->write(sf.index, s, idh, t, life, out);
-            out = put_str(out, sf.post);
             break;
         }
         *start = first_field ? ' ' : ',';
         first_field = false;
       }
-      *out++ = ' ';
-      out = write_i64(out, timestamp_units(t));
-      *out++ = '\n';
+      if (t != ts_t) {
+        ts_t = t;
+        char* e = ts_text;
+        *e++ = ' ';
+        e = write_i64(e, timestamp_units(t));
+        *e++ = '\n';
+        ts_len = static_cast<size_t>(e - ts_text);
+      }
+      std::memcpy(out, ts_text, 32);
+      out += ts_len;
       ++written;
     }
     advance_series(&c);

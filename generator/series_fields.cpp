@@ -18,18 +18,10 @@ namespace {
 
 constexpr size_t kFixedMaxChars = 32;
 constexpr double kWalkUnit = 4096;  // a walk counts its steps in 1/4096 of a standard step
-constexpr size_t kIntSlot = 24;       // a pre-rendered integer of an int walk (< kFixedMaxChars)
-constexpr int64_t kMaxIntTable = 1 << 16;
+// An int walk's field texts are tabled when the table is this small (it stays in L1: a
+// 0..100 walk takes 3.2 KB); a wider walk renders its digits.
+constexpr size_t kMaxIntTableBytes = 8192;
 
-// The draw of step u of a series: one mix per value.
-inline uint64_t step_hash(uint64_t key, uint64_t idh, uint64_t u) {
-  return base::mix64(key ^ idh ^ (u * 0xd1b54a32d192ed03ULL));
-}
-
-// Tells a torn (value, tag) pair from a true one: a torn pair matches with chance 2^-32.
-inline uint32_t counter_check(uint64_t value, uint64_t t) {
-  return static_cast<uint32_t>(((value ^ (t * 0x9e3779b97f4a7c15ULL)) * 0xd6e8feb86659fd93ULL) >> 32);
-}
 
 inline uint64_t mul_hi(uint64_t a, uint64_t b) {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);
@@ -72,8 +64,12 @@ SeriesFields::~SeriesFields() {
   std::free(counter_state_);
 }
 
-base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, size_t* index) {
+base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const std::string& pre,
+                               const std::string& post, size_t* index) {
   Spec s;
+  s.pre = pre;
+  s.post = post;
+  std::memcpy(s.pre32, pre.data(), std::min<size_t>(pre.size(), 32));
   s.fn = g.fn;
   s.is_int = g.type == parser::ValueType::kInt;
   s.key = key;
@@ -81,7 +77,8 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, size_t*
   s.a1 = g.args[1];
   s.decimals = s.is_int ? 0 : g.decimals;
   s.scale = std::pow(10.0, s.decimals);
-  s.max_chars = kFixedMaxChars;
+  // Room: the value, its pre and post, and the whole-register copies' overhang.
+  s.max_chars = pre.size() + kFixedMaxChars + post.size() + 32;
   switch (g.fn) {
     case parser::ValueFn::kWalk:
       if (!(g.args[2] <= g.args[0] && g.args[0] <= g.args[3]) || g.args[1] < 0)
@@ -89,17 +86,35 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, size_t*
       s.step_q = g.args[1] / kWalkUnit;
       s.min = g.args[2];
       s.range = g.args[3] - g.args[2];
+      s.start_off = g.args[0] - g.args[2];
+      s.period = s.range > 0 ? 2 * s.range : 0;
+      s.inv_period = s.range > 0 ? 1 / s.period : 0;
       if (s.is_int && std::fabs(g.args[2]) < 1e15 && std::fabs(g.args[3]) < 1e15 &&
-          round_half(g.args[3]) - round_half(g.args[2]) < kMaxIntTable) {
-        // Every integer the walk can round to, rendered once: kIntSlot bytes each, the
-        // length in the last byte (copied whole; max_chars leaves the room).
+          pre.size() + post.size() < 40 &&
+          static_cast<size_t>(round_half(g.args[3]) - round_half(g.args[2]) + 1) *
+                  (pre.size() + 20 + post.size() < 32 ? 32 : 64) <= kMaxIntTableBytes) {
+        // Every field text the walk can write, rendered once: pre, integer, post in a slot
+        // of 32 or 64 bytes, the length in the last byte (copied whole; max_chars leaves
+        // the room).
         s.ints_min = round_half(g.args[2]);
         const int64_t n = round_half(g.args[3]) - s.ints_min + 1;
-        s.ints.assign(static_cast<size_t>(n) * kIntSlot, '\0');
+        s.slot = pre.size() + 20 + post.size() < 32 ? 32 : 64;
+        s.ints.assign(static_cast<size_t>(n) * s.slot, '\0');
         for (int64_t i = 0; i < n; ++i) {
-          char* slot = s.ints.data() + i * kIntSlot;
-          slot[kIntSlot - 1] = static_cast<char>(base::write_i64(slot, s.ints_min + i) - slot);
+          char* slot = s.ints.data() + i * s.slot;
+          char* end = slot;
+          std::memcpy(end, pre.data(), pre.size());
+          end = base::write_i64(end + pre.size(), s.ints_min + i);
+          std::memcpy(end, post.data(), post.size());
+          end += post.size();
+          slot[s.slot - 1] = static_cast<char>(end - slot);
         }
+        s.max_chars = std::max(s.max_chars, s.slot);
+        s.round_off = g.args[2] - static_cast<double>(s.ints_min) + 0.5;
+        s.ints_last = n - 1;
+        s.kind = Kind::kIntTable;
+      } else if (s.is_int && std::fabs(g.args[2]) < 9e17 && std::fabs(g.args[3]) < 9e17) {
+        s.kind = Kind::kIntWalk;
       }
       s.state = walks_++;
       break;
@@ -107,8 +122,9 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, size_t*
       if (g.args[1] < 0 || g.args[1] > 9e15)
         return base::Status::error("counter(start, max_step) needs 0 <= max_step < 9e15");
       s.max_step_plus_1 = static_cast<uint64_t>(g.args[1]) + 1;
+      s.a0_int = static_cast<int64_t>(g.args[0]);
+      s.kind = Kind::kCounter;
       s.state = counters_++;
-      s.max_chars = 21;
       break;
     case parser::ValueFn::kNormal:
       if (g.args[1] < 0) return base::Status::error("normal(mean, stddev) needs stddev >= 0");
@@ -142,8 +158,8 @@ size_t SeriesFields::state_bytes() const {
   return static_cast<size_t>(slots_ * (walks_ + 2 * counters_) * sizeof(uint64_t));
 }
 
-int64_t SeriesFields::walk_steps(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,
-                                 const Life& life) const {
+int64_t SeriesFields::walk_steps_memo(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,
+                                      const Life& life) const {
   std::atomic_ref<uint64_t> cell(walk_state_[slot * walks_ + s.state]);
   Local* local = life.local ? &life.local[s.state] : nullptr;
   uint64_t mt = 0;  // t + 1 of the memo, 0 when empty
@@ -165,29 +181,15 @@ int64_t SeriesFields::walk_steps(const Spec& s, uint64_t slot, uint64_t idh, uin
   // stepped back, never recomputed from the birth.
   for (uint64_t v = from; v > t; --v) u -= zq_[step_hash(s.key, idh, v) >> 52];
   for (uint64_t v = from + 1; v <= t; ++v) u += zq_[step_hash(s.key, idh, v) >> 52];
-  if ((t > from || mt == 0) && u >= INT32_MIN && u <= INT32_MAX) {
-    cell.store(((t + 1) << 32) | static_cast<uint32_t>(static_cast<int32_t>(u)),
-               std::memory_order_relaxed);
-  }
+  if (t > from || mt == 0) publish_walk(s, slot, t, u);
   if (local) *local = {t + 1, u};
   return u;
 }
 
-double SeriesFields::walk_value(const Spec& s, int64_t u) const {
-  // The free walk from start, folded into [min, max]: a step past a bound is reflected.
-  double x = s.a0 - s.min + s.step_q * static_cast<double>(u);
-  if (x < 0 || x > s.range) {
-    if (s.range <= 0) return s.min;
-    const double period = 2 * s.range;
-    const double k = x / period;
-    if (!(std::fabs(k) < 9e18)) return s.min;
-    int64_t whole = static_cast<int64_t>(k);
-    if (static_cast<double>(whole) > k) --whole;  // floor
-    x -= static_cast<double>(whole) * period;
-    if (x > s.range) x = period - x;
-    if (x < 0) x = 0;
-  }
-  return s.min + x;
+void SeriesFields::publish_walk(const Spec& s, uint64_t slot, uint64_t t, int64_t u) const {
+  if (u < INT32_MIN || u > INT32_MAX) return;
+  std::atomic_ref<uint64_t> cell(walk_state_[slot * walks_ + s.state]);
+  cell.store(((t + 1) << 32) | static_cast<uint32_t>(static_cast<int32_t>(u)), std::memory_order_relaxed);
 }
 
 int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,
@@ -221,41 +223,40 @@ int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, 
     tag_cell.store(((t + 1) << 32) | counter_check(sum, t), std::memory_order_relaxed);
   }
   if (local) *local = {t + 1, static_cast<int64_t>(sum)};
-  return static_cast<int64_t>(s.a0) + static_cast<int64_t>(sum);
+  return s.a0_int + static_cast<int64_t>(sum);
 }
 
-double SeriesFields::value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const {
+double SeriesFields::value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& given) const {
   const Spec& s = specs_[i];
+  Life life = given;
+  life.ph = point_hash(idh, t);
   switch (s.fn) {
     case parser::ValueFn::kWalk:
       return walk_value(s, walk_steps(s, slot, idh, t, life));
     case parser::ValueFn::kCounter:
-      return static_cast<double>(counter_value(s, slot, idh, t, life));
+      return static_cast<double>(counter_at(s, slot, idh, t, life));
     default:
       return s.a0 + s.a1 * static_cast<double>(std_normal(z_, step_hash(s.key, idh, t)));
   }
 }
 
-char* SeriesFields::write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
-                          char* dst) const {
-  const Spec& s = specs_[i];
+char* SeriesFields::write_other(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,
+                                const Life& life, char* dst) const {
+  dst = write_pre(s, dst);
   switch (s.fn) {
-    case parser::ValueFn::kWalk: {
-      const double v = walk_value(s, walk_steps(s, slot, idh, t, life));
-      if (!s.ints.empty()) {  // small int range: copy the pre-rendered digits
-        const char* slot_text = s.ints.data() + kIntSlot * static_cast<size_t>(round_half(v) - s.ints_min);
-        std::memcpy(dst, slot_text, kIntSlot);
-        return dst + static_cast<unsigned char>(slot_text[kIntSlot - 1]);
-      }
-      return write_fixed(v, s.decimals, s.scale, dst);
-    }
+    case parser::ValueFn::kWalk:
+      dst = write_fixed(walk_value(s, walk_steps(s, slot, idh, t, life)), s.decimals, s.scale, dst);
+      break;
     case parser::ValueFn::kCounter:
-      return base::write_i64(dst, counter_value(s, slot, idh, t, life));
-    default: {
-      const double v = s.a0 + s.a1 * static_cast<double>(std_normal(z_, step_hash(s.key, idh, t)));
-      return write_fixed(v, s.decimals, s.scale, dst);
-    }
+      dst = base::write_i64(dst, counter_at(s, slot, idh, t, life));
+      break;
+    default:
+      dst = write_fixed(s.a0 + s.a1 * static_cast<double>(std_normal(z_, step_hash(s.key, idh, t))),
+                        s.decimals, s.scale, dst);
+      break;
   }
+  std::memcpy(dst, s.post.data(), s.post.size());
+  return dst + s.post.size();
 }
 
 }  // namespace stressql::generator

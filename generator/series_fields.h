@@ -25,11 +25,22 @@
 // Memory: 8 bytes per series per walk, 16 per counter, allocated zeroed and lazily (pages
 // are touched as series are): 1 M series × 10 walks hold 80 MB.
 
+// Speed: write() renders a whole field (separator, key, '=', value, suffix). The common
+// case, a step forward from this call's own cell, and an int walk over a small range, are
+// inline: one hash, one table load, and one fixed-size copy of the field's pre-rendered
+// text. Copies are whole 32- or 64-byte moves that may write past the field's end, inside
+// the max_chars() room it reserves.
+//
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "base/line_protocol.h"
+#include "base/random.h"
 #include "base/status.h"
 #include "parser/script.h"
 
@@ -42,9 +53,11 @@ class SeriesFields {
   SeriesFields(const SeriesFields&) = delete;
   SeriesFields& operator=(const SeriesFields&) = delete;
 
-  // Adds a walk, counter or normal template keyed by `key`; *index names it in write().
+  // Adds a walk, counter or normal template keyed by `key`, written between `pre` (its
+  // separator, key and '=') and `post` ("i" or ""); *index names it in write().
   // Control thread, before allocate().
-  base::Status add(const parser::Generator& g, uint64_t key, size_t* index);
+  base::Status add(const parser::Generator& g, uint64_t key, const std::string& pre,
+                   const std::string& post, size_t* index);
   // State for `slots` series. REQUIRES: called once, after every add().
   base::Status allocate(uint64_t slots);
 
@@ -67,37 +80,191 @@ class SeriesFields {
     uint64_t birth = 0;
     uint64_t death = UINT64_MAX;
     Local* local = nullptr;  // this series' local_cells() cells for this call, or null
+    // Whether a step taken from `local` also updates the shared memo (the call's last
+    // point of the series does; the others need not).
+    bool publish = true;
+    uint64_t ph = 0;  // point_hash(idh, t) of the point being written (REQUIRED by write())
   };
   // Local cells a series needs (one per walk and counter).
   size_t local_cells() const { return walks_ + counters_; }
 
-  // Writes template i's value at timestamp index t for the series identity whose hash is
-  // `idh` (mix64 of the identity), kept in state slot `slot` and living `life`.
-  // Returns the end. REQUIRES: max_chars(i) bytes of room; slot < the allocated slots;
-  // life.birth <= t < life.death; t < 2^32 - 1. Thread-safe (see the top of the file).
-  char* write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life, char* dst) const;
+  // Writes field i (pre, its value at timestamp index t, post) for the series identity
+  // whose hash is `idh` (mix64 of the identity), kept in state slot `slot` and living
+  // `life`. Returns the end. REQUIRES: max_chars(i) bytes of room; slot < the allocated
+  // slots; life.birth <= t < life.death; life.ph == point_hash(idh, t); t < 2^32 - 1.
+  // Thread-safe (see the top of the file).
+  [[gnu::always_inline]] char* write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
+                                     char* dst) const {
+    if (integer(i)) return write_integer(i, integer_value(i, slot, idh, t, life), dst);
+    return write_other(specs_[i], slot, idh, t, life, dst);
+  }
+  // write() in two steps, for templates whose value is an integer (int walks, counters):
+  // the integer, then its text. A renderer computes every field's integer first, so the
+  // draws of a point run side by side rather than each waiting for the text before it.
+  bool integer(size_t i) const { return specs_[i].kind != Kind::kOther; }
+  [[gnu::always_inline]] int64_t integer_value(size_t i, uint64_t slot, uint64_t idh, uint64_t t,
+                                               const Life& life) const {
+    const Spec& s = specs_[i];
+    switch (s.kind) {
+      case Kind::kIntTable: {  // the table index: round_half(min + x) - ints_min, no sign branch
+        const int64_t at = static_cast<int64_t>(walk_offset(s, walk_steps(s, slot, idh, t, life)) + s.round_off);
+        return std::min(at, s.ints_last);
+      }
+      case Kind::kIntWalk:
+        return round_half(walk_value(s, walk_steps(s, slot, idh, t, life)));
+      default:
+        return counter_at(s, slot, idh, t, life);
+    }
+  }
+  // REQUIRES: integer(i); v from integer_value(i, ...).
+  [[gnu::always_inline]] char* write_integer(size_t i, int64_t v, char* dst) const {
+    const Spec& s = specs_[i];
+    if (s.kind == Kind::kIntTable) {  // int walk over a small range: the whole field from a table
+      const char* e = s.ints.data() + s.slot * static_cast<size_t>(v);
+      if (s.slot == 32) {
+        std::memcpy(dst, e, 32);
+      } else {
+        std::memcpy(dst, e, 64);
+      }
+      return dst + static_cast<unsigned char>(e[s.slot - 1]);
+    }
+    dst = write_pre(s, dst);
+    dst = base::write_i64(dst, v);
+    *dst = 'i';
+    return dst + 1;
+  }
 
   // The walk or counter value itself (tests): as write() renders it, before rounding.
   double value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
 
+  // The draws of a point: one mix of (series identity, timestamp index), shared by its
+  // fields, then one multiply per template (keyed by its `key`).
+  static uint64_t point_hash(uint64_t idh, uint64_t t) { return base::mix64(idh ^ (t * 0xd1b54a32d192ed03ULL)); }
+  static uint64_t draw(uint64_t key, uint64_t ph) { return (ph ^ key) * 0x9e3779b97f4a7c15ULL; }
+  // The draw of step u of a series.
+  static uint64_t step_hash(uint64_t key, uint64_t idh, uint64_t u) { return draw(key, point_hash(idh, u)); }
+
  private:
+  // Round half away from zero, without a libm call. REQUIRES: |v| < 9e18.
+  static int64_t round_half(double v) {
+    return v >= 0 ? static_cast<int64_t>(v + 0.5) : -static_cast<int64_t>(-v + 0.5);
+  }
+
+  // Tells a torn (value, tag) pair of a counter's memo from a true one: a torn pair matches
+  // with chance 2^-32.
+  static uint32_t counter_check(uint64_t value, uint64_t t) {
+    return static_cast<uint32_t>(((value ^ (t * 0x9e3779b97f4a7c15ULL)) * 0xd6e8feb86659fd93ULL) >> 32);
+  }
+
+  // How write() renders a template (kOther: out of line, write_other()).
+  enum class Kind : uint8_t { kIntTable, kIntWalk, kCounter, kOther };
   struct Spec {
+    Kind kind = Kind::kOther;
     parser::ValueFn fn = parser::ValueFn::kWalk;
     bool is_int = false;
     uint64_t key = 0;
     double a0 = 0, a1 = 0;     // start/step, start/max_step, mean/stddev
     double step_q = 0, min = 0, range = 0;  // walk: step / 4096, min, max - min
-    std::string ints;   // int walk over a small range: its integers pre-rendered
+    double start_off = 0;                   // walk: start - min
+    double period = 0, inv_period = 0;      // walk: 2 * range and its inverse (0 when range <= 0)
+    double round_off = 0;                   // int table: min - ints_min + 0.5
+    int64_t ints_last = 0;                  // int table: its last index
+    // An int walk over a small range: every field text it can write (pre, integer, post),
+    // `slot` bytes each (32 or 64; 0: none), the length in the slot's last byte.
+    std::string ints;
+    size_t slot = 0;
     int64_t ints_min = 0;
+    std::string pre, post;
+    char pre32[32] = {};  // pre padded, when it fits (pre_fits): one fixed copy
     uint64_t max_step_plus_1 = 1;    // counter
+    int64_t a0_int = 0;              // counter: start
     int decimals = 0;
     double scale = 1;  // 10^decimals
     size_t state = 0;  // index among walks or counters
     size_t max_chars = 0;
   };
-  // The free walk at t in 1/4096 steps, through the memo.
-  int64_t walk_steps(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
-  double walk_value(const Spec& s, int64_t u) const;
+  char* write_other(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
+                    char* dst) const;
+  char* write_pre(const Spec& s, char* dst) const {
+    if (s.pre.size() < 32) {
+      std::memcpy(dst, s.pre32, 32);
+      return dst + s.pre.size();
+    }
+    std::memcpy(dst, s.pre.data(), s.pre.size());
+    return dst + s.pre.size();
+  }
+  // The free walk at t in 1/4096 steps, through the memo. Inline: a step forward from the
+  // call's own cell; the rest in walk_steps_memo().
+  [[gnu::always_inline]] int64_t walk_steps(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t,
+                                            const Life& life) const {
+    if (life.local) {
+      Local& l = life.local[s.state];
+      if (l.t1 == t && t > life.birth) {  // the cell holds t - 1 of this identity
+        const int64_t u = l.sum + zq_[draw(s.key, life.ph) >> 52];
+        l = {t + 1, u};
+        if (life.publish) publish_walk(s, slot, t, u);
+        return u;
+      }
+    }
+    // The shared memo holds t - 1 (the request before this one ended there): one step too.
+    const uint64_t m = std::atomic_ref<uint64_t>(walk_state_[slot * walks_ + s.state]).load(std::memory_order_relaxed);
+    if ((m >> 32) == t && t > life.birth) {
+      const int64_t u = static_cast<int32_t>(static_cast<uint32_t>(m)) + zq_[draw(s.key, life.ph) >> 52];
+      if (life.local) life.local[s.state] = {t + 1, u};
+      if (!life.local || life.publish) publish_walk(s, slot, t, u);
+      return u;
+    }
+    return walk_steps_memo(s, slot, idh, t, life);
+  }
+  int64_t walk_steps_memo(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
+  void publish_walk(const Spec& s, uint64_t slot, uint64_t t, int64_t u) const;
+  // The free walk from start folded into [0, max - min]: x = start - min + step·u taken
+  // modulo the period 2·range and reflected when past range (a step past a bound comes
+  // back). Branch-free: a walk that wandered over many periods sits on either side of a
+  // bound about as often, which a branch mispredicts.
+  double walk_offset(const Spec& s, int64_t u) const {
+    double x = s.start_off + s.step_q * static_cast<double>(u);
+    const double k = x * s.inv_period;
+    if (!(k > -9e18 && k < 9e18)) [[unlikely]] return 0;  // huge: not reachable in 2^32 steps
+    int64_t whole = static_cast<int64_t>(k);
+    whole -= static_cast<double>(whole) > k;  // floor
+    x -= static_cast<double>(whole) * s.period;
+    x = std::min(x, s.period - x);
+    return std::max(x, 0.0);  // rounding at a bound; range 0 (inv_period 0) gives 0
+  }
+  double walk_value(const Spec& s, int64_t u) const { return s.min + walk_offset(s, u); }
+  // The counter at t: inline for a step from the call's own cell or from the shared memo.
+  int64_t counter_at(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const {
+    uint64_t* words = counter_state_ + 2 * (slot * counters_ + s.state);
+    if (life.local) {
+      Local& l = life.local[walks_ + s.state];
+      if (l.t1 == t && t > life.birth) {  // the cell holds t - 1 of this identity
+        const uint64_t h = draw(s.key, life.ph);
+        const uint64_t next = static_cast<uint64_t>(l.sum) +
+            static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64);
+        l = {t + 1, static_cast<int64_t>(next)};
+        if (life.publish) {
+          std::atomic_ref<uint64_t>(words[0]).store(next, std::memory_order_relaxed);
+          std::atomic_ref<uint64_t>(words[1]).store(((t + 1) << 32) | counter_check(next, t), std::memory_order_relaxed);
+        }
+        return s.a0_int + static_cast<int64_t>(next);
+      }
+    }
+    // The shared memo holds t - 1: one step too.
+    const uint64_t value = std::atomic_ref<uint64_t>(words[0]).load(std::memory_order_relaxed);
+    const uint64_t tag = std::atomic_ref<uint64_t>(words[1]).load(std::memory_order_relaxed);
+    if ((tag >> 32) == t && t > life.birth && static_cast<uint32_t>(tag) == counter_check(value, t - 1)) {
+      const uint64_t h = draw(s.key, life.ph);
+      const uint64_t next = value + static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64);
+      if (life.local) life.local[walks_ + s.state] = {t + 1, static_cast<int64_t>(next)};
+      if (!life.local || life.publish) {
+        std::atomic_ref<uint64_t>(words[0]).store(next, std::memory_order_relaxed);
+        std::atomic_ref<uint64_t>(words[1]).store(((t + 1) << 32) | counter_check(next, t), std::memory_order_relaxed);
+      }
+      return s.a0_int + static_cast<int64_t>(next);
+    }
+    return counter_value(s, slot, idh, t, life);
+  }
   int64_t counter_value(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
 
   std::vector<Spec> specs_;

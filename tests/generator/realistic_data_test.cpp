@@ -168,6 +168,20 @@ TEST(RealisticData, ChurnKeepsLiveSeriesAndGrowsTheTotal) {
   }
 }
 
+// QUERY's %t names a point's tags through tag_value(): under Churn, the names render() wrote.
+TEST(RealisticData, TagValueFollowsChurn) {
+  auto plan = plan_of(std::string(kHead) + "SET Churn [10% every 1m]\n\nINSERT x\ncpu,h=host_[int inc(0) 100],r=[a|b|c per h] v=[int counter(0, 5)] 36000 10s\n", 7);
+  std::vector<Line> lines = parse_lines(render_all(*plan));
+  ASSERT_EQ(lines.size(), plan->points());
+  size_t renamed = 0;
+  for (uint64_t k = 0; k < lines.size(); k += 97) {
+    const std::string want = "cpu,h=" + plan->tag_value(k, 0) + ",r=" + plan->tag_value(k, 1);
+    EXPECT_EQ(lines[k].key, want) << "point " << k;
+    renamed += plan->tag_value(k, 0) != "host_" + std::to_string(k % 100);
+  }
+  EXPECT_GT(renamed, 100u) << "late points carry the replacement hosts' names";
+}
+
 TEST(RealisticData, PerTagIsOneValuePerSourceValueInEveryInsert) {
   std::set<std::string> pairs_by_seed[2];
   for (int s = 0; s < 2; ++s) {
