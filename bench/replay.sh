@@ -2,8 +2,7 @@
 # Replay (INSERT … FROM, docs/replay.md) measured side by side with a reference in one run:
 #  1. into the nginx 204 sink: stressql replaying TSBS's devops sample (ReplayLoops scale it
 #     up, every pass shifted) against wrk POSTing the sample's first batch, the same bytes,
-#     again and again; points/s and the ratio (target >= 0.9). BatchSize is half the
-#     sample's 6480 lines, so every request of a pass is full, like wrk's;
+#     again and again; points/s, CPU-s per million points and the ratio (target >= 0.9);
 #  2. --dry-run from the page cache: a file of about 1 GiB (the sample written over and
 #     over), rendered by one reactor; GB/s per CPU-second, against `wc -l` reading the same
 #     file (target >= 1 GB/s per core);
@@ -11,21 +10,36 @@
 #     the same first batch (target <= 0.3; TSBS's tsbs_load_influx measured 1.51 on this
 #     kind of machine).
 #
+# Like with like, in 1 and 3: one client thread each (wrk -t1, stressql --reactors 1, whose
+# control thread is counted too), CONNECTIONS keep-alive connections each (wrk -c, stressql
+# WriteConcurrency), the same request body size (BatchSize is half the sample's 6480 lines,
+# so every request of a pass is full, like wrk's 3240-line body; shifted 2016 -> 2024
+# timestamps keep their 19 digits) and the same run length: in 1, stressql replays as many
+# passes as wrk sent points in its SECONDS_PER_RUN seconds just before (at most 5000), so
+# both run about as long; in 3, INFLUX_LOOPS=150 is about a million points. What differs is
+# what each does per request: wrk sends one buffer it built once; stressql reads the lines
+# from the file (pread), moves each timestamp, and then sends.
+#
+# Last measured (docs/replay.md#measured, load 4-8 on 2 cores): 2 met, 1 and 3 not. 1: 0.41x
+# wrk; 3: 0.33 CPU-s per million points against 0.3 (wrk 0.18). Why: stressql copies every
+# byte twice (pread, then the send) and scans every line, about 2x wrk's CPU per point; into
+# nginx the request latency is longer still, beyond what the CPU explains (see the page).
+#
 #   bench/replay.sh [BUILD_DIR]       (default build/release)
-#   env: ROUNDS=3 LOOPS=300 INFLUX_LOOPS=50 GIB=1 SECONDS_PER_RUN=5 CONNECTIONS=8 REACTORS=1
+#   env: ROUNDS=3 INFLUX_LOOPS=150 GIB=1 SECONDS_PER_RUN=5 CONNECTIONS=8 REACTORS=1
 #        TSBS=<dir of the samples>
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build/release}" && pwd)
 export STRESSQL=$BUILD/cli/stressql ROOT
-export ROUNDS=${ROUNDS:-3} LOOPS=${LOOPS:-300} GIB=${GIB:-1} DUR=${SECONDS_PER_RUN:-5}
-export CONNS=${CONNECTIONS:-8} REACTORS=${REACTORS:-1} INFLUX_LOOPS=${INFLUX_LOOPS:-50}
+export ROUNDS=${ROUNDS:-3} GIB=${GIB:-1} DUR=${SECONDS_PER_RUN:-5}
+export CONNS=${CONNECTIONS:-8} REACTORS=${REACTORS:-1} INFLUX_LOOPS=${INFLUX_LOOPS:-150}
 export TSBS=${TSBS:-$ROOT/../shared/data/tsbs}
 SAMPLE=$TSBS/devops-seed11-scale2-1h.lp.gz
 [[ -x $STRESSQL ]] || { echo "missing $STRESSQL (build it first)" >&2; exit 2; }
 [[ -r $SAMPLE ]] || { echo "missing $SAMPLE (set TSBS to the folder of the TSBS samples)" >&2; exit 2; }
-(( ROUNDS >= 1 && ROUNDS <= 10 && LOOPS >= 1 && LOOPS <= 5000 && INFLUX_LOOPS >= 1 && INFLUX_LOOPS <= 5000 && GIB >= 1 && GIB <= 8 && DUR >= 1 && DUR <= 60 )) ||
-  { echo "bounds: ROUNDS 1-10, LOOPS and INFLUX_LOOPS 1-5000, GIB 1-8, SECONDS_PER_RUN 1-60" >&2; exit 2; }
+(( ROUNDS >= 1 && ROUNDS <= 10 && INFLUX_LOOPS >= 1 && INFLUX_LOOPS <= 5000 && GIB >= 1 && GIB <= 8 && DUR >= 1 && DUR <= 60 )) ||
+  { echo "bounds: ROUNDS 1-10, INFLUX_LOOPS 1-5000, GIB 1-8, SECONDS_PER_RUN 1-60" >&2; exit 2; }
 [[ -n ${SINK_PORT:-} ]] || exec "$ROOT/bench/nginx-sink" "$0" "$@"
 source "$ROOT/bench/lib.sh"
 TMP=$(mktemp -d /tmp/stressql-replay-bench.XXXXXX)
@@ -40,21 +54,26 @@ TIMEFORMAT="CPU %3U %3S"
 cpu_of() { awk '/^CPU/ {print $2 + $3}' <<<"$1"; }
 accepted() { sed -n 's|^  Points Accepted / Dropped / Failed: *\([0-9]*\).*|\1|p' <<<"$1"; }
 
-echo "== 1. into nginx (1 worker, 204) on 127.0.0.1:$SINK_PORT: devops sample ($lines lines, $(stat -c %s "$TMP/devops.lp") bytes) x $LOOPS passes vs wrk -t1 -c$CONNS posting its first $BATCH lines"
-printf 'SET Precision [ns]\n\nSET BatchSize [%s]\n\nSET WriteConcurrency [%s]\n\nSET ReplayTime [shift]\n\nSET StartDate [now]\n\nSET ReplayLoops [%s]\n\nINSERT devops FROM '"'"'%s'"'"'\n' \
-  "$BATCH" "$CONNS" "$LOOPS" "$TMP/devops.lp" > "$TMP/sink.iql"
+echo "== 1. into nginx (1 worker, 204) on 127.0.0.1:$SINK_PORT: devops sample ($lines lines, $(stat -c %s "$TMP/devops.lp") bytes), passes for wrk's points, vs wrk -t1 -c$CONNS posting its first $BATCH lines for ${DUR}s"
 sum_w=0; sum_s=0
 for r in $(seq "$ROUNDS"); do
   settle
-  out=$(BODY_FILE=$TMP/batch.lp timeout $((DUR + 30)) wrk -t1 -c"$CONNS" -d"${DUR}s" \
-        -s "$ROOT/bench/wrk_post.lua" "http://127.0.0.1:$SINK_PORT/write?db=bench&precision=ns" 2>&1)
+  out=$({ time BODY_FILE=$TMP/batch.lp timeout $((DUR + 30)) wrk -t1 -c"$CONNS" -d"${DUR}s" \
+        -s "$ROOT/bench/wrk_post.lua" "http://127.0.0.1:$SINK_PORT/write?db=bench&precision=ns" 2>&1; } 2>&1)
   reqs=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$out")
   wpps=$(awk -v q="$reqs" -v d="$DUR" -v b="$BATCH" 'BEGIN {print q * b / d}')
+  wcpu=$(cpu_of "$out")
+  loops=$(( reqs * BATCH / lines )); (( loops >= 1 )) || loops=1; (( loops <= 5000 )) || loops=5000
+  printf 'SET Precision [ns]\n\nSET BatchSize [%s]\n\nSET WriteConcurrency [%s]\n\nSET ReplayTime [shift]\n\nSET StartDate [now]\n\nSET ReplayLoops [%s]\n\nINSERT devops FROM '"'"'%s'"'"'\n' \
+    "$BATCH" "$CONNS" "$loops" "$TMP/devops.lp" > "$TMP/sink.iql"
   settle
-  sout=$("$STRESSQL" run --reactors "$REACTORS" --addresses "127.0.0.1:$SINK_PORT" --results none "$TMP/sink.iql" 2>&1)
+  sout=$({ time "$STRESSQL" run --reactors "$REACTORS" --addresses "127.0.0.1:$SINK_PORT" --results none "$TMP/sink.iql" 2>&1; } 2>&1)
   spps=$(sed -n 's/^  Points\/Sec: *\([0-9]*\).*/\1/p' <<<"$sout")
-  printf "round %d: wrk %10.0f points/s | stressql replay %10.0f points/s (%s points) | ratio %.2f\n" \
-    "$r" "$wpps" "$spps" "$(accepted "$sout")" "$(awk -v s="$spps" -v w="$wpps" 'BEGIN {print s / w}')"
+  scpu=$(cpu_of "$sout"); spts=$(accepted "$sout")
+  printf "round %d: wrk %10.0f points/s (%.3f CPU-s/M) | stressql replay %10.0f points/s (%s points, %.3f CPU-s/M) | ratio %.2f\n" \
+    "$r" "$wpps" "$(awk -v c="$wcpu" -v q="$reqs" -v b="$BATCH" 'BEGIN {print c * 1e6 / (q * b)}')" \
+    "$spps" "$spts" "$(awk -v c="$scpu" -v p="$spts" 'BEGIN {print c * 1e6 / p}')" \
+    "$(awk -v s="$spps" -v w="$wpps" 'BEGIN {print s / w}')"
   sum_w=$(awk -v a="$sum_w" -v b="$wpps" 'BEGIN {print a + b}'); sum_s=$(awk -v a="$sum_s" -v b="$spps" 'BEGIN {print a + b}')
 done
 awk -v w="$sum_w" -v s="$sum_s" -v n="$ROUNDS" 'BEGIN {

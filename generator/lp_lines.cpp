@@ -63,9 +63,51 @@ bool find_timestamp(std::string_view line, size_t* begin, size_t* end, int64_t* 
   return true;
 }
 
+namespace {
+
+// The previous line's timestamp, as read and as written. Lines of one timestamp come
+// together (a TSBS file writes every host's measurements at one time, then the next time),
+// so most lines end in the token the line before ended in: its shifted digits are then
+// copied, not parsed and formatted again (the parse and to_chars cost more than copying
+// the line).
+struct LastTimestamp {
+  char in[20];  // the token as the file has it: '-'? and 1-19 digits
+  size_t in_len = 0;
+  char out[24];  // moved by delta, as written
+  size_t out_len = 0;
+};
+
+// find_timestamp() for copy_points, with the shifted digits in last->out. True when the
+// line has a timestamp: [*begin, *end) is its token.
+bool find_shifted(std::string_view line, int64_t delta, LastTimestamp* last, size_t* begin,
+                  size_t* end) {
+  const size_t k = last->in_len;
+  // The same token at the end of the line, after a blank: find_timestamp would read the
+  // same value there (a trailing '\r' fails the compare and takes the long way).
+  if (k > 0 && line.size() > k && line[line.size() - k - 1] == ' ' &&
+      std::memcmp(line.data() + line.size() - k, last->in, k) == 0) {
+    *begin = line.size() - k;
+    *end = line.size();
+    return true;
+  }
+  int64_t ts = 0;
+  if (!find_timestamp(line, begin, end, &ts)) return false;
+  int64_t moved;
+  if (__builtin_add_overflow(ts, delta, &moved)) {
+    moved = delta > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  }
+  last->in_len = *end - *begin;
+  std::memcpy(last->in, line.data() + *begin, last->in_len);
+  last->out_len = static_cast<size_t>(std::to_chars(last->out, last->out + sizeof last->out, moved).ptr - last->out);
+  return true;
+}
+
+}  // namespace
+
 size_t copy_points(char* buf, size_t n, size_t capacity, bool shift, int64_t delta,
                    uint32_t* points) {
   LineFilter filter;
+  LastTimestamp last;
   char* w = buf;  // output; never past p
   uint32_t count = 0;
   const char* p = buf;  // input still to read: [p, stop)
@@ -84,20 +126,15 @@ size_t copy_points(char* buf, size_t n, size_t capacity, bool shift, int64_t del
     // goes out with a plain '\n'.
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     size_t b = 0, e = 0;
-    int64_t ts = 0;
-    if (!shift || !find_timestamp(line, &b, &e, &ts)) {
+    if (!shift || !find_shifted(line, delta, &last, &b, &e)) {
       if (w != p) std::memmove(w, p, line.size());  // in place until a line was left out
       w += line.size();
       *w++ = '\n';
       p += whole;
       continue;
     }
-    int64_t moved;
-    if (__builtin_add_overflow(ts, delta, &moved)) {
-      moved = delta > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-    }
-    char digits[24];
-    const size_t len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, moved).ptr - digits);
+    const char* digits = last.out;
+    const size_t len = last.out_len;
     const size_t out_len = line.size() - (e - b) + len + 1;
     if (w + out_len > p + whole) {
       // A longer timestamp would run into the next line: move what is still to be read to

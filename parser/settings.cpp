@@ -39,7 +39,7 @@ constexpr SettingInfo kSettings[] = {
     {SetName::kOrg, "Org", "org", "v2 organisation name (required by the v2 API)"},
     {SetName::kBucket, "Bucket", "bucket", "v2 bucket (default: the Database)"},
     {SetName::kGzip, "Gzip", "gzip",
-     "gzip write bodies: true (level 1), false, or a level 1-12 (libdeflate)"},
+     "gzip write bodies: true (level 1), false, or a level 1-12 (1: ISA-L igzip; 2-12: libdeflate)"},
     {SetName::kNoSync, "NoSync", "no-sync",
      "v3 no_sync: true acknowledges writes before the WAL is persisted (sent only when set)"},
     {SetName::kAcceptPartial, "AcceptPartial", "accept-partial",

@@ -81,6 +81,22 @@ TEST(LpLines, CopyPointsShiftsInPlaceWithRoomForLongerTimestamps) {
   EXPECT_EQ(buf.substr(0, n), "a v=1 1\nb v=2 22\nc v=3\nd v=4 -7\r\ne v=5 33\n");
 }
 
+// Lines of one timestamp reuse the previous line's shifted digits: only when the line
+// really ends in that token after a blank, so a token that merely ends the same way is
+// read for itself.
+TEST(LpLines, CopyPointsRepeatedTimestampsShiftLikeAnyOther) {
+  const std::string in =
+      "a v=1 12\nb v=2 12\nc v=-12\nd s=\"x 12\"\ne v=3 -12\nf v=4 -12\ng v=5 12\r\r\nh v=6 12\n"
+      "i v=7 112\nj v=8 12\n";
+  std::string buf = in + std::string(10 * kMaxTimestampGrowth, '\0');
+  uint32_t points = 0;
+  const size_t n = copy_points(buf.data(), in.size(), buf.size(), true, 1, &points);
+  EXPECT_EQ(points, 10u);
+  EXPECT_EQ(buf.substr(0, n),
+            "a v=1 13\nb v=2 13\nc v=-12\nd s=\"x 12\"\ne v=3 -11\nf v=4 -11\ng v=5 13\r\nh v=6 13\n"
+            "i v=7 113\nj v=8 13\n");
+}
+
 // A file of `n` points in `series` series, 10 units apart, with comments and blank lines
 // among them; lines() are the points as written.
 struct TestFile {
