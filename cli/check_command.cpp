@@ -115,6 +115,15 @@ void print_statement(const parser::Statement& st, const parser::Settings& settin
 
 }  // namespace
 
+void warn_unused_defines(const std::string& script, std::string_view source,
+                         const std::map<std::string, std::string, std::less<>>& defines,
+                         std::ostream& err) {
+  for (const std::string& name : parser::unused_defines(source, defines)) {
+    err << "stressql: warning: --define " << name << ": " << script << " never uses ${" << name
+        << "}\n";
+  }
+}
+
 bool collect_defines(const std::vector<std::string>& args, std::ostream& err,
                      std::map<std::string, std::string, std::less<>>* out) {
   for (const std::string& a : args) {
@@ -138,6 +147,7 @@ int run_check(const std::string& path, std::ostream& out, std::ostream& err,
     return 2;
   }
   parser::ParseResult r = parser::parse_script_with_defines(path, source, defines);
+  warn_unused_defines(path, source, defines, err);
   if (r.ok()) generator::check_replay_files(r.script, &r.errors);
   if (!r.ok()) {
     parser::LineIndex lines(source);

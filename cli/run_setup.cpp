@@ -23,6 +23,7 @@ bool load_script(const RunArgs& args, std::string* source, parser::ParseResult* 
   parser::Defines defines;
   if (!collect_defines(args.defines, std::cerr, &defines)) return false;
   *parsed = parser::parse_script_with_defines(args.script, *source, defines);
+  warn_unused_defines(args.script, *source, defines, std::cerr);
   if (parsed->ok()) generator::check_replay_files(parsed->script, &parsed->errors);
   for (const auto& d : parsed->errors) std::cerr << parser::format_diagnostic(args.script, *source, d);
   if (!parsed->ok()) return false;

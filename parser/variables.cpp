@@ -1,6 +1,7 @@
 #include "parser/variables.h"
 
 #include <algorithm>
+#include <set>
 
 #include "parser/text.h"
 #include "parser/time_text.h"
@@ -319,6 +320,41 @@ bool substitute_variables(std::string_view source, const Defines& defines, Subst
   }
   out->out_lines_ = line_starts(out->text_);
   return errors->size() == errors_before;
+}
+
+std::vector<std::string> unused_defines(std::string_view source, const Defines& defines) {
+  std::set<std::string, std::less<>> mentioned;
+  size_t i = 0;
+  bool in_comment = comment_line(source, 0);
+  while (i < source.size()) {
+    if (source[i] == '\n') {
+      in_comment = comment_line(source, ++i);
+      continue;
+    }
+    if (in_comment || source[i] != '$' || i + 1 >= source.size() || source[i + 1] != '{') {
+      ++i;
+      continue;
+    }
+    size_t close = i + 2;
+    while (close < source.size() && source[close] != '}' && source[close] != '\n') ++close;
+    // Every word of the body that starts like a name (not `10s`); a default's words too,
+    // which only errs towards saying less.
+    for (size_t j = i + 2; j < close;) {
+      if (!is_name_char(source[j])) {
+        ++j;
+        continue;
+      }
+      const size_t start = j;
+      while (j < close && is_name_char(source[j])) ++j;
+      if (is_name_start(source[start])) mentioned.emplace(source.substr(start, j - start));
+    }
+    i = close;
+  }
+  std::vector<std::string> unused;
+  for (const auto& [name, value] : defines) {
+    if (!mentioned.contains(name)) unused.push_back(name);
+  }
+  return unused;
 }
 
 ParseResult parse_script_with_defines(std::string_view file, std::string_view source,

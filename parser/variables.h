@@ -60,6 +60,10 @@ class Substitution {
 bool substitute_variables(std::string_view source, const Defines& defines, Substitution* out,
                           std::vector<Diagnostic>* errors);
 
+// The names in `defines` that no `${...}` of `source` mentions (comment lines aside): most
+// often a misspelt --define, which would otherwise be ignored in silence.
+std::vector<std::string> unused_defines(std::string_view source, const Defines& defines);
+
 // substitute_variables, then parse_script on the result; every diagnostic and statement
 // position is the script's own.
 ParseResult parse_script_with_defines(std::string_view file, std::string_view source,

@@ -74,6 +74,17 @@ TEST(CheckCommand, GoodScriptInProcess) {
       << out.str();
 }
 
+// A misspelt --define changes nothing, so check says so (and still checks the script).
+TEST(CheckCommand, ADefineTheScriptNeverUsesIsAWarning) {
+  const std::string script = source_file("examples/tsbs/devops.iql");
+  std::ostringstream out, err;
+  EXPECT_EQ(run_check(script, out, err, {"scale=2", "hours=3"}), 0) << err.str();
+  EXPECT_EQ(err.str(), "stressql: warning: --define hours: " + script + " never uses ${hours}\n");
+  std::ostringstream out2, err2;
+  EXPECT_EQ(run_check(script, out2, err2, {"scale=2", "duration=1h"}), 0) << err2.str();
+  EXPECT_EQ(err2.str(), "");
+}
+
 TEST(CheckCommand, UnreadableFile) {
   std::ostringstream out, err;
   EXPECT_EQ(run_check("/nonexistent/x.iql", out, err), 2);

@@ -33,6 +33,16 @@ TEST(Variables, NamesDefaultsAndText) {
   EXPECT_EQ(sub("  # uses ${hosts}\nx ${scale}", d), "  # uses ${hosts}\nx 4");
 }
 
+// A --define that no ${...} mentions is reported (names in expressions and defaults count;
+// comment lines and duration literals such as 10s do not).
+TEST(Variables, UnusedDefinesAreTheNamesNoSubstitutionMentions) {
+  const Defines d{{"scale", "4"}, {"duration", "1h"}, {"hours", "2"}, {"s", "x"}, {"db", "a"}};
+  EXPECT_EQ(unused_defines("n ${scale * (duration / 10s)}\n# ${hours}\nd ${db:-x}\n", d),
+            (std::vector<std::string>{"hours", "s"}));
+  EXPECT_EQ(unused_defines("no variables at all\n", {{"scale", "1"}}), std::vector<std::string>{"scale"});
+  EXPECT_TRUE(unused_defines("${scale}", {}).empty());
+}
+
 TEST(Variables, IntegerArithmetic) {
   Defines d{{"scale", "1000"}, {"duration", "1h"}, {"neg", "-3"}};
   EXPECT_EQ(sub("${scale * 360}", d), "360000");
