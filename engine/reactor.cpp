@@ -189,10 +189,13 @@ void Reactor::loop() {
 }
 
 void Reactor::plan_wait(bool stopping, int64_t* wait_ns, unsigned* completions) {
-  int64_t next = timers_.empty() ? now_ + kMaxWaitNs : timers_.top_time();
+  // The wait is relative: counted from now, not from the turn's start, or a turn that
+  // rendered requests (or was preempted) would wake that much after the next due time.
+  const int64_t now = base::monotonic_ns();
+  int64_t next = timers_.empty() ? now + kMaxWaitNs : timers_.top_time();
   *completions = 1;
   if (stopping) {
-    *wait_ns = std::clamp<int64_t>(next - now_, 0, 10'000'000);
+    *wait_ns = std::clamp<int64_t>(next - now, 0, 10'000'000);
     return;
   }
   // Answers may wait for the next wake-up only when nothing else is in flight that a
@@ -209,14 +212,14 @@ void Reactor::plan_wait(bool stopping, int64_t* wait_ns, unsigned* completions) 
         unclaimed = std::min(unclaimed, r->job->next_unclaimed_due());
       }
     }
-    lazy = unclaimed != INT64_MAX && unclaimed > now_ + kTimerSlackNs;
+    lazy = unclaimed != INT64_MAX && unclaimed > now + kTimerSlackNs;
     next = std::min(next, unclaimed);
   }
   if (lazy) {
-    *wait_ns = std::clamp<int64_t>(next - now_, 0, kLazyWaitNs);
+    *wait_ns = std::clamp<int64_t>(next - now, 0, kLazyWaitNs);
     *completions = ring_.cq.ring_entries;  // the kernel caps a wait at the CQ ring's size
   } else {
-    *wait_ns = std::clamp<int64_t>(next - now_, 0, kMaxWaitNs);
+    *wait_ns = std::clamp<int64_t>(next - now, 0, kMaxWaitNs);
   }
 }
 
