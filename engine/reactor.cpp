@@ -213,7 +213,11 @@ void Reactor::plan_wait(bool stopping, int64_t* wait_ns, unsigned* completions) 
   // comes before it, and takes the answers that free connections for it. Otherwise (the
   // statement's last answers, every connection busy with a request overdue) the first
   // completion wakes the turn.
-  bool lazy = answer_waits_ > 0 && answer_waits_ == open_attempts_;
+  // Only ahead of the schedule, too (the earliest timer is a request waiting for its due
+  // time): a reactor behind it takes every answer as it comes, or deferred answers held
+  // connections that overdue requests wait for, and it fell further behind.
+  bool lazy = answer_waits_ > 0 && answer_waits_ == open_attempts_ && !timers_.empty() &&
+              slots_[timers_.top_id()].state == SlotState::kWaitDue;
   if (lazy) {
     int64_t unclaimed = INT64_MAX;
     for (const auto& r : runs_) {
@@ -226,7 +230,12 @@ void Reactor::plan_wait(bool stopping, int64_t* wait_ns, unsigned* completions) 
   }
   if (lazy) {
     *wait_ns = std::clamp<int64_t>(next - now, 0, kLazyWaitNs);
-    *completions = ring_.cq.ring_entries;  // the kernel caps a wait at the CQ ring's size
+    // Not woken by what is expected: a completion for each SQE this enter submits (a
+    // send completes inline) and an answer for each request in flight. Not "never": the
+    // kernel runs deferred work (the answers' reads) before the wait returns until it has
+    // this many completions or none is pending, so a count far above what can come would
+    // keep it reading a stream of answers while due requests wait.
+    *completions = std::min<unsigned>(ring_.cq.ring_entries, answer_waits_ + io_uring_sq_ready(&ring_) + 1);
   } else {
     *wait_ns = std::clamp<int64_t>(next - now, 0, kMaxWaitNs);
   }
