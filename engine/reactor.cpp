@@ -1,10 +1,9 @@
 #include "engine/reactor.h"
 
-#include <time.h>
+#include <time.h>  // before linux/errqueue.h, whose scm_timestamping needs timespec
 
 #include <linux/errqueue.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -209,13 +208,12 @@ void Reactor::plan_wait(bool stopping, int64_t* wait_ns, unsigned* completions) 
   }
   // Answers may wait for the next wake-up only when nothing else is in flight that a
   // prompt wake-up would move on (a connect, a send, a TLS handshake, a closed loop's
-  // answer), and when a request still to be claimed is due after the slack: a wake-up
-  // comes before it, and takes the answers that free connections for it. Otherwise (the
-  // statement's last answers, every connection busy with a request overdue) the first
+  // answer); when the reactor is ahead of the schedule (its earliest timer is a request
+  // waiting for its due time: behind it, deferred answers would hold connections that
+  // overdue requests wait for, and it fell further behind); and when a request still to be
+  // claimed is due after the slack: a wake-up comes before it, and takes the answers that
+  // free connections for it. Otherwise (the statement's last answers, say) the first
   // completion wakes the turn.
-  // Only ahead of the schedule, too (the earliest timer is a request waiting for its due
-  // time): a reactor behind it takes every answer as it comes, or deferred answers held
-  // connections that overdue requests wait for, and it fell further behind.
   bool lazy = answer_waits_ > 0 && answer_waits_ == open_attempts_ && !timers_.empty() &&
               slots_[timers_.top_id()].state == SlotState::kWaitDue;
   if (lazy) {

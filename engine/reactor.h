@@ -16,14 +16,16 @@
 //  - Each slot has at most one timer (its pause, backoff or attempt deadline) in timers_,
 //    an indexed heap: a turn handles only the due timers and the ring waits until the
 //    earliest (submit_and_wait_timeout), so no turn scans every slot.
-//  - A turn waits for its first completion, unless every open attempt is a plain request
-//    under a rate, handed to the kernel, that waits for its answer: then it waits, without waking
+//  - A turn waits for its first completion, unless the reactor is ahead of the schedule
+//    and every open attempt is a plain request under a rate, handed to the kernel, that
+//    waits for its answer (plan_wait): then it waits, without waking
 //    for completions, until its earliest timer or the next request no slot has claimed yet
 //    (at most kLazyWaitNs, which bounds command latency), and takes the answers that came
 //    in meanwhile in that wake-up. Their latency still ends when the kernel received them
 //    (SO_TIMESTAMPING through multishot recvmsg, Connection::received_ns), so deferring them
-//    costs no accuracy. A wake-up handles every timer due within kTimerSlackNs, and submits
-//    everything the turn queued in the io_uring_enter that waits.
+//    costs no accuracy. A wake-up comes half of kTimerSlackNs before the earliest timer and
+//    handles every wait due within kTimerSlackNs; the io_uring_enter that waits also
+//    submits everything the turn queued.
 //  - Every SQE carries encode_user_data(op, slot, generation); dispatch() is the one place
 //    where stale completions (older generation) are dropped, their buffers recycled.
 //  - Send buffers move between slots: once a plain (copying) send has handed all of a

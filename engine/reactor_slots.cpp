@@ -1,7 +1,7 @@
 // Reactor, part two: a connection slot's life cycle (request → attempt → sample) and the
 // completion handlers that drive it. See reactor.h for the invariants.
 
-#include <time.h>
+#include <time.h>  // before linux/errqueue.h, whose scm_timestamping needs timespec
 
 #include <linux/errqueue.h>
 #include <sys/socket.h>
