@@ -25,7 +25,7 @@ class BufferRing {
 
   uint16_t group() const { return group_; }
   unsigned buffer_size() const { return buffer_size_; }
-  const char* buffer(uint16_t bid) const { return data_ + static_cast<size_t>(bid) * buffer_size_; }
+  char* buffer(uint16_t bid) const { return data_ + static_cast<size_t>(bid) * buffer_size_; }
   // Hands buffer `bid` back; visible to the kernel after the next flush().
   void recycle(uint16_t bid) {
     io_uring_buf_ring_add(br_, data_ + static_cast<size_t>(bid) * buffer_size_, buffer_size_, bid,

@@ -47,6 +47,11 @@ struct Connection {
   bool was_connected = false;      // connected before for this job and target: a connect
                                    // now is a reconnect (EngineCounters::reconnects)
   bool needs_render = false;       // the request claimed is not in `buffer` yet
+  // Reactor bookkeeping of the wait policy (reactor.h): an attempt is open (counted in
+  // Reactor::open_attempts_), and of those, a plain one under a rate whose request is
+  // handed to the kernel and that waits only for its answer (Reactor::answer_waits_).
+  bool in_attempt = false;
+  bool answer_wait = false;
 
   SlotState state = SlotState::kFree;
   JobRun* run = nullptr;
@@ -80,6 +85,8 @@ struct Connection {
   int64_t started_ns = 0;   // monotonic time the current attempt started (sending or connecting)
   int64_t deadline_ns = 0;  // attempt timeout
   int64_t wake_ns = 0;      // kIdle / kBackoff / kWaitDue: when to act
+  int64_t received_ns = 0;  // monotonic time the kernel received the last bytes read (its
+                            // SO_TIMESTAMPING stamp): an answer's end, however late it is reaped
 
   ResponseParser parser;
 
@@ -94,8 +101,9 @@ struct Connection {
   bool attempt_open() const { return state == SlotState::kConnecting || state == SlotState::kSending; }
 };
 
-// Creates a non-blocking TCP socket for `address` with TCP_NODELAY. Returns 0, or the
-// errno of the failure (then *fd = -1).
+// Creates a non-blocking TCP socket for `address` with TCP_NODELAY and software receive
+// timestamps (SO_TIMESTAMPING: each read says when the kernel received its last bytes).
+// Returns 0, or the errno of the failure (then *fd = -1).
 int open_socket(const Address& address, int* fd);
 // Ends a socket; `abort` makes the final close send RST instead of FIN (SO_LINGER 0).
 // shutdown() first, because io_uring's registered-file reference keeps the socket alive

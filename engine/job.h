@@ -88,6 +88,19 @@ struct JobShared {
     return *index < spec.requests;
   }
 
+  // Any reactor: the monotonic due time of the earliest request no slot has claimed yet,
+  // or INT64_MAX when every request is claimed (or its target given up). Open loop only.
+  int64_t next_unclaimed_due() const {
+    const uint64_t n = spec.targets.size();
+    int64_t due = INT64_MAX;
+    for (uint64_t t = 0; t < n; ++t) {
+      if (targets[t].gave_up.load(std::memory_order_relaxed)) continue;
+      const uint64_t index = targets[t].next.load(std::memory_order_relaxed) * n + t;
+      if (index < spec.requests) due = std::min(due, start_ns + spec.schedule.due_offset_ns(index));
+    }
+    return due;
+  }
+
   // Any reactor: claims the next request of job slot `job_slot` (of `slots` in the job) into
   // *index and the target it goes to into *target; false once none is left. A slot serves
   // target job_slot mod T when there are at least as many slots as targets, else every

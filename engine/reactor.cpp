@@ -1,7 +1,9 @@
 #include "engine/reactor.h"
 
+#include <time.h>  // before linux/errqueue.h, whose scm_timestamping needs timespec
+
+#include <linux/errqueue.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +23,9 @@ namespace stressql::engine {
 namespace {
 
 constexpr int64_t kMaxWaitNs = 100'000'000;      // bounds command/stop latency when idle
+// A turn that does not wake for completions (answers under a rate) waits at most this long,
+// which bounds how late it sees a command (a new job, a cancel) meanwhile.
+constexpr int64_t kLazyWaitNs = 10'000'000;
 constexpr int64_t kStopDrainNs = 2'000'000'000;  // how long teardown waits for in-flight ops
 constexpr unsigned kCqeBatch = 256;
 constexpr uint16_t kBufferGroup = 0;
@@ -112,6 +117,8 @@ base::Status Reactor::setup() {
   tls_plain_.resize(16384);  // one TLS record's plaintext
   send_zc_ = config_.send_zc;
   mono_to_unix_ns_ = base::unix_ns() - base::monotonic_ns();
+  recv_msg_.msg_controllen = CMSG_SPACE(sizeof(scm_timestamping));
+  not_due_.reserve(config_.max_slots);
   arm_wake();
   return base::Status::ok();
 }
@@ -156,13 +163,16 @@ void Reactor::loop() {
     run_timers();
     run_ready();
     if (pushed_events_) notify_control();
-    const int64_t next = timers_.empty() ? now_ + kMaxWaitNs : timers_.top_time();
-    int64_t wait = std::clamp<int64_t>(next - now_, 0, kMaxWaitNs);
-    if (stopping) wait = std::min<int64_t>(wait, 10'000'000);
+    int64_t wait = 0;
+    unsigned completions = 1;
+    plan_wait(stopping, &wait, &completions);
     __kernel_timespec ts{wait / 1'000'000'000, wait % 1'000'000'000};
     io_uring_cqe* cqe = nullptr;
-    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+    // One io_uring_enter submits the turn's SQEs and waits (DEFER_TASKRUN: completions are
+    // posted only in it, and a waiter that wants more than have come is not woken by them).
+    io_uring_submit_and_wait_timeout(&ring_, &cqe, completions, &ts, nullptr);
     now_ = base::monotonic_ns();
+    stamp_offset_ns_ = base::unix_ns() - now_;
     io_uring_cqe* batch[kCqeBatch];
     unsigned n;
     while ((n = io_uring_peek_batch_cqe(&ring_, batch, kCqeBatch)) > 0) {
@@ -174,6 +184,58 @@ void Reactor::loop() {
     // With IORING_FEAT_NODROP the kernel holds completions back when the CQ ring is full
     // (cq.koverflow only counts ones it had to drop): count the turns that found it so.
     if (IO_URING_READ_ONCE(*ring_.sq.kflags) & IORING_SQ_CQ_OVERFLOW) bump(counters_.cq_overflows);
+  }
+}
+
+void Reactor::plan_wait(bool stopping, int64_t* wait_ns, unsigned* completions) {
+  // The wait is relative: counted from now, not from the turn's start, or a turn that
+  // rendered requests (or was preempted) would wake that much after the next due time.
+  const int64_t now = base::monotonic_ns();
+  int64_t next = now + kMaxWaitNs;
+  if (!timers_.empty()) {
+    // Half the slack early: the wake-up (and the answers taken in it, which the kernel
+    // reads before the wait returns) costs time, and a request due within the slack of
+    // the wake-up goes now; so requests leave within ±half the slack of their due time
+    // instead of always late. A timer this leaves in the heap (a deadline not yet passed)
+    // is waited for itself.
+    next = timers_.top_time() - kTimerSlackNs / 2;
+    if (next <= now) next = timers_.top_time();
+  }
+  *completions = 1;
+  if (stopping) {
+    *wait_ns = std::clamp<int64_t>(next - now, 0, 10'000'000);
+    return;
+  }
+  // Answers may wait for the next wake-up only when nothing else is in flight that a
+  // prompt wake-up would move on (a connect, a send, a TLS handshake, a closed loop's
+  // answer); when the reactor is ahead of the schedule (its earliest timer is a request
+  // waiting for its due time: behind it, deferred answers would hold connections that
+  // overdue requests wait for, and it fell further behind); and when a request still to be
+  // claimed is due after the slack: a wake-up comes before it, and takes the answers that
+  // free connections for it. Otherwise (the statement's last answers, say) the first
+  // completion wakes the turn.
+  bool lazy = answer_waits_ > 0 && answer_waits_ == open_attempts_ && !timers_.empty() &&
+              slots_[timers_.top_id()].state == SlotState::kWaitDue;
+  if (lazy) {
+    int64_t unclaimed = INT64_MAX;
+    for (const auto& r : runs_) {
+      if (!r->cancelled && r->job->spec.schedule.open_loop()) {
+        unclaimed = std::min(unclaimed, r->job->next_unclaimed_due());
+      }
+    }
+    lazy = unclaimed != INT64_MAX && unclaimed > now + kTimerSlackNs;
+    next = std::min(next, unclaimed);
+  }
+  if (lazy) {
+    *wait_ns = std::clamp<int64_t>(next - now, 0, kLazyWaitNs);
+    // Not woken by what is expected: a completion for each SQE this enter submits (a
+    // send completes inline) and an answer for each request in flight. Not "never": the
+    // kernel runs deferred work (the answers' reads) before the wait returns until it has
+    // this many completions or none is pending, so a count far above what can come would
+    // keep it reading a stream of answers while due requests wait.
+    *completions = std::min<unsigned>(ring_.cq.ring_entries, answer_waits_ + io_uring_sq_ready(&ring_) + 1);
+  } else {
+    *wait_ns = std::clamp<int64_t>(next - now, 0, kMaxWaitNs);
   }
 }
 
@@ -312,14 +374,18 @@ void Reactor::run_timers() {
   // A slot's timer is set to the latest time it waits for, so a due timer belongs to the
   // slot's present state; a state that no longer waits (the answer came first, the slot was
   // released) just drops it, and one that waits for later sets it again.
-  while (!timers_.empty() && timers_.top_time() <= now_) {
+  // A wait (a due time, a pause, a backoff) ends within kTimerSlackNs of its time, so one
+  // wake-up serves every request due that close; a deadline only once it has passed (those
+  // within the slack are armed again after the loop, which would otherwise pop them again).
+  const int64_t horizon = now_ + kTimerSlackNs;
+  while (!timers_.empty() && timers_.top_time() <= horizon) {
     const uint32_t id = timers_.pop();
     Connection& c = slots_[id];
     switch (c.state) {
       case SlotState::kIdle:
       case SlotState::kBackoff:
       case SlotState::kWaitDue:
-        if (c.wake_ns <= now_) make_ready(id);
+        if (c.wake_ns <= horizon) make_ready(id);
         else arm_timer(id, c.wake_ns);
         break;
       case SlotState::kConnecting:
@@ -327,6 +393,8 @@ void Reactor::run_timers() {
         if (c.deadline_ns <= now_) {
           close_connection(id, true);
           end_attempt(id, Failure::kTimeout, nullptr);  // may arm the slot's next wait
+        } else if (c.deadline_ns <= horizon) {
+          not_due_.push_back(id);
         } else {
           arm_timer(id, c.deadline_ns);
         }
@@ -335,6 +403,10 @@ void Reactor::run_timers() {
         break;
     }
   }
+  for (uint32_t id : not_due_) {
+    if (slots_[id].attempt_open() && !timers_.armed(id)) arm_timer(id, slots_[id].deadline_ns);
+  }
+  not_due_.clear();
 }
 
 base::Status Engine::start(const EngineOptions& options, std::unique_ptr<Engine>* out) {

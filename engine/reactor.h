@@ -16,6 +16,16 @@
 //  - Each slot has at most one timer (its pause, backoff or attempt deadline) in timers_,
 //    an indexed heap: a turn handles only the due timers and the ring waits until the
 //    earliest (submit_and_wait_timeout), so no turn scans every slot.
+//  - A turn waits for its first completion, unless the reactor is ahead of the schedule
+//    and every open attempt is a plain request under a rate, handed to the kernel, that
+//    waits for its answer (plan_wait): then it waits, without waking
+//    for completions, until its earliest timer or the next request no slot has claimed yet
+//    (at most kLazyWaitNs, which bounds command latency), and takes the answers that came
+//    in meanwhile in that wake-up. Their latency still ends when the kernel received them
+//    (SO_TIMESTAMPING through multishot recvmsg, Connection::received_ns), so deferring them
+//    costs no accuracy. A wake-up comes half of kTimerSlackNs before the earliest timer and
+//    handles every wait due within kTimerSlackNs; the io_uring_enter that waits also
+//    submits everything the turn queued.
 //  - Every SQE carries encode_user_data(op, slot, generation); dispatch() is the one place
 //    where stale completions (older generation) are dropped, their buffers recycled.
 //  - Send buffers move between slots: once a plain (copying) send has handed all of a
@@ -27,6 +37,8 @@
 //    per connection only while the connection keeps its buffer). TLS and zero-copy sends
 //    keep their buffer. A buffer carries its fixed-buffer index; there are never more
 //    buffers than slots.
+
+#include <sys/socket.h>
 
 #include <atomic>
 #include <deque>
@@ -160,6 +172,10 @@ class Reactor final : public Worker {
   // Handles the slots whose timer is due (a pause or backoff over, a deadline passed).
   void run_timers();
   void arm_timer(uint32_t id, int64_t at) { timers_.set(id, at); }
+  // The attempt of c is over (or its slot released): out of open_attempts_/answer_waits_.
+  void settle_attempt(Connection& c);
+  // How long this turn waits (ns) and for how many completions (see the invariants).
+  void plan_wait(bool stopping, int64_t* wait_ns, unsigned* completions);
 
   // Completions: one handler per kind.
   void dispatch(const io_uring_cqe* cqe);
@@ -223,7 +239,14 @@ class Reactor final : public Worker {
   uint64_t wake_value_ = 0;
   int64_t now_ = 0;
   TimerHeap timers_;  // one timer per slot at most; see run_timers()
+  std::vector<uint32_t> not_due_;  // run_timers: deadlines within the slack, armed again
+  uint32_t open_attempts_ = 0;     // slots with Connection::in_attempt
+  uint32_t answer_waits_ = 0;      // of which Connection::answer_wait
+  msghdr recv_msg_{};  // multishot recvmsg's layout: no address, room for one timestamp
   int64_t mono_to_unix_ns_ = 0;
+  // Receive timestamps are CLOCK_REALTIME: minus this (read after every wait, so that a
+  // clock slewed or stepped meanwhile does not shift them) they are monotonic.
+  int64_t stamp_offset_ns_ = 0;
 };
 
 }  // namespace stressql::engine

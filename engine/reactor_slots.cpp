@@ -1,12 +1,16 @@
 // Reactor, part two: a connection slot's life cycle (request → attempt → sample) and the
 // completion handlers that drive it. See reactor.h for the invariants.
 
+#include <time.h>  // before linux/errqueue.h, whose scm_timestamping needs timespec
+
+#include <linux/errqueue.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "engine/reactor.h"
 
@@ -107,9 +111,10 @@ void Reactor::start_next_request(uint32_t id) {
   c.needs_render = c.rendered_serial != job->serial;
   c.attempt = 1;
   if (job->spec.schedule.open_loop()) {
-    // Due by the schedule, whenever this slot got free: early, it waits; late, it goes now.
+    // Due by the schedule, whenever this slot got free: early, it waits; late (or due
+    // within the timer slack), it goes now.
     c.wake_ns = job->start_ns + job->spec.schedule.due_offset_ns(index);
-    if (c.wake_ns > now_) {
+    if (c.wake_ns > now_ + kTimerSlackNs) {
       c.state = SlotState::kWaitDue;
       arm_timer(id, c.wake_ns);
       if (c.fd < 0) connect_early(id);
@@ -181,8 +186,14 @@ bool Reactor::claim_request(Connection& c, uint64_t* index, uint32_t* target) {
 void Reactor::start_attempt(uint32_t id) {
   Connection& c = slots_[id];
   c.due_ns = c.wake_ns;
-  if (c.attempt == 1) c.first_due_ns = c.due_ns;  // a retry's due time is its backoff's end
+  // A retry's due time is its backoff's end. A request sent within the timer slack before
+  // its due time counts from its send: its latency never starts after the request left.
+  if (c.attempt == 1) c.first_due_ns = std::min(c.due_ns, now_);
   c.started_ns = now_;
+  if (!c.in_attempt) {
+    c.in_attempt = true;
+    ++open_attempts_;
+  }
   c.deadline_ns = now_ + c.job->spec.timeout_ns;
   arm_timer(id, c.deadline_ns);
   c.sent = 0;
@@ -254,12 +265,20 @@ void Reactor::send_more(uint32_t id) {
   sqe->flags |= IOSQE_FIXED_FILE;
   ++c.ops;
   c.send_inflight = true;
+  // A plain request under a rate, handed to the kernel: its send completes inline (the
+  // socket has room) and its answer is timestamped, so neither needs a wake-up of its own
+  // (plan_wait); a send the socket holds back goes on at the next one.
+  if (!tls && !c.answer_wait && c.job->spec.schedule.open_loop()) {
+    c.answer_wait = true;
+    ++answer_waits_;
+  }
 }
 
 void Reactor::arm_recv(uint32_t id) {
   Connection& c = slots_[id];
   io_uring_sqe* sqe = get_sqe();
-  io_uring_prep_recv_multishot(sqe, static_cast<int>(id), nullptr, 0, 0);
+  // recvmsg rather than recv for the control message: when the kernel received the bytes.
+  io_uring_prep_recvmsg_multishot(sqe, static_cast<int>(id), &recv_msg_, 0);
   sqe->flags |= IOSQE_FIXED_FILE | IOSQE_BUFFER_SELECT;
   sqe->buf_group = buffers_.group();
   io_uring_sqe_set_data64(sqe, encode_user_data(Op::kRecv, id, c.generation));
@@ -304,6 +323,7 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   Connection& c = slots_[id];
   JobRun* run = c.run;
   const JobSpec& spec = c.job->spec;
+  settle_attempt(c);
   if (c.needs_render) {
     // Ended before its connection was up (connect failed, timed out, cancelled): the
     // sample still says what the request held. Not sent, so the buffer goes back at once.
@@ -325,8 +345,11 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   s.response_bytes = response != nullptr ? static_cast<uint32_t>(std::min<uint64_t>(response->body_bytes, UINT32_MAX)) : 0;
   s.request_index = c.request_index;
   // From the request's first due time, whatever attempt this is: time lost to a timed-out
-  // attempt and its backoff counts, so a stalled server cannot hide behind retries.
-  s.latency_ns = std::max<int64_t>(now_ - c.first_due_ns, 0);
+  // attempt and its backoff counts, so a stalled server cannot hide behind retries. Up to
+  // when the kernel received the answer's last bytes (however late this turn reaps it), or
+  // now for an attempt that ends without one.
+  const int64_t end = response != nullptr ? std::clamp(c.received_ns, c.started_ns, now_) : now_;
+  s.latency_ns = std::max<int64_t>(end - c.first_due_ns, 0);
   s.lag_ns = std::clamp<int64_t>(c.started_ns - c.first_due_ns, 0, s.latency_ns);
   s.due_unix_ns = c.first_due_ns + mono_to_unix_ns_;
   if (failure != Failure::kNone && response != nullptr) error_message(*response, s.message, sizeof s.message);
@@ -407,8 +430,15 @@ void Reactor::finish_slot(uint32_t id) {
   // after every sample of this turn.
 }
 
+void Reactor::settle_attempt(Connection& c) {
+  if (c.answer_wait) --answer_waits_;
+  if (c.in_attempt) --open_attempts_;
+  c.answer_wait = c.in_attempt = false;
+}
+
 void Reactor::release_slot(uint32_t id) {
   Connection& c = slots_[id];
+  settle_attempt(c);
   c.state = SlotState::kFree;
   c.zc_notif_pending = false;
   timers_.clear(id);
@@ -541,9 +571,27 @@ void Reactor::on_recv(uint32_t id, int res, uint32_t flags) {
   if (!(flags & IORING_CQE_F_MORE)) c.recv_armed = false;
   const uint32_t generation = c.generation;
   if (res > 0) {
+    // The buffer holds an io_uring_recvmsg_out, the control messages, then the bytes.
     const uint16_t bid = static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
-    if (c.tls.active()) tls_receive(id, buffers_.buffer(bid), static_cast<size_t>(res));
-    else feed(id, buffers_.buffer(bid), static_cast<size_t>(res));
+    io_uring_recvmsg_out* out = io_uring_recvmsg_validate(buffers_.buffer(bid), res, &recv_msg_);
+    const size_t n = out != nullptr ? io_uring_recvmsg_payload_length(out, res, &recv_msg_) : 0;
+    if (n == 0) {  // no bytes: the end of the stream (the last CQE of the recvmsg)
+      buffers_.recycle(bid);
+      if (!(flags & IORING_CQE_F_MORE)) return peer_closed(id);
+      return;
+    }
+    c.received_ns = now_;
+    for (cmsghdr* m = io_uring_recvmsg_cmsg_firsthdr(out, &recv_msg_); m != nullptr;
+         m = io_uring_recvmsg_cmsg_nexthdr(out, &recv_msg_, m)) {
+      if (m->cmsg_level != SOL_SOCKET || m->cmsg_type != SO_TIMESTAMPING) continue;
+      scm_timestamping stamps;
+      std::memcpy(&stamps, CMSG_DATA(m), sizeof stamps);
+      const int64_t unix_ns = int64_t{stamps.ts[0].tv_sec} * 1'000'000'000 + stamps.ts[0].tv_nsec;
+      if (unix_ns != 0) c.received_ns = unix_ns - stamp_offset_ns_;
+    }
+    const char* data = static_cast<const char*>(io_uring_recvmsg_payload(out, &recv_msg_));
+    if (c.tls.active()) tls_receive(id, data, n);
+    else feed(id, data, n);
     buffers_.recycle(bid);
   } else if (res == -ENOBUFS) {
     // Out of provided buffers: not a connection error; the buffers come back at the end

@@ -17,6 +17,12 @@
 
 namespace stressql::engine {
 
+// The timer slack of an open loop: a reactor's wake-up sends every request due within this
+// much after it, so requests due close together share one wake-up (and a request goes out
+// at most this much before its due time, never later for want of a wake-up). Reported
+// beside the rate (docs/rates-and-find-max.md).
+inline constexpr int64_t kTimerSlackNs = 100'000;
+
 // Due times that a job's source knows itself instead of a rate (a replayed file's own
 // clock). Shared read-only by the reactors: due_offset_ns() runs on any of them, in any
 // order, and must be a pure function of the index.

@@ -23,6 +23,8 @@ class TimerHeap {
   size_t size() const { return heap_.size(); }
   // The earliest timer. REQUIRES: !empty().
   int64_t top_time() const { return heap_.front().at; }
+  // The id of the earliest timer. REQUIRES: !empty().
+  uint32_t top_id() const { return heap_.front().id; }
   bool armed(uint32_t id) const { return pos_[id] != kUnarmed; }
 
   // Arms id's timer for `at`, or moves it there when it is armed. REQUIRES: id < max_ids.

@@ -132,6 +132,7 @@ nlohmann::json statement_json(const stats::StatementReport& r, size_t index) {
                      {"from", r.rate.from},
                      {"to", r.rate.to},
                      {"ramp_ns", r.rate.ramp_ns},
+                     {"slack_ns", r.rate.slack_ns},
                      {"shards", r.rate.shards},
                      {"units_per_request", r.rate.units_per_request},
                      {"achieved", stats::achieved_rate(r)},

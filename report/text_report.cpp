@@ -48,6 +48,9 @@ void rate_lines(std::string* out, const stats::StatementReport& r) {
   std::snprintf(achieved, sizeof achieved, "%.6g %s", stats::achieved_rate(r), r.rate.unit.c_str());
   line(out, "  Achieved Rate:", achieved);
   line(out, "  Sent Late:", std::to_string(s.sent_late) + " (max lag " + dur(double(s.lag.max())) + ")");
+  if (r.rate.slack_ns > 0) {
+    line(out, "  Timer Slack:", dur(double(r.rate.slack_ns)) + " (a request may leave this much before its due time)");
+  }
   const stats::Histogram& h = s.latency_from_send;
   line(out, "  Resp Time from Send p50 / p99 / Max:",
        dur(double(h.value_at_percentile(50))) + " / " + dur(double(h.value_at_percentile(99))) +

@@ -60,6 +60,7 @@ void for_each_statement_field(F&& f) {
   f("rate_ramp_ns", W::kRated, [](auto& r) -> auto& { return r.rate.ramp_ns; });
   f("rate_units_per_request", W::kRated, [](auto& r) -> auto& { return r.rate.units_per_request; });
   f("rate_per_request", W::kRated, [](auto& r) -> auto& { return r.rate.per_request; });
+  f("rate_slack_ns", W::kRated, [](auto& r) -> auto& { return r.rate.slack_ns; });
   f("api", W::kApi, [](auto& r) -> auto& { return r.api; });  // SPEC §6.4: the API, why, gzip
   f("api_reason", W::kApi, [](auto& r) -> auto& { return r.api_reason; });
   f("write_options", W::kApi, [](auto& r) -> auto& { return r.write_options; });

@@ -216,6 +216,7 @@ void RequestTask::set_rate(const parser::Rate& whole_rate, double units_per_requ
   report_->rate.to = rate.to;
   report_->rate.ramp_ns = rate.ramp_ns;
   report_->rate.units_per_request = units_per_request;
+  report_->rate.slack_ns = engine::kTimerSlackNs;
   std::vector<std::string> warnings;
   if (interval_ns > 0) {
     warnings.push_back(std::string(interval_name) + " " + base::duration_text(interval_ns) +

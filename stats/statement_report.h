@@ -84,6 +84,8 @@ struct RateTarget {
   uint32_t shards = 1;           // > 1: a merged report, the sum of this many shards' targets
   double units_per_request = 1;  // points (pts/s) or mean body MB (MB/s) per request
   std::string per_request;       // "100 points per request", or empty
+  int64_t slack_ns = 0;          // the engine's timer slack (engine::kTimerSlackNs): a request
+                                 // went out at most this early; 0: not known (older rows)
   bool open_loop() const { return !unit.empty(); }
   // The target `since_start_ns` after the statement's start, per second in `unit`.
   double at(int64_t since_start_ns) const;

@@ -27,7 +27,7 @@ double number_before(const std::string& text, const std::string& unit) {
 
 std::string rate_lines(const std::string& report) {
   std::string out;
-  for (const char* label : {"  Target Rate:", "  Achieved Rate:", "  Sent Late:", "  Resp Time from Send p50 / p99 / Max:"}) {
+  for (const char* label : {"  Target Rate:", "  Achieved Rate:", "  Sent Late:", "  Timer Slack:", "  Resp Time from Send p50 / p99 / Max:"}) {
     size_t at = 0;
     while ((at = report.find(std::string("\n") + label, at)) != std::string::npos) {
       ++at;
@@ -104,6 +104,7 @@ WAIT
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.out << rebuilt.err;
   EXPECT_EQ(rate_lines(rebuilt.out), rate_lines(r.out));
   EXPECT_NE(rate_lines(r.out).find("Target Rate"), std::string::npos);
+  EXPECT_NE(rate_lines(r.out).find("Timer Slack:                         100µs"), std::string::npos) << r.out;
 }
 
 TEST_F(RateTest, TheScheduleHoldsRequestsBackAndCountsTheLateOnes) {

@@ -175,7 +175,7 @@ TEST(ResultsRows, StatementRowReadsBackEveryField) {
     EXPECT_FALSE(get(back) == get(defaults)) << name << " kept its default";
     ++fields;
   });
-  EXPECT_EQ(fields, 41);
+  EXPECT_EQ(fields, 42);
   EXPECT_EQ(back.kind, stats::StatementKind::kQuery);
   EXPECT_DOUBLE_EQ(back.rate.units_per_request, st.rate.units_per_request);
 }
@@ -189,7 +189,7 @@ TEST(ResultsRows, StatementRowWithoutRateOrApiLeavesTheirFieldsOut) {
   std::string out;
   rows.add_statement(st, 0, 100, &out);
   const ResultsRow row = parse_row(out);
-  for (const char* absent : {"rate_unit", "rate_from", "rate_to", "rate_ramp_ns", "rate_units_per_request", "api", "api_reason",
+  for (const char* absent : {"rate_unit", "rate_from", "rate_to", "rate_ramp_ns", "rate_units_per_request", "rate_slack_ns", "api", "api_reason",
                              "gzip_level", "compression_ratio"}) {
     EXPECT_EQ(row.count(absent), 0u) << absent;
   }
