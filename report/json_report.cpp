@@ -68,6 +68,11 @@ nlohmann::json server_json(const stats::StatementReport& r) {
                        {"failed_readings", s.failures},
                        {"failure", s.last_error},
                        {"per_second", std::move(seconds)}});
+    if (!s.shared_with.empty()) {
+      sources.back()["shared_with"] = s.shared_with;
+      sources.back()["server_points_shared"] = opt(s.shared_points);
+      sources.back()["points_accepted_shared"] = s.shared_accepted;
+    }
   }
   return {{"server_points", opt(stats::server_total(src, &ServerSourceStats::points))},
           {"server_write_errors", opt(stats::server_total(src, &ServerSourceStats::write_errors))},

@@ -102,7 +102,26 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
   const std::string others = "other writers in this window; this statement writes none";
   for (const stats::ServerSourceStats& s : r.server) {
     *out += "  Server " + s.source + " (" + s.kind + "):\n";
-    if (s.points && s.counts_rows) {
+    if (writes && !s.shared_with.empty()) {
+      // Statements at the same time: the server's count is theirs together.
+      std::string names;
+      for (const std::string& n : s.shared_with) names += (names.empty() ? "" : ", ") + n;
+      line(out, "    Shared Window:", "ran at the same time as " + names +
+                                        "; the server's count and CPU are judged over their joint window");
+      if (s.shared_points) {
+        const uint64_t together = s.shared_accepted;
+        line(out, s.counts_rows ? "    Rows Written (server count):" : "    Points Written (server count):",
+             number(*s.shared_points) + (s.counts_rows ? " (VictoriaMetrics counts rows, one per field; " : " (") +
+                 "stressql: " + std::to_string(together) + " points accepted in the joint window)");
+        if (!s.counts_rows && std::llround(*s.shared_points) != static_cast<long long>(together)) {
+          const double diff = *s.shared_points - double(together);
+          line(out, "    Count Mismatch:",
+               "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +
+                   " points than stressql's accepted in the joint window" +
+                   (diff > 0 ? " (other writers count too, or statements just before or after: the server is read once a second)" : " (points acknowledged and not written?)"));
+        }
+      }
+    } else if (s.points && s.counts_rows) {
       line(out, "    Rows Written (server count):",
            number(*s.points) + " (VictoriaMetrics counts rows, one per field; " +
                (writes ? "stressql: " + std::to_string(accepted) + " points accepted)" : others + ")"));
@@ -114,8 +133,7 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
         line(out, "    Count Mismatch:",
              "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +
                  " points than stressql's accepted" +
-                 (diff > 0 ? " (other writers, or statements at the same time, count too)"
-                           : " (points acknowledged and not written?)"));
+                 (diff > 0 ? " (other writers count too, or statements just before or after: the server is read once a second)" : " (points acknowledged and not written?)"));
       }
     }
     if (s.write_errors && *s.write_errors > 0) line(out, "    Write Errors (server count):", number(*s.write_errors));
@@ -125,7 +143,7 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
     }
     if (const std::optional<double> per = s.cpu_per_mpts(accepted)) {
       line(out, s.host ? "    Host CPU per Million Points:" : "    Server CPU per Million Points:",
-           number(*per, "%.3g") + " CPU-s");
+           number(*per, "%.3g") + " CPU-s" + (writes && !s.shared_with.empty() ? " (joint window)" : ""));
     }
     if (s.rss_max) line(out, s.host ? "    Host Memory Used max:" : "    Server RSS max:", megabytes(*s.rss_max));
     if (s.series_created) line(out, "    Series Created:", number(*s.series_created));

@@ -85,6 +85,65 @@ base::Status plan_server_sources(const parser::Script& script, const parser::Set
   });
 }
 
+namespace {
+
+// INSERTs whose windows overlap others' (GO ... WAIT): the server counts and spends CPU on
+// them all at once, so each one's count and CPU per point are judged over the joint window
+// (from the first start to the last end of statements that overlap, one after the other)
+// against the points all its INSERTs accepted. Windows overlap by more than kSkewNs: a
+// statement's end is stamped from its reactors' clock, and the next one may start (on the
+// control thread's) a fraction of a millisecond before it.
+constexpr int64_t kSkewNs = 10'000'000;
+
+void share_windows(const ServerSourcePlan& plan,
+                   const std::vector<server_metrics::Sampler::History>& histories,
+                   std::vector<stats::StatementReport>* reports) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < reports->size() && i < plan.by_statement.size(); ++i) {
+    if (!(*reports)[i].server.empty()) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return (*reports)[a].start_unix_ns < (*reports)[b].start_unix_ns;
+  });
+  const auto end_of = [&](size_t i) { return (*reports)[i].start_unix_ns + (*reports)[i].duration_ns; };
+  for (size_t first = 0; first < order.size();) {
+    size_t last = first + 1;
+    int64_t group_end = end_of(order[first]);
+    while (last < order.size() && (*reports)[order[last]].start_unix_ns < group_end - kSkewNs) {
+      group_end = std::max(group_end, end_of(order[last]));
+      ++last;
+    }
+    if (last - first >= 2) {
+      const int64_t group_start = (*reports)[order[first]].start_unix_ns;
+      const int64_t settle_until = last < order.size() ? (*reports)[order[last]].start_unix_ns : INT64_MAX;
+      for (size_t a = first; a < last; ++a) {
+        stats::StatementReport& r = (*reports)[order[a]];
+        if (r.kind != stats::StatementKind::kInsert) continue;
+        for (size_t n = 0; n < r.server.size() && n < plan.by_statement[order[a]].size(); ++n) {
+          const size_t k = plan.by_statement[order[a]][n];
+          const server_metrics::Sampler::History& h = histories[k];
+          const stats::ServerSourceStats joint =
+              stats::server_window(h.readings, h.failures, group_start, group_end, settle_until);
+          stats::ServerSourceStats& st = r.server[n];
+          st.shared_points = joint.points;
+          st.shared_cpu_seconds = joint.cpu_seconds;
+          for (size_t b = first; b < last; ++b) {
+            const stats::StatementReport& o = (*reports)[order[b]];
+            if (b != a) st.shared_with.push_back(o.name);
+            const auto& theirs = plan.by_statement[order[b]];
+            if (o.kind == stats::StatementKind::kInsert && std::find(theirs.begin(), theirs.end(), k) != theirs.end()) {
+              st.shared_accepted += o.stats.points_accepted;
+            }
+          }
+        }
+      }
+    }
+    first = last;
+  }
+}
+
+}  // namespace
+
 void fill_server_stats(const ServerSourcePlan& plan, const server_metrics::Sampler& sampler,
                        std::vector<stats::StatementReport>* reports) {
   std::vector<server_metrics::Sampler::History> histories;
@@ -113,6 +172,7 @@ void fill_server_stats(const ServerSourcePlan& plan, const server_metrics::Sampl
       r.server.push_back(std::move(st));
     }
   }
+  share_windows(plan, histories, reports);
 }
 
 }  // namespace stressql::statements

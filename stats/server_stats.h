@@ -75,8 +75,15 @@ struct ServerSourceStats {
   uint64_t failures = 0;     // readings that failed in the window (dead, 500, garbage, slow)
   std::string last_error;    // the first such failure's reason (one line, sanitized)
   std::vector<ServerSecond> seconds;  // per second of the window
-  // CPU seconds per million points accepted (`accepted` is stressql's count); nullopt
-  // without CPU or points.
+  // A window shared with statements that ran at the same time (GO ... WAIT): the server's
+  // count and CPU cannot be split between them, so an INSERT's are judged over the joint
+  // window against the points every INSERT in it accepted. Empty: the statement ran alone.
+  std::vector<std::string> shared_with;  // the other statements' names
+  std::optional<double> shared_points, shared_cpu_seconds;  // over the joint window
+  uint64_t shared_accepted = 0;  // points the INSERTs of the joint window accepted
+  // CPU seconds per million points accepted (`accepted` is stressql's count; in a shared
+  // window the joint window's CPU over what its INSERTs accepted); nullopt without CPU or
+  // points.
   std::optional<double> cpu_per_mpts(uint64_t accepted) const;
 };
 
@@ -103,7 +110,8 @@ std::optional<double> server_max(const std::vector<ServerSourceStats>& sources,
 std::optional<double> server_process_first(const std::vector<ServerSourceStats>& sources,
                                            std::optional<double> ServerSourceStats::*field, bool sum);
 // server_cpu_per_mpts of a statement: its server CPU seconds per million points accepted
-// by stressql; nullopt without either.
+// by stressql (in a shared window, the joint window's over its INSERTs'); nullopt without
+// either.
 std::optional<double> server_cpu_per_mpts(const std::vector<ServerSourceStats>& sources,
                                           uint64_t accepted);
 

@@ -63,6 +63,46 @@ TEST_F(ServerMetricsTest, InfluxdCountsExactlyTheAcceptedPointsAndItsProcessGive
   EXPECT_NE(rows.body.find("\"/proc\""), std::string::npos) << rows.body;
 }
 
+// Two INSERTs side by side (GO ... WAIT): the server's count in either one's window holds
+// points of both, so each is judged over their joint window against what both accepted,
+// and its CPU per point is the joint window's CPU over both's points; no false mismatch.
+TEST_F(ServerMetricsTest, InsertsSideBySideAreCountedOverTheirJointWindow) {
+  const std::string script = dir_.write(
+      "s.iql",
+      "CREATE DATABASE sm\n\nSET Database [sm]\n\nSET BatchSize [1000]\n\n"
+      "GO INSERT a\na,host=h-[int inc(0) 50]\nv=[float rand(100) 0]\n20000 1s\n\n"
+      "GO INSERT b\nb,host=h-[int inc(0) 50]\nv=[float rand(100) 0]\n30000 1s\n\nWAIT\n");
+  const std::string json = dir_.path() + "/r.json";
+  const std::string pid = std::to_string(server_->pid());
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", "--server-pid", pid,
+                              "--json", json, script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server_->count_points("sm", "a", "v") + server_->count_points("sm", "b", "v"), 50000);
+  EXPECT_EQ(count_of(r.out, "    Shared Window:"), 4u) << r.out;  // 2 INSERTs x 2 sources
+  EXPECT_EQ(count_of(r.out, "ran at the same time as b;"), 2u) << r.out;
+  EXPECT_EQ(count_of(r.out, "ran at the same time as a;"), 2u) << r.out;
+  // /debug/vars counts points, /proc does not.
+  EXPECT_EQ(count_of(r.out, " 50000 (stressql: 50000 points accepted in the joint window)\n"), 2u) << r.out;
+  EXPECT_EQ(r.out.find("Count Mismatch"), std::string::npos) << r.out;
+  const nlohmann::json doc = validated_report(json);
+  const nlohmann::json* a = nullptr;
+  const nlohmann::json* b = nullptr;
+  for (const nlohmann::json& st : doc["statements"]) {
+    if (st["name"] == "a") a = &st;
+    if (st["name"] == "b") b = &st;
+  }
+  ASSERT_TRUE(a && b) << doc.dump();
+  const nlohmann::json& vars = (*a)["server"]["sources"][0];
+  EXPECT_EQ(vars["kind"], "/debug/vars");
+  EXPECT_EQ(vars["shared_with"], nlohmann::json::array({"b"}));
+  EXPECT_EQ(vars["server_points_shared"], 50000.0);
+  EXPECT_EQ(vars["points_accepted_shared"], 50000);
+  // One joint window, one CPU per point: the same for both statements.
+  const double per_a = (*a)["server"]["server_cpu_per_mpts"].get<double>();
+  EXPECT_GT(per_a, 0);
+  EXPECT_DOUBLE_EQ((*b)["server"]["server_cpu_per_mpts"].get<double>(), per_a);
+}
+
 TEST_F(ServerMetricsTest, AStallingAndAGarbageSourceGiveOneWarningEachAndTheRunIsRight) {
   // The fault server: a real server does not stall or answer garbage on demand.
   FaultServer stall([](const FaultRequest&) { return FaultReply{FaultReply::Mode::kStall, ""}; });
