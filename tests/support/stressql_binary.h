@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 namespace stressql::testing {
@@ -28,7 +29,9 @@ inline std::string stressql_binary() {
   } else if (access(path, X_OK) != 0) {
     error = "STRESSQL_BINARY=" + std::string(path) + " is not an executable file";
   }
-  if (error.empty()) return path;
+  // Absolute, so a test that runs it from another directory (a script's, `/`) still finds a
+  // relative STRESSQL_BINARY=build/release/cli/stressql.
+  if (error.empty()) return std::filesystem::absolute(path).string();
   ADD_FAILURE() << error;
   return "/STRESSQL_BINARY-is-not-set";
 }
