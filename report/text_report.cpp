@@ -118,7 +118,7 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
           line(out, "    Count Mismatch:",
                "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +
                    " points than stressql's accepted in the joint window" +
-                   (diff > 0 ? " (other writers count too, or statements just before or after: the server is read once a second)" : " (points acknowledged and not written?)"));
+                   (diff > 0 ? " (other writers count too)" : " (points acknowledged and not written?)"));
         }
       }
     } else if (s.points && s.counts_rows) {
@@ -133,7 +133,7 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
         line(out, "    Count Mismatch:",
              "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +
                  " points than stressql's accepted" +
-                 (diff > 0 ? " (other writers count too, or statements just before or after: the server is read once a second)" : " (points acknowledged and not written?)"));
+                 (diff > 0 ? " (other writers count too)" : " (points acknowledged and not written?)"));
       }
     }
     if (s.write_errors && *s.write_errors > 0) line(out, "    Write Errors (server count):", number(*s.write_errors));

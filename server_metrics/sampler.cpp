@@ -54,9 +54,12 @@ void Sampler::loop() {
       while (std::chrono::steady_clock::now() < stop_at_) cv_.wait_until(lock, stop_at_);
     }
     mark_ = false;
+    const uint64_t round = ++begun_;
     lock.unlock();
     read_all();
     lock.lock();
+    ended_ = round;
+    read_cv_.notify_all();
     if (last) return;
     if (std::chrono::steady_clock::now() >= next) next += options_.interval;
     // A round slower than the interval (sources timing out) does not make rounds pile up.
@@ -71,6 +74,15 @@ void Sampler::mark() {
     mark_ = true;
   }
   cv_.notify_one();
+}
+
+void Sampler::mark_and_wait(std::chrono::milliseconds limit) {
+  if (!started_ || stopped_) return;
+  std::unique_lock<std::mutex> lock(mu_);
+  mark_ = true;
+  const uint64_t after = begun_ + 1;  // a round in progress may have begun before the mark
+  cv_.notify_one();
+  read_cv_.wait_for(lock, limit, [&] { return ended_ >= after; });
 }
 
 void Sampler::stop(std::chrono::milliseconds settle) {

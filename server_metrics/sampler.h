@@ -37,6 +37,11 @@ class Sampler {
   void start();
   // A reading as soon as the thread can (a statement's start or end); returns at once.
   void mark();
+  // mark(), then waits until a reading that began after it has ended, or `limit` has
+  // passed: between two statements that run one after the other, so that the first one's
+  // window ends and the next one's begins at the same reading, not at one of a second that
+  // holds both's points.
+  void mark_and_wait(std::chrono::milliseconds limit);
   // The warning lines since the last call (the first failure of each source), for the
   // owner's thread to print: its warner need not be thread-safe. Cheap when there are none.
   std::vector<std::string> take_warnings();
@@ -73,6 +78,8 @@ class Sampler {
   std::atomic<bool> has_warnings_{false};
   std::condition_variable cv_;
   bool mark_ = false;     // under mu_
+  std::condition_variable read_cv_;  // a round has ended
+  uint64_t begun_ = 0, ended_ = 0;   // under mu_: rounds of the thread begun and ended
   bool stop_ = false;     // under mu_
   std::chrono::steady_clock::time_point stop_at_;  // under mu_: the last reading's time
   std::vector<History> history_;  // under mu_

@@ -21,6 +21,10 @@ using stats::StatementKind;
 // After Ctrl-C, in-flight requests get this long to be cancelled and reported.
 constexpr int64_t kStopGraceNs = 5'000'000'000;
 constexpr int64_t kTickNs = 1'000'000'000;
+// Between statements that run one after the other: how long the next waits for the
+// server-metrics reading that ends the last one's window, and the shortest statement worth it.
+constexpr int kBoundaryWaitMs = 200;
+constexpr int64_t kBoundaryMinNs = 10'000'000;
 // The control thread sleeps until the engine has events, or this long: the granularity of
 // EXEC completion, query-wait time-outs and Ctrl-C. Waking every millisecond instead cost
 // 4 % of a core while idle.
@@ -87,7 +91,16 @@ void Controller::turn(int64_t max_wait_ns) {
     Task* t = running_[i];
     if (t->poll(ctx_, now)) {
       running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
-      if (sampler_) sampler_->mark();  // a reading right after the statement's end
+      // A reading right after the statement's end. When nothing else runs, the next
+      // statement waits for it (at most kBoundaryWaitMs; about a millisecond for influxd's
+      // /debug/vars on loopback): its window then starts where this one's ends, instead of
+      // at a reading up to a second earlier that would count this one's points as its own.
+      // Statements shorter than kBoundaryMinNs are not worth the wait.
+      if (sampler_ && running_.empty() && t->report().duration_ns >= kBoundaryMinNs) {
+        sampler_->mark_and_wait(std::chrono::milliseconds(kBoundaryWaitMs));
+      } else if (sampler_) {
+        sampler_->mark();
+      }
       continue;
     }
     // A templated QUERY submits its job from poll(); route that job's events from now on.

@@ -103,6 +103,20 @@ TEST_F(ServerMetricsTest, InsertsSideBySideAreCountedOverTheirJointWindow) {
   EXPECT_DOUBLE_EQ((*b)["server"]["server_cpu_per_mpts"].get<double>(), per_a);
 }
 
+// INSERTs one after the other, each well under the sampler's second: the next one starts
+// after the reading that closes the last one's window, so each counts its own points only.
+TEST_F(ServerMetricsTest, InsertsOneAfterAnotherEachCountTheirOwnPoints) {
+  std::string text = "CREATE DATABASE sm\n\nSET Database [sm]\n\nSET BatchSize [1000]\n\n";
+  for (const char* m : {"a", "b", "c", "d"}) {
+    text += std::string("INSERT ") + m + "\n" + m + ",host=h-[int inc(0) 50]\nv=[float rand(100) 0]\n40000 1s\n\n";
+  }
+  const std::string script = dir_.write("s.iql", text);
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(count_of(r.out, "    Points Written (server count):     40000 (stressql: 40000 accepted)\n"), 4u) << r.out;
+  EXPECT_EQ(r.out.find("Count Mismatch"), std::string::npos) << r.out;
+}
+
 TEST_F(ServerMetricsTest, AStallingAndAGarbageSourceGiveOneWarningEachAndTheRunIsRight) {
   // The fault server: a real server does not stall or answer garbage on demand.
   FaultServer stall([](const FaultRequest&) { return FaultReply{FaultReply::Mode::kStall, ""}; });
