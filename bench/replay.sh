@@ -21,7 +21,8 @@
 # from the file (pread), moves each timestamp, and then sends.
 #
 # Last measured (docs/replay.md#measured, load 4-8 on 2 cores): 2 met, 1 and 3 not. 1: 0.41x
-# wrk; 3: 0.33 CPU-s per million points against 0.3 (wrk 0.18). Why: stressql copies every
+# wrk (0.65x in a quieter rerun the same evening); 3: 0.33 CPU-s per million points against
+# 0.3 (wrk 0.18). Why: stressql copies every
 # byte twice (pread, then the send) and scans every line, about 2x wrk's CPU per point; into
 # nginx the request latency is longer still, beyond what the CPU explains (see the page).
 #
