@@ -21,9 +21,10 @@
 # from the file (pread), moves each timestamp, and then sends.
 #
 # Last measured (docs/replay.md#measured, load 4-8 on 2 cores): 2 met, 1 and 3 not. 1: 0.41x
-# wrk; 3: 0.33 CPU-s per million points against 0.3 (wrk 0.18). Why: stressql copies every
-# byte twice (pread, then the send) and scans every line, about 2x wrk's CPU per point; into
-# nginx the request latency is longer still, beyond what the CPU explains (see the page).
+# wrk (0.65x in a quieter rerun the same evening); 3: 0.33 CPU-s per million points against
+# 0.3 (wrk 0.18; the rerun: 0.297, wrk 0.19). Why: stressql copies every byte twice (pread, then the send) and scans
+# every line, about 2x wrk's CPU per point; into nginx the request latency is longer still,
+# beyond what the CPU explains (see the page).
 #
 #   bench/replay.sh [BUILD_DIR]       (default build/release)
 #   env: ROUNDS=3 INFLUX_LOOPS=150 GIB=1 SECONDS_PER_RUN=5 CONNECTIONS=8 REACTORS=1
