@@ -62,7 +62,7 @@ for rps in (1000, 10000):
     goal = "≤ 20 µs" if rps == 1000 else "≤ 2.0× closed"
     print(f"  {rps:>6} req/s        {o:>7.1f} {c:>8.1f} {o / c:>12.2f}×{'':>22} {vegeta[rps]:>6.0f} {o / vegeta[rps]:>8.2f}×{'':>14} {goal}")
 print()
-slack = load(f"open-1000-1")[2]
+slack = load(f"open-1000-1")[2] or 0  # none before the slack was reported
 print(f"p99 send lag (goal ≤ 200 µs); timer slack {slack / 1e3:.0f} µs: a request may leave that much early")
 for rps in (100, 1000, 10000, 30000):
     lags = [load(f"open-{rps}-{k}")[1] for k in range(1, rounds + 1)]
