@@ -95,6 +95,16 @@ namespace {
 // control thread's) a fraction of a millisecond before it.
 constexpr int64_t kSkewNs = 10'000'000;
 
+// "INSERT mockCpu", "QUERY mockCpu": a QUERY and an INSERT may share a name.
+std::string labelled(const stats::StatementReport& r) {
+  switch (r.kind) {
+    case stats::StatementKind::kInsert: return "INSERT " + r.name;
+    case stats::StatementKind::kQuery: return "QUERY " + r.name;
+    case stats::StatementKind::kExec: return "EXEC " + r.name;
+    default: return r.name;  // InfluxQL: the statement's own text
+  }
+}
+
 void share_windows(const ServerSourcePlan& plan,
                    const std::vector<server_metrics::Sampler::History>& histories,
                    std::vector<stats::StatementReport>* reports) {
@@ -129,7 +139,7 @@ void share_windows(const ServerSourcePlan& plan,
           st.shared_cpu_seconds = joint.cpu_seconds;
           for (size_t b = first; b < last; ++b) {
             const stats::StatementReport& o = (*reports)[order[b]];
-            if (b != a) st.shared_with.push_back(o.name);
+            if (b != a) st.shared_with.push_back(labelled(o));
             const auto& theirs = plan.by_statement[order[b]];
             if (o.kind == stats::StatementKind::kInsert && std::find(theirs.begin(), theirs.end(), k) != theirs.end()) {
               st.shared_accepted += o.stats.points_accepted;

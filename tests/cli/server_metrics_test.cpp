@@ -79,8 +79,8 @@ TEST_F(ServerMetricsTest, InsertsSideBySideAreCountedOverTheirJointWindow) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(server_->count_points("sm", "a", "v") + server_->count_points("sm", "b", "v"), 50000);
   EXPECT_EQ(count_of(r.out, "    Shared Window:"), 4u) << r.out;  // 2 INSERTs x 2 sources
-  EXPECT_EQ(count_of(r.out, "ran at the same time as b;"), 2u) << r.out;
-  EXPECT_EQ(count_of(r.out, "ran at the same time as a;"), 2u) << r.out;
+  EXPECT_EQ(count_of(r.out, "ran at the same time as INSERT b;"), 2u) << r.out;
+  EXPECT_EQ(count_of(r.out, "ran at the same time as INSERT a;"), 2u) << r.out;
   // /debug/vars counts points, /proc does not.
   EXPECT_EQ(count_of(r.out, " 50000 (stressql: 50000 points accepted in the joint window)\n"), 2u) << r.out;
   EXPECT_EQ(r.out.find("Count Mismatch"), std::string::npos) << r.out;
@@ -94,7 +94,7 @@ TEST_F(ServerMetricsTest, InsertsSideBySideAreCountedOverTheirJointWindow) {
   ASSERT_TRUE(a && b) << doc.dump();
   const nlohmann::json& vars = (*a)["server"]["sources"][0];
   EXPECT_EQ(vars["kind"], "/debug/vars");
-  EXPECT_EQ(vars["shared_with"], nlohmann::json::array({"b"}));
+  EXPECT_EQ(vars["shared_with"], nlohmann::json::array({"INSERT b"}));
   EXPECT_EQ(vars["server_points_shared"], 50000.0);
   EXPECT_EQ(vars["points_accepted_shared"], 50000);
   // One joint window, one CPU per point: the same for both statements.
