@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <variant>
 
 #include "net/server_address.h"
@@ -126,14 +127,22 @@ void share_windows(const ServerSourcePlan& plan,
     if (last - first >= 2) {
       const int64_t group_start = (*reports)[order[first]].start_unix_ns;
       const int64_t settle_until = last < order.size() ? (*reports)[order[last]].start_unix_ns : INT64_MAX;
+      // One joint window per source, whichever of the group's INSERTs read it.
+      std::map<size_t, stats::ServerSourceStats> joints;
+      const auto joint_of = [&](size_t k) -> const stats::ServerSourceStats& {
+        auto it = joints.find(k);
+        if (it == joints.end()) {
+          const server_metrics::Sampler::History& h = histories[k];
+          it = joints.emplace(k, stats::server_window(h.readings, h.failures, group_start, group_end, settle_until)).first;
+        }
+        return it->second;
+      };
       for (size_t a = first; a < last; ++a) {
         stats::StatementReport& r = (*reports)[order[a]];
         if (r.kind != stats::StatementKind::kInsert) continue;
         for (size_t n = 0; n < r.server.size() && n < plan.by_statement[order[a]].size(); ++n) {
           const size_t k = plan.by_statement[order[a]][n];
-          const server_metrics::Sampler::History& h = histories[k];
-          const stats::ServerSourceStats joint =
-              stats::server_window(h.readings, h.failures, group_start, group_end, settle_until);
+          const stats::ServerSourceStats& joint = joint_of(k);
           stats::ServerSourceStats& st = r.server[n];
           st.shared_points = joint.points;
           st.shared_cpu_seconds = joint.cpu_seconds;
