@@ -23,7 +23,7 @@ constexpr int64_t kStopGraceNs = 5'000'000'000;
 constexpr int64_t kTickNs = 1'000'000'000;
 // Between statements that run one after the other: how long the next waits for the
 // server-metrics reading that ends the last one's window, and the shortest statement worth it.
-constexpr int kBoundaryWaitMs = 200;
+constexpr int kBoundaryWaitMs = 500;  // a reading's own budget (SamplerOptions::timeout)
 constexpr int64_t kBoundaryMinNs = 10'000'000;
 // The control thread sleeps until the engine has events, or this long: the granularity of
 // EXEC completion, query-wait time-outs and Ctrl-C. Waking every millisecond instead cost
