@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/line_protocol.h"
+#include "generator/bits.h"
 #include "generator/point_plan_parts.h"
 
 namespace stressql::generator {
@@ -51,14 +52,6 @@ void PointPlan::advance_series(Cursor* c) const {
 }
 
 namespace {
-
-// A send buffer is seldom in cache when a batch is rendered into it (the kernel's copies
-// of other requests came between), and the stores stall on fetching each line for
-// ownership. Asking for the line ~8 lines ahead, once per point, took stressql run into
-// nginx from 0.0158 to 0.0125 CPU-s per million points (16 connections, 5000-point
-// batches, 5 alternating runs each). A hint: it never faults, even past the buffer.
-// (Without -mprfchw this is a prefetcht0; an explicit prefetchw measured no better.)
-inline void prefetch_for_write(const char* out) { __builtin_prefetch(out + 512, 1, 3); }
 
 inline char* write_key(const char* suffixes, const uint32_t* off, uint64_t s, char* dst) {
   return put_bytes(dst, suffixes + off[s], off[s + 1] - off[s]);

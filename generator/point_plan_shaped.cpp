@@ -10,6 +10,7 @@
 
 #include "base/line_protocol.h"
 #include "generator/point_plan.h"
+#include "generator/bits.h"
 #include "generator/point_plan_parts.h"
 
 namespace stressql::generator {
@@ -20,12 +21,6 @@ namespace {
 
 constexpr uint64_t kOdd1 = 0x9e3779b97f4a7c15ULL;
 constexpr uint64_t kOdd2 = 0xc2b2ae3d27d4eb4fULL;
-
-inline uint64_t mul_hi(uint64_t a, uint64_t b) {
-  return static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);
-}
-
-inline void prefetch_for_write(const char* out) { __builtin_prefetch(out + 512, 1, 3); }
 
 }  // namespace
 

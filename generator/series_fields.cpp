@@ -10,6 +10,7 @@
 
 #include "base/line_protocol.h"
 #include "base/random.h"
+#include "generator/bits.h"
 #include "generator/normal_table.h"
 
 namespace stressql::generator {
@@ -22,10 +23,6 @@ constexpr double kWalkUnit = 4096;  // a walk counts its steps in 1/4096 of a st
 // 0..100 walk takes 3.2 KB); a wider walk renders its digits.
 constexpr size_t kMaxIntTableBytes = 8192;
 
-
-inline uint64_t mul_hi(uint64_t a, uint64_t b) {
-  return static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);
-}
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/line_protocol.h"
+#include "generator/bits.h"
 #include "generator/normal_table.h"
 #include "generator/series_fields.h"
 
@@ -23,10 +24,6 @@ constexpr size_t kFloatMaxChars = 48;
 
 int ceil_log2(uint64_t v) {  // v ≥ 1
   return v <= 1 ? 0 : 64 - __builtin_clzll(v - 1);
-}
-
-uint64_t mul_hi(uint64_t a, uint64_t b) {
-  return static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);
 }
 
 char* write_float(double v, char* dst) {

@@ -35,11 +35,11 @@ std::vector<double> folded(const std::vector<double>& v, size_t run, Fold how) {
   return out;
 }
 
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
 
 nlohmann::json numbers(const std::vector<double>& v) {
   nlohmann::json out = nlohmann::json::array();
-  for (double d : v) out.push_back(number(d));
+  for (double d : v) out.push_back(finite_or_null(d));
   return out;
 }
 
@@ -122,7 +122,7 @@ nlohmann::json chart_json(const ChartSpec& c) {
   const auto range = y_range(c), range2 = y_range(c, true);
   nlohmann::json lines = nlohmann::json::array();
   for (const ReferenceLine& l : c.lines) {
-    lines.push_back({{"vertical", l.vertical}, {"value", number(l.value)}, {"label", l.label}, {"right", l.right_axis}});
+    lines.push_back({{"vertical", l.vertical}, {"value", finite_or_null(l.value)}, {"label", l.label}, {"right", l.right_axis}});
   }
   return {{"id", c.id},
           {"title", c.title},

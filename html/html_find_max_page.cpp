@@ -17,11 +17,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr double kMs = 1e6;  // the chart shows latency in milliseconds
+constexpr double kNsPerMs = 1e6;  // the chart shows latency in milliseconds
 
 double num(const json& j, const char* key, double missing) { return report::json_number(j, key).value_or(missing); }
 std::string text(const json& j, const char* key) { return report::json_text(j, key); }
-const json& member(const json& j, const char* key) {
+const json& part(const json& j, const char* key) {
   static const json kEmpty = json::object();
   auto it = j.find(key);
   return it != j.end() && (it->is_object() || it->is_array()) ? *it : kEmpty;
@@ -49,7 +49,7 @@ bool is_latency(stats::Metric m) {
 }
 
 std::string verdict(const json& doc, const std::string& unit) {
-  const json& r = member(doc, "result");
+  const json& r = part(doc, "result");
   if (report::json_flag(r, "found")) {
     return rate(num(r, "rate", 0), unit) + (report::json_flag(r, "max_reached") ? " (--max reached)" : "");
   }
@@ -78,24 +78,24 @@ ChartSpec steps_chart(const json& doc, const std::string& unit) {
   chart.y2_label = "error rate (%)";
   ChartSeries p50{"p50", {}, {}, {}, Fold::kMean, false}, p99{"p99", {}, {}, {}, Fold::kMax, false};
   ChartSeries errors{"error rate", {}, {}, {}, Fold::kMax, true};
-  for (const json* s : by_rate(member(doc, "steps"))) {
-    const json& c = member(*s, "counted");
+  for (const json* s : by_rate(part(doc, "steps"))) {
+    const json& c = part(*s, "counted");
     const bool any_ok = num(c, "requests_ok", 0) > 0;
     chart.x.push_back(num(*s, "target", 0));
-    p50.y.push_back(any_ok ? num(c, "p50_ns", NAN) / kMs : NAN);
-    p99.y.push_back(any_ok ? num(c, "p99_ns", NAN) / kMs : NAN);
+    p50.y.push_back(any_ok ? num(c, "p50_ns", NAN) / kNsPerMs : NAN);
+    p99.y.push_back(any_ok ? num(c, "p99_ns", NAN) / kNsPerMs : NAN);
     errors.y.push_back(num(c, "error_rate_percent", NAN));
   }
   chart.series = {std::move(p50), std::move(p99), std::move(errors)};
-  for (const json& slo : member(doc, "slos")) {
+  for (const json& slo : part(doc, "slos")) {
     judge::Threshold t;
     if (!slo.is_string() || !judge::parse_threshold(slo.get<std::string>(), false, &t)) continue;
     // The latency axis follows the data (sub-millisecond p99s are not flattened by a 50 ms
     // SLO), a latency SLO beyond it is marked at the edge; the error-rate axis holds its SLO.
-    if (is_latency(t.metric)) chart.lines.push_back({false, t.value / kMs, "SLO " + t.text, false, false});
+    if (is_latency(t.metric)) chart.lines.push_back({false, t.value / kNsPerMs, "SLO " + t.text, false, false});
     if (t.metric == stats::Metric::kErrorRate) chart.lines.push_back({false, t.value, "SLO " + t.text, true, true});
   }
-  const json& r = member(doc, "result");
+  const json& r = part(doc, "result");
   if (report::json_flag(r, "found")) {
     chart.marked_x.push_back(num(r, "rate", 0));
     chart.lines.push_back({true, num(r, "rate", 0), "max sustainable " + rate(num(r, "rate", 0), unit)});
@@ -107,8 +107,8 @@ ChartSpec steps_chart(const json& doc, const std::string& unit) {
 // marked.
 HtmlTable step_table(const json& doc, const std::string& unit) {
   HtmlTable t{{"Step", "Phase", "Target", "Achieved", "p50", "p99", "Errors", "Late", "Result"}, {}, {}};
-  for (const json& s : member(doc, "steps")) {
-    const json& c = member(s, "counted");
+  for (const json& s : part(doc, "steps")) {
+    const json& c = part(s, "counted");
     const bool pass = report::json_flag(s, "pass");
     t.rows.push_back({rate(num(s, "step", 0), ""), text(s, "phase"), rate(num(s, "target", 0), unit),
                       rate(std::round(num(s, "achieved", 0)), unit), shown(stats::Metric::kP50, c, "p50_ns"),
@@ -123,9 +123,9 @@ HtmlTable step_table(const json& doc, const std::string& unit) {
 
 HtmlPage find_max_page(const json& doc) {
   const std::string unit = text(doc, "unit");
-  const json& settings = member(doc, "settings");
+  const json& settings = part(doc, "settings");
   std::string slos;
-  for (const json& s : member(doc, "slos")) slos += (slos.empty() ? "" : ", ") + (s.is_string() ? s.get<std::string>() : "");
+  for (const json& s : part(doc, "slos")) slos += (slos.empty() ? "" : ", ") + (s.is_string() ? s.get<std::string>() : "");
   HtmlPage page;
   page.kind = "find-max";
   page.title = "stressql find-max " + text(doc, "test_id");

@@ -9,7 +9,7 @@
 namespace stressql::parser {
 namespace {
 
-std::string found(const Lexer& lx) {
+std::string found_word(const Lexer& lx) {
   if (lx.at_end()) return "the end of the statement";
   return quoted(first_word(lx.rest()));
 }
@@ -59,13 +59,13 @@ std::string setting_names() {
 
 bool parse_set(Lexer* lx, Settings* settings, SetStmt* out, Diagnostic* err) {
   if (!lx->skip_space() && !lx->at_end()) {
-    return fail(err, lx->pos(), "expected a blank after SET, found " + found(*lx));
+    return fail(err, lx->pos(), "expected a blank after SET, found " + found_word(*lx));
   }
   SourcePos name_pos = lx->pos();
   std::string_view name = lx->read_keyword();
   if (name.empty()) {
     return fail(err, name_pos,
-                "expected a setting name after SET (SET <Name> [<value>]), found " + found(*lx));
+                "expected a setting name after SET (SET <Name> [<value>]), found " + found_word(*lx));
   }
   std::optional<SetName> set_name = find_setting(name);
   if (!set_name) {
@@ -79,7 +79,7 @@ bool parse_set(Lexer* lx, Settings* settings, SetStmt* out, Diagnostic* err) {
   if (lx->peek() != '[') {
     return fail(err, lx->pos(),
                 "expected '[' after SET " + std::string(name) + " (SET <Name> [<value>]), found " +
-                    found(*lx));
+                    found_word(*lx));
   }
   SourcePos open_pos = lx->pos();
   size_t open = lx->offset();
@@ -111,7 +111,7 @@ bool parse_set(Lexer* lx, Settings* settings, SetStmt* out, Diagnostic* err) {
 
 bool parse_exec(Lexer* lx, ExecStmt* out, Diagnostic* err) {
   if (!lx->skip_space() && !lx->at_end()) {
-    return fail(err, lx->pos(), "expected a blank after EXEC, found " + found(*lx));
+    return fail(err, lx->pos(), "expected a blank after EXEC, found " + found_word(*lx));
   }
   out->command = std::string(trim_blanks(lx->rest()));
   if (out->command.empty()) {
