@@ -240,7 +240,7 @@ nlohmann::json json_report(const std::vector<stats::StatementReport>& statements
   const stats::RunTotals t = run_totals(statements);
   nlohmann::json list = nlohmann::json::array();
   for (size_t i = 0; i < statements.size(); ++i) list.push_back(statement_json(statements[i], i));
-  const uint64_t accepted = t.points_accepted;
+  const uint64_t accepted = run.offline ? t.points_rendered : t.points_accepted;  // cpu's points
   double cpu = run.cpu_user_s + run.cpu_system_s;
   nlohmann::json doc = {{"schema", "stressql-report"},
           {"schema_version", kJsonSchemaVersion},
@@ -263,7 +263,9 @@ nlohmann::json json_report(const std::vector<stats::StatementReport>& statements
                       {"points_not_sent", t.points_not_sent},
                       {"points_skipped", t.points_skipped},
                       {"requests_ok", t.requests_ok},
-                      {"requests_failed", t.requests_failed}}},
+                      {"requests_failed", t.requests_failed},
+                      {"points_rendered", t.points_rendered},
+                      {"requests_rendered", t.requests_rendered}}},
           {"engine", {{"reactors", run.reactors},
                       {"send_zc", run.send_zc},
                       {"sends", run.engine.sends},

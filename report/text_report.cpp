@@ -302,21 +302,29 @@ std::string render_report(const std::vector<stats::StatementReport>& statements,
   line(&out, "Test ID:", run.test_id);
   if (!run.shard.empty()) line(&out, "Shard:", run.shard);
   line(&out, "Run Time:", base::duration_text(run.duration_ns));
-  line(&out, "Points Requested:", std::to_string(t.points_requested));
-  line(&out, "Points Accepted / Dropped / Failed:",
-       std::to_string(t.points_accepted) + " / " + std::to_string(t.points_dropped) + " / " +
-           std::to_string(t.points_failed));
-  if (t.points_skipped > 0) line(&out, "Points Skipped:", std::to_string(t.points_skipped));
-  if (t.points_not_sent > 0) line(&out, "Points Not Sent:", std::to_string(t.points_not_sent));
-  line(&out, "Requests OK / Failed:",
-       std::to_string(t.requests_ok) + " / " + std::to_string(t.requests_failed));
+  if (run.offline) {  // --dump/--dry-run: the work was rendering; nothing was requested
+    line(&out, "Points Rendered (not sent):", std::to_string(t.points_rendered));
+    line(&out, "Requests Rendered (not sent):", std::to_string(t.requests_rendered));
+  } else {
+    line(&out, "Points Requested:", std::to_string(t.points_requested));
+    line(&out, "Points Accepted / Dropped / Failed:",
+         std::to_string(t.points_accepted) + " / " + std::to_string(t.points_dropped) + " / " +
+             std::to_string(t.points_failed));
+    if (t.points_skipped > 0) line(&out, "Points Skipped:", std::to_string(t.points_skipped));
+    if (t.points_not_sent > 0) line(&out, "Points Not Sent:", std::to_string(t.points_not_sent));
+    line(&out, "Requests OK / Failed:",
+         std::to_string(t.requests_ok) + " / " + std::to_string(t.requests_failed));
+  }
   char cpu[160];
   double cpu_total = run.cpu_user_s + run.cpu_system_s;
   std::snprintf(cpu, sizeof cpu, "%.3fs user + %.3fs system", run.cpu_user_s, run.cpu_system_s);
   std::string cpu_text = cpu;
-  if (t.points_accepted > 0) {
-    std::snprintf(cpu, sizeof cpu, " (%.4f CPU-s per million points)",
-                  cpu_total * 1e6 / double(t.points_accepted));
+  // Per million points accepted; of --dump/--dry-run, per million points rendered.
+  const uint64_t points = run.offline ? t.points_rendered : t.points_accepted;
+  if (points > 0) {
+    std::snprintf(cpu, sizeof cpu, run.offline ? " (%.4f CPU-s per million points rendered)"
+                                               : " (%.4f CPU-s per million points)",
+                  cpu_total * 1e6 / double(points));
     cpu_text += cpu;
   }
   line(&out, "stressql CPU:", cpu_text);

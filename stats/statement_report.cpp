@@ -121,7 +121,12 @@ RunTotals run_totals(const std::vector<StatementReport>& statements) {
     t.requests_ok += r.stats.requests_ok;
     t.requests_failed += r.stats.requests_failed;
     if (!r.ok) ++t.failed_statements;
-    if (r.kind != StatementKind::kInsert || r.offline) continue;
+    if (r.kind != StatementKind::kInsert) continue;
+    if (r.offline) {
+      t.points_rendered += r.stats.points_rendered;
+      t.requests_rendered += r.stats.requests_rendered;
+      continue;
+    }
     t.points_requested += r.points_requested;
     t.points_accepted += r.stats.points_accepted;
     t.points_dropped += r.stats.points_dropped;

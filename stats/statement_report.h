@@ -161,6 +161,8 @@ const char* kind_name(StatementKind k);
 struct RunTotals {
   uint64_t points_requested = 0, points_accepted = 0, points_dropped = 0, points_failed = 0;
   uint64_t points_not_sent = 0, points_skipped = 0, requests_ok = 0, requests_failed = 0;
+  // INSERTs of --dump/--dry-run: rendered by the reactors, never sent (not in the above).
+  uint64_t points_rendered = 0, requests_rendered = 0;
   int failed_statements = 0;
 };
 RunTotals run_totals(const std::vector<StatementReport>& statements);

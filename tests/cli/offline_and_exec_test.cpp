@@ -69,11 +69,35 @@ value=[float rand(1) 0]
               std::string(reactors) + (reactors == std::string("1") ? " reactor" : " reactors") +
                   ", rendering only (--dump/--dry-run: nothing sent)")
         << r.out;
-    // Nothing was sent, so nothing was accepted, and no request succeeded.
-    EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), "0 / 0 / 0") << r.out;
-    EXPECT_EQ(report_value(r.out, "Requests OK / Failed:"), "0 / 0") << r.out;
+    // Nothing was sent: the run's totals count what was rendered, and no request or point
+    // is said to be requested, accepted or failed.
+    EXPECT_EQ(report_value(r.out, "Points Rendered (not sent):"), "100000") << r.out;
+    EXPECT_EQ(report_value(r.out, "Requests Rendered (not sent):"), "20") << r.out;
+    EXPECT_NE(report_value(r.out, "stressql CPU:").find("CPU-s per million points rendered)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.out.find("Points Requested:"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("Points Accepted / Dropped / Failed:"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("Requests OK / Failed:"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("Successful Write Reqs"), std::string::npos) << r.out;
   }
+}
+
+TEST(DryRunTest, JsonTotalsCountRenderedPoints) {
+  ScriptDir dir;
+  std::string script = dir.write("d.iql", R"(INSERT d
+cpu,host=server-[int inc(0) 100]
+value=[float rand(1) 0]
+30000 1s
+)");
+  const std::string json_path = dir.path() + "/r.json";
+  ProcessResult r = stressql({"run", "--dry-run", "--json", json_path, "--addresses", "127.0.0.1:1", script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json j = validated_report(json_path);
+  EXPECT_EQ(j["totals"]["points_rendered"], 30000) << j["totals"];
+  EXPECT_EQ(j["totals"]["requests_rendered"], 6) << j["totals"];
+  EXPECT_EQ(j["totals"]["points_requested"], 0) << j["totals"];
+  EXPECT_GT(j["cpu"]["per_million_points"].get<double>(), 0) << j["cpu"];
 }
 
 TEST(DryRunTest, QueriesAndInfluxQLAreNotSentAndExecNotRun) {
