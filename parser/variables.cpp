@@ -218,6 +218,30 @@ bool comment_line(std::string_view source, size_t line_start) {
   return i < source.size() && source[i] == '#';
 }
 
+// The one scanner of a script's `${...}`, for substitute_variables and unused_defines alike:
+// calls visit(dollar, end, closed) for each `${` outside comment lines, in order. `end` is the
+// offset of the `}` that closes it on the same line (closed), or of the line's end (not).
+template <class Visit>
+void for_each_variable(std::string_view source, Visit visit) {
+  size_t i = 0;
+  bool in_comment = comment_line(source, 0);
+  while (i < source.size()) {
+    if (source[i] == '\n') {
+      in_comment = comment_line(source, ++i);
+      continue;
+    }
+    if (in_comment || source[i] != '$' || i + 1 >= source.size() || source[i + 1] != '{') {
+      ++i;
+      continue;
+    }
+    size_t end = i + 2;
+    while (end < source.size() && source[end] != '}' && source[end] != '\n') ++end;
+    const bool closed = end < source.size() && source[end] == '}';
+    visit(i, end, closed);
+    i = closed ? end + 1 : i + 1;
+  }
+}
+
 }  // namespace
 
 bool parse_define(std::string_view arg, std::string* name, std::string* value, std::string* error) {
@@ -253,30 +277,14 @@ bool substitute_variables(std::string_view source, const Defines& defines, Subst
   out->spans_.clear();
   out->src_lines_ = line_starts(source);
   const size_t errors_before = errors->size();
-  size_t i = 0;
-  bool in_comment = comment_line(source, 0);
-  while (i < source.size()) {
-    const char c = source[i];
-    if (c == '\n') {
-      out->text_ += c;
-      ++i;
-      in_comment = comment_line(source, i);
-      continue;
-    }
-    if (in_comment || c != '$' || i + 1 >= source.size() || source[i + 1] != '{') {
-      out->text_ += c;
-      ++i;
-      continue;
-    }
-    // `${` ... `}` on one line.
-    size_t close = i + 2;
-    while (close < source.size() && source[close] != '}' && source[close] != '\n') ++close;
-    if (close >= source.size() || source[close] != '}') {
+  size_t copied = 0;  // source before this offset is in text_ already
+  for_each_variable(source, [&](size_t i, size_t close, bool closed) {
+    if (!closed) {  // `${` ... `}` must be on one line
       errors->push_back({pos_of(out->src_lines_, i), "expected '}' to close '${' on the same line"});
-      out->text_ += c;
-      ++i;
-      continue;
+      return;
     }
+    out->text_.append(source.substr(copied, i - copied));
+    copied = close + 1;
     const size_t inner = i + 2;
     std::string_view body = source.substr(inner, close - inner);
     std::string value;
@@ -316,27 +324,15 @@ bool substitute_variables(std::string_view source, const Defines& defines, Subst
       out->spans_.push_back({out->text_.size(), value.size(), i, close + 1 - i});
       out->text_ += value;
     }
-    i = close + 1;
-  }
+  });
+  out->text_.append(source.substr(copied));
   out->out_lines_ = line_starts(out->text_);
   return errors->size() == errors_before;
 }
 
 std::vector<std::string> unused_defines(std::string_view source, const Defines& defines) {
   std::set<std::string, std::less<>> mentioned;
-  size_t i = 0;
-  bool in_comment = comment_line(source, 0);
-  while (i < source.size()) {
-    if (source[i] == '\n') {
-      in_comment = comment_line(source, ++i);
-      continue;
-    }
-    if (in_comment || source[i] != '$' || i + 1 >= source.size() || source[i + 1] != '{') {
-      ++i;
-      continue;
-    }
-    size_t close = i + 2;
-    while (close < source.size() && source[close] != '}' && source[close] != '\n') ++close;
+  for_each_variable(source, [&](size_t i, size_t close, bool) {
     // Every word of the body that starts like a name (not `10s`); a default's words too,
     // which only errs towards saying less.
     for (size_t j = i + 2; j < close;) {
@@ -348,8 +344,7 @@ std::vector<std::string> unused_defines(std::string_view source, const Defines& 
       while (j < close && is_name_char(source[j])) ++j;
       if (is_name_start(source[start])) mentioned.emplace(source.substr(start, j - start));
     }
-    i = close;
-  }
+  });
   std::vector<std::string> unused;
   for (const auto& [name, value] : defines) {
     if (!mentioned.contains(name)) unused.push_back(name);
