@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <cstring>
 
 #include "engine/reactor.h"
@@ -165,6 +166,12 @@ void Reactor::acquire_buffer(Connection& c, size_t bytes) {
   std::free(c.buffer);
   const size_t rounded = (bytes + 4095) & ~size_t{4095};
   c.buffer = static_cast<char*>(std::aligned_alloc(4096, rounded));
+  // Out of memory (a huge batch under a memory limit): the reactor's guard reports it and
+  // the run stops (base/thread_guard.h); writing through null would crash instead.
+  if (c.buffer == nullptr) {
+    c.buffer_bytes = 0;
+    throw std::bad_alloc();
+  }
   c.buffer_bytes = rounded;
   iovec iov{c.buffer, rounded};
   c.registered = c.buffer_index < buffer_table_ &&

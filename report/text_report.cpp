@@ -324,7 +324,9 @@ std::string render_report(const std::vector<stats::StatementReport>& statements,
   if (!run.results_note.empty()) line(&out, "Results:", run.results_note);
   if (run.tls_insecure) line(&out, "TLS:", "INSECURE: certificates and names NOT verified (--insecure)");
   if (!run.shard_error.empty()) line(&out, "Shards:", run.shard_error);
-  std::string verdict = run.interrupted                                    ? "INTERRUPTED"
+  if (!run.internal_error.empty()) line(&out, "Internal Error:", run.internal_error);
+  std::string verdict = !run.internal_error.empty()                      ? "STOPPED BY AN INTERNAL ERROR"
+                        : run.interrupted                                  ? "INTERRUPTED"
                         : t.failed_statements || !run.shard_error.empty() ? "FAILED"
                                                                            : "OK";
   if (t.failed_statements) verdict += " (" + std::to_string(t.failed_statements) + " statement(s) failed)";

@@ -107,6 +107,7 @@ class ResultsUploader {
   bool post(std::string_view rows, std::string* failure) const;
   void keep_in_file(const std::string& text, uint64_t rows);  // rows the server will not get
   void post_spool(const UploadTick& tick);
+  void keep_after_fault();  // finish(), after the sender died
   void warn(const std::string& text);
   bool abandoned() const { return abandon_ != nullptr && abandon_->load(std::memory_order_relaxed); }
 
@@ -134,6 +135,8 @@ class ResultsUploader {
   bool database_ready_ = false;
   bool server_failed_ = false;
   ResultsSpool spool_;
+  Batch in_hand_;              // the batch being taken
+  bool sender_failed_ = false; // the sender died of an exception (read after join)
   std::string pending_;        // rows collected for the next post
   uint64_t pending_rows_ = 0;
   UploadOutcome outcome_;
