@@ -203,6 +203,7 @@ void ResultsUploader::keep_after_fault() {
   // batch in its hands and the rows it collected included. A row may then be in the file
   // twice, or be in the server too: posting the file again is harmless.
   outcome_.failure = base::first_thread_fault().text();
+  outcome_.fault = true;
   server_failed_ = true;
   if (in_hand_.rows > 0) keep_in_file(in_hand_.text, in_hand_.rows);
   if (pending_rows_ > 0) keep_in_file(pending_, pending_rows_);
@@ -269,6 +270,7 @@ void ResultsUploader::post_spool(const UploadTick& tick) {
     if (!base::run_guarded("results upload", upload)) {
       std::lock_guard<std::mutex> lock(mu);
       if (failure.empty()) failure = base::first_thread_fault().text();
+      outcome_.fault = true;  // read after the workers are joined
       stop.store(true);
     }
     std::lock_guard<std::mutex> lock(mu);

@@ -51,6 +51,7 @@ struct UploadOutcome {
   bool file_repeats_posted = false;  // the file also holds rows that were posted
   bool posted_after_run = false;     // kAfterRun: finish() posted the file (upload_ns)
   int64_t upload_ns = 0;
+  bool fault = false;         // a thread of the upload died (failure says which and why)
   std::string failure;        // why the reporting server failed
   std::string file_error;     // why the file could not be written
 };
