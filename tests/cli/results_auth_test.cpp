@@ -198,7 +198,7 @@ TEST(ResultsTokenTest, V2RowsAndV3ReadsCarryTheResultsTokenFromTheEnvironment) {
   }
 }
 
-// A secret file is the secret less one line end (docs/servers-and-apis.md#secret-files):
+// A secret file is the secret less one line end (docs/servers-and-apis.md#results-servers):
 // blanks around a password are part of it. A real influxd with auth checks both passwords.
 TEST(SecretFileTest, APasswordEndingInABlankLogsInToTheLoadAndTheResultsServer) {
   constexpr char kBlankPassword[] = " pass word ";
