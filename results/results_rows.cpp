@@ -268,6 +268,7 @@ void ResultsRows::add_run(const stats::RunSummary& run, size_t statements, std::
   add_int(out, "reconnects", static_cast<int64_t>(run.engine.reconnects));
   if (run.shards > 1) add_int(out, "shards", run.shards);
   if (!run.shard_error.empty()) add_str(out, "shard_error", run.shard_error);
+  if (!run.internal_error.empty()) add_str(out, "internal_error", run.internal_error);
   *out += ' ' + std::to_string(run.start_unix_ns) + '\n';
 }
 

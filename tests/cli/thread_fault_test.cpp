@@ -130,6 +130,11 @@ TEST_F(ThreadFaultTest, ADeadReactorNeverLeavesTheRunWaiting) {
   EXPECT_EQ(std::max<int64_t>(server_->count_points("load", "cpu", "value"), 0), t["points_accepted"].get<int>());
   EXPECT_NE(report_value(r.out, "  Not run:").find("the reactor 0 thread failed"), std::string::npos) << r.out;
   EXPECT_EQ(server_->count_points("_stressTest", "run", "statements"), 1) << "the rows are posted";
+  // The run row keeps the fault: the report rebuilt from the rows says it too.
+  ProcessResult rebuilt = stressql({"report", report_value(r.out, "Test ID:"), "--results", "http://" + server_->address()});
+  EXPECT_NE(report_value(rebuilt.out, "Internal Error:").find("the reactor 0 thread failed"), std::string::npos)
+      << rebuilt.out << rebuilt.err;
+  EXPECT_EQ(report_value(rebuilt.out, "Result:").rfind("STOPPED BY AN INTERNAL ERROR", 0), 0u) << rebuilt.out;
 }
 
 TEST_F(ThreadFaultTest, ADeadResultsSenderKeepsEveryRowInTheFile) {
