@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "base/thread_guard.h"
 #include "cli/check_command.h"
 #include "cli/find_max_command.h"
 #include "cli/compare_command.h"
@@ -70,19 +71,35 @@ int run_command_line(int argc, char** argv) {
   // stays, and so does the results spool (a ResultsWriter posts or keeps its rows as it
   // is destroyed on the way out).
   try {
-    if (*check) return stressql::cli::run_check(check_file, std::cout, std::cerr, check_defines);
-    if (*run) return stressql::cli::run_script(run_args);
-    if (*find_max) return stressql::cli::run_find_max(find_max_args);
-    if (*compare) return stressql::cli::run_compare(compare_args, std::cout, std::cerr);
-    if (*report) {
+    int rc = 2;
+    if (*check) {
+      rc = stressql::cli::run_check(check_file, std::cout, std::cerr, check_defines);
+    } else if (*run) {
+      rc = stressql::cli::run_script(run_args);
+    } else if (*find_max) {
+      rc = stressql::cli::run_find_max(find_max_args);
+    } else if (*compare) {
+      rc = stressql::cli::run_compare(compare_args, std::cout, std::cerr);
+    } else if (*report) {
       stressql::net::ResultsEndpoint results;
       if (!stressql::cli::open_results_server(report_results.url, report_results, "", 30'000'000'000,
                                               nullptr, std::cerr, &results)) {
         return 2;
       }
-      return stressql::cli::run_report(report_id, results, report_json, std::cout, std::cerr,
-                                       report_by_shard, report_html);
+      rc = stressql::cli::run_report(report_id, results, report_json, std::cout, std::cerr,
+                                     report_by_shard, report_html);
     }
+    // A thread that died of an exception stopped the run, which wrote its report and
+    // outputs all the same: the exit status says it was an internal error.
+    if (stressql::base::thread_faulted()) {
+      const stressql::base::ThreadFault f = stressql::base::first_thread_fault();
+      std::cout.flush();
+      std::cerr << "stressql: stopped by an internal error: " << f.text();
+      if (f.count > 1) std::cerr << " (and " << f.count - 1 << " more)";
+      std::cerr << "\n";
+      return 2;
+    }
+    return rc;
   } catch (const std::exception& e) {
     std::cout.flush();
     std::cerr << "stressql: stopped by an internal error: " << e.what() << "\n";
@@ -92,7 +109,6 @@ int run_command_line(int argc, char** argv) {
     std::cerr << "stressql: stopped by an internal error of unknown kind\n";
     return 2;
   }
-  return 2;
 }
 
 }  // namespace stressql::cli

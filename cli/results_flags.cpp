@@ -17,7 +17,7 @@ void add_results_credential_flags(CLI::App* cmd, ResultsArgs* args) {
                   "user name at a 1.x --results server (Basic auth); the password comes from "
                   "--results-password-file or STRESSQL_RESULTS_PASSWORD");
   cmd->add_option("--results-password-file", args->password_file,
-                  "password of --results-user, from FILE (first line)");
+                  "password of --results-user, from FILE (all of it, less one line end)");
   cmd->add_option("--results-token-file", args->token_file,
                   "API token of the --results server, from FILE (else STRESSQL_RESULTS_TOKEN); "
                   "the load's credentials never go there");

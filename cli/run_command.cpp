@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/thread_guard.h"
 #include "cli/check_command.h"
 #include "html/page_files.h"
 #include "cli/progress.h"
@@ -214,7 +215,8 @@ void run_once(RunArgs& args, const parser::Script& script, const std::string& so
     if (!out->judged.empty()) out->json["thresholds"] = judge::threshold_results_json(out->judged);
   }
   out->measured = report::measure_repeat(summary.test_id, controller.reports(), cpu_per_mpts);
-  out->interrupted = stop_requested()->load();
+  // A thread that died (base/thread_guard.h) ends a --repeat suite as Ctrl-C does.
+  out->interrupted = stop_requested()->load() || base::thread_faulted();
 }
 
 }  // namespace stressql::cli

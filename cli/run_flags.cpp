@@ -69,7 +69,7 @@ void add_shared_run_flags(CLI::App* run, RunArgs* args) {
   run->add_option("--define", args->defines,
                   "NAME=VALUE for ${NAME} in the script (repeatable; SPEC 7.2 script variables)");
   run->add_option("--password-file", args->password_file,
-                  "read the password from FILE (first line) instead of the command line");
+                  "read the password from FILE (all of it, less one line end) instead of the command line");
   add_token_flags(run, &args->tokens);
   add_results_credential_flags(run, &args->results);
   run->add_option("--results", args->options.results_url,
@@ -121,13 +121,8 @@ bool apply_shared_run_flags(RunArgs& args) {
   // The password can stay off the command line (where `ps` shows it): a file, or the
   // STRESSQL_PASSWORD environment variable. --password wins, then the file, then the variable.
   if (!args.password_file.empty() && args.set_flags["Password"].empty()) {
-    std::ifstream pf(args.password_file);
     std::string pw;
-    if (!pf || !std::getline(pf, pw)) {
-      std::cerr << "stressql: --password-file: cannot read " << args.password_file << "\n";
-      return false;
-    }
-    if (!pw.empty() && pw.back() == '\r') pw.pop_back();
+    if (!read_secret_file("--password-file", args.password_file, std::cerr, &pw)) return false;
     args.set_flags["Password"] = pw;
   }
   if (const char* pw = std::getenv("STRESSQL_PASSWORD"); pw && args.set_flags["Password"].empty()) {

@@ -21,13 +21,14 @@ struct TokenArgs {
 // Adds --token and --token-file to `run`.
 void add_token_flags(CLI::App* run, TokenArgs* args);
 
-// The token for the load: --token, else the file's first line, else STRESSQL_TOKEN, else
+// The token for the load: --token, else the file (read_secret_file), else STRESSQL_TOKEN, else
 // empty. Writes the warning for --token and any error to `err`; false (a usage error) when
 // the file cannot be read or is empty.
 bool read_tokens(const TokenArgs& args, std::ostream& err, std::string* token);
 
-// The first line of `path` (trailing blanks and CR cut) into *out, for a secret kept in a
-// file. False, with "stressql: <flag>: …" on `err`, when it cannot be read or is empty.
+// A secret kept in a file: all of `path` less one trailing line end ("\n" or "\r\n"), its
+// blanks kept, into *out. False, with "stressql: <flag>: …" on `err`, when it cannot be read,
+// is empty, or holds a line break beyond that one (a secret goes into an HTTP header).
 bool read_secret_file(const std::string& flag, const std::string& path, std::ostream& err,
                       std::string* out);
 

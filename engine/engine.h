@@ -57,7 +57,10 @@ struct Sample {
   Failure failure = Failure::kNone;
   uint8_t attempt = 1;        // 1-based
   bool final = true;          // no further attempt of this request follows
-  uint16_t error = 0;         // kRefused, kConnect: the errno of the failed socket/connect
+  uint16_t error = 0;         // the OS error (errno) of a transport failure: kRefused and
+                              // kConnect, the failed socket/connect's; kReset, the failed
+                              // send's or receive's (ECONNRESET, EPIPE), 0 when the server
+                              // closed the connection or sent what is not HTTP; else 0
   uint32_t points = 0;        // points in the request body (RequestSource says)
   uint32_t dropped = 0;       // points the server reported dropped (partial write)
   uint32_t request_bytes = 0; // whole request, header included

@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/thread_guard.h"
 #include "engine/cpu_pinning.h"
 #include "engine/engine.h"
 #include "engine/job.h"
@@ -46,14 +48,25 @@ constexpr size_t kEventCapacity = 4096;
 // One offline reactor: a pinned thread that renders its share of each job.
 class Renderer final : public Worker {
  public:
-  Renderer(int cpu, std::FILE* output, int control_fd)
-      : cpu_(cpu), output_(output), control_fd_(control_fd) {}
+  Renderer(int index, int cpu, std::FILE* output, int control_fd)
+      : cpu_(cpu), output_(output), control_fd_(control_fd) {
+    std::snprintf(name_, sizeof name_, "renderer %d", index);
+  }
   ~Renderer() override { stop_and_join(); }
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
 
   // Control thread.
-  void start() { thread_ = std::thread([this] { run(); }); }
+  // An exception out of run() (a std::bad_alloc for a huge batch's buffer) is recorded
+  // (base/thread_guard.h) and the renderer says it died: the pool stops waiting for it.
+  void start() {
+    thread_ = std::thread([this] {
+      if (!base::run_guarded(name_, [this] { run(); })) {
+        mark_failed();
+        notify_control();
+      }
+    });
+  }
   void stop_and_join() override {
     stop_.store(true, std::memory_order_release);
     wake();
@@ -87,6 +100,7 @@ class Renderer final : public Worker {
   }
 
   const int cpu_;
+  char name_[24] = {};  // "renderer 0"
   std::FILE* const output_;
   const int control_fd_;
   std::thread thread_;
@@ -226,7 +240,7 @@ base::Status Engine::start_offline(const EngineOptions& options, std::FILE* outp
   std::vector<std::unique_ptr<Worker>> renderers;
   for (int i = 0; i < n; ++i) {
     const int cpu = options.pin ? cpus[static_cast<size_t>(i) % cpus.size()] : -1;
-    auto r = std::make_unique<Renderer>(cpu, output, control_fd);
+    auto r = std::make_unique<Renderer>(i, cpu, output, control_fd);
     r->start();
     renderers.push_back(std::move(r));
   }

@@ -8,12 +8,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <future>
 #include <string>
 
 #include "base/clock.h"
+#include "base/thread_guard.h"
 #include "engine/worker_pool.h"
 #include "engine/cpu_pinning.h"
 #include "engine/descriptor_limit.h"
@@ -37,7 +39,9 @@ Reactor::Reactor(const ReactorConfig& config)
       commands_(config.command_capacity),
       events_(config.event_capacity),
       random_(0x5eed0000u + static_cast<uint64_t>(config.index) * 7919u +
-              static_cast<uint64_t>(base::monotonic_ns())) {}
+              static_cast<uint64_t>(base::monotonic_ns())) {
+  std::snprintf(name_, sizeof name_, "reactor %d", config.index);
+}
 
 Reactor::~Reactor() {
   if (thread_.joinable()) stop_and_join();
@@ -49,15 +53,28 @@ base::Status Reactor::start() {
   std::promise<base::Status> ready;
   std::future<base::Status> result = ready.get_future();
   thread_ = std::thread([this, &ready] {
-    base::Status s = setup();
+    base::Status s;
+    try {
+      s = setup();
+    } catch (const std::exception& e) {  // told to start(), on the control thread
+      s = base::Status::error(e.what());
+    }
     const bool ok = s.is_ok();
     ready.set_value(std::move(s));
     if (!ok) {
       teardown();
       return;
     }
-    loop();
+    // An exception out of the loop (a std::bad_alloc for a big batch's buffer, a bug) is
+    // recorded (base/thread_guard.h); the reactor closes everything and says it died, so
+    // the control thread stops waiting for its shares (WorkerPool).
+    const bool clean = base::run_guarded(name_, [this] { loop(); });
     teardown();
+    if (!clean) {
+      mark_failed();
+      uint64_t one = 1;
+      (void)!write(config_.control_eventfd, &one, sizeof(one));
+    }
   });
   base::Status s = result.get();
   if (!s.is_ok()) {

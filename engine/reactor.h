@@ -193,6 +193,7 @@ class Reactor final : public Worker {
   io_uring_sqe* get_sqe();
 
   ReactorConfig config_;
+  char name_[24] = {};  // "reactor 3": the thread's name in a fault (base/thread_guard.h)
   std::thread thread_;
   std::atomic<bool> stop_{false};
   alignas(kFalseSharing) std::atomic<uint8_t> control_wants_{kWakeOnNothing};

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <cstring>
 
 #include "engine/reactor.h"
@@ -165,6 +166,12 @@ void Reactor::acquire_buffer(Connection& c, size_t bytes) {
   std::free(c.buffer);
   const size_t rounded = (bytes + 4095) & ~size_t{4095};
   c.buffer = static_cast<char*>(std::aligned_alloc(4096, rounded));
+  // Out of memory (a huge batch under a memory limit): the reactor's guard reports it and
+  // the run stops (base/thread_guard.h); writing through null would crash instead.
+  if (c.buffer == nullptr) {
+    c.buffer_bytes = 0;
+    throw std::bad_alloc();
+  }
   c.buffer_bytes = rounded;
   iovec iov{c.buffer, rounded};
   c.registered = c.buffer_index < buffer_table_ &&
@@ -357,7 +364,7 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   s.error = c.error;
   // A local limit (no descriptor, no port) is final and retires the slot: retrying would
   // hold its request, and the schedule of the connections that work, for nothing.
-  const bool retire = local_limit(c.error);
+  const bool retire = failure == Failure::kConnect && local_limit(c.error);
   c.error = 0;
   const bool retry = !run->cancelled && !retire && c.attempt < spec.max_attempts &&
                      is_retryable(failure, s.status);
@@ -534,6 +541,7 @@ void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
   if (res == -EAGAIN || res == -EINTR) return send_more(id);
   if (res < 0) {
     close_connection(id, true);
+    c.error = static_cast<uint16_t>(-res);  // EPIPE, ECONNRESET: the row says which
     return end_attempt(id, Failure::kReset, nullptr);
   }
   if (c.tls.active()) {
@@ -601,6 +609,7 @@ void Reactor::on_recv(uint32_t id, int res, uint32_t flags) {
     return peer_closed(id);
   } else {
     close_connection(id, true);
+    c.error = static_cast<uint16_t>(-res);  // ECONNRESET, ETIMEDOUT: the row says which
     if (c.attempt_open()) end_attempt(id, Failure::kReset, nullptr);
     return;
   }

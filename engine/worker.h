@@ -4,6 +4,7 @@
 // offline engine's renderers (engine/offline_engine.cpp); engine/worker_pool.h drives
 // either kind the same way.
 
+#include <atomic>
 #include <cstdint>
 
 #include "engine/engine.h"
@@ -34,6 +35,18 @@ class Worker {
   virtual void add_counters(EngineCounters*) const {}
   // Control thread: stops the thread (cancelling what runs) and joins it.
   virtual void stop_and_join() = 0;
+
+  // Any thread: true once the worker's thread died of an exception (base/thread_guard.h
+  // recorded it). It then touches no job and sends no event any more; everything it
+  // pushed before is in its event ring (release here, acquire in failed()).
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+
+ protected:
+  // The worker's thread, as its very last act after a fault.
+  void mark_failed() { failed_.store(true, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> failed_{false};
 };
 
 }  // namespace stressql::engine

@@ -84,6 +84,7 @@ base::Status WorkerPool::submit(JobId id, JobSpec spec) {
   shared->job_slots = job_slots;
   shared->start_ns = base::monotonic_ns();
   job.slots_per_worker = share;
+  job.worker_done.assign(w_count, false);
   uint32_t first_slot = 0;
   for (uint64_t k = 0; k < w_count; ++k) {
     const size_t w = (next_first_worker_ + k) % w_count;
@@ -120,6 +121,7 @@ void WorkerPool::cancel(JobId id) {
 }
 
 void WorkerPool::send(size_t worker, const Command& c) {
+  if (workers_[worker]->failed()) return;  // a dead worker reads nothing (bury() ends its shares)
   // Keep per-worker order: once something waits, everything after it waits too.
   if (pending_.empty() && workers_[worker]->push_command(c)) {
     workers_[worker]->wake();
@@ -132,6 +134,10 @@ void WorkerPool::send(size_t worker, const Command& c) {
 void WorkerPool::flush_pending() {
   while (!pending_.empty()) {
     Pending& p = pending_.front();
+    if (workers_[p.worker]->failed()) {
+      pending_.pop_front();
+      continue;
+    }
     if (!workers_[p.worker]->push_command(p.command)) return;
     workers_[p.worker]->wake();
     pending_.pop_front();
@@ -160,6 +166,8 @@ void WorkerPool::finish(JobId id, JobControl& job, EventSink* sink) {
 size_t WorkerPool::drain(EventSink* sink) {
   size_t delivered = 0;
   for (size_t w = 0; w < workers_.size(); ++w) {
+    // Read before its ring is emptied: a dead worker's last events are all in it then.
+    const bool dead = workers_[w]->failed();
     size_t n;
     while ((n = workers_[w]->events().pop_n(batch_, kEventBatch)) > 0) {
       for (size_t i = 0; i < n; ++i) {
@@ -174,12 +182,32 @@ size_t WorkerPool::drain(EventSink* sink) {
         JobControl& job = it->second;
         job.requests_done += e.requests_done;
         job.cancelled = job.cancelled || e.cancelled;
+        job.worker_done[w] = true;
         slots_in_use_[w] -= job.slots_per_worker[w];
         if (--job.workers_pending > 0) continue;  // a worker's share is not an event for the caller
         ++delivered;
         finish(e.sample.job, job, sink);
       }
     }
+    if (dead) delivered += bury(w, sink);
+  }
+  return delivered;
+}
+
+size_t WorkerPool::bury(size_t w, EventSink* sink) {
+  size_t delivered = 0;
+  for (auto it = jobs_.begin(); it != jobs_.end();) {
+    JobControl& job = it->second;
+    const JobId id = it->first;
+    ++it;  // finish() erases the job
+    if (job.slots_per_worker[w] == 0 || job.worker_done[w]) continue;
+    job.worker_done[w] = true;
+    job.cancelled = true;
+    job.shared->cancelled.store(true, std::memory_order_relaxed);  // the others stop too
+    slots_in_use_[w] -= job.slots_per_worker[w];
+    if (--job.workers_pending > 0) continue;
+    ++delivered;
+    finish(id, job, sink);
   }
   return delivered;
 }

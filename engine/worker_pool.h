@@ -10,7 +10,8 @@
 //    the jobs the caller submits) and are retried on every call, in order per worker; the
 //    control thread never blocks on a worker, which could itself be waiting for the control
 //    thread to drain.
-//  - A JobShared lives until its last worker's kJobDone has been delivered.
+//  - A JobShared lives until its last worker's kJobDone has been delivered, or the worker
+//    died (Worker::failed): a dead worker's thread has ended and touches nothing.
 
 #include <deque>
 #include <map>
@@ -57,6 +58,7 @@ class WorkerPool final : public Engine {
     uint64_t requests_done = 0;
     bool cancelled = false;
     std::vector<uint32_t> slots_per_worker;
+    std::vector<bool> worker_done;  // the worker's kJobDone came (or it died)
   };
   struct Pending {
     size_t worker;
@@ -67,6 +69,9 @@ class WorkerPool final : public Engine {
   void send(size_t worker, const Command& c);
   void flush_pending();
   size_t drain(EventSink* sink);
+  // A worker that died (Worker::failed) sends no kJobDone: its shares end here, cancelled,
+  // their unfinished requests not sent. Returns the jobs finished that way.
+  size_t bury(size_t worker, EventSink* sink);
   void finish(JobId id, JobControl& job, EventSink* sink);
 
   std::vector<std::unique_ptr<Worker>> workers_;

@@ -278,6 +278,7 @@ nlohmann::json json_report(const std::vector<stats::StatementReport>& statements
           {"results", run.results_note},
           {"tls_insecure", run.tls_insecure},
           {"statements", list}};
+  if (!run.internal_error.empty()) doc["internal_error"] = run.internal_error;
   sanitize_json_text(&doc);  // a server's message is its bytes, not necessarily UTF-8
   return doc;
 }

@@ -93,9 +93,16 @@ std::string number(double v, const char* format = "%.0f") {
 
 std::string megabytes(double bytes) { return number(bytes / 1e6, bytes < 1e7 ? "%.1f MB" : "%.0f MB"); }
 
+// The count check of one shard (SPEC §6.5): the server counts every shard's points, this
+// report holds one shard's.
+constexpr char kShardCount[] =
+    "not judged per shard: the server counts the points of every shard of the test, this "
+    "report holds this shard's";
+
 // SPEC §7.1: each metrics source over the statement's window, and one line when the server's
-// count of points differs from stressql's accepted count.
-void server_lines(std::string* out, const stats::StatementReport& r) {
+// count of points differs from stressql's accepted count. `shard`: the report of one shard of
+// several, whose count cannot be judged on its own.
+void server_lines(std::string* out, const stats::StatementReport& r, bool shard) {
   const uint64_t accepted = r.stats.points_accepted;
   // A QUERY writes nothing: what the server wrote in its window came from other writers.
   const bool writes = r.kind == stats::StatementKind::kInsert;
@@ -113,7 +120,9 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
         line(out, s.counts_rows ? "    Rows Written (server count):" : "    Points Written (server count):",
              number(*s.shared_points) + (s.counts_rows ? " (VictoriaMetrics counts rows, one per field; " : " (") +
                  "stressql: " + std::to_string(together) + " points accepted in the joint window)");
-        if (!s.counts_rows && std::llround(*s.shared_points) != static_cast<long long>(together)) {
+        if (shard) {
+          line(out, "    Count Check:", kShardCount);
+        } else if (!s.counts_rows && std::llround(*s.shared_points) != static_cast<long long>(together)) {
           const double diff = *s.shared_points - double(together);
           line(out, "    Count Mismatch:",
                "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +
@@ -128,7 +137,9 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
     } else if (s.points) {
       line(out, "    Points Written (server count):",
            number(*s.points) + " (" + (writes ? "stressql: " + std::to_string(accepted) + " accepted)" : others + ")"));
-      if (writes && std::llround(*s.points) != static_cast<long long>(accepted)) {
+      if (writes && shard) {
+        line(out, "    Count Check:", kShardCount);
+      } else if (writes && std::llround(*s.points) != static_cast<long long>(accepted)) {
         const double diff = *s.points - double(accepted);
         line(out, "    Count Mismatch:",
              "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +
@@ -175,7 +186,7 @@ std::string not_run_reason(const std::string& error) {
 
 }  // namespace
 
-std::string render_statement(const stats::StatementReport& r) {
+std::string render_statement(const stats::StatementReport& r, bool shard) {
   std::string out;
   const stats::RequestStats& s = r.stats;
   switch (r.kind) {
@@ -240,7 +251,7 @@ std::string render_statement(const stats::StatementReport& r) {
       if (r.points_not_sent > 0) line(&out, "  Points Not Sent:", std::to_string(r.points_not_sent));
       if (!r.data_shape.empty()) line(&out, "  Data Shape:", r.data_shape);
       line(&out, "  Run Time:", base::duration_text(r.duration_ns));
-      server_lines(&out, r);
+      server_lines(&out, r, shard);
       if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
       if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
@@ -263,7 +274,7 @@ std::string render_statement(const stats::StatementReport& r) {
       line(&out, "  Failures:", failures_text(s));
       if (r.requests_not_sent > 0) line(&out, "  Queries Not Sent:", std::to_string(r.requests_not_sent));
       line(&out, "  Run Time:", base::duration_text(r.duration_ns));
-      server_lines(&out, r);
+      server_lines(&out, r, shard);
       if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
       if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
@@ -296,7 +307,10 @@ std::string engine_text(const stats::RunSummary& run) {
 
 std::string render_report(const std::vector<stats::StatementReport>& statements, const stats::RunSummary& run) {
   std::string out;
-  for (const auto& r : statements) out += render_statement(r);
+  // One shard of several (`--shard I/N`); a merged report (`stressql report`) has no server
+  // sections (docs/server-metrics.md).
+  const bool shard = run.shards > 1;
+  for (const auto& r : statements) out += render_statement(r, shard);
   const stats::RunTotals t = run_totals(statements);
   out += "\n";
   line(&out, "Test ID:", run.test_id);
@@ -332,7 +346,9 @@ std::string render_report(const std::vector<stats::StatementReport>& statements,
   if (!run.results_note.empty()) line(&out, "Results:", run.results_note);
   if (run.tls_insecure) line(&out, "TLS:", "INSECURE: certificates and names NOT verified (--insecure)");
   if (!run.shard_error.empty()) line(&out, "Shards:", run.shard_error);
-  std::string verdict = run.interrupted                                    ? "INTERRUPTED"
+  if (!run.internal_error.empty()) line(&out, "Internal Error:", run.internal_error);
+  std::string verdict = !run.internal_error.empty()                      ? "STOPPED BY AN INTERNAL ERROR"
+                        : run.interrupted                                  ? "INTERRUPTED"
                         : t.failed_statements || !run.shard_error.empty() ? "FAILED"
                                                                            : "OK";
   if (t.failed_statements) verdict += " (" + std::to_string(t.failed_statements) + " statement(s) failed)";

@@ -16,8 +16,9 @@ namespace stressql::report {
 // "2 reactors, 20004 sends (plain), 0 receive-buffer shortages, 0 CQ overflows"
 std::string engine_text(const stats::RunSummary& run);
 
-// The lines of one statement, each ending in "\n".
-std::string render_statement(const stats::StatementReport& r);
+// The lines of one statement, each ending in "\n". `shard`: it is one shard's of several
+// (--shard I/N): the server's count of points, every shard's, is not judged against it.
+std::string render_statement(const stats::StatementReport& r, bool shard = false);
 // Every statement in script order, then the run's totals.
 std::string render_report(const std::vector<stats::StatementReport>& statements, const stats::RunSummary& run);
 

@@ -58,6 +58,7 @@ stats::RunSummary run_from_row(const QueryRow& run) {
   summary.engine.reconnects = static_cast<uint64_t>(run.integer("reconnects"));  // 0 before #29
   summary.shards = static_cast<uint32_t>(std::max<int64_t>(1, run.integer("shards")));
   summary.shard_error = run.text("shard_error");
+  summary.internal_error = run.text("internal_error");
   return summary;
 }
 

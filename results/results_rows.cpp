@@ -139,7 +139,7 @@ void ResultsRows::add_sample(const stats::StatementReport& st, const engine::Sam
   // The control thread pays this per request attempt: no allocation once the buffer has
   // grown, fields written in place (bench/results_rows_bench).
   StatementRows& r = rows_for(st);
-  char fields[13 * 40];  // 13 fields of at most 40 bytes each (put_int_field), written in place
+  char fields[14 * 40];  // 14 fields of at most 40 bytes each (put_int_field), written in place
   char* p = fields;
   p = put_int_field(p, "status_code=", s.status);
   p = put_int_field(p, ",response_time_ns=", s.latency_ns);
@@ -148,6 +148,7 @@ void ResultsRows::add_sample(const stats::StatementReport& st, const engine::Sam
   p = put_int_field(p, ",attempt=", s.attempt);
   p = s.final ? put(p, ",final=true") : put(p, ",final=false");
   p = put_int_field(p, ",failure_class=", static_cast<int>(s.failure));
+  if (s.error != 0) p = put_int_field(p, ",errno=", s.error);  // the OS error of a transport failure
   p = put_int_field(p, ",dropped=", s.dropped);
   p = put_int_field(p, ",request_bytes=", s.request_bytes);
   p = put_int_field(p, ",response_bytes=", s.response_bytes);
@@ -157,6 +158,10 @@ void ResultsRows::add_sample(const stats::StatementReport& st, const engine::Sam
   *out += r.prefix;
   out->append(fields, static_cast<size_t>(p - fields));
   if (s.message[0] != '\0') add_str(out, "message", std::string(s.message));
+  if (s.error != 0) {
+    const char* name = strerrorname_np(s.error);  // "ECONNRESET"; null for an unknown number
+    if (name != nullptr) add_str(out, "errno_name", name);
+  }
   // Rows of one statement share a series: equal timestamps would overwrite each other.
   int64_t ts = s.due_unix_ns > r.last_ts ? s.due_unix_ns : r.last_ts + 1;
   r.last_ts = ts;
@@ -263,6 +268,7 @@ void ResultsRows::add_run(const stats::RunSummary& run, size_t statements, std::
   add_int(out, "reconnects", static_cast<int64_t>(run.engine.reconnects));
   if (run.shards > 1) add_int(out, "shards", run.shards);
   if (!run.shard_error.empty()) add_str(out, "shard_error", run.shard_error);
+  if (!run.internal_error.empty()) add_str(out, "internal_error", run.internal_error);
   *out += ' ' + std::to_string(run.start_unix_ns) + '\n';
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "base/clock.h"
+#include "base/thread_guard.h"
 #include "net/http_client.h"
 
 namespace stressql::results {
@@ -40,7 +41,11 @@ ResultsUploader::ResultsUploader(std::string host_port, std::string file_path, R
       warn_(std::move(warn)),
       abandon_(abandon),
       spool_(std::move(file_path), kRowsPerPost) {
-  sender_ = std::thread([this] { sender_loop(); });
+  // A fault is recorded (base/thread_guard.h) and the run stops; finish() then keeps every
+  // row the sender had not confirmed in the file.
+  sender_ = std::thread([this] {
+    if (!base::run_guarded("results sender", [this] { sender_loop(); })) sender_failed_ = true;
+  });
 }
 
 ResultsUploader::~ResultsUploader() { finish(); }
@@ -167,7 +172,7 @@ void ResultsUploader::sender_loop() {
     }
   }
   while (true) {
-    Batch b;
+    Batch& b = in_hand_;  // where finish() finds it, should take() throw
     size_t backlog = 0;
     {
       std::unique_lock<std::mutex> lock(mu_);
@@ -186,10 +191,31 @@ void ResultsUploader::sender_loop() {
     }
     take(b);
     b.text.clear();
+    b.rows = 0;
     std::lock_guard<std::mutex> lock(mu_);
     if (recycled_.size() < kRecycledBuffers) recycled_.push_back(std::move(b.text));
   }
   send_pending();
+}
+
+void ResultsUploader::keep_after_fault() {
+  // The sender died (sender_failed_): whatever it had not confirmed goes to the file, the
+  // batch in its hands and the rows it collected included. A row may then be in the file
+  // twice, or be in the server too: posting the file again is harmless.
+  outcome_.failure = base::first_thread_fault().text();
+  outcome_.fault = true;
+  server_failed_ = true;
+  if (in_hand_.rows > 0) keep_in_file(in_hand_.text, in_hand_.rows);
+  if (pending_rows_ > 0) keep_in_file(pending_, pending_rows_);
+  pending_.clear();
+  pending_rows_ = 0;
+  std::deque<Batch> left;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    left.swap(queue_);
+    queued_bytes_ = 0;
+  }
+  for (const Batch& b : left) keep_in_file(b.text, b.rows);
 }
 
 void ResultsUploader::post_spool(const UploadTick& tick) {
@@ -216,7 +242,7 @@ void ResultsUploader::post_spool(const UploadTick& tick) {
   std::condition_variable cv;
   size_t workers_done = 0;
   std::string failure;  // the first one, under mu
-  auto worker = [&] {
+  auto upload = [&] {
     std::string text, why;
     while (!stop.load()) {
       if (abandoned()) break;
@@ -237,6 +263,15 @@ void ResultsUploader::post_spool(const UploadTick& tick) {
       }
       posted[i] = 1;
       rows_posted.fetch_add(chunks[i].rows);
+    }
+  };
+  auto worker = [&] {
+    // A fault is recorded (base/thread_guard.h); the chunk it was posting stays in the file.
+    if (!base::run_guarded("results upload", upload)) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (failure.empty()) failure = base::first_thread_fault().text();
+      outcome_.fault = true;  // read after the workers are joined
+      stop.store(true);
     }
     std::lock_guard<std::mutex> lock(mu);
     ++workers_done;
@@ -280,7 +315,11 @@ const UploadOutcome& ResultsUploader::finish(const UploadTick& tick) {
   }
   cv_.notify_one();
   sender_.join();
-  post_spool(tick);
+  if (sender_failed_) {
+    keep_after_fault();  // and no posting: the file is kept for a later post
+  } else {
+    post_spool(tick);
+  }
   spool_.close(outcome_.rows_in_file == 0);  // every row is in the server
   outcome_.rows = rows_total_;
   outcome_.file_error = spool_.error();

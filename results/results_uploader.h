@@ -51,6 +51,7 @@ struct UploadOutcome {
   bool file_repeats_posted = false;  // the file also holds rows that were posted
   bool posted_after_run = false;     // kAfterRun: finish() posted the file (upload_ns)
   int64_t upload_ns = 0;
+  bool fault = false;         // a thread of the upload died (failure says which and why)
   std::string failure;        // why the reporting server failed
   std::string file_error;     // why the file could not be written
 };
@@ -107,6 +108,7 @@ class ResultsUploader {
   bool post(std::string_view rows, std::string* failure) const;
   void keep_in_file(const std::string& text, uint64_t rows);  // rows the server will not get
   void post_spool(const UploadTick& tick);
+  void keep_after_fault();  // finish(), after the sender died
   void warn(const std::string& text);
   bool abandoned() const { return abandon_ != nullptr && abandon_->load(std::memory_order_relaxed); }
 
@@ -134,6 +136,8 @@ class ResultsUploader {
   bool database_ready_ = false;
   bool server_failed_ = false;
   ResultsSpool spool_;
+  Batch in_hand_;              // the batch being taken
+  bool sender_failed_ = false; // the sender died of an exception (read after join)
   std::string pending_;        // rows collected for the next post
   uint64_t pending_rows_ = 0;
   UploadOutcome outcome_;

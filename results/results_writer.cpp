@@ -60,8 +60,9 @@ std::string ResultsWriter::finish(const UploadTick& tick) {
     if (o.posted_after_run) note_ += ", posted after the run in " + base::duration_text(o.upload_ns);
     return note_;
   }
-  note_ = o.interrupted ? "posting to " + host_port + " was stopped by a signal"
-                        : "the reporting server " + host_port + " failed (" + o.failure + ")";
+  note_ = o.fault         ? "posting to " + host_port + " was stopped by an internal error (" + o.failure + ")"
+          : o.interrupted ? "posting to " + host_port + " was stopped by a signal"
+                          : "the reporting server " + host_port + " failed (" + o.failure + ")";
   if (o.rows_posted > 0) {
     note_ += "; " + std::to_string(o.rows_posted) + " of " + n + " rows are in " + kResultsDatabase +
              " (test_id " + test_id_ + ")";

@@ -79,6 +79,9 @@ stats::RunSummary merge_runs(const std::map<uint32_t, stats::RunSummary>& runs, 
     m.engine.recv_buffer_shortages += r.engine.recv_buffer_shortages;
     m.engine.cq_overflows += r.engine.cq_overflows;
     m.engine.reconnects += r.engine.reconnects;
+    if (!r.internal_error.empty() && m.internal_error.find(r.internal_error) == std::string::npos) {
+      m.internal_error += (m.internal_error.empty() ? "" : "; ") + r.internal_error;
+    }
     if (!r.shard_error.empty() && m.shard_error.find(r.shard_error) == std::string::npos) {
       m.shard_error += (m.shard_error.empty() ? "" : "; ") + r.shard_error;
     }

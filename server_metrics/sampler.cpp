@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "base/clock.h"
+#include "base/thread_guard.h"
 
 namespace stressql::server_metrics {
 
@@ -41,7 +42,9 @@ void Sampler::start() {
   if (started_ || sources_.empty()) return;
   started_ = true;
   read_all();
-  thread_ = std::thread([this] { loop(); });
+  // A fault is recorded (base/thread_guard.h): the run stops, and the readings taken so far
+  // stay; nobody waits for a dead sampler longer than a reading's budget (mark_and_wait).
+  thread_ = std::thread([this] { base::run_guarded("server metrics sampler", [this] { loop(); }); });
 }
 
 void Sampler::loop() {

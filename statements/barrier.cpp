@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "base/clock.h"
+#include "base/thread_guard.h"
 #include "net/http_client.h"
 #include "report/json_report.h"
 #include "results/influxql_answer.h"
@@ -141,9 +142,14 @@ void Barrier::start(const std::string& name, int64_t deadline_ns) {
   finished_.store(false, std::memory_order_relaxed);
   abort_.store(false, std::memory_order_relaxed);
   helper_ = std::thread([this, name, limit] {
-    BarrierVerdict v;
-    status_ = exchange(name, limit, &v);
-    verdict_ = std::move(v);
+    // A fault is recorded (base/thread_guard.h) and the barrier fails with it.
+    if (!base::run_guarded("shard barrier", [&] {
+          BarrierVerdict v;
+          status_ = exchange(name, limit, &v);
+          verdict_ = std::move(v);
+        })) {
+      status_ = base::Status::error(base::first_thread_fault().text());
+    }
     finished_.store(true, std::memory_order_release);
   });
 }

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "base/thread_guard.h"
 #include "generator/shard.h"
 #include "statements/barrier.h"
 #include "statements/api_detect.h"
@@ -117,23 +118,40 @@ void Controller::turn(int64_t max_wait_ns) {
   }
 }
 
+bool Controller::stop_asked() {
+  if (!summary_.internal_error.empty()) return true;
+  if (base::thread_faulted()) {
+    // Another thread died (base/thread_guard.h): the run stops as Ctrl-C stops it, and
+    // says why; the statements in flight fail with the fault, the others do not start.
+    summary_.internal_error = base::first_thread_fault().text();
+    stop_reason_ = summary_.internal_error;
+    return true;
+  }
+  return stop_ != nullptr && stop_->load(std::memory_order_relaxed);
+}
+
 void Controller::stop_everything() {
   if (stopping_) return;
   stopping_ = true;
   summary_.interrupted = true;
   stop_deadline_ns_ = base::monotonic_ns() + kStopGraceNs;
-  for (Task* t : running_) t->cancel(ctx_);
+  for (Task* t : running_) {
+    if (!summary_.internal_error.empty() && t->report().error.empty()) {
+      t->report().error = summary_.internal_error;
+    }
+    t->cancel(ctx_);
+  }
 }
 
 void Controller::wait_until(const std::function<bool()>& done) {
   while (!done()) {
-    if (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) stop_everything();
+    if (stop_asked()) stop_everything();
     if (stopping_ && base::monotonic_ns() > stop_deadline_ns_) {
       err_ << "stressql: in-flight requests did not stop within "
            << kStopGraceNs / 1'000'000'000 << "s; giving up on them\n";
       for (Task* t : running_) {
         t->report().ok = false;
-        if (t->report().error.empty()) t->report().error = "interrupted";
+        if (t->report().error.empty()) t->report().error = stop_reason();
         t->report().intervals.finish();
       }
       running_.clear();
@@ -283,7 +301,7 @@ int Controller::run() {
   uint64_t run_seed = options_.seed.value_or(generator::seed_from_test_id(summary_.test_id));
   if (!start_together()) stop_everything();
   for (size_t i = 0; i < script_.statements.size(); ++i) {
-    if (stopping_ || (stop_ != nullptr && stop_->load())) {
+    if (stopping_ || stop_asked()) {
       stop_everything();
       break;
     }
@@ -345,7 +363,8 @@ int Controller::run() {
   getrusage(RUSAGE_SELF, &ru);
   summary_.cpu_user_s = double(ru.ru_utime.tv_sec) + double(ru.ru_utime.tv_usec) / 1e6;
   summary_.cpu_system_s = double(ru.ru_stime.tv_sec) + double(ru.ru_stime.tv_usec) / 1e6;
-  bool all_ok = !summary_.interrupted && summary_.shard_error.empty();
+  stop_asked();  // a thread that died after the last statement is told as well
+  bool all_ok = !summary_.interrupted && summary_.shard_error.empty() && summary_.internal_error.empty();
   for (const auto& r : reports_) all_ok = all_ok && r.ok;
   return all_ok ? 0 : 1;
 }

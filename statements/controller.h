@@ -56,6 +56,9 @@ class Controller : public engine::EventSink {
   void wait_until(const std::function<bool()>& done);
   void turn(int64_t max_wait_ns);
   void run_statement(size_t index, const parser::Settings& settings, uint64_t seed);
+  // True when the run must stop: Ctrl-C (*stop_), or a thread died of an exception
+  // (base/thread_guard.h; summary_.internal_error then says which and why).
+  bool stop_asked();
   void stop_everything();
   // Shards (controller_shards.cpp). Meets the other shards at barrier `name` (`where`, for
   // the error); false, with summary().shard_error set and the run stopped, when they do

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "base/clock.h"
+#include "base/thread_guard.h"
 #include "base/duration_text.h"
 #include "results/statement_fields.h"
 #include "statements/controller.h"
@@ -172,7 +173,8 @@ StepResult FindMax::run_step(int number, double rate, SearchPhase phase) {
     }
     results_->add_run(step.summary, step.reports.size());
   }
-  step.interrupted = stop_ != nullptr && stop_->load();
+  // A thread that died (base/thread_guard.h) ends the search as Ctrl-C does.
+  step.interrupted = (stop_ != nullptr && stop_->load()) || base::thread_faulted();
   for (size_t i = 0; i + 1 < step.reports.size(); ++i) {
     const StatementReport& r = step.reports[i];
     if (r.ran && !r.ok && r.kind != stats::StatementKind::kSet) {
@@ -278,7 +280,7 @@ int FindMax::run() {
   for (int number = 1;; ++number) {
     decision_ = next_step(fm_.search, outcomes);
     if (decision_.phase == SearchPhase::kDone) break;
-    if (stop_ != nullptr && stop_->load()) {
+    if ((stop_ != nullptr && stop_->load()) || base::thread_faulted()) {
       interrupted_ = true;
       break;
     }

@@ -151,7 +151,7 @@ class QueryTask : public RequestTask {
   void cancel(TaskContext& ctx) override {
     if (job_ == 0 && !finished_) {
       report_->ran = true;
-      fail("interrupted");
+      fail(stop_reason());
       return;
     }
     RequestTask::cancel(ctx);

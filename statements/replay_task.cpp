@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "base/thread_guard.h"
 #include "generator/replay_files.h"
 #include "generator/replay_source.h"
 #include "generator/shard.h"
@@ -63,7 +64,12 @@ class ReplayTask : public RequestTask {
     progress_ = std::make_shared<InsertProgress>();  // no plan: a QUERY cannot fill variables
     ctx.publish_insert(stmt_.name, progress_);
     indexer_ = std::thread([this] {
-      index_status_ = generator::ReplaySource::create(options_, &source_, &stop_);
+      // A fault is recorded (base/thread_guard.h) and the statement fails with it.
+      if (!base::run_guarded("replay indexer", [this] {
+            index_status_ = generator::ReplaySource::create(options_, &source_, &stop_);
+          })) {
+        index_status_ = base::Status::error(base::first_thread_fault().text());
+      }
       indexed_.store(true, std::memory_order_release);
     });
   }
@@ -82,7 +88,7 @@ class ReplayTask : public RequestTask {
       stop_indexing();
       report_->ran = true;
       cancelled_ = true;
-      fail("interrupted");
+      fail(stop_reason());
       progress_->finished = true;
       return;
     }

@@ -5,6 +5,7 @@
 
 #include "engine/tls_context.h"
 #include "base/duration_text.h"
+#include "base/thread_guard.h"
 
 namespace stressql::statements {
 namespace {
@@ -91,6 +92,10 @@ bool RequestTask::prepare_job(const TaskContext& ctx, const parser::Settings& se
   return true;
 }
 
+std::string stop_reason() {
+  return base::thread_faulted() ? base::first_thread_fault().text() : "interrupted";
+}
+
 void RequestTask::fail(const std::string& error) {
   report_->ok = false;
   if (report_->error.empty()) report_->error = error;
@@ -160,7 +165,7 @@ void RequestTask::conclude() {
   }
   if (cancelled_) {
     report_->ok = false;
-    if (report_->error.empty()) report_->error = "interrupted";
+    if (report_->error.empty()) report_->error = stop_reason();
   } else if (st.requests_failed > 0) {
     report_->ok = false;
     if (report_->error.empty()) {
@@ -191,7 +196,7 @@ void RequestTask::cancel(TaskContext& ctx) {
   if (job_ != 0) {
     ctx.engine->cancel(job_);
   } else {
-    fail("interrupted");
+    fail(stop_reason());
   }
 }
 

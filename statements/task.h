@@ -84,6 +84,10 @@ std::unique_ptr<Task> make_influxql_task(stats::StatementReport* r,
                                          const parser::InfluxQLStmt& s);
 std::unique_ptr<Task> make_exec_task(stats::StatementReport* r, const parser::ExecStmt& s);
 
+// Why a stopped statement failed: "interrupted" (Ctrl-C), or the fault of a thread that
+// died and stopped the run (base/thread_guard.h).
+std::string stop_reason();
+
 // Fills the report's settings snapshot (results-row tags, JSON).
 void snapshot_settings(const parser::Settings& s, stats::StatementReport* r);
 

@@ -17,6 +17,9 @@ struct RunSummary {
   double cpu_user_s = 0;   // the tool's own CPU time
   double cpu_system_s = 0;
   bool interrupted = false;
+  // A thread other than the control thread died of an exception and stopped the run
+  // (base/thread_guard.h): "the reactor 0 thread failed: std::bad_alloc". Empty otherwise.
+  std::string internal_error;
   std::string results_note;  // where the results rows went
   bool tls_insecure = false;  // --insecure: HTTPS certificates were not verified
   int reactors = 0;           // engine threads; 0: the engine did not run

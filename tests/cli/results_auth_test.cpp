@@ -198,5 +198,75 @@ TEST(ResultsTokenTest, V2RowsAndV3ReadsCarryTheResultsTokenFromTheEnvironment) {
   }
 }
 
+// A secret file is the secret less one line end (docs/servers-and-apis.md#results-servers):
+// blanks around a password are part of it. A real influxd with auth checks both passwords.
+TEST(SecretFileTest, APasswordEndingInABlankLogsInToTheLoadAndTheResultsServer) {
+  constexpr char kBlankPassword[] = " pass word ";
+  InfluxServer::Options o;
+  o.admin_user = kAdmin;
+  o.admin_password = kBlankPassword;
+  std::string error;
+  std::unique_ptr<InfluxServer> server = InfluxServer::start(o, &error);
+  ASSERT_TRUE(server) << error;
+  ASSERT_EQ(server->query("CREATE DATABASE load").status, 200);
+  ScriptDir dir;
+  const std::string script = dir.write("a.iql", "SET Database [load]\n\nSET BatchSize [10]\n\nINSERT cpu\n"
+                                                "cpu,host=h-[int inc(0) 5]\nvalue=[int inc(0) 0]\n100 1s\n");
+  const std::string load_pw = dir.write("load-pw", std::string(kBlankPassword) + "\n");
+  const std::string results_pw = dir.write("results-pw", std::string(kBlankPassword) + "\r\n");
+  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", server->address(), "--username", kAdmin,
+                                 "--password-file", load_pw, "--results", "http://" + server->address(),
+                                 "--results-user", kAdmin, "--results-password-file", results_pw,
+                                 "--server-metrics", "none", script},
+                                std::chrono::seconds(60));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server->count_points("load", "cpu", "value"), 100);
+  EXPECT_EQ(server->count_points("_stressTest", "write", "status_code"), 10);
+
+  // One line end more is a second line: refused before anything is sent, naming the file.
+  const std::string two_lines = dir.write("two", std::string(kBlankPassword) + "\n\n");
+  ProcessResult bad = run_process({STRESSQL_BINARY, "run", "--addresses", server->address(), "--username", kAdmin,
+                                   "--password-file", two_lines, "--results", "none", script},
+                                  std::chrono::seconds(60));
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+  EXPECT_NE(bad.err.find("stressql: --password-file: " + two_lines + " holds more than one line"),
+            std::string::npos)
+      << bad.err;
+  const std::string empty = dir.write("empty", "\n");
+  ProcessResult none = run_process({STRESSQL_BINARY, "run", "--addresses", server->address(), "--username", kAdmin,
+                                    "--password-file", load_pw, "--results", "http://" + server->address(),
+                                    "--results-user", kAdmin, "--results-password-file", empty, script},
+                                   std::chrono::seconds(60));
+  EXPECT_EQ(none.exit_code, 2) << none.out << none.err;
+  EXPECT_NE(none.err.find("stressql: --results-password-file: " + empty + " is empty"), std::string::npos)
+      << none.err;
+  EXPECT_EQ(server->count_points("load", "cpu", "value"), 100) << "neither sent anything";
+}
+
+TEST(SecretFileTest, ATokenFileKeepsItsBlanks) {
+  Recorder target("v2.7.4"), v2("v2.7.4");
+  ScriptDir dir;
+  const std::string script = dir.write("t.iql", "INSERT cpu\ncpu,host=h\nvalue=[int inc(0) 0]\n10 1s\n");
+  const std::string load_tok = dir.write("load-tok", "load tok \r\n");
+  const std::string results_tok = dir.write("results-tok", "res tok ");  // no line end at all
+  ProcessResult r = run_process({STRESSQL_BINARY, "run", "--addresses", target.address(), "--token-file", load_tok,
+                                 "--results", v2.url(), "--results-token-file", results_tok, "--org", "o",
+                                 "--server-metrics", "none", script},
+                                std::chrono::seconds(60));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<FaultRequest> rows = v2.seen();
+  ASSERT_FALSE(rows.empty());
+  for (const FaultRequest& q : rows) {
+    EXPECT_NE(q.headers.find("Authorization: Token res tok \r\n"), std::string::npos) << q.headers;
+  }
+  bool load_seen = false;
+  for (const FaultRequest& q : target.seen()) {
+    if (q.target.rfind("/api/v2/write", 0) != 0) continue;
+    load_seen = true;
+    EXPECT_NE(q.headers.find("Authorization: Token load tok \r\n"), std::string::npos) << q.headers;
+  }
+  EXPECT_TRUE(load_seen);
+}
+
 }  // namespace
 }  // namespace stressql::testing

@@ -210,6 +210,10 @@ TEST_F(ShardRunTest, ThreeShardsWriteWhatOneProcessWritesAndSplitTheQueries) {
     EXPECT_EQ(report_value(out, "Test ID:"), "three");
     EXPECT_EQ(report_value(out, "  Points Requested:"), want_points[i]) << out;
     EXPECT_EQ(report_value(out, "  Successful Queries:"), want_queries[i]) << out;
+    // The server counts every shard's points: a shard's count is shown, never judged
+    // against its own (it read "the server counted … more" before).
+    EXPECT_EQ(out.find("Count Mismatch"), std::string::npos) << out;
+    EXPECT_NE(report_value(out, "    Count Check:").find("not judged per shard"), std::string::npos) << out;
     // CREATE DATABASE ran once, on shard 0; the others say so.
     if (i == 0) {
       EXPECT_NE(out.find("[√] 'CREATE DATABASE sharded' -> "), std::string::npos) << out;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -204,6 +205,7 @@ TEST(EngineFault, ResetMidResponseIsRetried) {
   ASSERT_TRUE(wait_job(engine.get(), &sink, 1));
   ASSERT_EQ(sink.samples.size(), 4u);
   EXPECT_EQ(sink.samples[0].failure, Failure::kReset);
+  EXPECT_EQ(sink.samples[0].error, ECONNRESET) << "the OS error is kept for the results row";
   EXPECT_FALSE(sink.samples[0].final);
   EXPECT_EQ(sink.samples[1].status, 204);
   EXPECT_EQ(sink.samples[1].attempt, 2);
@@ -288,7 +290,10 @@ TEST(EngineFault, NothingListeningEndsWithRefused) {
     EXPECT_EQ(s.failure, Failure::kRefused);
     EXPECT_EQ(s.attempt, 3);
   }
-  for (const Sample& s : sink.samples) EXPECT_EQ(s.failure, Failure::kRefused);
+  for (const Sample& s : sink.samples) {
+    EXPECT_EQ(s.failure, Failure::kRefused);
+    EXPECT_EQ(s.error, ECONNREFUSED);
+  }
   EXPECT_EQ(sink.result(1)->requests_done, 5u);
 }
 

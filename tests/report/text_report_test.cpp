@@ -72,6 +72,37 @@ TEST(TextReport, ServerCountIsComparedForAnInsertAndAttributedForAQuery) {
   EXPECT_EQ(text.find("Count Mismatch"), std::string::npos) << text;
 }
 
+// One shard's report (SPEC §6.5): the server counted every shard's points, so its count is
+// shown but not judged against this shard's accepted, alone or in a shared window.
+TEST(TextReport, AShardsServerCountIsNotJudgedAgainstItsOwnPoints) {
+  stats::StatementReport r;
+  r.kind = stats::StatementKind::kInsert;
+  r.name = "cpu";
+  r.ran = r.ok = true;
+  r.stats.points_accepted = 500;
+  stats::ServerSourceStats vars;
+  vars.source = "127.0.0.1:8086";
+  vars.kind = "/debug/vars";
+  vars.points = 1000;  // two shards of 500
+  r.server = {vars};
+  std::string text = render_statement(r, true);
+  EXPECT_NE(text.find("Points Written (server count):     1000 (stressql: 500 accepted)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("    Count Check:                       not judged per shard: the server counts the points "
+                      "of every shard of the test, this report holds this shard's\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("Count Mismatch"), std::string::npos) << text;
+  EXPECT_NE(render_statement(r).find("the server counted 500 more points"), std::string::npos)
+      << "one process: judged";
+
+  r.server[0].shared_with = {"INSERT mem"};
+  r.server[0].shared_points = 3000;
+  r.server[0].shared_accepted = 1200;
+  text = render_statement(r, true);
+  EXPECT_NE(text.find("    Count Check:                       not judged per shard"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Count Mismatch"), std::string::npos) << text;
+}
+
 // The controller leaves `ok` alone for a statement it never started: no success mark.
 TEST(TextReport, ANeverStartedOneLineStatementIsNotMarkedASuccess) {
   for (stats::StatementKind kind : {stats::StatementKind::kInfluxQL, stats::StatementKind::kExec}) {

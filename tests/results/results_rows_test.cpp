@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 #include <cstring>
 #include <deque>
 #include <vector>
@@ -47,6 +49,23 @@ TEST(ResultsRows, WriteRowHasTheSpecTagsAndFields) {
                      "status_code=204i,response_time_ns=1234i,num_bytes=276110i,points=5000i,"
                      "attempt=1i,final=true,failure_class=0i,dropped=0i,request_bytes=276110i,"
                      "response_bytes=0i,request_index=7i,lag_ns=0i,body_bytes=0i 1000\n");
+}
+
+// A transport failure keeps its OS error: the number and its name, beside the class.
+TEST(ResultsRows, ATransportFailureCarriesItsErrno) {
+  ResultsRows rows("t1");
+  const stats::StatementReport st = insert_statement();
+  engine::Sample s = sample(1000);
+  s.status = 0;
+  s.failure = engine::Failure::kReset;
+  s.error = ECONNRESET;
+  std::string out;
+  rows.add_sample(st, s, &out);
+  EXPECT_EQ(out, std::string(kInsertPrefix) +
+                     "status_code=0i,response_time_ns=1234i,num_bytes=276110i,points=5000i,"
+                     "attempt=1i,final=true,failure_class=5i,errno=" + std::to_string(ECONNRESET) +
+                     "i,dropped=0i,request_bytes=276110i,"
+                     "response_bytes=0i,request_index=7i,lag_ns=0i,body_bytes=0i,errno_name=\"ECONNRESET\" 1000\n");
 }
 
 TEST(ResultsRows, QueryRowCountsResponseBytesAndCarriesTheMessage) {
