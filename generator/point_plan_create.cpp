@@ -19,6 +19,7 @@ namespace stressql::generator {
 namespace {
 
 constexpr size_t kTimestampBytes = 1 + 20 + 1;  // ' ', int64 digits, '\n'
+constexpr size_t kKeyPad = 32;  // after the pre-rendered keys: put_chunks() overreads
 
 bool mul_overflows(uint64_t a, uint64_t b, uint64_t* out) {
   return __builtin_mul_overflow(a, b, out);
@@ -335,7 +336,7 @@ class PointPlan::Builder {
         digits[d] = 0;
       }
     }
-    bytes.resize(out - bytes.data());
+    bytes.resize(out - bytes.data() + kKeyPad);  // put_chunks() reads whole 32-byte chunks
     p.suffix_bytes_ = std::move(bytes);
     return base::Status::ok();
   }

@@ -178,8 +178,8 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
       } else if (split_ > 0) {
         out = write_line_prefix(&c, out);
       }
-      out = put_bytes(out, suffix_bytes_.data() + suffix_off_[c.s_lo],
-                      suffix_off_[c.s_lo + 1] - suffix_off_[c.s_lo]);
+      out = put_chunks(out, suffix_bytes_.data() + suffix_off_[c.s_lo],
+                       suffix_off_[c.s_lo + 1] - suffix_off_[c.s_lo]);
       // MissingFields: field f is left out when its hash falls below the threshold; when
       // every field would be, field `keep` stays.
       uint64_t hk = 0, keep = field_count;
