@@ -373,6 +373,9 @@ class PointPlan::Builder {
       std::string quote = is_str && is_gen ? "\"" : "";
       std::string post = is_gen && gen.type == parser::ValueType::kInt ? "i" : quote;
       if (is_gen && gen.per_series()) {
+        if (p.series_fields_->size() == kMaxFieldTemplates)  // render_shaped's ints[] holds them
+          return base::Status::error(what + ": more than " + std::to_string(kMaxFieldTemplates) +
+                                     " walk, counter and normal field templates");
         size_t index = 0;
         base::Status s = p.series_fields_->add(gen, next_key(), pre, post, &index);
         if (!s) return base::Status::error(what + ": " + s.message());

@@ -193,21 +193,17 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
       }
       const uint64_t idh = base::mix64(id ^ sh.key_id);
       life.ph = SeriesFields::point_hash(idh, t);
-      // The integer-valued per-series fields first (SeriesFields::integer_value), then the text.
+      // The integer-valued per-series fields first (SeriesFields::integer_values), then the
+      // text.
       int64_t ints[kMaxFieldTemplates];
-      for (size_t f = 0; f < field_count; ++f) {
-        const ShapedField& sf = shaped_fields_[f];
-        if (!sf.integer) continue;
-        if (sh.omit_below != 0 && f != keep && base::mix64(hk + f * kOdd1) < sh.omit_below) continue;
-        ints[f] = series_fields_->integer_value(sf.index, s, idh, t, life);
-      }
+      series_fields_->integer_values(s, idh, t, life, ints);
       bool first_field = true;
       for (size_t f = 0; f < field_count; ++f) {
         if (sh.omit_below != 0 && f != keep && base::mix64(hk + f * kOdd1) < sh.omit_below) continue;
         const ShapedField& sf = shaped_fields_[f];
         char* start = out;
         if (sf.integer) {
-          out = series_fields_->write_integer(sf.index, ints[f], out);
+          out = series_fields_->write_integer(sf.index, ints[sf.index], out);
           *start = first_field ? ' ' : ',';
           first_field = false;
           continue;

@@ -133,6 +133,10 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
       return base::Status::error("not a per-series template");
   }
   *index = specs_.size();
+  const uint32_t i = static_cast<uint32_t>(specs_.size());
+  if (s.kind == Kind::kIntTable) table_walks_.push_back(i);
+  if (s.kind == Kind::kIntWalk) int_walks_.push_back(i);
+  if (s.kind == Kind::kCounter) counter_list_.push_back(i);
   specs_.push_back(s);
   return base::Status::ok();
 }

@@ -116,6 +116,23 @@ class SeriesFields {
         return counter_at(s, slot, idh, t, life);
     }
   }
+  // integer_value() of every integer template at once, out[i] for template i (the others'
+  // entries untouched), looping over each kind's templates without a dispatch per value.
+  // Values are pure functions of (series, t), so computing one a line leaves out
+  // (MissingFields) changes no byte.
+  [[gnu::always_inline]] void integer_values(uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
+                                             int64_t* out) const {
+    for (const uint32_t i : table_walks_) {
+      const Spec& s = specs_[i];
+      const int64_t at = static_cast<int64_t>(walk_offset(s, walk_steps(s, slot, idh, t, life)) + s.round_off);
+      out[i] = std::min(at, s.ints_last);
+    }
+    for (const uint32_t i : int_walks_) {
+      const Spec& s = specs_[i];
+      out[i] = round_half(walk_value(s, walk_steps(s, slot, idh, t, life)));
+    }
+    for (const uint32_t i : counter_list_) out[i] = counter_at(specs_[i], slot, idh, t, life);
+  }
   // REQUIRES: integer(i); v from integer_value(i, ...).
   [[gnu::always_inline]] char* write_integer(size_t i, int64_t v, char* dst) const {
     const Spec& s = specs_[i];
@@ -268,6 +285,8 @@ class SeriesFields {
   int64_t counter_value(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
 
   std::vector<Spec> specs_;
+  // The integer templates by kind, for integer_values().
+  std::vector<uint32_t> table_walks_, int_walks_, counter_list_;
   size_t walks_ = 0, counters_ = 0;
   uint64_t slots_ = 0;
   uint64_t* walk_state_ = nullptr;     // slots_ × walks_ words
