@@ -36,6 +36,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,7 @@ class SeriesFields {
         return std::min(at, s.ints_last);
       }
       case Kind::kIntWalk:
+      case Kind::kIntDigits:
         return round_half(walk_value(s, walk_steps(s, slot, idh, t, life)));
       default:
         return counter_at(s, slot, idh, t, life);
@@ -131,6 +133,10 @@ class SeriesFields {
       const Spec& s = specs_[i];
       out[i] = round_half(walk_value(s, walk_steps(s, slot, idh, t, life)));
     }
+    for (const uint32_t i : digit_walks_) {
+      const Spec& s = specs_[i];
+      out[i] = round_half(walk_value(s, walk_steps(s, slot, idh, t, life)));
+    }
     for (const uint32_t i : counter_list_) out[i] = counter_at(specs_[i], slot, idh, t, life);
   }
   // REQUIRES: integer(i); v from integer_value(i, ...).
@@ -146,6 +152,12 @@ class SeriesFields {
       return dst + static_cast<unsigned char>(e[s.slot - 1]);
     }
     dst = write_pre(s, dst);
+    if (s.kind == Kind::kIntDigits) {  // a wider walk: its digits and 'i' from a shared table
+      const int64_t at = std::clamp<int64_t>(v - s.ints_min, 0, s.ints_last);
+      const char* e = s.digits + 8 * at;
+      std::memcpy(dst, e, 8);
+      return dst + static_cast<unsigned char>(e[7]);
+    }
     dst = base::write_i64(dst, v);
     *dst = 'i';
     return dst + 1;
@@ -173,8 +185,12 @@ class SeriesFields {
     return static_cast<uint32_t>(((value ^ (t * 0x9e3779b97f4a7c15ULL)) * 0xd6e8feb86659fd93ULL) >> 32);
   }
 
-  // How write() renders a template (kOther: out of line, write_other()).
-  enum class Kind : uint8_t { kIntTable, kIntWalk, kCounter, kOther };
+  // How write() renders a template (kOther: out of line, write_other()). kIntDigits: an int
+  // walk over a range too wide for kIntTable's whole-field slots but with few values: pre,
+  // then the value's digits and 'i' as one 8-byte entry of a table shared by the walks over
+  // the same range (kept small: it stays in L1, where per-field tables of 32-byte slots
+  // would not).
+  enum class Kind : uint8_t { kIntTable, kIntWalk, kIntDigits, kCounter, kOther };
   struct Spec {
     Kind kind = Kind::kOther;
     parser::ValueFn fn = parser::ValueFn::kWalk;
@@ -190,7 +206,8 @@ class SeriesFields {
     // `slot` bytes each (32 or 64; 0: none), the length in the slot's last byte.
     std::string ints;
     size_t slot = 0;
-    int64_t ints_min = 0;
+    int64_t ints_min = 0;                   // int table and digits: the lowest value
+    const char* digits = nullptr;           // kIntDigits: 8 bytes per value, the length last
     std::string pre, post;
     char pre32[32] = {};  // pre padded, when it fits (pre_fits): one fixed copy
     uint64_t max_step_plus_1 = 1;    // counter
@@ -200,6 +217,8 @@ class SeriesFields {
     size_t state = 0;  // index among walks or counters
     size_t max_chars = 0;
   };
+  // The digit table of values [lo, lo + n), each followed by `post` (shared by equal ranges).
+  const char* digit_table(int64_t lo, int64_t n, const std::string& post);
   char* write_other(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
                     char* dst) const;
   char* write_pre(const Spec& s, char* dst) const {
@@ -286,7 +305,8 @@ class SeriesFields {
 
   std::vector<Spec> specs_;
   // The integer templates by kind, for integer_values().
-  std::vector<uint32_t> table_walks_, int_walks_, counter_list_;
+  std::vector<uint32_t> table_walks_, int_walks_, digit_walks_, counter_list_;
+  std::deque<std::string> digit_tables_;  // kIntDigits' tables (stable addresses), by range
   size_t walks_ = 0, counters_ = 0;
   uint64_t slots_ = 0;
   uint64_t* walk_state_ = nullptr;     // slots_ × walks_ words
