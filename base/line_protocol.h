@@ -44,7 +44,34 @@ inline int decimal_digits(uint64_t v) {
   const int t = ((64 - __builtin_clzll(v)) * 1233) >> 12;
   return t + 1 - (v < kPow10[t]);
 }
+
+// Eight decimal digits of x < 10^8, leading zeros included, as ASCII in one word (the first
+// digit in the lowest byte): the lanes split at once (4+4, then 2+2, then 1+1) with
+// multiply-shifts that are exact in these ranges (tests/base checks every lane value).
+inline uint64_t eight_digits(uint64_t x) {
+  const uint64_t hi = x / 10000;
+  const uint64_t y = hi | ((x - hi * 10000) << 32);                 // 2 lanes < 10^4
+  const uint64_t q = ((y * 10486) >> 20) & 0x0000007F0000007FULL;  // each / 100
+  const uint64_t z = q | ((y - q * 100) << 16);                     // 4 lanes < 100
+  const uint64_t w = ((z * 103) >> 10) & 0x000F000F000F000FULL;    // each / 10
+  return (w | ((z - w * 10) << 8)) + 0x3030303030303030ULL;
+}
 }  // namespace lp_detail
+
+// Exactly `width` digits of v, leading zeros included (the digits after a decimal point);
+// returns the end. REQUIRES: 1 <= width <= 9, v < 10^width; 16 bytes of room (whole 8-byte
+// words are stored: bytes past the end may change).
+inline char* write_fixed_width(char* dst, uint64_t v, int width) {
+  if (width == 9) {
+    const uint64_t first = v / 100000000ULL;
+    *dst++ = static_cast<char>('0' + first);
+    v -= first * 100000000ULL;
+    width = 8;
+  }
+  const uint64_t word = lp_detail::eight_digits(v) >> (8 * (8 - width));
+  std::memcpy(dst, &word, 8);
+  return dst + width;
+}
 
 // Decimal digits of v at dst; returns the end. REQUIRES: 20 bytes of room. Inline, two
 // digits per step from a table (the points of an INSERT write millions of these a second).

@@ -51,11 +51,7 @@ char* write_fixed(double v, int decimals, double scale, char* dst) {
   uint64_t ip = static_cast<uint64_t>(q) / p10, fp = static_cast<uint64_t>(q) % p10;
   dst = base::write_u64(dst, ip);
   *dst++ = '.';
-  for (int i = decimals - 1; i >= 0; --i) {
-    dst[i] = static_cast<char>('0' + fp % 10);
-    fp /= 10;
-  }
-  return dst + decimals;
+  return base::write_fixed_width(dst, fp, decimals);
 }
 
 SeriesFields::SeriesFields() : z_(normal_table()) {
