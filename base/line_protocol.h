@@ -73,27 +73,51 @@ inline char* write_fixed_width(char* dst, uint64_t v, int width) {
   return dst + width;
 }
 
-// Decimal digits of v at dst; returns the end. REQUIRES: 20 bytes of room. Inline, two
-// digits per step from a table (the points of an INSERT write millions of these a second).
-inline char* write_u64(char* dst, uint64_t v) {
+namespace lp_detail {
+// Decimal digits of v < 10^8 at dst, two per step from a table; returns the end.
+inline char* write_short(char* dst, uint64_t v) {
   if (v < 10) {
     *dst = static_cast<char>('0' + v);
     return dst + 1;
   }
-  const int n = lp_detail::decimal_digits(v);
+  const int n = decimal_digits(v);
   char* p = dst + n;
   while (v >= 100) {
     const uint64_t r = v % 100;
     v /= 100;
     p -= 2;
-    std::memcpy(p, lp_detail::kDigitPairs + 2 * r, 2);
+    std::memcpy(p, kDigitPairs + 2 * r, 2);
   }
   if (v >= 10) {
-    std::memcpy(p - 2, lp_detail::kDigitPairs + 2 * v, 2);
+    std::memcpy(p - 2, kDigitPairs + 2 * v, 2);
   } else {
     p[-1] = static_cast<char>('0' + v);
   }
   return dst + n;
+}
+inline char* put_eight(char* dst, uint64_t x) {
+  const uint64_t word = eight_digits(x);
+  std::memcpy(dst, &word, 8);
+  return dst + 8;
+}
+}  // namespace lp_detail
+
+// Decimal digits of v at dst; returns the end. REQUIRES: 20 bytes of room. Inline, without
+// a formatter call (the points of an INSERT write millions of these a second): up to eight
+// leading digits two per step, then the rest eight at a time (counters and timestamps are
+// long).
+inline char* write_u64(char* dst, uint64_t v) {
+  constexpr uint64_t k1e8 = 100000000ULL;
+  if (v < k1e8) return lp_detail::write_short(dst, v);
+  uint64_t lead = v / k1e8;
+  const uint64_t low = v - lead * k1e8;
+  if (lead < k1e8) {
+    dst = lp_detail::write_short(dst, lead);
+  } else {
+    const uint64_t top = lead / k1e8;
+    dst = lp_detail::put_eight(lp_detail::write_short(dst, top), lead - top * k1e8);
+  }
+  return lp_detail::put_eight(dst, low);
 }
 inline char* write_i64(char* dst, int64_t v) {
   if (v >= 0) return write_u64(dst, static_cast<uint64_t>(v));

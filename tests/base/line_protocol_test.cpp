@@ -46,6 +46,20 @@ TEST(LineProtocol, WritesDigits) {
   char buf[24];
   EXPECT_EQ(std::string(buf, write_i64(buf, -9223372036854775807LL - 1)), "-9223372036854775808");
   EXPECT_EQ(std::string(buf, write_u64(buf, 18446744073709551615ULL)), "18446744073709551615");
+  // Every digit count, at and around its bounds, and random values: as printf writes them.
+  auto expect_digits = [](uint64_t v) {
+    char want[32], got[32] = {};
+    std::snprintf(want, sizeof want, "%llu", static_cast<unsigned long long>(v));
+    ASSERT_EQ(std::string(got, write_u64(got, v)), want);
+    std::snprintf(want, sizeof want, "%lld", static_cast<long long>(v));
+    ASSERT_EQ(std::string(got, write_i64(got, static_cast<int64_t>(v))), want);
+  };
+  uint64_t p10 = 1;
+  for (int d = 0; d < 20; ++d, p10 *= 10) {
+    for (uint64_t v : {p10 - 1, p10, p10 + 1, 2 * p10 - 1, 9 * p10 + 7}) expect_digits(v);
+  }
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 100000; ++i) expect_digits(rng() >> (rng() % 64));
 }
 
 // write_fixed_width splits eight digits into two lanes of four, each into two of two, each
