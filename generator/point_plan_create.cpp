@@ -51,8 +51,10 @@ class PointPlan::Builder {
     if (s) s = build_fields();
     if (s) s = build_shape();
     if (!s) return s;
-    // The shaped path copies the timestamp text in one 32-byte move.
-    p.max_line_bytes_ = key_bytes_ + field_bytes_ + (p.shaped_ ? 32 : kTimestampBytes);
+    // The shaped path writes in whole-register moves (the key in 32-byte chunks, fields,
+    // the timestamp text in one 32-byte move) that may store past the line's end: room for
+    // that once, after the line's own longest text.
+    p.max_line_bytes_ = key_bytes_ + field_bytes_ + kTimestampBytes + (p.shaped_ ? SeriesFields::kOverhang : 0);
     return base::Status::ok();
   }
 

@@ -97,8 +97,8 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
   s.a1 = g.args[1];
   s.decimals = s.is_int ? 0 : g.decimals;
   s.scale = std::pow(10.0, s.decimals);
-  // Room: the value, its pre and post, and the whole-register copies' overhang.
-  s.max_chars = pre.size() + kFixedMaxChars + post.size() + 32;
+  // The longest text: pre, the value (an integer: at most 20 characters), post.
+  s.max_chars = pre.size() + (s.is_int || g.fn == parser::ValueFn::kCounter ? 20 : kFixedMaxChars) + post.size();
   switch (g.fn) {
     case parser::ValueFn::kWalk:
       if (!(g.args[2] <= g.args[0] && g.args[0] <= g.args[3]) || g.args[1] < 0)
@@ -109,12 +109,18 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
       s.start_off = g.args[0] - g.args[2];
       s.period = s.range > 0 ? 2 * s.range : 0;
       s.inv_period = s.range > 0 ? 1 / s.period : 0;
+      if (s.is_int && std::fabs(g.args[2]) < 9e17 && std::fabs(g.args[3]) < 9e17) {
+        // Its values lie in [round(min), round(max)]: the longer bound is the longest text.
+        s.max_chars = pre.size() + post.size() +
+                      std::max(std::to_string(round_half(g.args[2])).size(),
+                               std::to_string(round_half(g.args[3])).size());
+      }
       if (s.is_int && std::fabs(g.args[2]) < 1e15 && std::fabs(g.args[3]) < 1e15 &&
           pre.size() + post.size() < 40 &&
           static_cast<size_t>(round_half(g.args[3]) - round_half(g.args[2]) + 1) *
                   (pre.size() + 20 + post.size() < 32 ? 32 : 64) <= kMaxIntTableBytes) {
         // Every field text the walk can write, rendered once: pre, integer, post in a slot
-        // of 32 or 64 bytes, the length in the last byte (copied whole; max_chars leaves
+        // of 32 or 64 bytes, the length in the last byte (copied whole; kOverhang leaves
         // the room).
         s.ints_min = round_half(g.args[2]);
         const int64_t n = round_half(g.args[3]) - s.ints_min + 1;
@@ -129,7 +135,6 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
           end += post.size();
           slot[s.slot - 1] = static_cast<char>(end - slot);
         }
-        s.max_chars = std::max(s.max_chars, s.slot);
         s.round_off = g.args[2] - static_cast<double>(s.ints_min) + 0.5;
         s.ints_last = n - 1;
         s.kind = Kind::kIntTable;

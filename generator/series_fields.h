@@ -28,8 +28,10 @@
 // Speed: write() renders a whole field (separator, key, '=', value, suffix). The common
 // case, a step forward from this call's own cell, and an int walk over a small range, are
 // inline: one hash, one table load, and one fixed-size copy of the field's pre-rendered
-// text. Copies are whole 32- or 64-byte moves that may write past the field's end, inside
-// the max_chars() room it reserves.
+// text. Copies are whole 32- or 64-byte moves that may write up to kOverhang bytes past the
+// field's end: the next field overwrites them, so a line reserves that room once, at its
+// end (PointPlan::max_line_bytes()), not per field (a devops redis line has 31 fields, and
+// the send buffers hold 5000 lines' room each).
 //
 #include <algorithm>
 #include <atomic>
@@ -63,7 +65,10 @@ class SeriesFields {
   base::Status allocate(uint64_t slots);
 
   size_t size() const { return specs_.size(); }
+  // The longest text field i writes (pre, value, post); write() may also store up to
+  // kOverhang bytes past its end.
   size_t max_chars(size_t i) const { return specs_[i].max_chars; }
+  static constexpr size_t kOverhang = 64;
   bool stateful() const { return walks_ + counters_ > 0; }
   // Bytes of per-series state held (zeroed pages not yet touched included).
   size_t state_bytes() const;
@@ -91,7 +96,7 @@ class SeriesFields {
 
   // Writes field i (pre, its value at timestamp index t, post) for the series identity
   // whose hash is `idh` (mix64 of the identity), kept in state slot `slot` and living
-  // `life`. Returns the end. REQUIRES: max_chars(i) bytes of room; slot < the allocated
+  // `life`. Returns the end. REQUIRES: max_chars(i) + kOverhang bytes of room; slot < the allocated
   // slots; life.birth <= t < life.death; life.ph == point_hash(idh, t); t < 2^32 - 1.
   // Thread-safe (see the top of the file).
   [[gnu::always_inline]] char* write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
