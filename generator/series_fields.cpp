@@ -97,8 +97,9 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
   s.a1 = g.args[1];
   s.decimals = s.is_int ? 0 : g.decimals;
   s.scale = std::pow(10.0, s.decimals);
-  // The longest text: pre, the value (an integer: at most 20 characters), post.
-  s.max_chars = pre.size() + (s.is_int || g.fn == parser::ValueFn::kCounter ? 20 : kFixedMaxChars) + post.size();
+  // The longest text: pre, the value (a counter's int64: at most 20 characters; an int walk
+  // narrows it below; any other value, past 9e18 written as %.17g, up to 32), post.
+  s.max_chars = pre.size() + (g.fn == parser::ValueFn::kCounter ? 20 : kFixedMaxChars) + post.size();
   switch (g.fn) {
     case parser::ValueFn::kWalk:
       if (!(g.args[2] <= g.args[0] && g.args[0] <= g.args[3]) || g.args[1] < 0)
