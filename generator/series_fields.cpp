@@ -119,13 +119,13 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
       if (s.is_int && std::fabs(g.args[2]) < 1e15 && std::fabs(g.args[3]) < 1e15 &&
           pre.size() + post.size() < 40 &&
           static_cast<size_t>(round_half(g.args[3]) - round_half(g.args[2]) + 1) *
-                  (pre.size() + 20 + post.size() < 32 ? 32 : 64) <= kMaxIntTableBytes) {
+                  (s.max_chars < 32 ? 32 : 64) <= kMaxIntTableBytes) {
         // Every field text the walk can write, rendered once: pre, integer, post in a slot
         // of 32 or 64 bytes, the length in the last byte (copied whole; kOverhang leaves
         // the room).
         s.ints_min = round_half(g.args[2]);
         const int64_t n = round_half(g.args[3]) - s.ints_min + 1;
-        s.slot = pre.size() + 20 + post.size() < 32 ? 32 : 64;
+        s.slot = s.max_chars < 32 ? 32 : 64;  // the longest text and its length byte fit
         s.ints.assign(static_cast<size_t>(n) * s.slot, '\0');
         for (int64_t i = 0; i < n; ++i) {
           char* slot = s.ints.data() + i * s.slot;
