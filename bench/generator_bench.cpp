@@ -8,14 +8,19 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <string>
 #include <vector>
 
+#include <fstream>
+#include <sstream>
+
 #include "generator/point_plan.h"
 #include "parser/script.h"
+#include "parser/variables.h"
 #include "parser/script_builders.h"
 #include "parser/settings.h"
 #include "canonical_templates.h"
@@ -133,11 +138,67 @@ void BM_b_three_str_tags_three_floats(benchmark::State& state) { run_plan(state,
 void BM_b_counted_floats(benchmark::State& state) { run_plan(state, case_b_counted()); }
 void BM_c_10M_series(benchmark::State& state) { run_plan(state, case_c()); }
 
+// CPU time of this thread: a shared machine's other work does not count.
+double thread_cpu_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+// (d) examples/tsbs/devops.iql at scale 1000 (bench/tsbs_shapes.sh's data): its nine
+// INSERTs' plans, each rendering 5000-point batches in turn, as one reactor's dry run does.
+// 1000 hours, so that no run wraps back to the first timestamp (stepping every walk back).
+// Counters: each measurement's CPU ns per point, so the cost can be told apart.
+void BM_d_tsbs_devops(benchmark::State& state) {
+  std::ifstream in(STRESSQL_SOURCE_DIR "/examples/tsbs/devops.iql");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string source = text.str();
+  parser::ParseResult parsed = parser::parse_script_with_defines(
+      "devops.iql", source, {{"scale", "1000"}, {"duration", "1000h"}});
+  if (!parsed.ok()) {
+    state.SkipWithError("examples/tsbs/devops.iql did not parse");
+    return;
+  }
+  std::vector<std::shared_ptr<const generator::PointPlan>> plans;
+  for (size_t i = 0; i < parsed.script.statements.size(); ++i) {
+    const auto* insert = std::get_if<parser::InsertStmt>(&parsed.script.statements[i].body);
+    if (!insert) continue;
+    std::shared_ptr<const generator::PointPlan> plan;
+    base::Status s = generator::PointPlan::create(
+        *insert, generator::plan_options(parsed.settings_for(i), 1, k2016), &plan);
+    if (!s) {
+      state.SkipWithError(s.message().c_str());
+      return;
+    }
+    plans.push_back(plan);
+  }
+  size_t room = 0;
+  for (const auto& p : plans) room = std::max(room, p->max_line_bytes());
+  std::vector<char> buf(kBatch * room);
+  std::vector<double> ns(plans.size());
+  uint64_t k = 0, bytes = 0;
+  for (auto _ : state) {
+    for (size_t i = 0; i < plans.size(); ++i) {
+      const double t0 = thread_cpu_ns();
+      bytes += plans[i]->render(k % plans[i]->points(), kBatch, buf.data());
+      benchmark::DoNotOptimize(buf.data());
+      benchmark::ClobberMemory();
+      ns[i] += thread_cpu_ns() - t0;
+    }
+    k += kBatch;
+  }
+  set_counters(state, k * plans.size(), bytes);
+  for (size_t i = 0; i < plans.size(); ++i)
+    state.counters[plans[i]->measurement() + " ns/pt"] = ns[i] / static_cast<double>(k);
+}
+
 BENCHMARK(BM_bare_loop);
 BENCHMARK(BM_a_cpu_30k_series);
 BENCHMARK(BM_b_three_str_tags_three_floats);
 BENCHMARK(BM_b_counted_floats);
 BENCHMARK(BM_c_10M_series);
+BENCHMARK(BM_d_tsbs_devops);
 
 // Captures points/s per benchmark so main() can print ratios measured in this run.
 class RatioReporter : public benchmark::ConsoleReporter {

@@ -11,6 +11,9 @@
 # free loopback port in a temporary directory) and prints stressql's own CPU-seconds per million
 # points without gzip beside tsbs_load_influx's quoted 1.51 (goal: at most 0.38), and the
 # server's for scale (bench/influx_point_cost.sh compares the server's cost across scripts).
+# Like for like: tsbs_load_influx only sends, so the load runs with --server-metrics none
+# (stressql's reading of influxd's /debug/vars once a second is a report feature, not loading;
+# on this load it adds ~0.25 % of a core, ~0.06 CPU-s per million points at its pace).
 #
 #   bench/tsbs_shapes.sh [BUILD_DIR]    (default build/release)
 #   env: SCALE=1000 DURATION=3h ROUNDS=3 REACTORS=1 LOAD=0 LOAD_SCALE=100 LOAD_DURATION=1h
@@ -85,7 +88,8 @@ curl -sf -XPOST "http://127.0.0.1:$HTTP/query" --data-urlencode "q=CREATE DATABA
   { echo "influxd did not start:" >&2; tail -5 "$TMP/influxd.log" >&2; exit 1; }
 ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
 before=$(ticks)
-"$BUILD/cli/stressql" run --seed 1 --addresses "127.0.0.1:$HTTP" --results none --timeout 120s --write-concurrency 2 \
+"$BUILD/cli/stressql" run --seed 1 --addresses "127.0.0.1:$HTTP" --results none --server-metrics none \
+  --timeout 120s --write-concurrency 2 \
   --define scale="$LOAD_SCALE" --define duration="$LOAD_DURATION" "$EX" > "$TMP/load.txt" ||
   { echo "the load run failed:" >&2; tail -20 "$TMP/load.txt" >&2; exit 1; }
 after=$(ticks)
@@ -94,7 +98,7 @@ client=$(awk '/^stressql CPU:/ { gsub("s", "", $3); gsub("s", "", $6); print $3 
 awk -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" -v p="$accepted" -v c="$client" -v t="$TSBS_LOAD_CPU_S_PER_M" -v s="$LOAD_SCALE" 'BEGIN {
   cpu = (a - b) / hz
   printf "loading devops into influxd (scale %s, no gzip): %d points accepted\n", s, p
-  printf "stressql (the loader) %.2f CPU-s, %.3f CPU-s per million points\n", c, c * 1e6 / p
+  printf "stressql (the loader, --server-metrics none) %.2f CPU-s, %.3f CPU-s per million points\n", c, c * 1e6 / p
   printf "tsbs_load_influx (quoted): %.2f CPU-s per million points; ratio %.1fx (goal >= 4x: <= 0.38)\n",
     t, t / (c * 1e6 / p)
   printf "influxd (the server, for scale) %.2f CPU-s, %.2f CPU-s per million points\n", cpu, cpu * 1e6 / p }'

@@ -141,6 +141,9 @@ class PointPlan {
   char* render_next_line(Cursor* c, char* dst) const;
   // Shaped path (point_plan_shaped.cpp).
   size_t render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t* lines) const;
+  // A shaped line's field `sf` other than an integer per-series one, its separator first.
+  char* write_field(const ShapedField& sf, uint64_t point, uint64_t s, uint64_t idh, uint64_t t,
+                    const SeriesFields::Life& life, char* out) const;
   uint64_t disorder_source(uint64_t s, uint64_t row) const;
   // Churn: dimension 0's value index for digit j at timestamp index t, its birth and the
   // timestamp index that replaces it.

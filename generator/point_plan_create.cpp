@@ -19,6 +19,7 @@ namespace stressql::generator {
 namespace {
 
 constexpr size_t kTimestampBytes = 1 + 20 + 1;  // ' ', int64 digits, '\n'
+constexpr size_t kKeyPad = 32;  // after the pre-rendered keys: put_chunks() overreads
 
 bool mul_overflows(uint64_t a, uint64_t b, uint64_t* out) {
   return __builtin_mul_overflow(a, b, out);
@@ -50,8 +51,10 @@ class PointPlan::Builder {
     if (s) s = build_fields();
     if (s) s = build_shape();
     if (!s) return s;
-    // The shaped path copies the timestamp text in one 32-byte move.
-    p.max_line_bytes_ = key_bytes_ + field_bytes_ + (p.shaped_ ? 32 : kTimestampBytes);
+    // The shaped path writes in whole-register moves (the key in 32-byte chunks, fields,
+    // the timestamp text in one 32-byte move) that may store past the line's end: room for
+    // that once, after the line's own longest text.
+    p.max_line_bytes_ = key_bytes_ + field_bytes_ + kTimestampBytes + (p.shaped_ ? SeriesFields::kOverhang : 0);
     return base::Status::ok();
   }
 
@@ -335,7 +338,7 @@ class PointPlan::Builder {
         digits[d] = 0;
       }
     }
-    bytes.resize(out - bytes.data());
+    bytes.resize(out - bytes.data() + kKeyPad);  // put_chunks() reads whole 32-byte chunks
     p.suffix_bytes_ = std::move(bytes);
     return base::Status::ok();
   }
@@ -372,6 +375,9 @@ class PointPlan::Builder {
       std::string quote = is_str && is_gen ? "\"" : "";
       std::string post = is_gen && gen.type == parser::ValueType::kInt ? "i" : quote;
       if (is_gen && gen.per_series()) {
+        if (p.series_fields_->size() == kMaxFieldTemplates)  // render_shaped's ints[] holds them
+          return base::Status::error(what + ": more than " + std::to_string(kMaxFieldTemplates) +
+                                     " walk, counter and normal field templates");
         size_t index = 0;
         base::Status s = p.series_fields_->add(gen, next_key(), pre, post, &index);
         if (!s) return base::Status::error(what + ": " + s.message());

@@ -129,12 +129,36 @@ uint64_t PointPlan::skipped_in(uint64_t first, uint64_t n) const {
   return count;
 }
 
+char* PointPlan::write_field(const ShapedField& sf, uint64_t point, uint64_t s, uint64_t idh, uint64_t t,
+                             const SeriesFields::Life& life, char* out) const {
+  switch (sf.kind) {
+    case ShapedField::Kind::kText:
+      return put_str(out, sf.pre);
+    case ShapedField::Kind::kCycle: {
+      const Values& v = cycles_[sf.index];
+      return v.write(point % v.count, out);
+    }
+    case ShapedField::Kind::kUnbounded:
+      out = put_str(out, sf.pre);
+      out = unbounded_[sf.index].write(t, out);
+      return put_str(out, sf.post);
+    case ShapedField::Kind::kSeries:
+      break;
+  }
+  return series_fields_->write(sf.index, s, idh, t, life, out);
+}
+
 size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t* lines) const {
   uint64_t written = 0;
   char* out = dst;
   const Shape& sh = *shape_;
   const bool churning = sh.epoch > 0;
+  // Members the loop reads, held in locals: the lines are written through char pointers,
+  // which may alias any member, so the compiler would reload members after every store.
   const size_t field_count = shaped_fields_.size();
+  const ShapedField* fields = shaped_fields_.data();
+  const SeriesFields& series = *series_fields_;
+  const uint64_t omit_below = sh.omit_below;
   Cursor c;
   if (n > 0) start_cursor(first, &c);
   // A request holding several timestamps of a series steps its walks and counters from its
@@ -173,60 +197,43 @@ size_t PointPlan::render_shaped(uint64_t first, uint64_t n, char* dst, uint64_t*
       } else if (split_ > 0) {
         out = write_line_prefix(&c, out);
       }
-      out = put_bytes(out, suffix_bytes_.data() + suffix_off_[c.s_lo],
-                      suffix_off_[c.s_lo + 1] - suffix_off_[c.s_lo]);
+      out = put_chunks(out, suffix_bytes_.data() + suffix_off_[c.s_lo],
+                       suffix_off_[c.s_lo + 1] - suffix_off_[c.s_lo]);
       // MissingFields: field f is left out when its hash falls below the threshold; when
       // every field would be, field `keep` stays.
       uint64_t hk = 0, keep = field_count;
-      if (sh.omit_below != 0) {
+      if (omit_below != 0) {
         hk = base::mix64(sh.key_omit ^ (point * kOdd2));
         bool any = false;
         for (size_t f = 0; f < field_count && !any; ++f) {
-          any = base::mix64(hk + f * kOdd1) >= sh.omit_below;
+          any = base::mix64(hk + f * kOdd1) >= omit_below;
         }
         if (!any) keep = hk % field_count;
       }
       const uint64_t idh = base::mix64(id ^ sh.key_id);
       life.ph = SeriesFields::point_hash(idh, t);
-      // The integer-valued per-series fields first (SeriesFields::integer_value), then the text.
+      // The integer-valued per-series fields first (SeriesFields::integer_values), then the
+      // text.
       int64_t ints[kMaxFieldTemplates];
-      for (size_t f = 0; f < field_count; ++f) {
-        const ShapedField& sf = shaped_fields_[f];
-        if (!sf.integer) continue;
-        if (sh.omit_below != 0 && f != keep && base::mix64(hk + f * kOdd1) < sh.omit_below) continue;
-        ints[f] = series_fields_->integer_value(sf.index, s, idh, t, life);
-      }
-      bool first_field = true;
-      for (size_t f = 0; f < field_count; ++f) {
-        if (sh.omit_below != 0 && f != keep && base::mix64(hk + f * kOdd1) < sh.omit_below) continue;
-        const ShapedField& sf = shaped_fields_[f];
-        char* start = out;
-        if (sf.integer) {
-          out = series_fields_->write_integer(sf.index, ints[f], out);
+      series.integer_values(s, idh, t, life, ints);
+      if (omit_below == 0) {
+        // Every field, each text starting with its own separator (' ' for the first).
+        for (size_t f = 0; f < field_count; ++f) {
+          const ShapedField& sf = fields[f];
+          out = sf.integer ? series.write_integer(sf.index, ints[sf.index], out)
+                           : write_field(sf, point, s, idh, t, life, out);
+        }
+      } else {
+        bool first_field = true;
+        for (size_t f = 0; f < field_count; ++f) {
+          if (f != keep && base::mix64(hk + f * kOdd1) < omit_below) continue;
+          const ShapedField& sf = fields[f];
+          char* start = out;
+          out = sf.integer ? series.write_integer(sf.index, ints[sf.index], out)
+                           : write_field(sf, point, s, idh, t, life, out);
           *start = first_field ? ' ' : ',';
           first_field = false;
-          continue;
         }
-        switch (sf.kind) {
-          case ShapedField::Kind::kText:
-            out = put_str(out, sf.pre);
-            break;
-          case ShapedField::Kind::kCycle: {
-            const Values& v = cycles_[sf.index];
-            out = v.write(point % v.count, out);
-            break;
-          }
-          case ShapedField::Kind::kUnbounded:
-            out = put_str(out, sf.pre);
-            out = unbounded_[sf.index].write(t, out);
-            out = put_str(out, sf.post);
-            break;
-          case ShapedField::Kind::kSeries:
-            out = series_fields_->write(sf.index, s, idh, t, life, out);
-            break;
-        }
-        *start = first_field ? ' ' : ',';
-        first_field = false;
       }
       if (t != ts_t) {
         ts_t = t;

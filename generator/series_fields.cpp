@@ -20,8 +20,11 @@ namespace {
 constexpr size_t kFixedMaxChars = 32;
 constexpr double kWalkUnit = 4096;  // a walk counts its steps in 1/4096 of a standard step
 // An int walk's field texts are tabled when the table is this small (it stays in L1: a
-// 0..100 walk takes 3.2 KB); a wider walk renders its digits.
+// 0..100 walk takes 3.2 KB); a wider walk with at most kMaxDigitTableValues values gets its
+// digits from a shared table of 8 bytes a value (16 KB at most: 32 KB slots per field measured
+// slower, out of L1); a wider one renders its digits.
 constexpr size_t kMaxIntTableBytes = 8192;
+constexpr int64_t kMaxDigitTableValues = 2048;
 
 
 }  // namespace
@@ -45,11 +48,7 @@ char* write_fixed(double v, int decimals, double scale, char* dst) {
   uint64_t ip = static_cast<uint64_t>(q) / p10, fp = static_cast<uint64_t>(q) % p10;
   dst = base::write_u64(dst, ip);
   *dst++ = '.';
-  for (int i = decimals - 1; i >= 0; --i) {
-    dst[i] = static_cast<char>('0' + fp % 10);
-    fp /= 10;
-  }
-  return dst + decimals;
+  return base::write_fixed_width(dst, fp, decimals);
 }
 
 SeriesFields::SeriesFields() : z_(normal_table()) {
@@ -59,6 +58,27 @@ SeriesFields::SeriesFields() : z_(normal_table()) {
 SeriesFields::~SeriesFields() {
   std::free(walk_state_);
   std::free(counter_state_);
+}
+
+const char* SeriesFields::digit_table(int64_t lo, int64_t n, const std::string& post) {
+  std::string head(sizeof lo + sizeof n, '\0');
+  std::memcpy(head.data(), &lo, sizeof lo);
+  std::memcpy(head.data() + sizeof lo, &n, sizeof n);
+  head += post;
+  for (const std::string& t : digit_tables_) {  // [header][8 bytes a value]
+    if (t.compare(0, head.size(), head) == 0 && t.size() == head.size() + 8 * n)
+      return t.data() + head.size();
+  }
+  std::string t = head;
+  t.resize(head.size() + 8 * static_cast<size_t>(n), '\0');
+  for (int64_t i = 0; i < n; ++i) {
+    char* e = t.data() + head.size() + 8 * i;
+    char* end = base::write_i64(e, lo + i);
+    std::memcpy(end, post.data(), post.size());
+    e[7] = static_cast<char>(end + post.size() - e);
+  }
+  digit_tables_.push_back(std::move(t));
+  return digit_tables_.back().data() + head.size();
 }
 
 base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const std::string& pre,
@@ -74,8 +94,9 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
   s.a1 = g.args[1];
   s.decimals = s.is_int ? 0 : g.decimals;
   s.scale = std::pow(10.0, s.decimals);
-  // Room: the value, its pre and post, and the whole-register copies' overhang.
-  s.max_chars = pre.size() + kFixedMaxChars + post.size() + 32;
+  // The longest text: pre, the value (a counter's int64: at most 20 characters; an int walk
+  // narrows it below; any other value, past 9e18 written as %.17g, up to 32), post.
+  s.max_chars = pre.size() + (g.fn == parser::ValueFn::kCounter ? 20 : kFixedMaxChars) + post.size();
   switch (g.fn) {
     case parser::ValueFn::kWalk:
       if (!(g.args[2] <= g.args[0] && g.args[0] <= g.args[3]) || g.args[1] < 0)
@@ -86,16 +107,22 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
       s.start_off = g.args[0] - g.args[2];
       s.period = s.range > 0 ? 2 * s.range : 0;
       s.inv_period = s.range > 0 ? 1 / s.period : 0;
+      if (s.is_int && std::fabs(g.args[2]) < 9e17 && std::fabs(g.args[3]) < 9e17) {
+        // Its values lie in [round(min), round(max)]: the longer bound is the longest text.
+        s.max_chars = pre.size() + post.size() +
+                      std::max(std::to_string(round_half(g.args[2])).size(),
+                               std::to_string(round_half(g.args[3])).size());
+      }
       if (s.is_int && std::fabs(g.args[2]) < 1e15 && std::fabs(g.args[3]) < 1e15 &&
           pre.size() + post.size() < 40 &&
           static_cast<size_t>(round_half(g.args[3]) - round_half(g.args[2]) + 1) *
-                  (pre.size() + 20 + post.size() < 32 ? 32 : 64) <= kMaxIntTableBytes) {
+                  (s.max_chars < 32 ? 32 : 64) <= kMaxIntTableBytes) {
         // Every field text the walk can write, rendered once: pre, integer, post in a slot
-        // of 32 or 64 bytes, the length in the last byte (copied whole; max_chars leaves
+        // of 32 or 64 bytes, the length in the last byte (copied whole; kOverhang leaves
         // the room).
         s.ints_min = round_half(g.args[2]);
         const int64_t n = round_half(g.args[3]) - s.ints_min + 1;
-        s.slot = pre.size() + 20 + post.size() < 32 ? 32 : 64;
+        s.slot = s.max_chars < 32 ? 32 : 64;  // the longest text and its length byte fit
         s.ints.assign(static_cast<size_t>(n) * s.slot, '\0');
         for (int64_t i = 0; i < n; ++i) {
           char* slot = s.ints.data() + i * s.slot;
@@ -106,12 +133,18 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
           end += post.size();
           slot[s.slot - 1] = static_cast<char>(end - slot);
         }
-        s.max_chars = std::max(s.max_chars, s.slot);
         s.round_off = g.args[2] - static_cast<double>(s.ints_min) + 0.5;
         s.ints_last = n - 1;
         s.kind = Kind::kIntTable;
       } else if (s.is_int && std::fabs(g.args[2]) < 9e17 && std::fabs(g.args[3]) < 9e17) {
         s.kind = Kind::kIntWalk;
+        const int64_t lo = round_half(g.args[2]), hi = round_half(g.args[3]);
+        if (hi - lo < kMaxDigitTableValues && lo > -100000 && hi < 1000000 && post.size() <= 1) {
+          s.kind = Kind::kIntDigits;
+          s.ints_min = lo;
+          s.ints_last = hi - lo;
+          s.digits = digit_table(lo, hi - lo + 1, post);
+        }
       }
       s.state = walks_++;
       break;
@@ -130,6 +163,11 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
       return base::Status::error("not a per-series template");
   }
   *index = specs_.size();
+  const uint32_t i = static_cast<uint32_t>(specs_.size());
+  if (s.kind == Kind::kIntTable) table_walks_.push_back(i);
+  if (s.kind == Kind::kIntWalk) int_walks_.push_back(i);
+  if (s.kind == Kind::kIntDigits) digit_walks_.push_back(i);
+  if (s.kind == Kind::kCounter) counter_list_.push_back(i);
   specs_.push_back(s);
   return base::Status::ok();
 }

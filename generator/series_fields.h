@@ -28,14 +28,17 @@
 // Speed: write() renders a whole field (separator, key, '=', value, suffix). The common
 // case, a step forward from this call's own cell, and an int walk over a small range, are
 // inline: one hash, one table load, and one fixed-size copy of the field's pre-rendered
-// text. Copies are whole 32- or 64-byte moves that may write past the field's end, inside
-// the max_chars() room it reserves.
+// text. Copies are whole 32- or 64-byte moves that may write up to kOverhang bytes past the
+// field's end: the next field overwrites them, so a line reserves that room once, at its
+// end (PointPlan::max_line_bytes()), not per field (a devops redis line has 31 fields, and
+// the send buffers hold 5000 lines' room each).
 //
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -62,7 +65,10 @@ class SeriesFields {
   base::Status allocate(uint64_t slots);
 
   size_t size() const { return specs_.size(); }
+  // The longest text field i writes (pre, value, post); write() may also store up to
+  // kOverhang bytes past its end.
   size_t max_chars(size_t i) const { return specs_[i].max_chars; }
+  static constexpr size_t kOverhang = 64;
   bool stateful() const { return walks_ + counters_ > 0; }
   // Bytes of per-series state held (zeroed pages not yet touched included).
   size_t state_bytes() const;
@@ -90,7 +96,7 @@ class SeriesFields {
 
   // Writes field i (pre, its value at timestamp index t, post) for the series identity
   // whose hash is `idh` (mix64 of the identity), kept in state slot `slot` and living
-  // `life`. Returns the end. REQUIRES: max_chars(i) bytes of room; slot < the allocated
+  // `life`. Returns the end. REQUIRES: max_chars(i) + kOverhang bytes of room; slot < the allocated
   // slots; life.birth <= t < life.death; life.ph == point_hash(idh, t); t < 2^32 - 1.
   // Thread-safe (see the top of the file).
   [[gnu::always_inline]] char* write(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
@@ -111,10 +117,32 @@ class SeriesFields {
         return std::min(at, s.ints_last);
       }
       case Kind::kIntWalk:
+      case Kind::kIntDigits:
         return round_half(walk_value(s, walk_steps(s, slot, idh, t, life)));
       default:
         return counter_at(s, slot, idh, t, life);
     }
+  }
+  // integer_value() of every integer template at once, out[i] for template i (the others'
+  // entries untouched), looping over each kind's templates without a dispatch per value.
+  // Values are pure functions of (series, t), so computing one a line leaves out
+  // (MissingFields) changes no byte.
+  [[gnu::always_inline]] void integer_values(uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
+                                             int64_t* out) const {
+    for (const uint32_t i : table_walks_) {
+      const Spec& s = specs_[i];
+      const int64_t at = static_cast<int64_t>(walk_offset(s, walk_steps(s, slot, idh, t, life)) + s.round_off);
+      out[i] = std::min(at, s.ints_last);
+    }
+    for (const uint32_t i : int_walks_) {
+      const Spec& s = specs_[i];
+      out[i] = round_half(walk_value(s, walk_steps(s, slot, idh, t, life)));
+    }
+    for (const uint32_t i : digit_walks_) {
+      const Spec& s = specs_[i];
+      out[i] = round_half(walk_value(s, walk_steps(s, slot, idh, t, life)));
+    }
+    for (const uint32_t i : counter_list_) out[i] = counter_at(specs_[i], slot, idh, t, life);
   }
   // REQUIRES: integer(i); v from integer_value(i, ...).
   [[gnu::always_inline]] char* write_integer(size_t i, int64_t v, char* dst) const {
@@ -129,6 +157,12 @@ class SeriesFields {
       return dst + static_cast<unsigned char>(e[s.slot - 1]);
     }
     dst = write_pre(s, dst);
+    if (s.kind == Kind::kIntDigits) {  // a wider walk: its digits and 'i' from a shared table
+      const int64_t at = std::clamp<int64_t>(v - s.ints_min, 0, s.ints_last);
+      const char* e = s.digits + 8 * at;
+      std::memcpy(dst, e, 8);
+      return dst + static_cast<unsigned char>(e[7]);
+    }
     dst = base::write_i64(dst, v);
     *dst = 'i';
     return dst + 1;
@@ -156,8 +190,12 @@ class SeriesFields {
     return static_cast<uint32_t>(((value ^ (t * 0x9e3779b97f4a7c15ULL)) * 0xd6e8feb86659fd93ULL) >> 32);
   }
 
-  // How write() renders a template (kOther: out of line, write_other()).
-  enum class Kind : uint8_t { kIntTable, kIntWalk, kCounter, kOther };
+  // How write() renders a template (kOther: out of line, write_other()). kIntDigits: an int
+  // walk over a range too wide for kIntTable's whole-field slots but with few values: pre,
+  // then the value's digits and 'i' as one 8-byte entry of a table shared by the walks over
+  // the same range (kept small: it stays in L1, where per-field tables of 32-byte slots
+  // would not).
+  enum class Kind : uint8_t { kIntTable, kIntWalk, kIntDigits, kCounter, kOther };
   struct Spec {
     Kind kind = Kind::kOther;
     parser::ValueFn fn = parser::ValueFn::kWalk;
@@ -173,7 +211,8 @@ class SeriesFields {
     // `slot` bytes each (32 or 64; 0: none), the length in the slot's last byte.
     std::string ints;
     size_t slot = 0;
-    int64_t ints_min = 0;
+    int64_t ints_min = 0;                   // int table and digits: the lowest value
+    const char* digits = nullptr;           // kIntDigits: 8 bytes per value, the length last
     std::string pre, post;
     char pre32[32] = {};  // pre padded, when it fits (pre_fits): one fixed copy
     uint64_t max_step_plus_1 = 1;    // counter
@@ -183,6 +222,8 @@ class SeriesFields {
     size_t state = 0;  // index among walks or counters
     size_t max_chars = 0;
   };
+  // The digit table of values [lo, lo + n), each followed by `post` (shared by equal ranges).
+  const char* digit_table(int64_t lo, int64_t n, const std::string& post);
   char* write_other(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life,
                     char* dst) const;
   char* write_pre(const Spec& s, char* dst) const {
@@ -268,6 +309,9 @@ class SeriesFields {
   int64_t counter_value(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
 
   std::vector<Spec> specs_;
+  // The integer templates by kind, for integer_values().
+  std::vector<uint32_t> table_walks_, int_walks_, digit_walks_, counter_list_;
+  std::deque<std::string> digit_tables_;  // kIntDigits' tables (stable addresses), by range
   size_t walks_ = 0, counters_ = 0;
   uint64_t slots_ = 0;
   uint64_t* walk_state_ = nullptr;     // slots_ × walks_ words

@@ -245,6 +245,53 @@ TEST(RealisticData, WalksStayInRangeCountersGrow) {
   EXPECT_NE(by.begin()->second[50].fields.at("w"), std::next(by.begin())->second[50].fields.at("w"));
 }
 
+// Fields are written with whole-register moves that store past their end; a line reserves
+// that room once. Rendered one point at a time, no store reaches past the line's end by
+// more than kOverhang and every line fits max_line_bytes() less that; rendered in batches
+// into exactly n × max_line_bytes(), nothing past the room changes. A mix of fields (walks
+// reaching their bounds, negative, wide and narrow; long counters; floats; `per` tags;
+// MissingFields), and single fields whose values are longest (past 9e18 written as %.17g),
+// with nanosecond timestamps, so a field reserving too little shows.
+class LineRoom : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(LineRoom, LinesStayInsideTheRoomTheyReserve) {
+  auto plan = plan_of(std::string("SET Precision [ns]\n\nSET StartDate [2016-01-01]\n\n") + GetParam(), 5);
+  ASSERT_TRUE(plan);
+  const size_t room = plan->max_line_bytes();
+  const size_t guard = 256;
+  std::vector<char> buf(1000 * room + guard);
+  size_t longest = 0;
+  for (uint64_t k = 0; k < plan->points(); ++k) {
+    std::fill(buf.begin(), buf.begin() + room + guard, '\x7f');
+    const size_t n = plan->render(k, 1, buf.data());
+    ASSERT_LE(n, room);
+    longest = std::max(longest, n);
+    size_t touched = room + guard;  // one past the last byte written
+    while (touched > 0 && buf[touched - 1] == '\x7f') --touched;
+    ASSERT_LE(touched, n + SeriesFields::kOverhang) << "point " << k;
+  }
+  EXPECT_LE(longest + SeriesFields::kOverhang, room);
+  for (uint64_t k = 0; k < plan->points(); k += 1000) {
+    std::fill(buf.begin(), buf.end(), '\x7f');
+    const size_t n = plan->render(k, std::min<uint64_t>(1000, plan->points() - k), buf.data());
+    ASSERT_LE(n, 1000 * room);
+    for (size_t i = 1000 * room; i < buf.size(); ++i) ASSERT_EQ(buf[i], '\x7f') << "batch " << k;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    RealisticData, LineRoom,
+    ::testing::Values(
+        "SET MissingFields [10%]\n\nINSERT x\ncpu,h=[int inc(0) 13],z=[abc|de per h] a=[int walk(0, 500, -1000, 1000)],"
+        "b=[int walk(5, 9, 0, 10)],c=[int walk(-99000, 900, -99999, -98000)],d=[int walk(0, 3e9, -9e12, 9e12)],"
+        "e=[int counter(8999999999999999, 999999999999999)],f=[float walk(0.5, 40, -100, 100)],"
+        "g=[float normal(-3e9, 1e9)],h=[int counter(0, 3)] 13000 10s\n",
+        "INSERT x\nc i=[int normal(-1e300, 1e299)] 3000 10s\n",
+        "INSERT x\nc i=[int walk(-1e30, 1e29, -2e30, 1e30)] 3000 10s\n",
+        "INSERT x\nc f=[float normal(-1e300, 1e299)] 3000 10s\n",
+        "INSERT x\nc i=[int counter(8999999999999999, 99999999999999)] 20000 10s\n",  // 19 digits, in int64
+        "INSERT x\nc i=[int walk(-99000, 900, -99999, -98000)] 3000 10s\n"));
+
 // Any split, order or thread renders the same bytes, whatever the memos hold.
 class RenderOrder : public ::testing::TestWithParam<const char*> {};
 
