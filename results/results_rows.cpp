@@ -1,5 +1,6 @@
 #include "results/results_rows.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "base/line_protocol.h"
 #include "base/utf8.h"
 #include "results/interval_fields.h"
+#include "results/request_stats_fields.h"
 #include "results/statement_fields.h"
 
 namespace stressql::results {
@@ -135,7 +137,7 @@ ResultsRows::StatementRows& ResultsRows::rows_for(const stats::StatementReport& 
   return r;
 }
 
-void ResultsRows::add_sample(const stats::StatementReport& st, const engine::Sample& s, std::string* out) {
+size_t ResultsRows::add_sample(const stats::StatementReport& st, const engine::Sample& s, std::string* out) {
   // The control thread pays this per request attempt: no allocation once the buffer has
   // grown, fields written in place (bench/results_rows_bench).
   StatementRows& r = rows_for(st);
@@ -165,6 +167,27 @@ void ResultsRows::add_sample(const stats::StatementReport& st, const engine::Sam
   p = std::to_chars(p, p + 24, ts).ptr;
   *p++ = '\n';
   out->append(fields, static_cast<size_t>(p - fields));
+  if (!r.delta) r.delta = std::make_unique<stats::RequestStats>();
+  r.delta->add(s);
+  r.delta_due = std::max(r.delta_due, s.due_unix_ns);
+  if (r.delta->attempts < kStatsRowAttempts) return 1;
+  return 1 + add_request_stats(st, /*last=*/false, out);
+}
+
+size_t ResultsRows::add_request_stats(const stats::StatementReport& st, bool last, std::string* out) {
+  StatementRows& r = rows_for(st);
+  size_t rows = 0;
+  if (r.delta && r.delta->attempts > 0) {
+    *out += "request_stats" + id_tags_ + ",statement_id=" + escape_tag(st.id) +
+            ",statement_name=" + escape_tag(st.name) + " " + request_stats_fields(*r.delta);
+    const int64_t ts = r.delta_due > r.last_stats_ts ? r.delta_due : r.last_stats_ts + 1;
+    r.last_stats_ts = ts;
+    *out += ' ' + std::to_string(ts) + '\n';
+    r.delta->reset();
+    rows = 1;
+  }
+  if (last) r.delta.reset();
+  return rows;
 }
 
 size_t ResultsRows::add_interval(const stats::StatementReport& st, const stats::IntervalRecord& r, std::string* out) {

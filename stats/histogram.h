@@ -97,6 +97,16 @@ class Histogram {
   // valid) if `data` is truncated, corrupt or from an incompatible layout.
   static bool decode(std::string_view data, Histogram* out);
 
+  // The same state as text for a results row's string field (`request_stats`, SPEC §5):
+  // "h1;HIGHEST;COUNT;CLAMPED;MIN;MAX;SUM_LO;SUM_HI;SQ_0;SQ_1;SQ_2;" then the non-empty
+  // buckets as "GAP:COUNT" pairs separated by ',' (GAP: empty buckets skipped since the
+  // previous non-empty one), all decimal. About 5 bytes per non-empty bucket.
+  std::string encode_text() const;
+  // Adds the histogram `text` (encode_text's) to this one, exactly as merge() would. On bad
+  // text (truncated, not numbers, counts that do not add up, another layout) returns false,
+  // says why in *why and leaves this histogram unchanged.
+  bool merge_text(std::string_view text, std::string* why);
+
   // Bucket geometry, exposed for tests and for anyone exporting buckets.
   static constexpr int kSubBucketBits = 11;
   static constexpr uint64_t kSubBucketHalf = uint64_t{1} << (kSubBucketBits - 1);
