@@ -17,6 +17,10 @@ namespace {
 
 using stats::StatementReport;
 
+// A `request_stats` row is a few KB (its histograms): fewer per chunk than the reader's
+// default keeps a chunk, and its parsed JSON, to a few MB.
+constexpr size_t kStatsChunkRows = 500;
+
 // The shard a row came from: its `shard` tag (rows of a sharded test), else 0.
 uint32_t shard_of(const QueryRow& r) {
   const std::string t = r.text("shard");
@@ -179,7 +183,7 @@ base::Status rebuild_report(const RowReader& reader, const std::string& test_id,
         }
       }
       return base::Status::ok();
-    });
+    }, kStatsChunkRows);
     if (!st) return failed(st);
   }
   // Results written before the `request_stats` rows existed: every attempt's row, folded in

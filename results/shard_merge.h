@@ -1,8 +1,8 @@
 #pragma once
 // `stressql report` of a sharded test (SPEC §6.5): the shards' statement and run rows
 // merged into one report, as if one process had run the script. Pure: the caller reads the
-// rows; the samples (and so the histograms and intervals, rebuilt from every attempt) are
-// added by the caller to the merged statements, which makes them exact.
+// rows and adds the shards' `request_stats` rows (or, for older results, every attempt's
+// sample) to the merged statements, which makes their histograms exact.
 
 #include <map>
 #include <string>

@@ -179,21 +179,24 @@ int64_t Histogram::value_at_percentile(double percent) const {
   return static_cast<int64_t>(std::clamp(mid, min_, max_));
 }
 
+std::array<uint64_t, Histogram::kHeaderWords> Histogram::header_words() const {
+  return {highest_,
+          count_,
+          clamped_,
+          min_,
+          max_,
+          static_cast<uint64_t>(sum_),
+          static_cast<uint64_t>(sum_ >> 64),
+          static_cast<uint64_t>(sum_squares_lo_),
+          static_cast<uint64_t>(sum_squares_lo_ >> 64),
+          sum_squares_hi_};
+}
+
 std::string Histogram::encode() const {
   std::string out;
   out.push_back(static_cast<char>(kFormatVersion));
   out.push_back(static_cast<char>(kSubBucketBits));
-  const uint64_t header[] = {highest_,
-                             count_,
-                             clamped_,
-                             min_,
-                             max_,
-                             static_cast<uint64_t>(sum_),
-                             static_cast<uint64_t>(sum_ >> 64),
-                             static_cast<uint64_t>(sum_squares_lo_),
-                             static_cast<uint64_t>(sum_squares_lo_ >> 64),
-                             sum_squares_hi_};
-  for (uint64_t v : header) put_varint(v, &out);
+  for (uint64_t v : header_words()) put_varint(v, &out);
   // Non-empty buckets as (empty buckets skipped since the previous one, count).
   size_t next = 0;
   for (size_t i = 0; i < counts_.size(); ++i) {
@@ -272,17 +275,7 @@ constexpr std::string_view kTextVersion = "h1;";
 
 std::string Histogram::encode_text() const {
   std::string out(kTextVersion);
-  const uint64_t header[] = {highest_,
-                             count_,
-                             clamped_,
-                             min_,
-                             max_,
-                             static_cast<uint64_t>(sum_),
-                             static_cast<uint64_t>(sum_ >> 64),
-                             static_cast<uint64_t>(sum_squares_lo_),
-                             static_cast<uint64_t>(sum_squares_lo_ >> 64),
-                             sum_squares_hi_};
-  for (uint64_t v : header) put_decimal(v, ';', &out);
+  for (uint64_t v : header_words()) put_decimal(v, ';', &out);
   size_t next = 0;
   for (size_t i = 0; i < counts_.size(); ++i) {
     if (counts_[i] == 0) continue;
@@ -305,8 +298,8 @@ bool Histogram::merge_text(std::string_view text, std::string* why) {
   text.remove_prefix(kTextVersion.size());
   static const char* const kHeader[] = {"highest", "count", "clamped", "min", "max", "sum", "sum",
                                         "sum of squares", "sum of squares", "sum of squares"};
-  uint64_t h[10];
-  for (size_t i = 0; i < 10; ++i) {
+  uint64_t h[kHeaderWords];
+  for (size_t i = 0; i < kHeaderWords; ++i) {
     if (!take_decimal(&text, ';', &h[i])) return bad(std::string("its ") + kHeader[i] + " is not a number");
   }
   if (h[0] == 0 || h[0] > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {

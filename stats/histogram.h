@@ -12,6 +12,7 @@
 // Threading: none. A Histogram belongs to one thread: the control thread records each sample
 // (handed over by the reactors through SPSC rings) into its statement's histograms. merge()
 // adds one histogram into another of any range; the tool itself records samples one by one.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -123,6 +124,11 @@ class Histogram {
   static uint64_t bucket_width(size_t index);
 
  private:
+  // The state but the buckets, as encode() and encode_text() write it: highest, count,
+  // clamped, min, max, the sum's low and high words, the sum of squares' three words.
+  static constexpr size_t kHeaderWords = 10;
+  std::array<uint64_t, kHeaderWords> header_words() const;
+
   uint64_t highest_;
   std::vector<uint64_t> counts_;
   uint64_t count_ = 0;

@@ -67,36 +67,7 @@ std::vector<std::string> lines_of(const std::string& text, const std::string& me
 }
 
 std::vector<engine::Sample> mixed(int n) {
-  std::vector<engine::Sample> out;
-  for (int i = 0; i < n; ++i) {
-    engine::Sample s;
-    s.status = 204;
-    s.final = true;
-    s.attempt = 1;
-    s.points = 100;
-    s.request_bytes = 5600;
-    s.body_bytes = 5400;
-    s.raw_body_bytes = 9000;
-    s.due_unix_ns = 1'700'000'000'000'000'000 + i * 10'000'000;
-    s.lag_ns = 20'000 + (i * 7919) % 50'000;
-    s.latency_ns = s.lag_ns + 900'000 + (i * 104729) % 3'000'000;
-    if (i % 10 == 9) {
-      engine::Sample failed = s;
-      failed.status = 503;
-      failed.final = false;
-      failed.failure = engine::Failure::kHttpStatus;
-      out.push_back(failed);
-      s.attempt = 2;
-      s.lag_ns += 500'000'000;
-      s.latency_ns += 500'000'000;
-    }
-    if (i % 33 == 20) {
-      s.status = 500;
-      s.failure = engine::Failure::kHttpStatus;
-    }
-    out.push_back(s);
-  }
-  return out;
+  return stats::testing::retried_and_failed_samples(1'700'000'000'000'000'000, n);
 }
 
 std::string totals(const stats::RequestStats& s) {
@@ -127,7 +98,7 @@ TEST(RequestStatsRows, TheRowsOfAStatementAddUpToItsStatsExactly) {
   EXPECT_EQ(rows.add_request_stats(st, true, &out), 0u) << "nothing new: no row";
   const std::vector<std::string> lines = lines_of(out, "request_stats");
   EXPECT_EQ(appended, samples.size() + lines.size());
-  ASSERT_EQ(lines.size(), 13u);  // 12 flushes as seconds close (1100 attempts), then the last
+  ASSERT_EQ(lines.size(), 13u);  // 12 flushes as seconds close (1143 attempts), then the last
   EXPECT_EQ(lines[0].rfind("request_stats,test_id=t1,statement_id=statement-3,statement_name=load ", 0), 0u)
       << lines[0];
   stats::RequestStats back;
@@ -148,7 +119,7 @@ TEST(RequestStatsRows, AStatementWithManyAttemptsPerSecondGetsARowEveryFewThousa
   ResultsRows rows("t1");
   stats::StatementReport st = stats::testing::insert_statement("load", 100000);
   std::string out;
-  for (const engine::Sample& s : mixed(9000)) rows.add_sample(st, s, &out);  // 9900 attempts
+  for (const engine::Sample& s : mixed(9000)) rows.add_sample(st, s, &out);  // 10286 attempts
   const std::vector<std::string> lines = lines_of(out, "request_stats");
   ASSERT_EQ(lines.size(), 2u);  // at 4096 and 8192 attempts; the rest waits for its second
   for (const std::string& line : lines) EXPECT_LT(line.size(), size_t{64} << 10);

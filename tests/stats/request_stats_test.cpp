@@ -4,43 +4,13 @@
 #include <vector>
 
 #include "stats/statement_report.h"
+#include "tests/support/report_builders.h"
 
 namespace stressql::stats {
 namespace {
 
-// A mixed run: successes, a 503 retried, final failures of two classes, late sends.
 std::vector<engine::Sample> mixed_samples(int64_t first_due, int n) {
-  std::vector<engine::Sample> out;
-  for (int i = 0; i < n; ++i) {
-    engine::Sample s;
-    s.status = 204;
-    s.final = true;
-    s.attempt = 1;
-    s.points = 10;
-    s.request_bytes = 500 + i;
-    s.body_bytes = 400 + i;
-    s.raw_body_bytes = 900 + i;
-    s.response_bytes = 3;
-    s.due_unix_ns = first_due + i * 1'000'000;
-    s.lag_ns = (i * 7919) % 3'000'000;
-    s.latency_ns = s.lag_ns + 200'000 + (i * 104729) % 5'000'000;
-    if (i % 7 == 3) {  // a 503, then its retry
-      engine::Sample failed = s;
-      failed.status = 503;
-      failed.final = false;
-      failed.failure = engine::Failure::kHttpStatus;
-      out.push_back(failed);
-      s.attempt = 2;
-      s.lag_ns += 1'000'000;
-      s.latency_ns += 1'000'000;
-    }
-    if (i % 11 == 5) {
-      s.status = i % 2 ? 500 : 404;
-      s.failure = engine::Failure::kHttpStatus;
-    }
-    out.push_back(s);
-  }
-  return out;
+  return testing::retried_and_failed_samples(first_due, n);
 }
 
 std::string summary(const RequestStats& s) {
