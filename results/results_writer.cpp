@@ -29,7 +29,9 @@ void ResultsWriter::add_intervals(const stats::StatementReport& st) {
     for (size_t n = rows_.add_interval(st, closed[written], uploader_.buffer()); n > 0; --n) uploader_.row_added();
   }
   // A second closed: what the statement's samples added since, as one `request_stats` row.
-  if (rows_.add_request_stats(st, /*last=*/false, uploader_.buffer()) > 0) uploader_.row_added();
+  // Once every second is closed the statement has ended, and its delta's memory goes.
+  const bool ended = st.intervals.open_count() == 0;
+  if (rows_.add_request_stats(st, ended, uploader_.buffer()) > 0) uploader_.row_added();
 }
 
 void ResultsWriter::tick() { uploader_.tick(); }
