@@ -8,6 +8,7 @@
 
 #include "results/interval_fields.h"
 #include "results/request_stats_fields.h"
+#include "results/server_source_fields.h"
 #include "results/results_uploader.h"
 #include "results/shard_merge.h"
 #include "results/statement_fields.h"
@@ -80,6 +81,90 @@ struct StatementRows {
   std::map<std::string, uint64_t> late_samples;
   std::map<std::string, std::pair<uint64_t, uint64_t>> body_bytes;  // raw, encoded (gzip), over shards
 };
+
+// The statements that share a window with `id` (`shared_with`) or its --server-metric
+// values (`extra`): a JSON array in a string field of a `server_source` row.
+base::Status json_array_field(const QueryRow& row, const char* name, nlohmann::json* out) {
+  *out = nlohmann::json::array();
+  const nlohmann::json* v = row.find(name);
+  if (v == nullptr) return base::Status::ok();
+  *out = v->is_string() ? nlohmann::json::parse(v->get_ref<const std::string&>(), nullptr, false) : nlohmann::json();
+  if (!out->is_array()) {
+    return base::Status::error("server_source row " + std::to_string(row.number()) + ": its " + name +
+                               " is not a JSON array");
+  }
+  return base::Status::ok();
+}
+
+// SPEC §7.1: each statement's metrics sources, from its `server_source` rows (in the order
+// the run found them), with their seconds from the `server` rows. Results from before the
+// `server_source` rows have none: their statements keep no server block.
+base::Status read_server_blocks(const RowReader& reader, const std::string& where,
+                                const std::map<std::string, StatementReport*>& by_id) {
+  std::map<std::string, std::map<int64_t, stats::ServerSourceStats>> sources;  // by statement, by order
+  base::Status st = reader.select("SELECT * FROM \"server_source\"" + where, [&](const QueryRow& row) {
+    const std::string id = row.text("statement_id");
+    if (by_id.count(id) == 0) return base::Status::ok();
+    stats::ServerSourceStats s;
+    s.source = row.text("source");
+    s.kind = row.text("kind");
+    for_each_server_source_field([&](const char* name, auto get) {
+      auto& v = get(s);
+      using T = std::decay_t<decltype(v)>;
+      const nlohmann::json* j = row.find(name);
+      if (j == nullptr) return;
+      if constexpr (std::is_same_v<T, std::optional<double>>) {
+        if (j->is_number()) v = j->get<double>();
+      } else if constexpr (std::is_same_v<T, bool>) {
+        if (j->is_boolean()) v = j->get<bool>();
+      } else if constexpr (std::is_same_v<T, uint64_t>) {
+        if (j->is_number()) v = static_cast<uint64_t>(j->get<int64_t>());
+      } else {
+        if (j->is_string()) v = j->get<std::string>();
+      }
+    });
+    nlohmann::json shared, extra;
+    if (base::Status read = json_array_field(row, "shared_with", &shared); !read) return read;
+    if (base::Status read = json_array_field(row, "extra", &extra); !read) return read;
+    for (const nlohmann::json& name : shared) {
+      if (name.is_string()) s.shared_with.push_back(name.get<std::string>());
+    }
+    for (const nlohmann::json& pair : extra) {
+      if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_number()) {
+        s.extra.emplace_back(pair[0].get<std::string>(), pair[1].get<double>());
+      }
+    }
+    sources[id][row.integer("order")] = std::move(s);
+    return base::Status::ok();
+  });
+  if (!st || sources.empty()) return st;
+  st = reader.select("SELECT * FROM \"server\"" + where, [&](const QueryRow& row) {  // in time order
+    auto it = sources.find(row.text("statement_id"));
+    if (it == sources.end()) return base::Status::ok();
+    const std::string source = row.text("source"), kind = row.text("kind");
+    for (auto& [order, s] : it->second) {
+      if (s.source != source || s.kind != kind) continue;
+      stats::ServerSecond sec;
+      sec.unix_ns = row.integer("time");
+      for (size_t k = 0; k < stats::kServerMetricCount; ++k) {
+        const nlohmann::json* v = row.find(stats::server_metric_name(static_cast<stats::ServerMetric>(k)));
+        if (v != nullptr && v->is_number()) sec.values[k] = v->get<double>();
+      }
+      for (const auto& [name, at_close] : s.extra) {  // --server-metric values, by their own names
+        const nlohmann::json* v = row.find(name);
+        if (v != nullptr && v->is_number()) sec.extra.emplace_back(name, v->get<double>());
+      }
+      s.seconds.push_back(std::move(sec));
+    }
+    return base::Status::ok();
+  });
+  if (!st) return st;
+  for (auto& [id, list] : sources) {
+    StatementReport* r = by_id.at(id);
+    for (auto& [order, s] : list) r->server.push_back(std::move(s));
+  }
+  return base::Status::ok();
+}
 
 }  // namespace
 
@@ -276,6 +361,10 @@ base::Status rebuild_report(const RowReader& reader, const std::string& test_id,
       }
       merge_intervals(shard_intervals, r->start_unix_ns, parts.late_samples[id], &r->intervals);
     }
+  }
+  // The server blocks of one process's run (a sharded test's shards each read their own).
+  if (!sharded) {
+    if (base::Status st = read_server_blocks(reader, where, by_id); !st) return failed(st);
   }
   stats::RunSummary& summary = out->summary;
   summary = sharded ? merge_runs(run_parts, shards) : run_parts.begin()->second;

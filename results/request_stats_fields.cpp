@@ -26,7 +26,7 @@ std::string request_stats_fields(const stats::RequestStats& delta) {
   if (!delta.failures.empty()) {
     nlohmann::json failures = nlohmann::json::object();
     for (const auto& [what, n] : delta.failures) failures[what] = n;
-    out += ",failures=\"" + escape_field_string(failures.dump()) + '"';
+    out += ",failures=\"" + escape_field_string(failures.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + '"';
   }
   if (!delta.statuses.empty()) {
     nlohmann::json statuses = nlohmann::json::object();

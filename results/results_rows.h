@@ -5,9 +5,9 @@
 // `interval` (one row per statement per second: IntervalRecord), `interval_failures` (one
 // row per class with failures in such a second), `request_stats` (a statement's totals and
 // histograms gained since its previous such row: results/request_stats_fields.h), `statement` (one row per statement: kind,
-// outcome, duration), `address` (--by-address), `server` (SPEC §7.1: one row per metrics
-// source per second of a statement; written, not read back by `stressql report` yet) and
-// `run` (one row per run).
+// outcome, duration), `address` (--by-address), `server_source` (SPEC §7.1: one row per
+// metrics source of a statement, its window's numbers) and `server` (one row per metrics
+// source per second of a statement), and `run` (one row per run).
 
 #include <cstdint>
 #include <map>
@@ -56,9 +56,11 @@ class ResultsRows {
   size_t add_interval(const stats::StatementReport& st, const stats::IntervalRecord& r, std::string* out);
   // Appends the `statement` row of the statement at `index` in the script; its timestamp is
   // run_start_ns + index. With per-address numbers (--by-address) an `address` row per
-  // address follows (tags statement_id, address), with the same timestamp; then the
-  // statement's `server` rows (tags statement_id, source, kind), at their seconds' times.
-  void add_statement(const stats::StatementReport& st, size_t index, int64_t run_start_ns, std::string* out);
+  // address follows (tags statement_id, address), with the same timestamp; then per metrics
+  // source a `server_source` row (tags statement_id, source, kind; the same timestamp) and
+  // its `server` rows, at their seconds' times.
+  // Returns the number of rows appended.
+  size_t add_statement(const stats::StatementReport& st, size_t index, int64_t run_start_ns, std::string* out);
   // Appends the run's `run` row.
   void add_run(const stats::RunSummary& run, size_t statements, std::string* out);
   // Under --shard: every row also gets the tag shard=<index>, so the shards' rows of one

@@ -38,8 +38,7 @@ void ResultsWriter::tick() { uploader_.tick(); }
 
 void ResultsWriter::add_statement(const stats::StatementReport& st, size_t index, int64_t run_start_ns) {
   if (rows_.add_request_stats(st, /*last=*/true, uploader_.buffer()) > 0) uploader_.row_added();
-  rows_.add_statement(st, index, run_start_ns, uploader_.buffer());
-  uploader_.row_added();
+  for (size_t n = rows_.add_statement(st, index, run_start_ns, uploader_.buffer()); n > 0; --n) uploader_.row_added();
 }
 
 void ResultsWriter::add_run(const stats::RunSummary& run, size_t statements) {

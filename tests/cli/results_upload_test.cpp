@@ -89,7 +89,7 @@ class Recorder {
 };
 
 struct Rows {
-  int writes = 0, intervals = 0, request_stats = 0, statements = 0, runs = 0, other = 0;
+  int writes = 0, intervals = 0, request_stats = 0, server_sources = 0, statements = 0, runs = 0, other = 0;
   std::multiset<long long> request_indexes;  // of the `write` rows
 };
 
@@ -105,6 +105,8 @@ Rows count_rows(const std::string& text) {
       ++r.intervals;
     } else if (row.rfind("request_stats,", 0) == 0) {
       ++r.request_stats;
+    } else if (row.rfind("server_source,", 0) == 0) {  // the sink's metrics: failed readings
+      ++r.server_sources;
     } else if (row.rfind("statement,", 0) == 0) {
       ++r.statements;
     } else if (row.rfind("run,", 0) == 0) {
@@ -168,7 +170,7 @@ TEST_F(ResultsUploadTest, AfterTheRunByDefaultEveryRowOnceAndNoFileLeft) {
   EXPECT_GE(rows.intervals, 2);  // the load's seconds, by due time (how many depends on pace)
   EXPECT_GE(rows.request_stats, 1);  // the INSERT's totals: one at least, one per closing at most
   EXPECT_LE(rows.request_stats, rows.intervals);
-  const std::string total = std::to_string(40 + rows.intervals + rows.request_stats + 5 + 1);
+  const std::string total = std::to_string(40 + rows.intervals + rows.request_stats + rows.server_sources + 5 + 1);
   EXPECT_NE(report_value(r.out, "Results:").find(total + " rows in _stressTest on " + server.address()),
             std::string::npos) << r.out;
   EXPECT_NE(report_value(r.out, "Results:").find("posted after the run in"), std::string::npos) << r.out;
@@ -196,7 +198,7 @@ TEST_F(ResultsUploadTest, LivePostsRowsWhileTheLoadRuns) {
   EXPECT_GE(rows.intervals, 2);
   EXPECT_GE(rows.request_stats, 1);
   EXPECT_LE(rows.request_stats, rows.intervals);
-  const std::string total = std::to_string(40 + rows.intervals + rows.request_stats + 5 + 1);
+  const std::string total = std::to_string(40 + rows.intervals + rows.request_stats + rows.server_sources + 5 + 1);
   EXPECT_NE(report_value(r.out, "Results:").find(total + " rows in _stressTest"), std::string::npos) << r.out;
   EXPECT_TRUE(files_in(cwd_.path()).empty());
 }
@@ -270,7 +272,7 @@ TEST_P(FailingPostTest, LeavesExactlyTheUnpostedRowsInTheFile) {
   Rows kept = count_rows(kept_text);
   EXPECT_GT(posted.writes, 0);
   EXPECT_GT(kept.writes, 0);
-  EXPECT_LE(kept.writes + kept.intervals + kept.request_stats + kept.statements + kept.runs, 5000)
+  EXPECT_LE(kept.writes + kept.intervals + kept.request_stats + kept.server_sources + kept.statements + kept.runs, 5000)
       << "one post is at most 5000 rows";
   EXPECT_EQ(posted.writes + kept.writes, 6000);
   EXPECT_EQ(posted.statements + kept.statements, 5);
@@ -287,8 +289,9 @@ TEST_P(FailingPostTest, LeavesExactlyTheUnpostedRowsInTheFile) {
   long long expected = 0;
   for (long long i : all) EXPECT_EQ(i, expected++);
   // The report says how many went where.
-  const int in_server = posted.writes + posted.intervals + posted.request_stats + posted.statements + posted.runs;
-  const int rows = 6006 + intervals + request_stats;
+  const int in_server = posted.writes + posted.intervals + posted.request_stats + posted.server_sources +
+                        posted.statements + posted.runs;
+  const int rows = 6006 + intervals + request_stats + posted.server_sources + kept.server_sources;
   const std::string note = report_value(r.out, "Results:");
   EXPECT_NE(note.find("failed (HTTP 500"), std::string::npos) << r.out;
   EXPECT_NE(note.find(std::to_string(in_server) + " of " + std::to_string(rows) + " rows are in _stressTest"),
@@ -336,7 +339,7 @@ TEST_P(SignalWhilePostingTest, StopsAndKeepsTheRowsInTheFile) {
   Rows kept = count_rows(read_file(cwd_.path() + "/" + file));
   EXPECT_GE(kept.intervals, 1);
   EXPECT_GE(kept.request_stats, 1);
-  EXPECT_NE(note.find(std::to_string(16 + kept.intervals + kept.request_stats) + " rows are in " + cwd_.path() + "/" + file),
+  EXPECT_NE(note.find(std::to_string(16 + kept.intervals + kept.request_stats + kept.server_sources) + " rows are in " + cwd_.path() + "/" + file),
             std::string::npos) << out;
   EXPECT_EQ(kept.writes, 10);
   EXPECT_EQ(kept.statements, 5);
