@@ -4,8 +4,8 @@
 // the SPEC's tags and fields plus what `stressql report` needs to rebuild the report),
 // `interval` (one row per statement per second: IntervalRecord), `interval_failures` (one
 // row per class with failures in such a second), `request_stats` (a statement's totals and
-// histograms gained since its previous such row: results/request_stats_fields.h), `statement` (one row per statement: kind,
-// outcome, duration), `address` (--by-address), `server_source` (SPEC §7.1: one row per
+// histograms gained since its previous such row: results/request_stats_fields.h),
+// `statement` (one row per statement: kind, outcome, duration), `address` (--by-address), `server_source` (SPEC §7.1: one row per
 // metrics source of a statement, its window's numbers) and `server` (one row per metrics
 // source per second of a statement), and `run` (one row per run).
 
@@ -39,7 +39,8 @@ class ResultsRows {
   // Appends one `write` (INSERT) or `query` row, ending in '\n', to *out. Rows of one
   // statement get distinct timestamps (the sample's due time, or one more than the last
   // row's): they share a series, and equal timestamps would overwrite each other.
-  // Allocates nothing once *out has room (bench/results_rows_bench).
+  // Allocates nothing once *out has room (bench/results_rows_bench), but for the first
+  // sample of a statement (its delta) and of a status or failure class since its last row.
   // The sample is also added to the statement's pending `request_stats` delta; once that
   // holds kStatsRowAttempts attempts its row is appended too (so that no row's histogram
   // text outgrows InfluxDB's 64 KB string limit). Returns the number of rows appended.
