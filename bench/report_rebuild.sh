@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Does `stressql report` rebuild a long run in bounded time and memory? The rows of a 1-hour
 # rated run of 5 INSERTs at 100 req/s (1.8 M attempt rows, 1 % retried, and their interval,
-# statement and run rows) are written by bench/report_rows_gen (results/results_rows, as a
-# run formats them) into a throwaway influxd; then `stressql report TEST_ID` is timed, with
-# its peak RSS (/usr/bin/time), against the goal: at most 30 s and 100 MB. In the same run,
-# curl fetches the same attempt rows (the same chunked query, to /dev/null): the server's own
-# share of the time, so report/curl says what stressql adds on top of influxd.
+# request_stats, statement and run rows) are written by bench/report_rows_gen
+# (results/results_rows, as a run formats them) into a throwaway influxd; then `stressql
+# report TEST_ID` is timed, with its peak RSS (/usr/bin/time), against the goal: at most 30 s
+# and 100 MB. It reads the request_stats rows, not the attempt rows. In the same run, curl
+# fetches the attempt rows (the chunked query the per-attempt fallback sends, to /dev/null):
+# what influxd alone spends producing them, the floor of a rebuild that reads them.
 #
 #   bench/report_rebuild.sh [BUILD_DIR]    (default build/release)
 #   env: SECONDS_RUN=3600 RATE=100 STATEMENTS=5
@@ -31,6 +32,6 @@ read -r elapsed rss_kb user_s system_s < "$TMP/time"
 read -r curl_s < "$TMP/curl"
 grep -m1 -E "^  (Requests OK|Points Accepted)" "$TMP/report" || true
 rows=$(( SECONDS_RUN * RATE * STATEMENTS ))
-echo "influxd alone (curl of the attempt rows): $curl_s s; stressql report: $elapsed s ($user_s s user + $system_s s system CPU), ratio report/curl $(echo "scale=2; $elapsed / $curl_s" | bc)"
+echo "influxd alone (curl of the attempt rows): $curl_s s; stressql report (request_stats rows): $elapsed s ($user_s s user + $system_s s system CPU), ratio report/curl $(echo "scale=2; $elapsed / $curl_s" | bc)"
 echo "stressql report of $rows requests: $elapsed s (goal <= 30 s, ratio $(echo "scale=2; $elapsed / 30" | bc)), peak RSS $((rss_kb / 1024)) MB (goal <= 100 MB, ratio $(echo "scale=2; $rss_kb / 102400" | bc))"
 '

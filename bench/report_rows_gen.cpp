@@ -1,7 +1,8 @@
 // Writes the results rows of a long rated run into a real InfluxDB, as the run would have
 // left them, for bench/report_rebuild.sh: STATEMENTS rated INSERTs, each RATE requests per
 // second for SECONDS seconds (one `write` row per attempt, 1 % failed with a 503 and
-// retried once, 0.1 % failed for good), their `interval`, `interval_failures` and `statement` rows and the `run` row,
+// retried once, 0.1 % failed for good), their `interval`, `interval_failures`,
+// `request_stats` and `statement` rows and the `run` row,
 // formatted by results/results_rows like a real run's and posted to /write in batches.
 //   report_rows_gen HOST:PORT TEST_ID SECONDS RATE STATEMENTS
 #include <cstdio>
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   std::deque<StatementReport> reports;
   std::string lines;
   uint64_t written = 0;
+  uint64_t all_bytes = 0, stats_bytes = 0;  // of every row, of the request_stats rows
   const int64_t spacing = 1'000'000'000 / rate;
   for (int64_t k = 0; k < statements; ++k) {
     StatementReport& st = reports.emplace_back(stressql::stats::testing::insert_statement("load" + std::to_string(k), 0));
@@ -89,7 +91,9 @@ int main(int argc, char** argv) {
         st.stats.add(failed);
         st.intervals.add(failed);
         rows.add_sample(st, failed, &lines);
-        s.attempt = 1;
+        s.attempt = 2;
+        s.lag_ns += 100'000'000;  // its backoff
+        s.latency_ns += 100'000'000;
         ++written;
       }
       if (i % 1000 == 500) {  // a final failure: an interval_failures row
@@ -102,12 +106,24 @@ int main(int argc, char** argv) {
       ++written;
       if (i % rate == rate - 1) {  // a second went by: its interval rows, as the run posts them
         st.intervals.close_before(s.due_unix_ns - 2'000'000'000);
+        const size_t before = closed;
         for (; closed < st.intervals.closed().size(); ++closed) rows.add_interval(st, st.intervals.closed()[closed], &lines);
+        if (closed > before) {  // as ResultsWriter does
+          const size_t size = lines.size();
+          rows.add_request_stats(st, /*last=*/false, &lines);
+          stats_bytes += lines.size() - size;
+        }
       }
-      if (lines.size() > (4 << 20) && !post(host, &lines)) return 1;
+      if (lines.size() > (4 << 20)) {
+        all_bytes += lines.size();
+        if (!post(host, &lines)) return 1;
+      }
     }
     st.intervals.finish();
     for (; closed < st.intervals.closed().size(); ++closed) rows.add_interval(st, st.intervals.closed()[closed], &lines);
+    const size_t size = lines.size();
+    rows.add_request_stats(st, /*last=*/true, &lines);
+    stats_bytes += lines.size() - size;
     rows.add_statement(st, static_cast<size_t>(k), kStart, &lines);
   }
   stressql::stats::RunSummary run;
@@ -115,8 +131,12 @@ int main(int argc, char** argv) {
   run.duration_ns = seconds * 1'000'000'000;
   run.reactors = 1;
   rows.add_run(run, static_cast<size_t>(statements), &lines);
+  all_bytes += lines.size();
   if (!post(host, &lines)) return 1;
   std::printf("%llu attempt rows of %lld statements over %lld s written\n", static_cast<unsigned long long>(written),
               static_cast<long long>(statements), static_cast<long long>(seconds));
+  std::printf("request_stats rows: %.0f bytes per statement-second, %.2f %% of all %.0f MB of rows\n",
+              static_cast<double>(stats_bytes) / static_cast<double>(seconds * statements),
+              100.0 * static_cast<double>(stats_bytes) / static_cast<double>(all_bytes), static_cast<double>(all_bytes) / 1e6);
   return 0;
 }

@@ -7,6 +7,8 @@
 #include <type_traits>
 
 #include "results/interval_fields.h"
+#include "results/request_stats_fields.h"
+#include "results/server_source_fields.h"
 #include "results/results_uploader.h"
 #include "results/shard_merge.h"
 #include "results/statement_fields.h"
@@ -15,6 +17,10 @@ namespace stressql::results {
 namespace {
 
 using stats::StatementReport;
+
+// A `request_stats` row is a few KB (its histograms): fewer per chunk than the reader's
+// default keeps a chunk, and its parsed JSON, to a few MB.
+constexpr size_t kStatsChunkRows = 500;
 
 // The shard a row came from: its `shard` tag (rows of a sharded test), else 0.
 uint32_t shard_of(const QueryRow& r) {
@@ -62,10 +68,10 @@ stats::RunSummary run_from_row(const QueryRow& run) {
   return summary;
 }
 
-// "SELECT statement_id, <fields and tags of the list> FROM <measurement> WHERE …".
+// "SELECT statement_id, shard, <fields and tags of the list> FROM <measurement> WHERE …".
 template <class ForEach>
 std::string select_of(ForEach for_each, const char* measurement, const std::string& where) {
-  std::string q = "SELECT statement_id";
+  std::string q = "SELECT statement_id, \"shard\"";
   for_each([&](const char* name, auto&&...) { q += std::string(", \"") + name + "\""; });
   return q + " FROM \"" + measurement + "\"" + where;
 }
@@ -76,6 +82,90 @@ struct StatementRows {
   std::map<std::string, uint64_t> late_samples;
   std::map<std::string, std::pair<uint64_t, uint64_t>> body_bytes;  // raw, encoded (gzip), over shards
 };
+
+// The statements that share a window with `id` (`shared_with`) or its --server-metric
+// values (`extra`): a JSON array in a string field of a `server_source` row.
+base::Status json_array_field(const QueryRow& row, const char* name, nlohmann::json* out) {
+  *out = nlohmann::json::array();
+  const nlohmann::json* v = row.find(name);
+  if (v == nullptr) return base::Status::ok();
+  *out = v->is_string() ? nlohmann::json::parse(v->get_ref<const std::string&>(), nullptr, false) : nlohmann::json();
+  if (!out->is_array()) {
+    return base::Status::error("server_source row " + std::to_string(row.number()) + ": its " + name +
+                               " is not a JSON array");
+  }
+  return base::Status::ok();
+}
+
+// SPEC §7.1: each statement's metrics sources, from its `server_source` rows (in the order
+// the run found them), with their seconds from the `server` rows. Results from before the
+// `server_source` rows have none: their statements keep no server block.
+base::Status read_server_blocks(const RowReader& reader, const std::string& where,
+                                const std::map<std::string, StatementReport*>& by_id) {
+  std::map<std::string, std::map<int64_t, stats::ServerSourceStats>> sources;  // by statement, by order
+  base::Status st = reader.select("SELECT * FROM \"server_source\"" + where, [&](const QueryRow& row) {
+    const std::string id = row.text("statement_id");
+    if (by_id.count(id) == 0) return base::Status::ok();
+    stats::ServerSourceStats s;
+    s.source = row.text("source");
+    s.kind = row.text("kind");
+    for_each_server_source_field([&](const char* name, auto get) {
+      auto& v = get(s);
+      using T = std::decay_t<decltype(v)>;
+      const nlohmann::json* j = row.find(name);
+      if (j == nullptr) return;
+      if constexpr (std::is_same_v<T, std::optional<double>>) {
+        if (j->is_number()) v = j->get<double>();
+      } else if constexpr (std::is_same_v<T, bool>) {
+        if (j->is_boolean()) v = j->get<bool>();
+      } else if constexpr (std::is_same_v<T, uint64_t>) {
+        if (j->is_number()) v = static_cast<uint64_t>(j->get<int64_t>());
+      } else {
+        if (j->is_string()) v = j->get<std::string>();
+      }
+    });
+    nlohmann::json shared, extra;
+    if (base::Status read = json_array_field(row, "shared_with", &shared); !read) return read;
+    if (base::Status read = json_array_field(row, "extra", &extra); !read) return read;
+    for (const nlohmann::json& name : shared) {
+      if (name.is_string()) s.shared_with.push_back(name.get<std::string>());
+    }
+    for (const nlohmann::json& pair : extra) {
+      if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_number()) {
+        s.extra.emplace_back(pair[0].get<std::string>(), pair[1].get<double>());
+      }
+    }
+    sources[id][row.integer("order")] = std::move(s);
+    return base::Status::ok();
+  });
+  if (!st || sources.empty()) return st;
+  st = reader.select("SELECT * FROM \"server\"" + where, [&](const QueryRow& row) {  // in time order
+    auto it = sources.find(row.text("statement_id"));
+    if (it == sources.end()) return base::Status::ok();
+    const std::string source = row.text("source"), kind = row.text("kind");
+    for (auto& [order, s] : it->second) {
+      if (s.source != source || s.kind != kind) continue;
+      stats::ServerSecond sec;
+      sec.unix_ns = row.integer("time");
+      for (size_t k = 0; k < stats::kServerMetricCount; ++k) {
+        const nlohmann::json* v = row.find(stats::server_metric_name(static_cast<stats::ServerMetric>(k)));
+        if (v != nullptr && v->is_number()) sec.values[k] = v->get<double>();
+      }
+      for (const auto& [name, at_close] : s.extra) {  // --server-metric values, by their own names
+        const nlohmann::json* v = row.find(name);
+        if (v != nullptr && v->is_number()) sec.extra.emplace_back(name, v->get<double>());
+      }
+      s.seconds.push_back(std::move(sec));
+    }
+    return base::Status::ok();
+  });
+  if (!st) return st;
+  for (auto& [id, list] : sources) {
+    StatementReport* r = by_id.at(id);
+    for (auto& [order, s] : list) r->server.push_back(std::move(s));
+  }
+  return base::Status::ok();
+}
 
 }  // namespace
 
@@ -156,19 +246,42 @@ base::Status rebuild_report(const RowReader& reader, const std::string& test_id,
     }
     by_id[reports[i].id] = &reports[i];
   }
-  // Every attempt's row, folded in as it comes: the histograms (and, for a sharded test, the
-  // intervals: the shards' seconds start at different instants) are rebuilt from them, so
-  // merging shards is exact. The rows come in time (due) order, which IntervalStats needs.
-  if (sharded) {
-    for (auto& [id, r] : by_id) r->intervals.start(r->start_unix_ns);
-  }
   bool writes = false, queries = false;  // a measurement no statement wrote to is not asked for
   for (const auto& [id, r] : by_id) {
     writes = writes || r->kind == stats::StatementKind::kInsert;
     queries = queries || r->kind == stats::StatementKind::kQuery || r->kind == stats::StatementKind::kInfluxQL;
   }
+  // The statements' totals and histograms: the sum of their `request_stats` rows (a few per
+  // second of the run), added exactly, shards too.
+  uint64_t stats_rows = 0;
+  if (writes || queries) {
+    stats::RequestStats scratch;
+    base::Status st = reader.select(request_stats_select() + where, [&](const QueryRow& row) {
+      ++stats_rows;
+      const std::string id = row.text("statement_id");
+      auto it = by_id.find(id);
+      if (it == by_id.end()) return base::Status::ok();
+      if (base::Status added = add_request_stats_row(row, &it->second->stats, &scratch); !added) return added;
+      if (by_shard) {
+        for (StatementReport& part : parts.by_shard[shard_of(row)]) {
+          if (part.id != id) continue;
+          if (base::Status added = add_request_stats_row(row, &part.stats, &scratch); !added) return added;
+        }
+      }
+      return base::Status::ok();
+    }, kStatsChunkRows);
+    if (!st) return failed(st);
+  }
+  // Results written before the `request_stats` rows existed: every attempt's row, folded in
+  // as it comes. The histograms (and, for a sharded test, the intervals: the shards' seconds
+  // start at different instants) are rebuilt from them. The rows come in time (due) order,
+  // which IntervalStats needs.
+  const bool from_attempts = stats_rows == 0 && (writes || queries);
+  if (from_attempts && sharded) {
+    for (auto& [id, r] : by_id) r->intervals.start(r->start_unix_ns);
+  }
   for (const auto& [measurement, wanted] : {std::pair{"write", writes}, std::pair{"query", queries}}) {
-    if (!wanted) continue;
+    if (!wanted || !from_attempts) continue;
     const std::string q = std::string("SELECT statement_id, status_code, response_time_ns, points, attempt, "
                                       "\"final\", failure_class, dropped, request_bytes, response_bytes, "
                                       "lag_ns, body_bytes, \"shard\" FROM \"") + measurement + "\"" + where;
@@ -188,17 +301,18 @@ base::Status rebuild_report(const RowReader& reader, const std::string& test_id,
     });
     if (!st) return failed(st);
   }
-  // The rows carry body bytes as sent; before gzip they are in the statement row only.
+  // The attempt rows carry body bytes as sent; before gzip they are in the statement row only.
   for (const auto& [id, bytes] : parts.body_bytes) {
     if (auto it = by_id.find(id); it != by_id.end()) {
       it->second->stats.raw_body_bytes = bytes.first;
       it->second->stats.encoded_body_bytes = bytes.second;
     }
   }
-  if (sharded) {
+  if (from_attempts && sharded) {
     for (auto& [id, r] : by_id) r->intervals.finish();
-  } else {  // one process: its intervals as it closed them (one row per second)
-    std::map<std::string, std::deque<stats::IntervalRecord>> intervals;
+  } else {  // each process's intervals as it closed them (one row per second)
+    using Key = std::pair<std::string, uint32_t>;  // statement id, shard
+    std::map<Key, std::deque<stats::IntervalRecord>> intervals;
     base::Status st = reader.select(select_of([](auto f) { for_each_interval_field(f); }, "interval", where),
                                     [&](const QueryRow& row) {
                                       stats::IntervalRecord k;
@@ -206,17 +320,17 @@ base::Status rebuild_report(const RowReader& reader, const std::string& test_id,
                                         get(k) = static_cast<std::remove_reference_t<decltype(get(k))>>(
                                             row.integer(name));
                                       });
-                                      intervals[row.text("statement_id")].push_back(k);
+                                      intervals[{row.text("statement_id"), shard_of(row)}].push_back(k);
                                       return base::Status::ok();
                                     });
     if (!st) return failed(st);
-    for (auto& [id, list] : intervals) {
+    for (auto& [key, list] : intervals) {
       std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     }
-    std::map<std::string, std::vector<std::string>> classes;  // slots in order of appearance
+    std::map<Key, std::vector<std::string>> classes;  // slots in order of appearance
     st = reader.select(select_of([](auto f) { for_each_interval_failures_field(f); }, "interval_failures", where),
                        [&](const QueryRow& row) {  // in time order
-                         const std::string id = row.text("statement_id");
+                         const Key key{row.text("statement_id"), shard_of(row)};
                          IntervalFailures f;
                          for_each_interval_failures_field([&](const char* name, bool, auto get) {
                            using T = std::remove_reference_t<decltype(get(f))>;
@@ -226,15 +340,32 @@ base::Status rebuild_report(const RowReader& reader, const std::string& test_id,
                              get(f) = static_cast<T>(row.integer(name));
                            }
                          });
-                         stats::add_restored_failures(&intervals[id], &classes[id], f.second, f.failure_class,
+                         stats::add_restored_failures(&intervals[key], &classes[key], f.second, f.failure_class,
                                                       f.failures);
                          return base::Status::ok();
                        });
     if (!st) return failed(st);
     for (auto& [id, r] : by_id) {
-      r->intervals.restore(std::move(intervals[id]), std::move(classes[id]), parts.late_samples[id],
-                           r->start_unix_ns);
+      if (!sharded) {
+        r->intervals.restore(std::move(intervals[{id, 0}]), std::move(classes[{id, 0}]), parts.late_samples[id],
+                             r->start_unix_ns);
+        continue;
+      }
+      // A sharded test: each shard's seconds, counted in the merged second they start in.
+      std::map<uint32_t, stats::IntervalStats> shard_intervals;
+      for (const auto& [shard, list] : parts.by_shard) {
+        for (const StatementReport& part : list) {
+          if (part.id != id || !part.ran) continue;
+          shard_intervals[shard].restore(std::move(intervals[{id, shard}]), std::move(classes[{id, shard}]), 0,
+                                         part.start_unix_ns);
+        }
+      }
+      merge_intervals(shard_intervals, r->start_unix_ns, parts.late_samples[id], &r->intervals);
     }
+  }
+  // The server blocks of one process's run (a sharded test's shards each read their own).
+  if (!sharded) {
+    if (base::Status st = read_server_blocks(reader, where, by_id); !st) return failed(st);
   }
   stats::RunSummary& summary = out->summary;
   summary = sharded ? merge_runs(run_parts, shards) : run_parts.begin()->second;

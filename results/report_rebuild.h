@@ -1,7 +1,9 @@
 #pragma once
 // `stressql report`: one run's report rebuilt from its rows in _stressTest (SPEC §6.5), a
-// sharded test's shards merged. Rows fold into the statements' histograms and intervals as
-// their chunks arrive and are not kept, so memory does not grow with the run's length
+// sharded test's shards merged. A statement's totals and histograms are the sum of its
+// `request_stats` rows (a few per second of the run); results written before those rows
+// existed are rebuilt from every attempt row instead. Rows fold into the statements as their
+// chunks arrive and are not kept, so memory does not grow with the run's length
 // (bench/report_rebuild.sh).
 
 #include <cstdint>

@@ -1,5 +1,6 @@
 #include "results/results_rows.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -7,9 +8,13 @@
 #include <type_traits>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "base/line_protocol.h"
 #include "base/utf8.h"
 #include "results/interval_fields.h"
+#include "results/request_stats_fields.h"
+#include "results/server_source_fields.h"
 #include "results/statement_fields.h"
 
 namespace stressql::results {
@@ -135,7 +140,7 @@ ResultsRows::StatementRows& ResultsRows::rows_for(const stats::StatementReport& 
   return r;
 }
 
-void ResultsRows::add_sample(const stats::StatementReport& st, const engine::Sample& s, std::string* out) {
+size_t ResultsRows::add_sample(const stats::StatementReport& st, const engine::Sample& s, std::string* out) {
   // The control thread pays this per request attempt: no allocation once the buffer has
   // grown, fields written in place (bench/results_rows_bench).
   StatementRows& r = rows_for(st);
@@ -170,6 +175,27 @@ void ResultsRows::add_sample(const stats::StatementReport& st, const engine::Sam
   p = std::to_chars(p, p + 24, ts).ptr;
   *p++ = '\n';
   out->append(fields, static_cast<size_t>(p - fields));
+  if (!r.delta) r.delta = std::make_unique<stats::RequestStats>();
+  r.delta->add(s);
+  r.delta_due = std::max(r.delta_due, s.due_unix_ns);
+  if (r.delta->attempts < kStatsRowAttempts) return 1;
+  return 1 + add_request_stats(st, /*last=*/false, out);
+}
+
+size_t ResultsRows::add_request_stats(const stats::StatementReport& st, bool last, std::string* out) {
+  StatementRows& r = rows_for(st);
+  size_t rows = 0;
+  if (r.delta && r.delta->attempts > 0) {
+    *out += "request_stats" + id_tags_ + ",statement_id=" + escape_tag(st.id) +
+            ",statement_name=" + escape_tag(st.name) + " " + request_stats_fields(*r.delta);
+    const int64_t ts = r.delta_due > r.last_stats_ts ? r.delta_due : r.last_stats_ts + 1;
+    r.last_stats_ts = ts;
+    *out += ' ' + std::to_string(ts) + '\n';
+    r.delta->reset();
+    rows = 1;
+  }
+  if (last) r.delta.reset();
+  return rows;
 }
 
 size_t ResultsRows::add_interval(const stats::StatementReport& st, const stats::IntervalRecord& r, std::string* out) {
@@ -204,8 +230,9 @@ size_t ResultsRows::add_interval(const stats::StatementReport& st, const stats::
   return rows;
 }
 
-void ResultsRows::add_statement(const stats::StatementReport& st, size_t index, int64_t run_start_ns,
-                                std::string* out) {
+size_t ResultsRows::add_statement(const stats::StatementReport& st, size_t index, int64_t run_start_ns,
+                                  std::string* out) {
+  size_t rows = 1;
   *out += "statement" + id_tags_ + ",statement_id=" + escape_tag(st.id) + " ";
   add_int(out, "index", static_cast<int64_t>(index), true);
   for_each_statement_field([&](const char* name, StatementFieldWhen when, auto get) {
@@ -220,6 +247,7 @@ void ResultsRows::add_statement(const stats::StatementReport& st, size_t index, 
   }
   *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
   for (const stats::AddressStats& a : st.by_address) {  // --by-address: one row per address
+    ++rows;
     *out += "address" + id_tags_ + ",statement_id=" + escape_tag(st.id) +
             ",address=" + escape_tag(a.address) + " ";
     add_int(out, "requests_ok", static_cast<int64_t>(a.requests_ok), true);
@@ -232,10 +260,30 @@ void ResultsRows::add_statement(const stats::StatementReport& st, size_t index, 
   // SPEC §7.1: measurement `server`, one row per source per second of the statement's window
   // (counters as per-second rates, server_cpu in cores, gauges as read; --server-metric
   // values under their own names).
-  for (const stats::ServerSourceStats& src : st.server) {
-    const std::string tags = "server" + id_tags_ + ",statement_id=" + escape_tag(st.id) +
-                             ",source=" + escape_tag(src.source) + ",kind=" + escape_tag(src.kind) + " ";
+  for (size_t order = 0; order < st.server.size(); ++order) {
+    const stats::ServerSourceStats& src = st.server[order];
+    const std::string source_tags = id_tags_ + ",statement_id=" + escape_tag(st.id) +
+                                    ",source=" + escape_tag(src.source) + ",kind=" + escape_tag(src.kind);
+    // The source over the whole window (`server_source`), what the report's block says.
+    *out += "server_source" + source_tags + " ";
+    ++rows;
+    add_int(out, "order", static_cast<int64_t>(order), true);
+    for_each_server_source_field([&](const char* name, auto get) {
+      const auto& v = get(src);
+      using T = std::decay_t<decltype(v)>;
+      if constexpr (std::is_same_v<T, std::optional<double>>) {
+        if (v && std::isfinite(*v)) add_real(out, name, *v);
+      } else {
+        add_value(out, name, v);
+      }
+    });
+    constexpr auto kReplace = nlohmann::json::error_handler_t::replace;  // bytes are not always UTF-8
+    if (!src.shared_with.empty()) add_str(out, "shared_with", nlohmann::json(src.shared_with).dump(-1, ' ', false, kReplace));
+    if (!src.extra.empty()) add_str(out, "extra", nlohmann::json(src.extra).dump(-1, ' ', false, kReplace));
+    *out += ' ' + std::to_string(run_start_ns + static_cast<int64_t>(index)) + '\n';
+    const std::string tags = "server" + source_tags + " ";
     for (const stats::ServerSecond& sec : src.seconds) {
+      ++rows;
       *out += tags;
       *out += src.counts_rows ? "counts_rows=true" : "counts_rows=false";
       for (size_t k = 0; k < stats::kServerMetricCount; ++k) {
@@ -249,6 +297,7 @@ void ResultsRows::add_statement(const stats::StatementReport& st, size_t index, 
       *out += ' ' + std::to_string(sec.unix_ns) + '\n';
     }
   }
+  return rows;
 }
 
 void ResultsRows::add_run(const stats::RunSummary& run, size_t statements, std::string* out) {

@@ -18,23 +18,27 @@ ResultsWriter::ResultsWriter(std::string host_port, std::string test_id, std::st
 ResultsWriter::~ResultsWriter() { finish(); }
 
 void ResultsWriter::add_sample(const stats::StatementReport& st, const engine::Sample& s) {
-  rows_.add_sample(st, s, uploader_.buffer());
-  uploader_.row_added();
+  for (size_t n = rows_.add_sample(st, s, uploader_.buffer()); n > 0; --n) uploader_.row_added();
 }
 
 void ResultsWriter::add_intervals(const stats::StatementReport& st) {
   const auto& closed = st.intervals.closed();
   size_t& written = intervals_written_[st.id];
+  if (written == closed.size()) return;
   for (; written < closed.size(); ++written) {
     for (size_t n = rows_.add_interval(st, closed[written], uploader_.buffer()); n > 0; --n) uploader_.row_added();
   }
+  // A second closed: what the statement's samples added since, as one `request_stats` row.
+  // Once every second is closed the statement has ended, and its delta's memory goes.
+  const bool ended = st.intervals.open_count() == 0;
+  if (rows_.add_request_stats(st, ended, uploader_.buffer()) > 0) uploader_.row_added();
 }
 
 void ResultsWriter::tick() { uploader_.tick(); }
 
 void ResultsWriter::add_statement(const stats::StatementReport& st, size_t index, int64_t run_start_ns) {
-  rows_.add_statement(st, index, run_start_ns, uploader_.buffer());
-  uploader_.row_added();
+  if (rows_.add_request_stats(st, /*last=*/true, uploader_.buffer()) > 0) uploader_.row_added();
+  for (size_t n = rows_.add_statement(st, index, run_start_ns, uploader_.buffer()); n > 0; --n) uploader_.row_added();
 }
 
 void ResultsWriter::add_run(const stats::RunSummary& run, size_t statements) {

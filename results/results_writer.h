@@ -42,8 +42,9 @@ class ResultsWriter {
   // Control thread only. One row per request attempt.
   void add_sample(const stats::StatementReport& st, const engine::Sample& s);
   // Control thread: one `interval` row (and its `interval_failures` rows) per second of `st`
-  // closed since the last call (call it about once a second during the run, and for every
-  // statement after it).
+  // closed since the last call, then one `request_stats` row of what its samples added since
+  // the previous one (call it about once a second during the run, and for every statement
+  // after it).
   void add_intervals(const stats::StatementReport& st);
   // Control thread, about once a second: in live mode, hands over rows a second old even
   // when no new row comes to push them out.

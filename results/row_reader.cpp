@@ -6,8 +6,9 @@
 
 namespace stressql::results {
 
-base::Status RowReader::select(const std::string& query, const RowVisitor& visit) const {
-  const std::string target = results_.query_target + "&chunked=true&chunk_size=" + std::to_string(chunk_rows_) +
+base::Status RowReader::select(const std::string& query, const RowVisitor& visit, size_t chunk_rows) const {
+  const std::string target = results_.query_target + "&chunked=true&chunk_size=" +
+                             std::to_string(chunk_rows == 0 ? chunk_rows_ : chunk_rows) +
                              "&q=" + net::url_escape(query);
   ChunkedAnswer answer(visit);
   net::HttpReply r = net::http_request_streamed(

@@ -25,8 +25,9 @@ class RowReader {
 
   // Runs `query` on _stressTest (epoch=ns) and calls `visit` for every row, in answer order.
   // Errors: the server's (unreachable, HTTP status, a query error), a malformed chunk or row
-  // (named by its row number), or the visitor's own.
-  base::Status select(const std::string& query, const RowVisitor& visit) const;
+  // (named by its row number), or the visitor's own. `chunk_rows`: rows per chunk for this
+  // query (0: the reader's), smaller for rows that are large (`request_stats`).
+  base::Status select(const std::string& query, const RowVisitor& visit, size_t chunk_rows = 0) const;
 
   const std::string& host_port() const { return results_.host_port; }
 

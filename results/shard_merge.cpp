@@ -1,6 +1,7 @@
 #include "results/shard_merge.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "base/duration_text.h"
 #include "results/statement_fields.h"
@@ -60,6 +61,39 @@ StatementReport merge_statement(const std::map<uint32_t, const StatementReport*>
     m.rate.shards = shards;
   }
   return m;
+}
+
+void merge_intervals(const std::map<uint32_t, stats::IntervalStats>& parts, int64_t start_unix_ns,
+                     uint64_t late_samples, stats::IntervalStats* out) {
+  constexpr int64_t kSecondNs = 1'000'000'000;
+  std::deque<stats::IntervalRecord> closed;
+  std::vector<std::string> classes;
+  for (const auto& [shard, part] : parts) {
+    for (const stats::IntervalRecord& k : part.closed()) {
+      const int64_t at = part.start_unix_ns() + int64_t{k.second} * kSecondNs - start_unix_ns;
+      const auto second = static_cast<size_t>(std::max<int64_t>(0, at / kSecondNs));
+      while (closed.size() <= second) {
+        stats::IntervalRecord empty;
+        empty.second = static_cast<int32_t>(closed.size());
+        closed.push_back(empty);
+      }
+      stats::IntervalRecord& m = closed[second];
+      m.requests += k.requests;
+      m.failures += k.failures;
+      m.retries += k.retries;
+      m.points_accepted += k.points_accepted;
+      for (size_t i = 0; i < part.failure_classes().size() && i < k.by_class.size(); ++i) {
+        if (k.by_class[i] > 0) m.by_class[stats::failure_class_slot(&classes, part.failure_classes()[i])] += k.by_class[i];
+      }
+      m.from_due_p50 = std::max(m.from_due_p50, k.from_due_p50);
+      m.from_due_p99 = std::max(m.from_due_p99, k.from_due_p99);
+      m.from_due_max = std::max(m.from_due_max, k.from_due_max);
+      m.from_send_p50 = std::max(m.from_send_p50, k.from_send_p50);
+      m.from_send_p99 = std::max(m.from_send_p99, k.from_send_p99);
+      m.from_send_max = std::max(m.from_send_max, k.from_send_max);
+    }
+  }
+  out->restore(std::move(closed), std::move(classes), late_samples, start_unix_ns);
 }
 
 stats::RunSummary merge_runs(const std::map<uint32_t, stats::RunSummary>& runs, uint32_t shards) {

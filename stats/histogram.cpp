@@ -1,7 +1,9 @@
 #include "stats/histogram.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <utility>
 
 namespace stressql::stats {
 
@@ -123,6 +125,7 @@ void Histogram::merge(const Histogram& other) {
 }
 
 void Histogram::reset() {
+  if (count_ == 0) return;  // every bucket is empty already
   std::fill(counts_.begin(), counts_.end(), 0);
   count_ = 0;
   clamped_ = 0;
@@ -176,21 +179,24 @@ int64_t Histogram::value_at_percentile(double percent) const {
   return static_cast<int64_t>(std::clamp(mid, min_, max_));
 }
 
+std::array<uint64_t, Histogram::kHeaderWords> Histogram::header_words() const {
+  return {highest_,
+          count_,
+          clamped_,
+          min_,
+          max_,
+          static_cast<uint64_t>(sum_),
+          static_cast<uint64_t>(sum_ >> 64),
+          static_cast<uint64_t>(sum_squares_lo_),
+          static_cast<uint64_t>(sum_squares_lo_ >> 64),
+          sum_squares_hi_};
+}
+
 std::string Histogram::encode() const {
   std::string out;
   out.push_back(static_cast<char>(kFormatVersion));
   out.push_back(static_cast<char>(kSubBucketBits));
-  const uint64_t header[] = {highest_,
-                             count_,
-                             clamped_,
-                             min_,
-                             max_,
-                             static_cast<uint64_t>(sum_),
-                             static_cast<uint64_t>(sum_ >> 64),
-                             static_cast<uint64_t>(sum_squares_lo_),
-                             static_cast<uint64_t>(sum_squares_lo_ >> 64),
-                             sum_squares_hi_};
-  for (uint64_t v : header) put_varint(v, &out);
+  for (uint64_t v : header_words()) put_varint(v, &out);
   // Non-empty buckets as (empty buckets skipped since the previous one, count).
   size_t next = 0;
   for (size_t i = 0; i < counts_.size(); ++i) {
@@ -234,6 +240,113 @@ bool Histogram::decode(std::string_view data, Histogram* out) {
   }
   if (total != result.count_) return false;
   *out = std::move(result);
+  return true;
+}
+
+namespace {
+
+void put_decimal(uint64_t v, char sep, std::string* out) {
+  char buf[24];
+  char* end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  out->append(buf, static_cast<size_t>(end - buf));
+  out->push_back(sep);
+}
+
+// The decimal number at the start of *in, taken off it.
+bool take_number(std::string_view* in, uint64_t* v) {
+  const char* begin = in->data();
+  auto [ptr, ec] = std::from_chars(begin, begin + in->size(), *v);
+  if (ec != std::errc() || ptr == begin) return false;
+  in->remove_prefix(static_cast<size_t>(ptr - begin));
+  return true;
+}
+
+// The decimal number at the start of *in and the `sep` after it, taken off it.
+bool take_decimal(std::string_view* in, char sep, uint64_t* v) {
+  if (!take_number(in, v)) return false;
+  if (in->empty() || in->front() != sep) return false;
+  in->remove_prefix(1);
+  return true;
+}
+
+constexpr std::string_view kTextVersion = "h1;";
+
+}  // namespace
+
+std::string Histogram::encode_text() const {
+  std::string out(kTextVersion);
+  for (uint64_t v : header_words()) put_decimal(v, ';', &out);
+  size_t next = 0;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] == 0) continue;
+    put_decimal(i - next, ':', &out);
+    put_decimal(counts_[i], ',', &out);
+    next = i + 1;
+  }
+  if (out.back() == ',') out.pop_back();
+  return out;
+}
+
+bool Histogram::merge_text(std::string_view text, std::string* why) {
+  auto bad = [&](const std::string& what) {
+    *why = what;
+    return false;
+  };
+  if (text.substr(0, kTextVersion.size()) != kTextVersion) {
+    return bad("not a histogram (it should start with \"" + std::string(kTextVersion) + "\")");
+  }
+  text.remove_prefix(kTextVersion.size());
+  static const char* const kHeader[] = {"highest", "count", "clamped", "min", "max", "sum", "sum",
+                                        "sum of squares", "sum of squares", "sum of squares"};
+  uint64_t h[kHeaderWords];
+  for (size_t i = 0; i < kHeaderWords; ++i) {
+    if (!take_decimal(&text, ';', &h[i])) return bad(std::string("its ") + kHeader[i] + " is not a number");
+  }
+  if (h[0] == 0 || h[0] > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return bad("its highest trackable value " + std::to_string(h[0]) + " is out of range");
+  }
+  if (h[2] > h[1]) return bad("it has more clamped values than values");
+  if (h[1] > 0 && h[3] > h[4]) return bad("its min is above its max");
+  const size_t buckets = bucket_index(h[0]) + 1;
+  std::vector<std::pair<size_t, uint64_t>> counts;  // checked whole before anything is added
+  size_t next = 0;
+  uint64_t total = 0;
+  while (!text.empty()) {
+    uint64_t gap = 0, count = 0;
+    if (!take_decimal(&text, ':', &gap) || !take_number(&text, &count) ||
+        !(text.empty() || text.front() == ',') || (text.size() == 1)) {
+      return bad("bucket pair " + std::to_string(counts.size() + 1) + " is not GAP:COUNT");
+    }
+    if (!text.empty()) text.remove_prefix(1);
+    if (gap >= buckets - next || count == 0) {
+      return bad("bucket pair " + std::to_string(counts.size() + 1) + " is out of range");
+    }
+    next += gap;
+    counts.emplace_back(next++, count);
+    if (total + count < total) return bad("its bucket counts overflow");
+    total += count;
+  }
+  if (total != h[1]) {
+    return bad("its buckets hold " + std::to_string(total) + " values, its count says " + std::to_string(h[1]));
+  }
+  if (h[1] == 0) return true;
+  uint64_t beyond = 0;
+  for (const auto& [index, count] : counts) {
+    if (index < counts_.size()) {
+      counts_[index] += count;
+    } else {
+      beyond += count;
+    }
+  }
+  counts_.back() += beyond;
+  clamped_ += h[2] + beyond;
+  count_ += h[1];
+  sum_ += (static_cast<u128>(h[6]) << 64) | h[5];
+  const u128 squares = (static_cast<u128>(h[8]) << 64) | h[7];
+  sum_squares_lo_ += squares;
+  sum_squares_hi_ += h[9] + (sum_squares_lo_ < squares ? 1 : 0);
+  min_ = std::min(min_, h[3]);
+  max_ = std::max(max_, h[4]);
   return true;
 }
 

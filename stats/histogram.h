@@ -12,6 +12,7 @@
 // Threading: none. A Histogram belongs to one thread: the control thread records each sample
 // (handed over by the reactors through SPSC rings) into its statement's histograms. merge()
 // adds one histogram into another of any range; the tool itself records samples one by one.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -97,6 +98,16 @@ class Histogram {
   // valid) if `data` is truncated, corrupt or from an incompatible layout.
   static bool decode(std::string_view data, Histogram* out);
 
+  // The same state as text for a results row's string field (`request_stats`, SPEC §5):
+  // "h1;HIGHEST;COUNT;CLAMPED;MIN;MAX;SUM_LO;SUM_HI;SQ_0;SQ_1;SQ_2;" then the non-empty
+  // buckets as "GAP:COUNT" pairs separated by ',' (GAP: empty buckets skipped since the
+  // previous non-empty one), all decimal. About 5 bytes per non-empty bucket.
+  std::string encode_text() const;
+  // Adds the histogram `text` (encode_text's) to this one, exactly as merge() would. On bad
+  // text (truncated, not numbers, counts that do not add up, another layout) returns false,
+  // says why in *why and leaves this histogram unchanged.
+  bool merge_text(std::string_view text, std::string* why);
+
   // Bucket geometry, exposed for tests and for anyone exporting buckets.
   static constexpr int kSubBucketBits = 11;
   static constexpr uint64_t kSubBucketHalf = uint64_t{1} << (kSubBucketBits - 1);
@@ -113,6 +124,11 @@ class Histogram {
   static uint64_t bucket_width(size_t index);
 
  private:
+  // The state but the buckets, as encode() and encode_text() write it: highest, count,
+  // clamped, min, max, the sum's low and high words, the sum of squares' three words.
+  static constexpr size_t kHeaderWords = 10;
+  std::array<uint64_t, kHeaderWords> header_words() const;
+
   uint64_t highest_;
   std::vector<uint64_t> counts_;
   uint64_t count_ = 0;

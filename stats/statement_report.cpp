@@ -58,6 +58,56 @@ void RequestStats::add_send(const engine::Sample& s) {
   lag.record(s.lag_ns);
 }
 
+void RequestStats::merge(const RequestStats& o) {
+  requests_ok += o.requests_ok;
+  requests_failed += o.requests_failed;
+  attempts += o.attempts;
+  retries += o.retries;
+  points_accepted += o.points_accepted;
+  points_dropped += o.points_dropped;
+  points_failed += o.points_failed;
+  request_bytes += o.request_bytes;
+  requests_rendered += o.requests_rendered;
+  points_rendered += o.points_rendered;
+  response_bytes += o.response_bytes;
+  requests_retried += o.requests_retried;
+  most_attempts = std::max(most_attempts, o.most_attempts);
+  retry_lost.merge(o.retry_lost);
+  retry_lost_total_ns += o.retry_lost_total_ns;
+  latency.merge(o.latency);
+  latency_from_send.merge(o.latency_from_send);
+  if (o.sends > 0) {
+    if (sends == 0 || o.first_due_unix_ns < first_due_unix_ns) first_due_unix_ns = o.first_due_unix_ns;
+    if (sends == 0 || o.last_send_unix_ns > last_send_unix_ns) last_send_unix_ns = o.last_send_unix_ns;
+  }
+  sends += o.sends;
+  sent_points += o.sent_points;
+  sent_body_bytes += o.sent_body_bytes;
+  raw_body_bytes += o.raw_body_bytes;
+  encoded_body_bytes += o.encoded_body_bytes;
+  sent_late += o.sent_late;
+  lag.merge(o.lag);
+  for (const auto& [what, n] : o.failures) failures[what] += n;
+  for (const auto& [status, n] : o.statuses) statuses[status] += n;
+}
+
+void RequestStats::reset() {
+  requests_ok = requests_failed = attempts = retries = 0;
+  points_accepted = points_dropped = points_failed = request_bytes = 0;
+  requests_rendered = points_rendered = response_bytes = requests_retried = 0;
+  most_attempts = 0;
+  retry_lost.reset();
+  retry_lost_total_ns = 0;
+  latency.reset();
+  latency_from_send.reset();
+  sends = sent_points = sent_body_bytes = raw_body_bytes = encoded_body_bytes = 0;
+  first_due_unix_ns = last_send_unix_ns = 0;
+  sent_late = 0;
+  lag.reset();
+  failures.clear();
+  statuses.clear();
+}
+
 double RequestStats::attempts_per_request() const {
   const uint64_t requests = requests_ok + requests_failed + requests_rendered;
   return requests == 0 ? 0 : static_cast<double>(attempts) / static_cast<double>(requests);

@@ -22,6 +22,11 @@ class RequestStats {
  public:
   void add(const engine::Sample& s);
   void add_send(const engine::Sample& s);  // the first attempt of a request (add calls it)
+  // Adds other's samples, as if each had been add()ed here: counts and histograms add,
+  // most_attempts and the send times take the wider bound. Exact (shards, `request_stats` rows).
+  void merge(const RequestStats& other);
+  // Forgets every sample; keeps the histograms' memory.
+  void reset();
 
   uint64_t requests_ok = 0;      // final 2xx answers
   uint64_t requests_failed = 0;  // final failures of any class

@@ -89,7 +89,7 @@ class Recorder {
 };
 
 struct Rows {
-  int writes = 0, intervals = 0, statements = 0, runs = 0, other = 0;
+  int writes = 0, intervals = 0, request_stats = 0, server_sources = 0, statements = 0, runs = 0, other = 0;
   std::multiset<long long> request_indexes;  // of the `write` rows
 };
 
@@ -103,6 +103,10 @@ Rows count_rows(const std::string& text) {
       if (at != std::string::npos) r.request_indexes.insert(std::stoll(row.substr(at + 14)));
     } else if (row.rfind("interval,", 0) == 0) {
       ++r.intervals;
+    } else if (row.rfind("request_stats,", 0) == 0) {
+      ++r.request_stats;
+    } else if (row.rfind("server_source,", 0) == 0) {  // the sink's metrics: failed readings
+      ++r.server_sources;
     } else if (row.rfind("statement,", 0) == 0) {
       ++r.statements;
     } else if (row.rfind("run,", 0) == 0) {
@@ -164,7 +168,9 @@ TEST_F(ResultsUploadTest, AfterTheRunByDefaultEveryRowOnceAndNoFileLeft) {
   EXPECT_EQ(rows.runs, 1);
   EXPECT_EQ(rows.other, 0);
   EXPECT_GE(rows.intervals, 2);  // the load's seconds, by due time (how many depends on pace)
-  const std::string total = std::to_string(40 + rows.intervals + 5 + 1);
+  EXPECT_GE(rows.request_stats, 1);  // the INSERT's totals: one at least, one per closing at most
+  EXPECT_LE(rows.request_stats, rows.intervals);
+  const std::string total = std::to_string(40 + rows.intervals + rows.request_stats + rows.server_sources + 5 + 1);
   EXPECT_NE(report_value(r.out, "Results:").find(total + " rows in _stressTest on " + server.address()),
             std::string::npos) << r.out;
   EXPECT_NE(report_value(r.out, "Results:").find("posted after the run in"), std::string::npos) << r.out;
@@ -190,7 +196,9 @@ TEST_F(ResultsUploadTest, LivePostsRowsWhileTheLoadRuns) {
   EXPECT_EQ(rows.runs, 1);
   EXPECT_EQ(rows.other, 0);
   EXPECT_GE(rows.intervals, 2);
-  const std::string total = std::to_string(40 + rows.intervals + 5 + 1);
+  EXPECT_GE(rows.request_stats, 1);
+  EXPECT_LE(rows.request_stats, rows.intervals);
+  const std::string total = std::to_string(40 + rows.intervals + rows.request_stats + rows.server_sources + 5 + 1);
   EXPECT_NE(report_value(r.out, "Results:").find(total + " rows in _stressTest"), std::string::npos) << r.out;
   EXPECT_TRUE(files_in(cwd_.path()).empty());
 }
@@ -264,13 +272,15 @@ TEST_P(FailingPostTest, LeavesExactlyTheUnpostedRowsInTheFile) {
   Rows kept = count_rows(kept_text);
   EXPECT_GT(posted.writes, 0);
   EXPECT_GT(kept.writes, 0);
-  EXPECT_LE(kept.writes + kept.intervals + kept.statements + kept.runs, 5000)
+  EXPECT_LE(kept.writes + kept.intervals + kept.request_stats + kept.server_sources + kept.statements + kept.runs, 5000)
       << "one post is at most 5000 rows";
   EXPECT_EQ(posted.writes + kept.writes, 6000);
   EXPECT_EQ(posted.statements + kept.statements, 5);
   EXPECT_EQ(posted.runs + kept.runs, 1);
   const int intervals = posted.intervals + kept.intervals;
   EXPECT_GE(intervals, 1);  // the load's seconds: how many depends on its pace
+  const int request_stats = posted.request_stats + kept.request_stats;
+  EXPECT_GE(request_stats, 1);
   EXPECT_EQ(posted.other + kept.other, 0);
   // Together, every request's row exactly once.
   std::multiset<long long> all = posted.request_indexes;
@@ -279,8 +289,9 @@ TEST_P(FailingPostTest, LeavesExactlyTheUnpostedRowsInTheFile) {
   long long expected = 0;
   for (long long i : all) EXPECT_EQ(i, expected++);
   // The report says how many went where.
-  const int in_server = posted.writes + posted.intervals + posted.statements + posted.runs;
-  const int rows = 6006 + intervals;
+  const int in_server = posted.writes + posted.intervals + posted.request_stats + posted.server_sources +
+                        posted.statements + posted.runs;
+  const int rows = 6006 + intervals + request_stats + posted.server_sources + kept.server_sources;
   const std::string note = report_value(r.out, "Results:");
   EXPECT_NE(note.find("failed (HTTP 500"), std::string::npos) << r.out;
   EXPECT_NE(note.find(std::to_string(in_server) + " of " + std::to_string(rows) + " rows are in _stressTest"),
@@ -327,7 +338,8 @@ TEST_P(SignalWhilePostingTest, StopsAndKeepsTheRowsInTheFile) {
   EXPECT_NE(note.find("stopped by a signal"), std::string::npos) << out;
   Rows kept = count_rows(read_file(cwd_.path() + "/" + file));
   EXPECT_GE(kept.intervals, 1);
-  EXPECT_NE(note.find(std::to_string(16 + kept.intervals) + " rows are in " + cwd_.path() + "/" + file),
+  EXPECT_GE(kept.request_stats, 1);
+  EXPECT_NE(note.find(std::to_string(16 + kept.intervals + kept.request_stats + kept.server_sources) + " rows are in " + cwd_.path() + "/" + file),
             std::string::npos) << out;
   EXPECT_EQ(kept.writes, 10);
   EXPECT_EQ(kept.statements, 5);

@@ -276,14 +276,30 @@ EXEC true
   EXPECT_EQ(server_->count_points("_stressTest", "query", "status_code"), 8);
   EXPECT_EQ(server_->count_points("_stressTest", "statement", "index"), 7);
 
-  // `stressql report` rebuilds the same report from those rows.
-  ProcessResult rebuilt = stressql({"report", test_id, "--results", results});
+  // `stressql report` rebuilds the same report from those rows, the server blocks too
+  // (influxd's /debug/vars was read: SET ServerMetrics is auto).
+  const std::string rebuilt_path = dir_.path() + "/rebuilt.json";
+  ProcessResult rebuilt = stressql({"report", test_id, "--results", results, "--json", rebuilt_path});
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
   auto without_results_line = [](std::string s) {
     size_t at = s.find("Results:");
     return at == std::string::npos ? s : s.erase(at, s.find('\n', at) + 1 - at);
   };
-  EXPECT_EQ(without_results_line(rebuilt.out), without_results_line(without_server_sections(r.out)));
+  EXPECT_NE(r.out.find("  Server " + server_->address() + " (/debug/vars):"), std::string::npos) << r.out;
+  EXPECT_EQ(without_results_line(rebuilt.out), without_results_line(r.out));
+  {
+    const auto live = validated_report(json_path);
+    const auto again = validated_report(rebuilt_path);
+    ASSERT_EQ(again["statements"].size(), live["statements"].size());
+    int blocks = 0;
+    for (size_t i = 0; i < live["statements"].size(); ++i) {
+      EXPECT_EQ(again["statements"][i].contains("server"), live["statements"][i].contains("server")) << i;
+      if (!live["statements"][i].contains("server")) continue;
+      EXPECT_EQ(again["statements"][i]["server"], live["statements"][i]["server"]) << i;
+      ++blocks;
+    }
+    EXPECT_EQ(blocks, 3);  // the CREATE DATABASE passthrough's, the INSERT's and the QUERY's
+  }
 
   // The JSON validates against the published schema and carries the same numbers.
   auto j = validated_report(json_path);

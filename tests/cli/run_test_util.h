@@ -64,28 +64,6 @@ inline std::string report_value(const std::string& report, const std::string& la
   return value == std::string::npos ? "" : line.substr(value);
 }
 
-// The report without its SPEC §7.1 server sections ("  Server …:" and the lines under it):
-// `stressql report` does not rebuild them from the `server` rows (docs/server-metrics.md).
-inline std::string without_server_sections(const std::string& report) {
-  std::string out;
-  bool in_server = false;
-  size_t at = 0;
-  while (at < report.size()) {
-    size_t eol = report.find('\n', at);
-    eol = eol == std::string::npos ? report.size() : eol + 1;
-    const std::string line = report.substr(at, eol - at);
-    at = eol;
-    if (line.rfind("  Server ", 0) == 0) {
-      in_server = true;
-      continue;
-    }
-    if (in_server && line.rfind("    ", 0) == 0) continue;
-    in_server = false;
-    out += line;
-  }
-  return out;
-}
-
 // What jsonschema (python3-jsonschema) says of the JSON report at `path` against the
 // published report/report.schema.json; "" when it is valid.
 inline std::string schema_errors(const std::string& path) {

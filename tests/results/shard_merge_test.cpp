@@ -203,6 +203,49 @@ TEST(ShardMerge, AMergedShardedRunsPageShowsTheWholeTestsTarget) {
   EXPECT_TRUE(target_line);
 }
 
+TEST(ShardMerge, IntervalsOfShardsCountInTheMergedSecondTheyStartIn) {
+  constexpr int64_t kS = 1'000'000'000, kStart = 1'700'000'000 * kS;
+  auto record = [](int32_t second, uint32_t requests, uint32_t failures, int64_t p99, int64_t max) {
+    stats::IntervalRecord k;
+    k.second = second;
+    k.requests = requests;
+    k.failures = failures;
+    k.by_class[0] = failures;
+    k.retries = 1;
+    k.points_accepted = 10 * (requests - failures);
+    k.from_due_p50 = p99 / 2;
+    k.from_due_p99 = p99;
+    k.from_due_max = max;
+    k.from_send_p50 = p99 / 4;
+    k.from_send_p99 = p99 / 2;
+    k.from_send_max = max / 2;
+    return k;
+  };
+  std::map<uint32_t, stats::IntervalStats> parts;
+  // Shard 0 starts with the test; shard 1 400 ms later, so its second k starts in merged second k.
+  parts[0].restore({record(0, 10, 1, 800, 900), record(1, 10, 0, 700, 750)}, {"http 500"}, 0, kStart);
+  parts[1].restore({record(0, 8, 2, 600, 2000), record(1, 9, 0, 500, 510), record(2, 3, 0, 100, 100)},
+                   {"timeout"}, 0, kStart + 400'000'000);
+  stats::IntervalStats merged;
+  results::merge_intervals(parts, kStart, 3, &merged);
+  const auto& closed = merged.closed();
+  ASSERT_EQ(closed.size(), 3u);
+  EXPECT_EQ(merged.start_unix_ns(), kStart);
+  EXPECT_EQ(merged.late_samples(), 3u);
+  EXPECT_EQ(closed[0].second, 0);
+  EXPECT_EQ(closed[2].second, 2);
+  EXPECT_EQ(closed[0].requests, 18u);
+  EXPECT_EQ(closed[0].failures, 3u);
+  EXPECT_EQ(closed[0].retries, 2u);
+  EXPECT_EQ(closed[0].points_accepted, 150u);
+  EXPECT_EQ(closed[0].from_due_p99, 800);   // the larger shard's: an upper bound
+  EXPECT_EQ(closed[0].from_due_max, 2000);  // exact
+  EXPECT_EQ(closed[2].requests, 3u);
+  ASSERT_EQ(merged.failure_classes(), (std::vector<std::string>{"http 500", "timeout"}));
+  EXPECT_EQ(closed[0].by_class[0], 1u);
+  EXPECT_EQ(closed[0].by_class[1], 2u);
+}
+
 TEST(ShardMerge, RunsAddCpuAndNameMissingShards) {
   stats::RunSummary r0, r2;
   r0.start_unix_ns = 100;

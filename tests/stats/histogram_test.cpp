@@ -325,5 +325,72 @@ TEST(Histogram, DecodeRejectsDamage) {
     EXPECT_FALSE(Histogram::decode(bytes.substr(0, n), &out));
 }
 
+TEST(Histogram, TextRoundTripMergesExactly) {
+  const std::vector<int64_t> values = bimodal(10, 20'000);
+  Histogram h = record_all(values);
+  const std::string text = h.encode_text();
+  EXPECT_EQ(text.rfind("h1;", 0), 0u) << text.substr(0, 40);
+  EXPECT_EQ(text.find_first_not_of("h0123456789;:,"), std::string::npos);
+  Histogram back;
+  std::string why;
+  ASSERT_TRUE(back.merge_text(text, &why)) << why;
+  EXPECT_EQ(back.encode(), h.encode());  // identical buckets, sums, min, max
+  expect_matches(values, back);
+  // Into a histogram that already holds values: the same as merge().
+  Histogram a = record_all(lognormal(11, 5'000));
+  Histogram b = record_all(lognormal(11, 5'000));
+  a.merge(h);
+  ASSERT_TRUE(b.merge_text(text, &why)) << why;
+  EXPECT_EQ(a.encode(), b.encode());
+  // The empty histogram, and one over a narrower range merged into the default one.
+  Histogram empty;
+  ASSERT_TRUE(empty.merge_text(Histogram().encode_text(), &why)) << why;
+  EXPECT_EQ(empty.encode(), Histogram().encode());
+  Histogram narrow(kS);
+  narrow.record(3 * kMs);
+  narrow.record(2 * kS);  // clamped
+  Histogram wide;
+  ASSERT_TRUE(wide.merge_text(narrow.encode_text(), &why)) << why;
+  EXPECT_EQ(wide.count(), 2u);
+  EXPECT_EQ(wide.max(), 2 * kS);
+  EXPECT_EQ(wide.clamped_count(), 1u);
+}
+
+TEST(Histogram, BadTextIsAnErrorAndChangesNothing) {
+  const Histogram h = record_all(lognormal(12, 1000));
+  const std::string text = h.encode_text();
+  Histogram target = record_all(uniform(13, 100, 0, kS));
+  const std::string before = target.encode();
+  std::string why;
+  for (const std::string& bad : {std::string(), std::string("h2;") + text.substr(3), std::string("garbage"),
+                                text + ",", text + ",1", text + ",0:1", text + ",99999999:1", text + ";",
+                                std::string("h1;") + std::string(200, '9')}) {
+    why.clear();
+    EXPECT_FALSE(target.merge_text(bad, &why)) << bad.substr(0, 60);
+    EXPECT_FALSE(why.empty());
+  }
+  // Every truncation is rejected (the buckets would not add up to the count).
+  for (size_t n = 0; n < text.size(); ++n) EXPECT_FALSE(target.merge_text(text.substr(0, n), &why)) << n;
+  // Random damage: rejected or taken, never a crash, and a rejected text adds nothing.
+  std::mt19937_64 rng(14);
+  const std::string alphabet = "0123456789;:,h-x \"\\";
+  for (int round = 0; round < 3000; ++round) {
+    std::string damaged = text;
+    for (int k = 0; k < 1 + round % 3; ++k) {
+      const size_t at = rng() % damaged.size();
+      switch (rng() % 3) {
+        case 0: damaged[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: damaged.erase(at, 1); break;
+        default: damaged.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+      }
+    }
+    Histogram probe = record_all(uniform(13, 100, 0, kS));
+    if (!probe.merge_text(damaged, &why)) {
+      EXPECT_EQ(probe.encode(), before) << damaged.substr(0, 80);
+    }
+  }
+  EXPECT_EQ(target.encode(), before);
+}
+
 }  // namespace
 }  // namespace stressql::stats
