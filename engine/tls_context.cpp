@@ -10,6 +10,30 @@ namespace stressql::engine {
 
 namespace {
 
+// OpenSSL caches a certificate's decoded extensions (its key identifiers, its purposes) in
+// the X509 object the first time a verification needs them, under that certificate's lock,
+// while other threads read the cached fields without it. The reactors share this context's
+// certificates (its trust store, the client certificate and its chain), so two reactors'
+// first handshakes raced on them (ThreadSanitizer, mutual TLS: ASN1_STRING_set of a subject
+// key identifier against ASN1_STRING_cmp). Decoding them here, on the control thread before
+// any reactor sees the context, leaves the reactors only reads. X509_check_purpose with -1
+// does nothing but fill that cache.
+void cache_certificate_extensions(SSL_CTX* ctx) {
+  if (X509_STORE* store = SSL_CTX_get_cert_store(ctx)) {
+    STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(store);
+    for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i) {
+      if (X509* cert = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objects, i))) {
+        (void)X509_check_purpose(cert, -1, 0);
+      }
+    }
+  }
+  if (X509* cert = SSL_CTX_get0_certificate(ctx)) (void)X509_check_purpose(cert, -1, 0);
+  STACK_OF(X509)* chain = nullptr;
+  if (SSL_CTX_get0_chain_certs(ctx, &chain) == 1 && chain != nullptr) {
+    for (int i = 0; i < sk_X509_num(chain); ++i) (void)X509_check_purpose(sk_X509_value(chain, i), -1, 0);
+  }
+}
+
 bool is_ip_literal(const std::string& host) {
   unsigned char buf[sizeof(in6_addr)];
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
@@ -75,6 +99,7 @@ base::Status TlsContext::create(const TlsOptions& options, std::shared_ptr<const
     }
   }
   SSL_CTX_set_verify(ctx, options.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
+  cache_certificate_extensions(ctx);
   *out = std::move(c);
   return base::Status::ok();
 }
