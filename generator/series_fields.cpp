@@ -254,8 +254,10 @@ int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, 
     }
   }
   // Integer sums step back exactly from a memo ahead of t.
-  for (uint64_t v = from; v > t; --v) sum = counter_down(s, sum, mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1));
-  for (uint64_t v = from + 1; v <= t; ++v) sum = counter_up(s, sum, mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1));
+  for (uint64_t v = from; v > t; --v)
+    sum = counter_down(s, sum, mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1));
+  for (uint64_t v = from + 1; v <= t; ++v)
+    sum = counter_up(s, sum, mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1));
   if (t > from || !memo) {
     value_cell.store(sum, std::memory_order_relaxed);
     tag_cell.store(((t + 1) << 32) | counter_check(sum, t), std::memory_order_relaxed);

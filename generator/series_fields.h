@@ -299,7 +299,8 @@ class SeriesFields {
       if (l.t1 == t && t > life.birth) {  // the cell holds t - 1 of this identity
         const uint64_t h = draw(s.key, life.ph);
         const uint64_t next = counter_up(
-            s, static_cast<uint64_t>(l.sum), static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64));
+            s, static_cast<uint64_t>(l.sum),
+            static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64));
         l = {t + 1, static_cast<int64_t>(next)};
         if (life.publish) {
           std::atomic_ref<uint64_t>(words[0]).store(next, std::memory_order_relaxed);
@@ -313,8 +314,9 @@ class SeriesFields {
     const uint64_t tag = std::atomic_ref<uint64_t>(words[1]).load(std::memory_order_relaxed);
     if ((tag >> 32) == t && t > life.birth && static_cast<uint32_t>(tag) == counter_check(value, t - 1)) {
       const uint64_t h = draw(s.key, life.ph);
-      const uint64_t next =
-          counter_up(s, value, static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64));
+      const uint64_t next = counter_up(
+          s, value,
+          static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64));
       if (life.local) life.local[walks_ + s.state] = {t + 1, static_cast<int64_t>(next)};
       if (!life.local || life.publish) {
         std::atomic_ref<uint64_t>(words[0]).store(next, std::memory_order_relaxed);

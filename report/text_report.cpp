@@ -156,9 +156,12 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
       line(out, s.host ? "    Host CPU:" : "    Server CPU:",
            number(*s.cpu_avg, "%.2f") + " cores avg, " + number(s.cpu_max.value_or(*s.cpu_avg), "%.2f") + " max");
     }
-    const char* per_label = s.host ? "    Host CPU per Million Points:" : "    Server CPU per Million Points:";
+    const char* per_label =
+        s.host ? "    Host CPU per Million Points:" : "    Server CPU per Million Points:";
     if (const std::optional<double> per = s.cpu_per_mpts(accepted)) {
-      line(out, per_label, number(*per, "%.3g") + " CPU-s" + (writes && !s.shared_with.empty() ? " (joint window)" : ""));
+      line(out, per_label,
+           number(*per, "%.3g") + " CPU-s" +
+               (writes && !s.shared_with.empty() ? " (joint window)" : ""));
     } else if (shard && writes && (s.cpu_seconds || s.shared_cpu_seconds)) {
       line(out, per_label, kShardCpu);
     }
