@@ -153,6 +153,9 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
         return base::Status::error("counter(start, max_step) needs 0 <= max_step < 9e15");
       s.max_step_plus_1 = static_cast<uint64_t>(g.args[1]) + 1;
       s.a0_int = static_cast<int64_t>(g.args[0]);
+      // Past INT64_MAX the counter wraps back to start (docs/realistic-data.md). The parser
+      // keeps |start| and max_step within 9e15: R is far above any step.
+      s.wrap = static_cast<uint64_t>(INT64_MAX) - static_cast<uint64_t>(s.a0_int) + 1;
       s.kind = Kind::kCounter;
       s.state = counters_++;
       break;
@@ -233,7 +236,7 @@ int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, 
   std::atomic_ref<uint64_t> value_cell(words[0]), tag_cell(words[1]);
   Local* local = life.local ? &life.local[walks_ + s.state] : nullptr;
   uint64_t from = life.birth;
-  uint64_t sum = 0;  // growth since birth
+  uint64_t sum = 0;  // growth since birth, mod R (Spec::wrap)
   bool memo = false;
   if (local && local->t1 != 0 && local->t1 - 1 >= life.birth && local->t1 - 1 < life.death) {
     memo = true;
@@ -251,14 +254,16 @@ int64_t SeriesFields::counter_value(const Spec& s, uint64_t slot, uint64_t idh, 
     }
   }
   // Integer sums step back exactly from a memo ahead of t.
-  for (uint64_t v = from; v > t; --v) sum -= mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1);
-  for (uint64_t v = from + 1; v <= t; ++v) sum += mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1);
+  for (uint64_t v = from; v > t; --v)
+    sum = counter_down(s, sum, mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1));
+  for (uint64_t v = from + 1; v <= t; ++v)
+    sum = counter_up(s, sum, mul_hi(step_hash(s.key, idh, v), s.max_step_plus_1));
   if (t > from || !memo) {
     value_cell.store(sum, std::memory_order_relaxed);
     tag_cell.store(((t + 1) << 32) | counter_check(sum, t), std::memory_order_relaxed);
   }
   if (local) *local = {t + 1, static_cast<int64_t>(sum)};
-  return s.a0_int + static_cast<int64_t>(sum);
+  return counter_of(s, sum);
 }
 
 double SeriesFields::value(size_t i, uint64_t slot, uint64_t idh, uint64_t t, const Life& given) const {

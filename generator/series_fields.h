@@ -7,7 +7,10 @@
 //  - walk:    a free random walk u(t_b) = 0, u(t) = u(t-1) + z(t), z standard normal counted
 //             in whole 1/4096 units, and the value start + step·u folded into [min, max]
 //             (a step past a bound is reflected back: the walk stays in range, lively);
-//  - counter: v(t_b) = start; v(t) = v(t-1) + uniform integer in [0, max_step];
+//  - counter: v(t_b) = start; v(t) = v(t-1) + uniform integer in [0, max_step], wrapping
+//             back to start past int64's largest value (a counter reset): v = start + g mod
+//             R with g the growth and R = INT64_MAX - start + 1, so the memo keeps g mod R
+//             and steps it exactly both ways;
 //  - normal:  mean + stddev·z(t), independent.
 // t_b is the series' birth (0 unless Churn replaced it). Walks and counters depend on their
 // past, so each keeps, per series slot, a memo of its newest computed (t, sum): rendering
@@ -217,6 +220,7 @@ class SeriesFields {
     char pre32[32] = {};  // pre padded, when it fits (pre_fits): one fixed copy
     uint64_t max_step_plus_1 = 1;    // counter
     int64_t a0_int = 0;              // counter: start
+    uint64_t wrap = 0;               // counter: R = INT64_MAX - start + 1 values (> max_step)
     int decimals = 0;
     double scale = 1;  // 10^decimals
     size_t state = 0;  // index among walks or counters
@@ -274,6 +278,19 @@ class SeriesFields {
     return std::max(x, 0.0);  // rounding at a bound; range 0 (inv_period 0) gives 0
   }
   double walk_value(const Spec& s, int64_t u) const { return s.min + walk_offset(s, u); }
+  // A counter's growth mod R (Spec::wrap) one step (< R: the parser keeps |start| and
+  // max_step within 9e15) forward, or back.
+  static uint64_t counter_up(const Spec& s, uint64_t sum, uint64_t step) {
+    const uint64_t room = s.wrap - sum;  // steps left before the wrap
+    return step >= room ? step - room : sum + step;
+  }
+  static uint64_t counter_down(const Spec& s, uint64_t sum, uint64_t step) {
+    return sum >= step ? sum - step : sum + (s.wrap - step);
+  }
+  // start + growth (< R): in int64 by construction.
+  static int64_t counter_of(const Spec& s, uint64_t sum) {
+    return static_cast<int64_t>(static_cast<uint64_t>(s.a0_int) + sum);
+  }
   // The counter at t: inline for a step from the call's own cell or from the shared memo.
   int64_t counter_at(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const {
     uint64_t* words = counter_state_ + 2 * (slot * counters_ + s.state);
@@ -281,14 +298,15 @@ class SeriesFields {
       Local& l = life.local[walks_ + s.state];
       if (l.t1 == t && t > life.birth) {  // the cell holds t - 1 of this identity
         const uint64_t h = draw(s.key, life.ph);
-        const uint64_t next = static_cast<uint64_t>(l.sum) +
-            static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64);
+        const uint64_t next = counter_up(
+            s, static_cast<uint64_t>(l.sum),
+            static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64));
         l = {t + 1, static_cast<int64_t>(next)};
         if (life.publish) {
           std::atomic_ref<uint64_t>(words[0]).store(next, std::memory_order_relaxed);
           std::atomic_ref<uint64_t>(words[1]).store(((t + 1) << 32) | counter_check(next, t), std::memory_order_relaxed);
         }
-        return s.a0_int + static_cast<int64_t>(next);
+        return counter_of(s, next);
       }
     }
     // The shared memo holds t - 1: one step too.
@@ -296,13 +314,15 @@ class SeriesFields {
     const uint64_t tag = std::atomic_ref<uint64_t>(words[1]).load(std::memory_order_relaxed);
     if ((tag >> 32) == t && t > life.birth && static_cast<uint32_t>(tag) == counter_check(value, t - 1)) {
       const uint64_t h = draw(s.key, life.ph);
-      const uint64_t next = value + static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64);
+      const uint64_t next = counter_up(
+          s, value,
+          static_cast<uint64_t>((static_cast<unsigned __int128>(h) * s.max_step_plus_1) >> 64));
       if (life.local) life.local[walks_ + s.state] = {t + 1, static_cast<int64_t>(next)};
       if (!life.local || life.publish) {
         std::atomic_ref<uint64_t>(words[0]).store(next, std::memory_order_relaxed);
         std::atomic_ref<uint64_t>(words[1]).store(((t + 1) << 32) | counter_check(next, t), std::memory_order_relaxed);
       }
-      return s.a0_int + static_cast<int64_t>(next);
+      return counter_of(s, next);
     }
     return counter_value(s, slot, idh, t, life);
   }

@@ -73,17 +73,26 @@ nlohmann::json server_json(const stats::StatementReport& r) {
       sources.back()["server_points_shared"] = opt(s.shared_points);
       sources.back()["points_accepted_shared"] = s.shared_accepted;
     }
+    if (s.shards > 1) sources.back()["shards"] = s.shards;
   }
-  return {{"server_points", opt(stats::server_total(src, &ServerSourceStats::points))},
-          {"server_write_errors", opt(stats::server_total(src, &ServerSourceStats::write_errors))},
-          {"server_series_created", opt(stats::server_total(src, &ServerSourceStats::series_created))},
-          {"server_disk_write_bytes", opt(stats::server_process_first(src, &ServerSourceStats::disk_write_bytes, true))},
-          {"server_cpu", opt(stats::server_process_first(src, &ServerSourceStats::cpu_avg, true))},
-          {"server_cpu_per_mpts", opt(stats::server_cpu_per_mpts(src, r.stats.points_accepted))},
-          {"server_rss_max", opt(stats::server_process_first(src, &ServerSourceStats::rss_max, false))},
-          {"server_cache_bytes_max", opt(stats::server_max(src, &ServerSourceStats::cache_bytes_max))},
-          {"server_wal_bytes_max", opt(stats::server_max(src, &ServerSourceStats::wal_bytes_max))},
-          {"sources", std::move(sources)}};
+  nlohmann::json out = {
+      {"server_points", opt(stats::server_total(src, &ServerSourceStats::points))},
+      {"server_write_errors", opt(stats::server_total(src, &ServerSourceStats::write_errors))},
+      {"server_series_created", opt(stats::server_total(src, &ServerSourceStats::series_created))},
+      {"server_disk_write_bytes",
+       opt(stats::server_process_first(src, &ServerSourceStats::disk_write_bytes, true))},
+      {"server_cpu", opt(stats::server_process_first(src, &ServerSourceStats::cpu_avg, true))},
+      {"server_cpu_per_mpts", opt(stats::server_cpu_per_mpts(src, r.stats.points_accepted))},
+      {"server_rss_max", opt(stats::server_process_first(src, &ServerSourceStats::rss_max, false))},
+      {"server_cache_bytes_max", opt(stats::server_max(src, &ServerSourceStats::cache_bytes_max))},
+      {"server_wal_bytes_max", opt(stats::server_max(src, &ServerSourceStats::wal_bytes_max))},
+      {"sources", std::move(sources)}};
+  // One shard's report (--shard I/N): the server's count and CPU hold every shard's points,
+  // so neither is judged against this shard's (server_cpu_per_mpts is null).
+  if (!src.empty() && src.front().shards > 1) {
+    out["not_judged_per_shard"] = {"server_points", "server_cpu_per_mpts"};
+  }
+  return out;
 }
 
 nlohmann::json statement_json(const stats::StatementReport& r, size_t index) {

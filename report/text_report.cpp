@@ -93,22 +93,26 @@ std::string number(double v, const char* format = "%.0f") {
 
 std::string megabytes(double bytes) { return number(bytes / 1e6, bytes < 1e7 ? "%.1f MB" : "%.0f MB"); }
 
-// The count check of one shard (SPEC §6.5): the server counts every shard's points, this
-// report holds one shard's.
+// One shard's report (SPEC §6.5, ServerSourceStats::shards): the server counts, and spends
+// CPU on, every shard's points; this report holds one shard's.
 constexpr char kShardCount[] =
     "not judged per shard: the server counts the points of every shard of the test, this "
     "report holds this shard's";
+constexpr char kShardCpu[] =
+    "not judged per shard: the server's CPU went to the points of every shard of the test, "
+    "this report holds this shard's";
 
 // SPEC §7.1: each metrics source over the statement's window, and one line when the server's
-// count of points differs from stressql's accepted count. `shard`: the report of one shard of
-// several, whose count cannot be judged on its own.
-void server_lines(std::string* out, const stats::StatementReport& r, bool shard) {
+// count of points differs from stressql's accepted count (one shard's report judges neither
+// the count nor the CPU per point).
+void server_lines(std::string* out, const stats::StatementReport& r) {
   const uint64_t accepted = r.stats.points_accepted;
   // A QUERY writes nothing: what the server wrote in its window came from other writers.
   const bool writes = r.kind == stats::StatementKind::kInsert;
   const std::string others = "other writers in this window; this statement writes none";
   for (const stats::ServerSourceStats& s : r.server) {
     *out += "  Server " + s.source + " (" + s.kind + "):\n";
+    const bool shard = s.shards > 1;
     if (writes && !s.shared_with.empty()) {
       // Statements at the same time: the server's count is theirs together.
       std::string names;
@@ -152,9 +156,14 @@ void server_lines(std::string* out, const stats::StatementReport& r, bool shard)
       line(out, s.host ? "    Host CPU:" : "    Server CPU:",
            number(*s.cpu_avg, "%.2f") + " cores avg, " + number(s.cpu_max.value_or(*s.cpu_avg), "%.2f") + " max");
     }
+    const char* per_label =
+        s.host ? "    Host CPU per Million Points:" : "    Server CPU per Million Points:";
     if (const std::optional<double> per = s.cpu_per_mpts(accepted)) {
-      line(out, s.host ? "    Host CPU per Million Points:" : "    Server CPU per Million Points:",
-           number(*per, "%.3g") + " CPU-s" + (writes && !s.shared_with.empty() ? " (joint window)" : ""));
+      line(out, per_label,
+           number(*per, "%.3g") + " CPU-s" +
+               (writes && !s.shared_with.empty() ? " (joint window)" : ""));
+    } else if (shard && writes && (s.cpu_seconds || s.shared_cpu_seconds)) {
+      line(out, per_label, kShardCpu);
     }
     if (s.rss_max) line(out, s.host ? "    Host Memory Used max:" : "    Server RSS max:", megabytes(*s.rss_max));
     if (s.series_created) line(out, "    Series Created:", number(*s.series_created));
@@ -186,7 +195,7 @@ std::string not_run_reason(const std::string& error) {
 
 }  // namespace
 
-std::string render_statement(const stats::StatementReport& r, bool shard) {
+std::string render_statement(const stats::StatementReport& r) {
   std::string out;
   const stats::RequestStats& s = r.stats;
   switch (r.kind) {
@@ -251,7 +260,7 @@ std::string render_statement(const stats::StatementReport& r, bool shard) {
       if (r.points_not_sent > 0) line(&out, "  Points Not Sent:", std::to_string(r.points_not_sent));
       if (!r.data_shape.empty()) line(&out, "  Data Shape:", r.data_shape);
       line(&out, "  Run Time:", base::duration_text(r.duration_ns));
-      server_lines(&out, r, shard);
+      server_lines(&out, r);
       if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
       if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
@@ -274,7 +283,7 @@ std::string render_statement(const stats::StatementReport& r, bool shard) {
       line(&out, "  Failures:", failures_text(s));
       if (r.requests_not_sent > 0) line(&out, "  Queries Not Sent:", std::to_string(r.requests_not_sent));
       line(&out, "  Run Time:", base::duration_text(r.duration_ns));
-      server_lines(&out, r, shard);
+      server_lines(&out, r);
       if (!r.warning.empty()) line(&out, "  Warning:", r.warning);
       if (!r.error.empty()) line(&out, "  Error:", r.error);
       if (!r.hint.empty()) line(&out, "  Hint:", r.hint);
@@ -307,10 +316,7 @@ std::string engine_text(const stats::RunSummary& run) {
 
 std::string render_report(const std::vector<stats::StatementReport>& statements, const stats::RunSummary& run) {
   std::string out;
-  // One shard of several (`--shard I/N`); a merged report (`stressql report`) has no server
-  // sections (docs/server-metrics.md).
-  const bool shard = run.shards > 1;
-  for (const auto& r : statements) out += render_statement(r, shard);
+  for (const auto& r : statements) out += render_statement(r);
   const stats::RunTotals t = run_totals(statements);
   out += "\n";
   line(&out, "Test ID:", run.test_id);

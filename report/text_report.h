@@ -16,9 +16,10 @@ namespace stressql::report {
 // "2 reactors, 20004 sends (plain), 0 receive-buffer shortages, 0 CQ overflows"
 std::string engine_text(const stats::RunSummary& run);
 
-// The lines of one statement, each ending in "\n". `shard`: it is one shard's of several
-// (--shard I/N): the server's count of points, every shard's, is not judged against it.
-std::string render_statement(const stats::StatementReport& r, bool shard = false);
+// The lines of one statement, each ending in "\n". A shard's server sources
+// (ServerSourceStats::shards > 1) show the server's count and CPU without judging them
+// against this shard's points.
+std::string render_statement(const stats::StatementReport& r);
 // Every statement in script order, then the run's totals.
 std::string render_report(const std::vector<stats::StatementReport>& statements, const stats::RunSummary& run);
 

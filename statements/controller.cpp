@@ -344,7 +344,7 @@ int Controller::run() {
     const bool settle = !stopping_ && sampler_->counts_late();
     sampler_->stop(std::chrono::milliseconds(settle ? 1000 : 0));
     for (const std::string& line : sampler_->take_warnings()) warn(line);
-    fill_server_stats(server_plan_, *sampler_, &reports_);
+    fill_server_stats(server_plan_, *sampler_, options_.shard.count, &reports_);
   }
   if (!stopping_) meet("end", "the end of the script");
   if (stopping_) {

@@ -164,7 +164,7 @@ void share_windows(const ServerSourcePlan& plan,
 }  // namespace
 
 void fill_server_stats(const ServerSourcePlan& plan, const server_metrics::Sampler& sampler,
-                       std::vector<stats::StatementReport>* reports) {
+                       uint32_t shards, std::vector<stats::StatementReport>* reports) {
   std::vector<server_metrics::Sampler::History> histories;
   for (size_t k = 0; k < plan.all.size(); ++k) histories.push_back(sampler.history(k));
   auto measured = [](const stats::StatementReport& r) { return r.ran && !r.offline && r.start_unix_ns != 0; };
@@ -188,6 +188,7 @@ void fill_server_stats(const ServerSourcePlan& plan, const server_metrics::Sampl
       st.host = h.flavour == server_metrics::Flavour::kNodeExporter;
       if (st.host) st.kind = "node exporter";
       if (st.failures > 0) st.last_error = h.first_error;
+      st.shards = shards;
       r.server.push_back(std::move(st));
     }
   }

@@ -32,7 +32,9 @@ base::Status plan_server_sources(const parser::Script& script, const parser::Set
                                  ServerSourcePlan* out);
 
 // After the run: each statement's sources over its time window (stats/server_stats.h).
+// `shards`: this run is one shard of that many (--shard I/N), whose sources count every
+// shard's points.
 void fill_server_stats(const ServerSourcePlan& plan, const server_metrics::Sampler& sampler,
-                       std::vector<stats::StatementReport>* reports);
+                       uint32_t shards, std::vector<stats::StatementReport>* reports);
 
 }  // namespace stressql::statements

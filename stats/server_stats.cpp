@@ -67,6 +67,7 @@ std::vector<ServerSecond> server_seconds(const std::vector<ServerReading>& readi
 }
 
 std::optional<double> ServerSourceStats::cpu_per_mpts(uint64_t accepted) const {
+  if (shards > 1) return std::nullopt;
   if (!shared_with.empty()) {
     if (!shared_cpu_seconds || shared_accepted == 0) return std::nullopt;
     return *shared_cpu_seconds * 1e6 / double(shared_accepted);
@@ -160,6 +161,9 @@ std::optional<double> server_process_first(const std::vector<ServerSourceStats>&
 
 std::optional<double> server_cpu_per_mpts(const std::vector<ServerSourceStats>& sources,
                                           uint64_t accepted) {
+  for (const ServerSourceStats& s : sources) {
+    if (s.shards > 1) return std::nullopt;
+  }
   if (!sources.empty() && !sources.front().shared_with.empty()) {
     const std::optional<double> cpu = server_process_first(sources, &ServerSourceStats::shared_cpu_seconds, true);
     const uint64_t together = sources.front().shared_accepted;

@@ -81,9 +81,13 @@ struct ServerSourceStats {
   std::vector<std::string> shared_with;  // the other statements' names
   std::optional<double> shared_points, shared_cpu_seconds;  // over the joint window
   uint64_t shared_accepted = 0;  // points the INSERTs of the joint window accepted
+  // > 1: this report is one shard's of that many (--shard I/N). Every shard reads the same
+  // server, whose count and CPU hold every shard's points: neither is judged against this
+  // shard's points (no count check, no CPU per point).
+  uint32_t shards = 1;
   // CPU seconds per million points accepted (`accepted` is stressql's count; in a shared
   // window the joint window's CPU over what its INSERTs accepted); nullopt without CPU or
-  // points.
+  // points, and for one shard of several (`shards` > 1).
   std::optional<double> cpu_per_mpts(uint64_t accepted) const;
 };
 
@@ -111,7 +115,7 @@ std::optional<double> server_process_first(const std::vector<ServerSourceStats>&
                                            std::optional<double> ServerSourceStats::*field, bool sum);
 // server_cpu_per_mpts of a statement: its server CPU seconds per million points accepted
 // by stressql (in a shared window, the joint window's over its INSERTs'); nullopt without
-// either.
+// either, and for one shard's report (ServerSourceStats::shards > 1).
 std::optional<double> server_cpu_per_mpts(const std::vector<ServerSourceStats>& sources,
                                           uint64_t accepted);
 

@@ -189,13 +189,16 @@ TEST_F(ShardRunTest, ThreeShardsWriteWhatOneProcessWritesAndSplitTheQueries) {
 
   const std::string sharded = script("sharded");
   std::vector<std::unique_ptr<Child>> shards;
+  // Every shard reads the same server's process (/proc): its CPU covers every shard's points.
+  const std::string pid = std::to_string(server_->pid());
+  auto shard_json = [&](int i) { return dir_.path() + "/shard" + std::to_string(i) + ".json"; };
   for (int i = 0; i < 3; ++i) {
     shards.push_back(std::make_unique<Child>());
     std::string error;
     ASSERT_TRUE(shards.back()->start({STRESSQL_BINARY, "run", "--seed", "7", "--test-id", "three",
                                       "--shard", std::to_string(i) + "/3", "--barrier-timeout",
                                       "60s", "--addresses", server_->address(), "--results",
-                                      results, sharded},
+                                      results, "--server-pid", pid, "--json", shard_json(i), sharded},
                                      &error))
         << error;
   }
@@ -214,6 +217,32 @@ TEST_F(ShardRunTest, ThreeShardsWriteWhatOneProcessWritesAndSplitTheQueries) {
     // against its own (it read "the server counted … more" before).
     EXPECT_EQ(out.find("Count Mismatch"), std::string::npos) << out;
     EXPECT_NE(report_value(out, "    Count Check:").find("not judged per shard"), std::string::npos) << out;
+    // Nor its CPU per point: the raw CPU and RSS are shown, the CPU per point says why it
+    // has no number (it was every shard's CPU over this shard's points, ~3 times too high).
+    EXPECT_NE(out.find("  Server pid " + pid + " (/proc):\n"), std::string::npos) << out;
+    EXPECT_NE(report_value(out, "    Server CPU:").find("cores avg"), std::string::npos) << out;
+    EXPECT_NE(report_value(out, "    Server RSS max:").find("MB"), std::string::npos) << out;
+    EXPECT_NE(report_value(out, "    Server CPU per Million Points:").find("not judged per shard"), std::string::npos)
+        << out;
+    // No server's CPU per point anywhere ("3.8 CPU-s"; stressql's own CPU line ends in
+    // "CPU-s per million points)").
+    EXPECT_EQ(out.find(" CPU-s\n"), std::string::npos) << out;
+    EXPECT_EQ(out.find(" CPU-s (joint window)"), std::string::npos) << out;
+    const nlohmann::json j = nlohmann::json::parse(read_file(shard_json(i)));
+    const nlohmann::json* insert = nullptr;
+    for (const nlohmann::json& st : j["statements"]) {
+      if (st["kind"] == "insert") insert = &st;
+    }
+    ASSERT_NE(insert, nullptr) << j.dump();
+    const nlohmann::json& server = (*insert)["server"];
+    EXPECT_TRUE(server["server_cpu_per_mpts"].is_null()) << server.dump();
+    EXPECT_GE(server["server_cpu"].get<double>(), 0) << server.dump();
+    EXPECT_EQ(server["not_judged_per_shard"], nlohmann::json({"server_points", "server_cpu_per_mpts"}))
+        << server.dump();
+    for (const nlohmann::json& src : server["sources"]) {
+      EXPECT_TRUE(src["server_cpu_per_mpts"].is_null()) << src.dump();
+      EXPECT_EQ(src["shards"], 3) << src.dump();
+    }
     // CREATE DATABASE ran once, on shard 0; the others say so.
     if (i == 0) {
       EXPECT_NE(out.find("[√] 'CREATE DATABASE sharded' -> "), std::string::npos) << out;

@@ -245,6 +245,74 @@ TEST(RealisticData, WalksStayInRangeCountersGrow) {
   EXPECT_NE(by.begin()->second[50].fields.at("w"), std::next(by.begin())->second[50].fields.at("w"));
 }
 
+// Any split, order or thread renders the same bytes as one pass over the points, whatever
+// the memos hold.
+void expect_render_is_pure(const std::string& script) {
+  std::string whole = render_all(*plan_of(script, 9), 1000);
+  // Fresh plan, batches rendered in a shuffled order, the results put back in order.
+  auto plan = plan_of(script, 9);
+  const uint64_t batch = 500;
+  std::vector<uint64_t> order;
+  for (uint64_t k = 0; k < plan->points(); k += batch) order.push_back(k);
+  std::shuffle(order.begin(), order.end(), std::mt19937(4));
+  std::map<uint64_t, std::string> parts;
+  std::vector<char> buf(batch * plan->max_line_bytes());
+  for (uint64_t k : order) parts[k] = std::string(buf.data(), plan->render(k, std::min(batch, plan->points() - k), buf.data()));
+  std::string shuffled;
+  for (auto& [k, text] : parts) shuffled += text;
+  EXPECT_EQ(shuffled, whole);
+  // Two threads rendering interleaved batches of a fresh plan.
+  auto shared = plan_of(script, 9);
+  std::vector<std::string> results(order.size());
+  auto worker = [&](size_t parity) {
+    std::vector<char> b(batch * shared->max_line_bytes());
+    for (size_t i = parity; i < order.size(); i += 2) {
+      uint64_t k = i * batch;
+      results[i] = std::string(b.data(), shared->render(k, std::min(batch, shared->points() - k), b.data()));
+    }
+  };
+  std::thread t0(worker, 0), t1(worker, 1);
+  t0.join();
+  t1.join();
+  std::string threaded;
+  for (const std::string& r : results) threaded += r;
+  EXPECT_EQ(threaded, whole);
+}
+
+// A counter past int64's largest value wraps back to start, like a counter reset (it
+// overflowed int64 before: undefined behaviour, negative values in Release). Its start
+// and max_step are the largest the parser takes: R = INT64_MAX - 9e15 + 1 values, a wrap
+// every ~2050 points of a series.
+TEST(RealisticData, ACounterPastInt64WrapsBackToItsStart) {
+  constexpr int64_t kStart = 9'000'000'000'000'000, kMaxStep = 9'000'000'000'000'000;
+  constexpr unsigned __int128 kRange = static_cast<unsigned __int128>(INT64_MAX - kStart) + 1;
+  const std::string insert = "INSERT x\ncpu,h=[int inc(0) 4] c=[int counter(9000000000000000, 9000000000000000)] 20000 10s\n";
+  auto plan = plan_of(std::string(kHead) + insert, 3);
+  ASSERT_TRUE(plan);
+  std::map<std::string, std::vector<Line>> by;
+  for (const Line& l : parse_lines(render_all(*plan))) by[l.key].push_back(l);
+  ASSERT_EQ(by.size(), 4u);
+  for (auto& [key, lines] : by) {
+    ASSERT_EQ(lines.size(), 5000u) << key;
+    EXPECT_EQ(std::stoll(lines[0].fields.at("c")), kStart) << "a series' counter starts at start";
+    unsigned __int128 prev = 0;  // c - start
+    int wraps = 0;
+    for (const Line& l : lines) {
+      const int64_t c = std::stoll(l.fields.at("c"));
+      ASSERT_GE(c, kStart) << key;  // never negative, never below start
+      const unsigned __int128 g = static_cast<unsigned __int128>(c - kStart);
+      // One step of at most max_step from the last value, through the wrap:
+      // start + (growth + step) mod R.
+      ASSERT_LE((g + kRange - prev) % kRange, static_cast<unsigned __int128>(kMaxStep)) << key;
+      wraps += g < prev;
+      prev = g;
+    }
+    EXPECT_GE(wraps, 2) << key;  // ~2.2e19 of growth per series over R ~ 9.2e18
+  }
+  // The wrap is a pure function of the point too: out of order, stepped back, on threads.
+  expect_render_is_pure(std::string(kHead) + "SET MissingPoints [5%]\n\nSET Disorder [20% within 1m]\n\n" + insert);
+}
+
 // Fields are written with whole-register moves that store past their end; a line reserves
 // that room once. Rendered one point at a time, no store reaches past the line's end by
 // more than kOverhang and every line fits max_line_bytes() less that; rendered in batches
@@ -296,38 +364,9 @@ INSTANTIATE_TEST_SUITE_P(
 class RenderOrder : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(RenderOrder, RenderIsAPureFunctionOfThePoint) {
-  const std::string script = std::string(kHead) + GetParam() +
-                             "SET MissingPoints [5%]\n\nSET MissingFields [10%]\n\nSET Disorder [20% within 1m]\n\n"
-                             "INSERT x\ncpu,h=[int inc(0) 37],z=[x|y per h] a=[int walk(50, 5, 0, 100)],b=[float walk(1.0, 0.1, 0, 2)],c=[int counter(0, 9)] 37000 10s\n";
-  std::string whole = render_all(*plan_of(script, 9), 1000);
-  // Fresh plan, batches rendered in a shuffled order, the results put back in order.
-  auto plan = plan_of(script, 9);
-  const uint64_t batch = 500;
-  std::vector<uint64_t> order;
-  for (uint64_t k = 0; k < plan->points(); k += batch) order.push_back(k);
-  std::shuffle(order.begin(), order.end(), std::mt19937(4));
-  std::map<uint64_t, std::string> parts;
-  std::vector<char> buf(batch * plan->max_line_bytes());
-  for (uint64_t k : order) parts[k] = std::string(buf.data(), plan->render(k, std::min(batch, plan->points() - k), buf.data()));
-  std::string shuffled;
-  for (auto& [k, text] : parts) shuffled += text;
-  EXPECT_EQ(shuffled, whole);
-  // Two threads rendering interleaved batches of a fresh plan.
-  auto shared = plan_of(script, 9);
-  std::vector<std::string> results(order.size());
-  auto worker = [&](size_t parity) {
-    std::vector<char> b(batch * shared->max_line_bytes());
-    for (size_t i = parity; i < order.size(); i += 2) {
-      uint64_t k = i * batch;
-      results[i] = std::string(b.data(), shared->render(k, std::min(batch, shared->points() - k), b.data()));
-    }
-  };
-  std::thread t0(worker, 0), t1(worker, 1);
-  t0.join();
-  t1.join();
-  std::string threaded;
-  for (const std::string& r : results) threaded += r;
-  EXPECT_EQ(threaded, whole);
+  expect_render_is_pure(std::string(kHead) + GetParam() +
+                        "SET MissingPoints [5%]\n\nSET MissingFields [10%]\n\nSET Disorder [20% within 1m]\n\n"
+                        "INSERT x\ncpu,h=[int inc(0) 37],z=[x|y per h] a=[int walk(50, 5, 0, 100)],b=[float walk(1.0, 0.1, 0, 2)],c=[int counter(0, 9)] 37000 10s\n");
 }
 
 INSTANTIATE_TEST_SUITE_P(RealisticData, RenderOrder,

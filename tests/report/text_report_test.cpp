@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "stats/server_stats.h"
+
 namespace stressql::report {
 namespace {
 
@@ -72,9 +74,10 @@ TEST(TextReport, ServerCountIsComparedForAnInsertAndAttributedForAQuery) {
   EXPECT_EQ(text.find("Count Mismatch"), std::string::npos) << text;
 }
 
-// One shard's report (SPEC §6.5): the server counted every shard's points, so its count is
-// shown but not judged against this shard's accepted, alone or in a shared window.
-TEST(TextReport, AShardsServerCountIsNotJudgedAgainstItsOwnPoints) {
+// One shard's report (SPEC §6.5): the server counted, and spent CPU on, every shard's
+// points, so its count and CPU are shown but not judged against this shard's accepted (no
+// CPU per point), alone or in a shared window.
+TEST(TextReport, AShardsServerCountAndCpuAreNotJudgedAgainstItsOwnPoints) {
   stats::StatementReport r;
   r.kind = stats::StatementKind::kInsert;
   r.name = "cpu";
@@ -84,23 +87,43 @@ TEST(TextReport, AShardsServerCountIsNotJudgedAgainstItsOwnPoints) {
   vars.source = "127.0.0.1:8086";
   vars.kind = "/debug/vars";
   vars.points = 1000;  // two shards of 500
+  vars.cpu_seconds = 2;
+  vars.cpu_avg = 0.5;
+  vars.rss_max = 2e8;
+  vars.shards = 2;
   r.server = {vars};
-  std::string text = render_statement(r, true);
+  std::string text = render_statement(r);
   EXPECT_NE(text.find("Points Written (server count):     1000 (stressql: 500 accepted)\n"), std::string::npos) << text;
   EXPECT_NE(text.find("    Count Check:                       not judged per shard: the server counts the points "
                       "of every shard of the test, this report holds this shard's\n"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("Count Mismatch"), std::string::npos) << text;
-  EXPECT_NE(render_statement(r).find("the server counted 500 more points"), std::string::npos)
-      << "one process: judged";
+  // The raw CPU and RSS stay; the CPU per point says why it has no number.
+  EXPECT_NE(text.find("    Server CPU:                        0.50 cores avg"), std::string::npos) << text;
+  EXPECT_NE(text.find("    Server RSS max:                    200 MB\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("    Server CPU per Million Points:     not judged per shard: the server's CPU went to the "
+                      "points of every shard of the test, this report holds this shard's\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("CPU-s"), std::string::npos) << text;
+  EXPECT_FALSE(stats::server_cpu_per_mpts(r.server, r.stats.points_accepted));
 
+  r.server[0].shards = 1;
+  text = render_statement(r);
+  EXPECT_NE(text.find("the server counted 500 more points"), std::string::npos) << "one process: judged\n" << text;
+  EXPECT_NE(text.find("    Server CPU per Million Points:     4e+03 CPU-s\n"), std::string::npos) << text;
+
+  r.server[0].shards = 2;
   r.server[0].shared_with = {"INSERT mem"};
   r.server[0].shared_points = 3000;
+  r.server[0].shared_cpu_seconds = 3;
   r.server[0].shared_accepted = 1200;
-  text = render_statement(r, true);
+  text = render_statement(r);
   EXPECT_NE(text.find("    Count Check:                       not judged per shard"), std::string::npos) << text;
+  EXPECT_NE(text.find("    Server CPU per Million Points:     not judged per shard"), std::string::npos) << text;
   EXPECT_EQ(text.find("Count Mismatch"), std::string::npos) << text;
+  EXPECT_EQ(text.find("CPU-s"), std::string::npos) << text;
 }
 
 // The controller leaves `ok` alone for a statement it never started: no success mark.
