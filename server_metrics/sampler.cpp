@@ -1,5 +1,7 @@
 #include "server_metrics/sampler.h"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "base/clock.h"
@@ -79,8 +81,13 @@ void Sampler::mark() {
   cv_.notify_one();
 }
 
-void Sampler::mark_and_wait(std::chrono::milliseconds limit) {
+void Sampler::mark_and_wait() {
   if (!started_ || stopped_) return;
+  // Waiting only one reading's budget (500 ms) let the next statement start before a slow
+  // reading (ASan, a loaded machine) had ended, and the reading then counted its points
+  // into the statement before it.
+  const auto limit = 2 * options_.timeout * static_cast<int>(std::max<size_t>(sources_.size(), 1)) +
+                     std::chrono::milliseconds(100);
   std::unique_lock<std::mutex> lock(mu_);
   mark_ = true;
   const uint64_t after = begun_ + 1;  // a round in progress may have begun before the mark

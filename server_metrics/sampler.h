@@ -37,11 +37,12 @@ class Sampler {
   void start();
   // A reading as soon as the thread can (a statement's start or end); returns at once.
   void mark();
-  // mark(), then waits until a reading that began after it has ended, or `limit` has
-  // passed: between two statements that run one after the other, so that the first one's
-  // window ends and the next one's begins at the same reading, not at one of a second that
-  // holds both's points.
-  void mark_and_wait(std::chrono::milliseconds limit);
+  // mark(), then waits until a reading that began after it has ended: between two statements
+  // that run one after the other, so that the first one's window ends and the next one's
+  // begins at the same reading, not at one of a second that holds both's points. Bounded by
+  // what the readings themselves may take: a round already under way and the marked one,
+  // each every source's timeout (about a millisecond each for influxd on loopback).
+  void mark_and_wait();
   // The warning lines since the last call (the first failure of each source), for the
   // owner's thread to print: its warner need not be thread-safe. Cheap when there are none.
   std::vector<std::string> take_warnings();

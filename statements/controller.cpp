@@ -24,7 +24,6 @@ constexpr int64_t kStopGraceNs = 5'000'000'000;
 constexpr int64_t kTickNs = 1'000'000'000;
 // Between statements that run one after the other: how long the next waits for the
 // server-metrics reading that ends the last one's window, and the shortest statement worth it.
-constexpr int kBoundaryWaitMs = 500;  // a reading's own budget (SamplerOptions::timeout)
 constexpr int64_t kBoundaryMinNs = 10'000'000;
 // The control thread sleeps until the engine has events, or this long: the granularity of
 // EXEC completion, query-wait time-outs and Ctrl-C. Waking every millisecond instead cost
@@ -93,12 +92,12 @@ void Controller::turn(int64_t max_wait_ns) {
     if (t->poll(ctx_, now)) {
       running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
       // A reading right after the statement's end. When nothing else runs, the next
-      // statement waits for it (at most kBoundaryWaitMs; about a millisecond for influxd's
+      // statement waits for it (Sampler::mark_and_wait; about a millisecond for influxd's
       // /debug/vars on loopback): its window then starts where this one's ends, instead of
       // at a reading up to a second earlier that would count this one's points as its own.
       // Statements shorter than kBoundaryMinNs are not worth the wait.
       if (sampler_ && running_.empty() && t->report().duration_ns >= kBoundaryMinNs) {
-        sampler_->mark_and_wait(std::chrono::milliseconds(kBoundaryWaitMs));
+        sampler_->mark_and_wait();
       } else if (sampler_) {
         sampler_->mark();
       }
