@@ -113,6 +113,17 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
   for (const stats::ServerSourceStats& s : r.server) {
     *out += "  Server " + s.source + " (" + s.kind + "):\n";
     const bool shard = s.shards > 1;
+    // The count's verdict: not judged in one shard's report, else a mismatch when the
+    // server counted other than stressql's accepted (`where`: which window).
+    auto count_check = [&](double counted, uint64_t expected, const std::string& where) {
+      if (shard) return line(out, "    Count Check:", kShardCount);
+      if (std::llround(counted) == static_cast<long long>(expected)) return;
+      const double diff = counted - double(expected);
+      line(out, "    Count Mismatch:",
+           "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +
+               " points than stressql's accepted" + where +
+               (diff > 0 ? " (other writers count too)" : " (points acknowledged and not written?)"));
+    };
     if (writes && !s.shared_with.empty()) {
       // Statements at the same time: the server's count is theirs together.
       std::string names;
@@ -124,15 +135,7 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
         line(out, s.counts_rows ? "    Rows Written (server count):" : "    Points Written (server count):",
              number(*s.shared_points) + (s.counts_rows ? " (VictoriaMetrics counts rows, one per field; " : " (") +
                  "stressql: " + std::to_string(together) + " points accepted in the joint window)");
-        if (shard) {
-          line(out, "    Count Check:", kShardCount);
-        } else if (!s.counts_rows && std::llround(*s.shared_points) != static_cast<long long>(together)) {
-          const double diff = *s.shared_points - double(together);
-          line(out, "    Count Mismatch:",
-               "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +
-                   " points than stressql's accepted in the joint window" +
-                   (diff > 0 ? " (other writers count too)" : " (points acknowledged and not written?)"));
-        }
+        if (shard || !s.counts_rows) count_check(*s.shared_points, together, " in the joint window");
       }
     } else if (s.points && s.counts_rows) {
       line(out, "    Rows Written (server count):",
@@ -141,15 +144,7 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
     } else if (s.points) {
       line(out, "    Points Written (server count):",
            number(*s.points) + " (" + (writes ? "stressql: " + std::to_string(accepted) + " accepted)" : others + ")"));
-      if (writes && shard) {
-        line(out, "    Count Check:", kShardCount);
-      } else if (writes && std::llround(*s.points) != static_cast<long long>(accepted)) {
-        const double diff = *s.points - double(accepted);
-        line(out, "    Count Mismatch:",
-             "the server counted " + number(std::fabs(diff)) + (diff > 0 ? " more" : " fewer") +
-                 " points than stressql's accepted" +
-                 (diff > 0 ? " (other writers count too)" : " (points acknowledged and not written?)"));
-      }
+      if (writes) count_check(*s.points, accepted, "");
     }
     if (s.write_errors && *s.write_errors > 0) line(out, "    Write Errors (server count):", number(*s.write_errors));
     if (s.cpu_avg) {
@@ -339,8 +334,7 @@ std::string render_report(const std::vector<stats::StatementReport>& statements,
   double cpu_total = run.cpu_user_s + run.cpu_system_s;
   std::snprintf(cpu, sizeof cpu, "%.3fs user + %.3fs system", run.cpu_user_s, run.cpu_system_s);
   std::string cpu_text = cpu;
-  // Per million points accepted; of --dump/--dry-run, per million points rendered.
-  const uint64_t points = run.offline ? t.points_rendered : t.points_accepted;
+  const uint64_t points = t.cpu_points();
   if (points > 0) {
     std::snprintf(cpu, sizeof cpu, run.offline ? " (%.4f CPU-s per million points rendered)"
                                                : " (%.4f CPU-s per million points)",
