@@ -249,7 +249,7 @@ nlohmann::json json_report(const std::vector<stats::StatementReport>& statements
   const stats::RunTotals t = run_totals(statements);
   nlohmann::json list = nlohmann::json::array();
   for (size_t i = 0; i < statements.size(); ++i) list.push_back(statement_json(statements[i], i));
-  const uint64_t accepted = run.offline ? t.points_rendered : t.points_accepted;  // cpu's points
+  const uint64_t cpu_points = t.cpu_points();
   double cpu = run.cpu_user_s + run.cpu_system_s;
   nlohmann::json doc = {{"schema", "stressql-report"},
           {"schema_version", kJsonSchemaVersion},
@@ -264,7 +264,7 @@ nlohmann::json json_report(const std::vector<stats::StatementReport>& statements
           {"options", options},
           {"cpu", {{"user_s", run.cpu_user_s},
                    {"system_s", run.cpu_system_s},
-                   {"per_million_points", accepted ? cpu * 1e6 / double(accepted) : 0.0}}},
+                   {"per_million_points", cpu_points ? cpu * 1e6 / double(cpu_points) : 0.0}}},
           {"totals", {{"points_requested", t.points_requested},
                       {"points_accepted", t.points_accepted},
                       {"points_dropped", t.points_dropped},

@@ -168,6 +168,9 @@ struct RunTotals {
   uint64_t points_not_sent = 0, points_skipped = 0, requests_ok = 0, requests_failed = 0;
   // INSERTs of --dump/--dry-run: rendered by the reactors, never sent (not in the above).
   uint64_t points_rendered = 0, requests_rendered = 0;
+  // The points the run's CPU is per: accepted, or under --dump/--dry-run rendered (a run is
+  // one or the other, so the other is 0).
+  uint64_t cpu_points() const { return points_accepted + points_rendered; }
   int failed_statements = 0;
 };
 RunTotals run_totals(const std::vector<StatementReport>& statements);
