@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/report/report_test_util.h"
+
 namespace stressql::report {
 namespace {
 
@@ -12,21 +14,9 @@ namespace {
 // its JSON, which thresholds, compare and find-max read, has no CPU per point and says the
 // count and the CPU per point are not judged per shard; the raw numbers stay.
 TEST(JsonReport, AShardsServerCpuPerPointIsNullAndSaidNotJudged) {
-  std::vector<stats::StatementReport> statements(1);
+  std::vector<stats::StatementReport> statements;
+  statements.push_back(insert_with_server(3));
   stats::StatementReport& r = statements[0];
-  r.kind = stats::StatementKind::kInsert;
-  r.name = "cpu";
-  r.ran = r.ok = true;
-  r.stats.points_accepted = 500;
-  stats::ServerSourceStats vars;
-  vars.source = "127.0.0.1:8086";
-  vars.kind = "/debug/vars";
-  vars.points = 1000;
-  vars.cpu_seconds = 2;
-  vars.cpu_avg = 0.5;
-  vars.rss_max = 2e8;
-  vars.shards = 3;
-  r.server = {vars};
   stats::RunSummary run;
   run.shard = "1/3";
   run.shards = 3;

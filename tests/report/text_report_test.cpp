@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "stats/server_stats.h"
+#include "tests/report/report_test_util.h"
 
 namespace stressql::report {
 namespace {
@@ -78,20 +79,7 @@ TEST(TextReport, ServerCountIsComparedForAnInsertAndAttributedForAQuery) {
 // points, so its count and CPU are shown but not judged against this shard's accepted (no
 // CPU per point), alone or in a shared window.
 TEST(TextReport, AShardsServerCountAndCpuAreNotJudgedAgainstItsOwnPoints) {
-  stats::StatementReport r;
-  r.kind = stats::StatementKind::kInsert;
-  r.name = "cpu";
-  r.ran = r.ok = true;
-  r.stats.points_accepted = 500;
-  stats::ServerSourceStats vars;
-  vars.source = "127.0.0.1:8086";
-  vars.kind = "/debug/vars";
-  vars.points = 1000;  // two shards of 500
-  vars.cpu_seconds = 2;
-  vars.cpu_avg = 0.5;
-  vars.rss_max = 2e8;
-  vars.shards = 2;
-  r.server = {vars};
+  stats::StatementReport r = insert_with_server(2);  // the server counted two shards of 500
   std::string text = render_statement(r);
   EXPECT_NE(text.find("Points Written (server count):     1000 (stressql: 500 accepted)\n"), std::string::npos) << text;
   EXPECT_NE(text.find("    Count Check:                       not judged per shard: the server counts the points "
