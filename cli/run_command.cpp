@@ -88,7 +88,8 @@ int run_script(RunArgs& args) {
   parser::ParseResult parsed;
   if (!load_script(args, &source, &parsed)) return 2;
   std::vector<judge::Threshold> thresholds;
-  if (!parse_run_thresholds(args.thresholds, parsed.script, &thresholds, std::cerr)) return 2;
+  if (!parse_run_thresholds(args.thresholds, parsed.script, args.options.shard.sharded(), &thresholds,
+                            std::cerr)) return 2;
 
   html::ChartLibrary chart_library;  // read now: a missing one must not waste a run
   if (!load_html_library(args.html_file, &chart_library, std::cerr)) return 2;

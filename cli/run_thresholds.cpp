@@ -6,7 +6,7 @@
 namespace stressql::cli {
 
 bool parse_run_thresholds(const std::vector<std::string>& texts, const parser::Script& script,
-                          std::vector<judge::Threshold>* out, std::ostream& err) {
+                          bool sharded, std::vector<judge::Threshold>* out, std::ostream& err) {
   std::set<std::string> names;
   for (const parser::Statement& st : script.statements) {
     if (const auto* insert = std::get_if<parser::InsertStmt>(&st.body)) names.insert(insert->name);
@@ -28,6 +28,14 @@ bool parse_run_thresholds(const std::vector<std::string>& texts, const parser::S
       err << "stressql: --threshold '" << text << "': the script has no INSERT or QUERY named '"
           << t.statement << "'" << (known.empty() ? " (it has none)" : " (it has: " + known + ")")
           << "\n";
+      ok = false;
+      continue;
+    }
+    if (sharded && t.metric == stats::Metric::kServerCpuPerMpts) {
+      // Known before the run: a threshold that can only fail with nothing to judge.
+      err << "stressql: --threshold '" << text << "': server_cpu_per_mpts is not judged per "
+          << "shard (the server's CPU went to every shard's points, this shard accepted only "
+          << "its own): judge it on an unsharded run\n";
       ok = false;
       continue;
     }

@@ -12,10 +12,12 @@
 
 namespace stressql::cli {
 
-// Parses every expression; a malformed one, or one naming a statement (INSERT or QUERY) the
-// script does not have, is reported to `err`. Returns false on any error (exit status 2).
+// Parses every expression; a malformed one, one naming a statement (INSERT or QUERY) the
+// script does not have, or, on a shard (`sharded`), one on server_cpu_per_mpts, which a
+// shard never judges (the server's CPU went to every shard's points), is reported to `err`.
+// Returns false on any error (exit status 2: nothing is sent).
 bool parse_run_thresholds(const std::vector<std::string>& texts, const parser::Script& script,
-                          std::vector<judge::Threshold>* out, std::ostream& err);
+                          bool sharded, std::vector<judge::Threshold>* out, std::ostream& err);
 
 // The report's closing lines: "Thresholds:" and one PASS/FAIL line per threshold and
 // statement judged; empty without thresholds.

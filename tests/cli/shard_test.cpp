@@ -104,6 +104,11 @@ TEST(ShardFlagsTest, BadShardFlagsAreUsageErrors) {
       {{"--test-id", "a b"}, "--test-id: expected 1 to 64 letters"},
       {{"--barrier-timeout", "soon"}, "--barrier-timeout: expected a duration"},
       {{"--start-at", "tomorrow"}, "--start-at: expected an RFC 3339 time"},
+      // A shard's report never has a server CPU per point (docs/server-metrics.md): a
+      // threshold on it could only fail, so it is refused before anything is sent.
+      {{"--shard", "1/2", "--test-id", "t", "--results", "http://127.0.0.1:1", "--threshold",
+        "server_cpu_per_mpts<20"},
+       "--threshold 'server_cpu_per_mpts<20': server_cpu_per_mpts is not judged per shard"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = {"run", "--addresses", "127.0.0.1:1"};
