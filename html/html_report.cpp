@@ -116,9 +116,17 @@ Numbers statement_numbers(const json& st) {
     std::snprintf(text, sizeof text, format, server[key].get<double>() / scale);
     n.emplace_back(label, text);
   };
-  server_number("Server Points (its count)", "server_points", 1, "%.0f");
+  // A shard's server numbers cover every shard (JSON not_judged_per_shard): say so, as the
+  // text report does, rather than leave a line out.
+  const bool shard = server.contains("not_judged_per_shard");
+  server_number("Server Points (its count)", "server_points", 1,
+                shard ? "%.0f (every shard's points; not judged per shard)" : "%.0f");
   server_number("Server CPU", "server_cpu", 1, "%.2f cores avg");
   server_number("Server CPU per Million Points", "server_cpu_per_mpts", 1, "%.3g CPU-s");
+  if (shard) {
+    n.emplace_back("Server CPU per Million Points",
+                   "not judged per shard: the server's CPU went to every shard's points");
+  }
   server_number("Server RSS max", "server_rss_max", 1e6, "%.0f MB");
   if (!str(st, "warning").empty()) n.emplace_back("Warning", str(st, "warning"));
   if (!str(st, "error").empty()) n.emplace_back("Error", str(st, "error"));

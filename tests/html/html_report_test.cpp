@@ -10,11 +10,13 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <map>
 #include <random>
 #include <tuple>
 
 #include "report/json_report.h"
 #include "stats/latency_spectrum.h"
+#include "tests/report/report_test_util.h"
 #include "tests/support/report_builders.h"
 
 using namespace stressql::report;
@@ -220,6 +222,27 @@ TEST(HtmlReportTest, ServerChartsShareTheStatementsTimeAxis) {
   EXPECT_EQ(charts[5].series[0].y, (std::vector<double>{1000, 1000, 1000}));
   EXPECT_EQ(charts[5].series[1].name, "127.0.0.1:8086 /debug/vars points/s");
   EXPECT_EQ(charts[5].series[1].y, (std::vector<double>{991, 992, 993}));
+}
+
+// A shard's server numbers cover every shard: the page says the CPU per point is not
+// judged per shard, as the text report does, instead of leaving the line out; one process's
+// page shows the number.
+TEST(HtmlReportTest, AShardsPageSaysItsServerCpuPerPointIsNotJudged) {
+  auto numbers_of = [](int shards) {
+    std::vector<StatementReport> list;
+    list.push_back(insert_with_server(shards));
+    const HtmlPage page = run_page(json_report(list, RunSummary{}, nlohmann::json::object(), "test"));
+    std::map<std::string, std::string> out;
+    for (const auto& [label, value] : page.sections.at(0).numbers) out[label] = value;
+    return out;
+  };
+  std::map<std::string, std::string> alone = numbers_of(1), shard = numbers_of(3);
+  EXPECT_EQ(alone["Server CPU per Million Points"], "4e+03 CPU-s");  // 2 CPU-s / 500 points
+  EXPECT_EQ(alone["Server Points (its count)"], "1000");
+  EXPECT_EQ(shard["Server CPU per Million Points"],
+            "not judged per shard: the server's CPU went to every shard's points");
+  EXPECT_EQ(shard["Server Points (its count)"], "1000 (every shard's points; not judged per shard)");
+  EXPECT_EQ(shard["Server CPU"], alone["Server CPU"]);
 }
 
 // The failures chart: a series per class, in order of first appearance, zero in the seconds
