@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -27,6 +28,9 @@ Status ResultsSpool::append(std::string_view text, uint64_t rows) {
     created_ = true;
   }
   if (fd_ < 0) return Status::error(error_ = "the file is closed");
+  // Room in the index first: nothing after the write may throw, or the file would hold rows
+  // the index (and so a rewrite after a partial upload) does not know.
+  if (chunks_.size() == chunks_.capacity()) chunks_.reserve(std::max<size_t>(16, 2 * chunks_.capacity()));
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::pwrite(fd_, text.data() + done, text.size() - done, static_cast<off_t>(bytes_ + done));
