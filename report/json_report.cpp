@@ -74,6 +74,7 @@ nlohmann::json server_json(const stats::StatementReport& r) {
       sources.back()["points_accepted_shared"] = s.shared_accepted;
     }
     if (s.shards > 1) sources.back()["shards"] = s.shards;
+    if (s.address_share) sources.back()["points_accepted_address"] = s.address_accepted;
   }
   nlohmann::json out = {
       {"server_points", opt(stats::server_total(src, &ServerSourceStats::points))},

@@ -113,6 +113,8 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
   for (const stats::ServerSourceStats& s : r.server) {
     *out += "  Server " + s.source + " (" + s.kind + "):\n";
     const bool shard = s.shards > 1;
+    // One of several Addresses: its count and CPU are judged against the points it took.
+    const std::string by_it = s.address_share ? " by this address" : "";
     // The count's verdict: not judged in one shard's report, else a mismatch when the
     // server counted other than stressql's accepted (`where`: which window).
     auto count_check = [&](double counted, uint64_t expected, const std::string& where) {
@@ -134,17 +136,20 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
         const uint64_t together = s.shared_accepted;
         line(out, s.counts_rows ? "    Rows Written (server count):" : "    Points Written (server count):",
              number(*s.shared_points) + (s.counts_rows ? " (VictoriaMetrics counts rows, one per field; " : " (") +
-                 "stressql: " + std::to_string(together) + " points accepted in the joint window)");
-        if (shard || !s.counts_rows) count_check(*s.shared_points, together, " in the joint window");
+                 "stressql: " + std::to_string(together) + " points accepted" + by_it + " in the joint window)");
+        if (shard || !s.counts_rows) count_check(*s.shared_points, together, by_it + " in the joint window");
       }
     } else if (s.points && s.counts_rows) {
       line(out, "    Rows Written (server count):",
            number(*s.points) + " (VictoriaMetrics counts rows, one per field; " +
-               (writes ? "stressql: " + std::to_string(accepted) + " points accepted)" : others + ")"));
+               (writes ? "stressql: " + std::to_string(s.accepted_here(accepted)) + " points accepted" + by_it + ")"
+                       : others + ")"));
     } else if (s.points) {
       line(out, "    Points Written (server count):",
-           number(*s.points) + " (" + (writes ? "stressql: " + std::to_string(accepted) + " accepted)" : others + ")"));
-      if (writes) count_check(*s.points, accepted, "");
+           number(*s.points) + " (" +
+               (writes ? "stressql: " + std::to_string(s.accepted_here(accepted)) + " accepted" + by_it + ")"
+                       : others + ")"));
+      if (writes) count_check(*s.points, s.accepted_here(accepted), by_it);
     }
     if (s.write_errors && *s.write_errors > 0) line(out, "    Write Errors (server count):", number(*s.write_errors));
     if (s.cpu_avg) {

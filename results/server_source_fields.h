@@ -33,6 +33,8 @@ void for_each_server_source_field(F&& f) {
   f("server_points_shared", [](auto& s) -> auto& { return s.shared_points; });
   f("server_cpu_seconds_shared", [](auto& s) -> auto& { return s.shared_cpu_seconds; });
   f("points_accepted_shared", [](auto& s) -> auto& { return s.shared_accepted; });
+  f("address_share", [](auto& s) -> auto& { return s.address_share; });
+  f("points_accepted_address", [](auto& s) -> auto& { return s.address_accepted; });
 }
 // Besides those: `order` (the source's place among the statement's), and `shared_with` and
 // `extra` (--server-metric values at the window's close), JSON arrays, left out when empty.

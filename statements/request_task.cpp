@@ -6,6 +6,7 @@
 #include "engine/tls_context.h"
 #include "base/duration_text.h"
 #include "base/thread_guard.h"
+#include "stats/sample_counts.h"
 
 namespace stressql::statements {
 namespace {
@@ -64,8 +65,11 @@ void RequestTask::submit(TaskContext& ctx, engine::JobSpec spec, int64_t now_ns)
   report_->ran = true;
   report_->start_unix_ns = base::unix_ns();
   report_->intervals.start(report_->start_unix_ns);
-  if (ctx.options->by_address && spec.targets.size() > 1) {
-    for (const engine::Address& a : spec.targets) report_->by_address.emplace_back(a.text);
+  if (spec.targets.size() > 1) {
+    for (const engine::Address& a : spec.targets) {
+      report_->accepted_by_address.emplace_back(a.text, 0);
+      if (ctx.options->by_address) report_->by_address.emplace_back(a.text);
+    }
   }
   // A dead target must end the statement, not retry request after request for hours:
   // give up on it once every connection to it has failed twice in a row.
@@ -110,8 +114,10 @@ void RequestTask::on_sample(const engine::Sample& local) {
   report_->stats.add(s);
   report_->intervals.add(s);
   // Request i of a job goes to target i mod T (engine/job.h), retries too.
-  if (!report_->by_address.empty()) {
-    report_->by_address[local.request_index % report_->by_address.size()].add(s);
+  if (!report_->accepted_by_address.empty()) {
+    const size_t target = local.request_index % report_->accepted_by_address.size();
+    report_->accepted_by_address[target].second += stats::classify(s).points_accepted;
+    if (!report_->by_address.empty()) report_->by_address[target].add(s);
   }
   if (observe_) observe_(*report_, s);
   if (s.final) {

@@ -96,6 +96,21 @@ namespace {
 // control thread's) a fraction of a millisecond before it.
 constexpr int64_t kSkewNs = 10'000'000;
 
+// The points of statement `r` that source `src` counts: when r wrote to several Addresses
+// and `src` reads one of them (auto's sources do; a URL naming the same host:port too), the
+// points that address accepted, and *share is set; else every point r accepted.
+uint64_t accepted_for(const stats::StatementReport& r, const server_metrics::Source& src, bool* share) {
+  uint64_t sum = 0;
+  bool found = false;
+  for (const auto& [address, n] : r.accepted_by_address) {
+    if (src.host_port.empty() || address != src.host_port) continue;
+    sum += n;
+    found = true;
+  }
+  if (share != nullptr) *share = found;
+  return found ? sum : r.stats.points_accepted;
+}
+
 // "INSERT mockCpu", "QUERY mockCpu": a QUERY and an INSERT may share a name.
 std::string labelled(const stats::StatementReport& r) {
   switch (r.kind) {
@@ -151,7 +166,7 @@ void share_windows(const ServerSourcePlan& plan,
             if (b != a) st.shared_with.push_back(labelled(o));
             const auto& theirs = plan.by_statement[order[b]];
             if (o.kind == stats::StatementKind::kInsert && std::find(theirs.begin(), theirs.end(), k) != theirs.end()) {
-              st.shared_accepted += o.stats.points_accepted;
+              st.shared_accepted += accepted_for(o, plan.all[k], nullptr);
             }
           }
         }
@@ -189,6 +204,8 @@ void fill_server_stats(const ServerSourcePlan& plan, const server_metrics::Sampl
       if (st.host) st.kind = "node exporter";
       if (st.failures > 0) st.last_error = h.first_error;
       st.shards = shards;
+      st.address_accepted = accepted_for(r, plan.all[k], &st.address_share);
+      if (!st.address_share) st.address_accepted = 0;
       r.server.push_back(std::move(st));
     }
   }

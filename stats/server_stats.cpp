@@ -72,8 +72,9 @@ std::optional<double> ServerSourceStats::cpu_per_mpts(uint64_t accepted) const {
     if (!shared_cpu_seconds || shared_accepted == 0) return std::nullopt;
     return *shared_cpu_seconds * 1e6 / double(shared_accepted);
   }
-  if (!cpu_seconds || accepted == 0) return std::nullopt;
-  return *cpu_seconds * 1e6 / double(accepted);
+  const uint64_t here = accepted_here(accepted);
+  if (!cpu_seconds || here == 0) return std::nullopt;
+  return *cpu_seconds * 1e6 / double(here);
 }
 
 ServerSourceStats server_window(const std::vector<ServerReading>& readings,

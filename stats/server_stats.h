@@ -85,9 +85,18 @@ struct ServerSourceStats {
   // server, whose count and CPU hold every shard's points: neither is judged against this
   // shard's points (no count check, no CPU per point).
   uint32_t shards = 1;
-  // CPU seconds per million points accepted (`accepted` is stressql's count; in a shared
-  // window the joint window's CPU over what its INSERTs accepted); nullopt without CPU or
-  // points, and for one shard of several (`shards` > 1).
+  // The source of one of several Addresses the statement wrote to (request i goes to address
+  // i mod N): that server counted, and spent CPU on, only the points sent to it, so its count
+  // and CPU per point are judged against `address_accepted`, the points that address
+  // accepted (in a shared window, shared_accepted is likewise the INSERTs' points for it).
+  bool address_share = false;
+  uint64_t address_accepted = 0;
+  // The points stressql had accepted that this source's count covers: `accepted` (the
+  // statement's), or address_accepted for an address's share.
+  uint64_t accepted_here(uint64_t accepted) const { return address_share ? address_accepted : accepted; }
+  // CPU seconds per million points accepted (`accepted` is stressql's count, accepted_here;
+  // in a shared window the joint window's CPU over what its INSERTs accepted); nullopt
+  // without CPU or points, and for one shard of several (`shards` > 1).
   std::optional<double> cpu_per_mpts(uint64_t accepted) const;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/engine.h"
@@ -129,6 +130,10 @@ struct StatementReport {
   std::string server_message;     // InfluxQL / failures: the server's error text
   // --by-address with several Addresses: one per address, in SET Addresses order.
   std::vector<AddressStats> by_address;
+  // Several Addresses (with or without --by-address): the points each accepted, in SET
+  // Addresses order, so a metrics source of one address judges its own share
+  // (ServerSourceStats::address_share).
+  std::vector<std::pair<std::string, uint64_t>> accepted_by_address;
   // SET ServerMetrics / --server-pid (SPEC §7.1): each metrics source over the statement's
   // time window, in the order the run found them; empty when none was read.
   std::vector<ServerSourceStats> server;

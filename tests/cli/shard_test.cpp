@@ -437,6 +437,48 @@ value=[int inc(0) 0]
   EXPECT_EQ(j["statements"][2]["by_address"][1]["points_accepted"], 100);
   EXPECT_EQ(schema_errors(json_path), "");
   EXPECT_EQ(server_->count_points("_stressTest", "address", "requests_ok"), 2);
+  // Each server's metrics source (auto: its /debug/vars) counted what was sent to it: its
+  // count is judged against that address's accepted points, not the statement's 200 (it
+  // read "the server counted 100 fewer points than stressql's accepted" for both).
+  EXPECT_EQ(r.out.find("Count Mismatch"), std::string::npos) << r.out;
+  for (InfluxServer* node : {server_.get(), second.get()}) {
+    EXPECT_NE(r.out.find("  Server " + node->address() + " (/debug/vars):\n"
+                         "    Points Written (server count):     100 (stressql: 100 accepted by this address)\n"),
+              std::string::npos)
+        << r.out;
+  }
+  for (const nlohmann::json& src : j["statements"][2]["server"]["sources"]) {
+    EXPECT_EQ(src["points_accepted_address"], 100) << src.dump();
+  }
+  EXPECT_EQ(j["statements"][2]["server"]["server_points"], 200) << j.dump();
+  // The report rebuilt from the rows says the same.
+  ProcessResult rebuilt = stressql({"report", report_value(r.out, "Test ID:"), "--results", "http://" + server_->address()});
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.out << rebuilt.err;
+  EXPECT_NE(rebuilt.out.find("  Server " + second->address() + " (/debug/vars):\n"
+                             "    Points Written (server count):     100 (stressql: 100 accepted by this address)\n"),
+            std::string::npos)
+      << rebuilt.out;
+  // Without --by-address the servers' shares are judged alike.
+  for (InfluxServer* node : {server_.get(), second.get()}) {
+    ASSERT_EQ(node->query("CREATE DATABASE plain").status, 200);
+  }
+  std::string plain = dir_.write("p.iql", R"(SET Database [plain]
+
+SET BatchSize [10]
+
+INSERT cpu
+cpu,host=server-[int inc(0) 7]
+value=[int inc(0) 0]
+60 1s
+)");
+  ProcessResult p = stressql({"run", "--addresses", addresses, "--results", "none", plain});
+  ASSERT_EQ(p.exit_code, 0) << p.out << p.err;
+  EXPECT_EQ(p.out.find("By address:"), std::string::npos) << p.out;
+  EXPECT_EQ(p.out.find("Count Mismatch"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("  Server " + second->address() + " (/debug/vars):\n"
+                       "    Points Written (server count):     30 (stressql: 30 accepted by this address)\n"),
+            std::string::npos)
+      << p.out;
 }
 
 }  // namespace
