@@ -125,6 +125,15 @@ HttpReply InfluxServer::query(const std::string& q, const std::string& db) {
   return request("POST", target, std::chrono::seconds(30));
 }
 
+HttpReply InfluxServer::write(const std::string& db, const std::string& lines, const std::string& precision) {
+  const std::string auth =
+      options_.admin_user.empty()
+          ? std::string()
+          : "Authorization: Basic " + net::base64(options_.admin_user + ":" + options_.admin_password) + "\r\n";
+  return http_request(address(), "POST", "/write?db=" + url_escape(db) + "&precision=" + precision, lines, auth,
+                      std::chrono::seconds(30));
+}
+
 HttpReply InfluxServer::request(const std::string& method, const std::string& target,
                                 std::chrono::milliseconds limit) {
   if (!options_.https) {
