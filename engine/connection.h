@@ -79,6 +79,14 @@ struct Connection {
   size_t request_offset = 0;  // first byte of the request in `buffer`
   size_t request_bytes = 0;
   size_t sent = 0;
+  // A scatter request (JobShared::scatter): the header and the body's pieces as iovecs in
+  // `buffer`, iov[iov_next] the first not wholly sent (advanced in place after a partial
+  // send); `msg` describes the sendmsg in flight, at most kMaxSendIovecs of them.
+  bool scattered = false;
+  iovec* iov = nullptr;
+  uint32_t iov_count = 0;
+  uint32_t iov_next = 0;
+  msghdr msg{};
   int64_t first_due_ns = 0; // monotonic time the request's first attempt was due: its
                             // latency counts from here across every attempt
   int64_t due_ns = 0;       // monotonic time the current attempt was due

@@ -58,6 +58,10 @@
 
 namespace stressql::engine {
 
+// The most iovecs one sendmsg takes (the kernel's UIO_MAXIOV, IOV_MAX): a scatter body
+// with more goes out in several sends.
+inline constexpr uint32_t kMaxSendIovecs = 1024;
+
 struct ReactorConfig {
   int index = 0;
   int cpu = -1;                 // pin to this CPU; -1: no pinning
