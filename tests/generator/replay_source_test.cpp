@@ -255,7 +255,8 @@ TEST(GzipCursor, OutOfOrderReadsWithinTheWindowDoNotStartOver) {
 // as render() (what TLS, gzip, --dry-run and --dump send): kept and shifted, one pass and
 // two, with the table of lines and scanning the mapping per request, for a file with an
 // export's DDL section, comments, blank lines and CRLF lines (some with '\r's between the
-// timestamp and the end).
+// timestamp and the end), short lines (copied with their new timestamp) and long ones (sent
+// as pieces of the mapping).
 struct ScatterCase {
   bool shift;
   uint64_t loops;
@@ -268,7 +269,9 @@ TEST_P(ReplayScatterTest, ConcatenatedIovecsAreTheRenderedBody) {
   std::string text = "# INFLUXDB EXPORT\n# DDL\nCREATE DATABASE x\n# DML\n# CONTEXT-DATABASE: x\n";
   for (int i = 0; i < 500; ++i) {
     const int64_t t = 9990 + (i / 3) * 10;  // crosses 5 digits within the file
-    std::string line = "m,s=" + std::to_string(i % 3) + " v=" + std::to_string(i) + "i";
+    // Every fifth line is longer than what a moved timestamp copies (sent as pieces).
+    std::string line = "m,s=" + std::to_string(i % 3) + (i % 5 == 1 ? ",pad=" + std::string(1100, 'p') : "") +
+                       " v=" + std::to_string(i) + "i";
     if (i % 13 == 4) line += "\n";  // no timestamp: the server stamps it, nothing moves
     else line += " " + std::to_string(t) + (i % 17 == 2 ? "\r\n" : i % 29 == 3 ? "\r\r\n" : "\n");
     text += line;
