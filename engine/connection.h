@@ -83,6 +83,7 @@ struct Connection {
   // `buffer`, iov[iov_next] the first not wholly sent (advanced in place after a partial
   // send); `msg` describes the sendmsg in flight, at most kMaxSendIovecs of them.
   bool scattered = false;
+  bool scatter_pending = false;  // rendered, RequestSource::scatter_done not called yet
   iovec* iov = nullptr;
   uint32_t iov_count = 0;
   uint32_t iov_next = 0;

@@ -37,6 +37,11 @@
 //    per connection only while the connection keeps its buffer). TLS and zero-copy sends
 //    keep their buffer. A buffer carries its fixed-buffer index; there are never more
 //    buffers than slots.
+//  - A scatter job's buffer (JobShared::scatter: RequestSource::render_scatter, plain HTTP,
+//    no encoder) holds the header, the iovec array and the source's small area; the body's
+//    bytes stay in the source's memory. It is sent with sendmsg, at most kMaxSendIovecs
+//    iovecs a call, the array advanced in place after a partial send, so every attempt
+//    renders again; the source hears (scatter_done) when the send is over.
 
 #include <sys/socket.h>
 

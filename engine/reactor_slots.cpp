@@ -40,6 +40,13 @@ const char* local_limit_hint(int error) {
   }
 }
 
+// Tells the source the scatter attempt of c is over, once (error: the send's errno, or 0).
+void scatter_finished(Connection& c, int error) {
+  if (!c.scatter_pending) return;
+  c.scatter_pending = false;
+  c.job->spec.source->scatter_done(c.request_index, error);
+}
+
 // Past the iovecs a scatter send took whole, and into the one it took part of.
 void advance_iovecs(Connection& c, size_t n) {
   while (n > 0 && c.iov_next < c.iov_count) {
@@ -160,6 +167,7 @@ void Reactor::render_request(uint32_t id) {
     c.body_bytes = c.raw_body_bytes = r.body_len;
     c.rendered_serial = 0;
     c.needs_render = false;
+    c.scatter_pending = true;
     return;
   }
   char* body = c.buffer + t.header_room();
@@ -379,6 +387,10 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
     render_request(id);
     release_buffer(c);
   }
+  // A scatter attempt that ends before its send did (timed out, reset, cancelled, never
+  // sent): the source may give back what it rendered from. A send still in the kernel
+  // reads on safely: the source's memory stays mapped.
+  scatter_finished(c, 0);
   Event e;
   e.kind = Event::Kind::kSample;
   Sample& s = e.sample;
@@ -586,7 +598,7 @@ void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
     // EPIPE, ECONNRESET: the row says which. EFAULT from a scatter send: the memory its
     // iovecs point to is gone (the source's file was truncated); the source hears of it.
     c.error = static_cast<uint16_t>(-res);
-    if (c.scattered) c.job->spec.source->scatter_done(c.request_index, -res);
+    scatter_finished(c, -res);
     return end_attempt(id, Failure::kReset, nullptr);
   }
   if (c.tls.active()) {
@@ -597,7 +609,7 @@ void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
   if (c.scattered) advance_iovecs(c, static_cast<size_t>(res));
   // Short send (legal even with MSG_WAITALL): send the rest from where it stopped.
   if (c.sent < c.request_bytes) return send_more(id);
-  if (c.scattered) c.job->spec.source->scatter_done(c.request_index, 0);
+  scatter_finished(c, 0);
   // A plain send's CQE means the kernel has copied every byte: the buffer is free for the
   // next slot to render into while it is still in cache. Zero copy waits for its NOTIF.
   // A fixed request gives its buffer back too and is rendered again (a copy of the target):
