@@ -110,6 +110,22 @@ struct Connection {
   bool attempt_open() const { return state == SlotState::kConnecting || state == SlotState::kSending; }
 };
 
+// After a send of `n` bytes from iov[*next, count): moves *next past the iovecs it took
+// whole and the first one it took part of past that part (in place), so the next send
+// starts at the first byte not sent.
+inline void advance_iovecs(iovec* iov, uint32_t count, uint32_t* next, size_t n) {
+  while (n > 0 && *next < count) {
+    iovec& v = iov[*next];
+    if (n < v.iov_len) {
+      v.iov_base = static_cast<char*>(v.iov_base) + n;
+      v.iov_len -= n;
+      return;
+    }
+    n -= v.iov_len;
+    ++*next;
+  }
+}
+
 // Creates a non-blocking TCP socket for `address` with TCP_NODELAY and software receive
 // timestamps (SO_TIMESTAMPING: each read says when the kernel received its last bytes).
 // Returns 0, or the errno of the failure (then *fd = -1).

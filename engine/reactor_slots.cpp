@@ -47,20 +47,6 @@ void scatter_finished(Connection& c, int error) {
   c.job->spec.source->scatter_done(c.request_index, error);
 }
 
-// Past the iovecs a scatter send took whole, and into the one it took part of.
-void advance_iovecs(Connection& c, size_t n) {
-  while (n > 0 && c.iov_next < c.iov_count) {
-    iovec& v = c.iov[c.iov_next];
-    if (n < v.iov_len) {
-      v.iov_base = static_cast<char*>(v.iov_base) + n;
-      v.iov_len -= n;
-      return;
-    }
-    n -= v.iov_len;
-    ++c.iov_next;
-  }
-}
-
 }  // namespace
 
 // ---- Slot life cycle -------------------------------------------------------------------
@@ -606,7 +592,7 @@ void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
     return tls_pump(id);  // the rest of this output, or the next chunk of the request
   }
   c.sent += static_cast<size_t>(res);
-  if (c.scattered) advance_iovecs(c, static_cast<size_t>(res));
+  if (c.scattered) advance_iovecs(c.iov, c.iov_count, &c.iov_next, static_cast<size_t>(res));
   // Short send (legal even with MSG_WAITALL): send the rest from where it stopped.
   if (c.sent < c.request_bytes) return send_more(id);
   scatter_finished(c, 0);
