@@ -42,6 +42,8 @@ base::Status ReplaySource::create(const ReplayOptions& o, std::shared_ptr<const 
   io.batch_size = o.batch_size;
   io.timestamps = o.shift || s->loops_ > 1 || o.batch_times;
   io.batch_times = o.batch_times;
+  // The table of lines serves sends from the mapping, which a gzip file has not.
+  io.line_table_budget = s->stream_->gzip() ? 0 : o.line_table_budget;
   if (base::Status st = ReplayIndex::build(s->stream_.get(), io, &s->index_, stop); !st) {
     if (st.message() == "interrupted") return st;
     return base::Status::error(o.path + ": " + st.message());
@@ -141,39 +143,20 @@ template <class F>
 uint64_t ReplaySource::scan_points(uint64_t begin, uint64_t end, bool timestamps, F&& on_point) const {
   LineFilter filter;
   uint64_t points = 0;
-  const char* base = map_;
-  const char* p = base + begin;
-  const char* stop = base + end;
-  const bool drop_behind = drop_pages_ && begin == 0 && end == map_bytes_;
-  constexpr uint64_t kDropEvery = uint64_t{8} << 20;  // a multiple of any page size
-  const char* dropped_to = base;
+  const char* p = map_ + begin;
+  const char* stop = map_ + end;
   while (p < stop) {
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(stop - p)));
     if (nl == nullptr) break;  // the index ends every range after a '\n'
-    std::string_view line(p, static_cast<size_t>(nl - p));
+    const std::string_view line(p, static_cast<size_t>(nl - p));
     if (filter.is_point(line)) {
-      LineRecord r;
-      r.begin = static_cast<uint64_t>(p - base);
-      const bool cr = !line.empty() && line.back() == '\r';
-      if (cr) line.remove_suffix(1);
-      r.len = static_cast<uint32_t>(line.size()) | (cr ? 0x80000000u : 0);
-      r.ts = kNoTimestamp;
-      r.value = 0;
       size_t tb = 0, te = 0;
-      if (timestamps && find_timestamp(line, &tb, &te, &r.value)) {
-        r.ts = static_cast<uint32_t>(tb) | static_cast<uint32_t>(te - tb) << 24;
-      }
-      on_point(r);
+      int64_t value = 0;
+      const bool has_time = timestamps && find_timestamp(line, &tb, &te, &value);
+      on_point(line_record(line, static_cast<uint64_t>(p - map_), has_time, tb, te, value));
       ++points;
     }
     p = nl + 1;
-    // A scan of the whole file (the table) maps every page it reads: give them back as it
-    // goes, or a large file would be resident whole for a moment.
-    if (drop_behind && static_cast<uint64_t>(p - dropped_to) >= kDropEvery) {
-      const char* to = base + ((static_cast<uint64_t>(p - base)) & ~(kDropEvery - 1));
-      ::madvise(const_cast<char*>(dropped_to), static_cast<size_t>(to - dropped_to), MADV_DONTNEED);
-      dropped_to = to;
-    }
   }
   return points;
 }
@@ -189,12 +172,6 @@ void ReplaySource::map_file(const ReplayOptions& options) {
   drop_pages_ = map_bytes_ > options.resident_budget;
   const bool rewrites = ix.timed() && (base_delta_ != 0 || loops_ > 1);
   const uint64_t per_batch = std::min<uint64_t>(ix.batch_size(), ix.points());
-  if (ix.points() <= options.line_table_budget / sizeof(LineRecord) && mapping_intact()) {
-    lines_.reserve(ix.points());
-    scan_points(0, ix.end_offset(), rewrites, [&](const LineRecord& r) { lines_.push_back(r); });
-    if (lines_.size() != ix.points()) lines_.clear();  // changed since indexed: scan per render
-    if (drop_pages_) ::madvise(const_cast<char*>(map_), map_bytes_, MADV_DONTNEED);
-  }
   // A line is at most four pieces (up to the timestamp, the digits, '\r's after them, the
   // '\n'); kept, two (a CRLF line's '\n' is not the file's). The area: the copied lines
   // (at most the body) and digits for the others (20 and a '\n' each).
@@ -324,9 +301,9 @@ engine::RequestSource::Scattered ReplaySource::render_scatter(uint64_t index, ch
     return r;
   }
   ScatterWriter w(map_, iov, area, pass_delta(pass));
-  if (!lines_.empty()) {
-    const uint64_t first = b * ix.batch_size();
-    for (uint64_t i = first, n = first + ix.batch_points(b); i < n; ++i) w.line(lines_[i]);
+  if (!ix.lines().empty()) {
+    const LineTable& lines = ix.lines();
+    for (uint64_t i = b * ix.batch_size(), n = i + ix.batch_points(b); i < n; ++i) w.line(lines[i]);
   } else {
     const bool rewrites = pass_delta(pass) != 0;
     scan_points(ix.batch_begin(b), ix.batch_end(b), rewrites, [&](const LineRecord& l) { w.line(l); });

@@ -16,8 +16,8 @@
 // into the engine's area (the new digits), so its bytes leave from the page cache with no
 // copy in user space. When the table of the file's point lines (offset, length, timestamp
 // position and value: 24 bytes a line) fits ReplayOptions::line_table_budget (16 MiB, about
-// 700 000 lines, a 280 MB TSBS file), create() keeps it, and a render only writes iovecs;
-// otherwise a render scans its lines in the mapping. A file larger than resident_budget
+// 700 000 lines, a 280 MB TSBS file), the indexing pass keeps it, and a render only looks
+// its lines up; otherwise a render scans its lines in the mapping. A file larger than resident_budget
 // (32 MiB) gives each request's pages back after its send (madvise), so memory stays
 // bounded.
 
@@ -85,8 +85,8 @@ class ReplaySource : public engine::RequestSource {
   ScatterRoom scatter_room() const override { return scatter_room_; }
   Scattered render_scatter(uint64_t index, char* target, iovec* iov, char* area) const override;
   void scatter_done(uint64_t index, int error) const override;
-  // Whether create() kept the table of point lines (tests, docs).
-  bool has_line_table() const { return !lines_.empty(); }
+  // Whether the index kept the table of point lines (tests).
+  bool has_line_table() const { return !index_->lines().empty(); }
 
   // Whether a render found the file different from when it was indexed (it was changed
   // while replaying): that request went out empty. Control thread, after the job ended.
@@ -97,21 +97,11 @@ class ReplaySource : public engine::RequestSource {
   base::Status read_raw(uint64_t begin, uint64_t end, char* out) const;
   base::Status locate(uint64_t b, char* scratch, uint64_t* begin, uint64_t* end) const;
   void note_failure(const std::string& why) const;
-  // Maps the file and, when it fits, builds lines_ (create(), plain files only).
+  // Maps the file (create(), plain files only).
   void map_file(const ReplayOptions& options);
   // Whether the file still holds every indexed byte (fstat), so the mapping can be read.
   bool mapping_intact() const;
 
-  // A point line of the file: where it starts, its bytes before the '\n' (a '\r' there
-  // left out), and where its timestamp is.
-  struct LineRecord {
-    uint64_t begin;
-    uint32_t len;    // bits 0-30: length without "\n" and one '\r'; bit 31: '\r' before the '\n'
-    uint32_t ts;     // bits 0-23: the timestamp's offset in the line, 24-31: its length;
-                     // kNoTimestamp when it has none (or timestamps are not moved)
-    int64_t value;   // the timestamp
-  };
-  static constexpr uint32_t kNoTimestamp = UINT32_MAX;
   class ScatterWriter;
   // Calls on_point(LineRecord) for each point line of map_[begin, end), which starts at a
   // point; with `timestamps`, finds each one's timestamp. Returns the points seen.
@@ -131,7 +121,6 @@ class ReplaySource : public engine::RequestSource {
   const char* map_ = nullptr;  // the whole file, PROT_READ, MAP_SHARED; null: no scatter
   size_t map_bytes_ = 0;
   bool drop_pages_ = false;    // map_bytes_ > ReplayOptions::resident_budget
-  std::vector<LineRecord> lines_;  // every point line, when they fit line_table_budget
   ScatterRoom scatter_room_;
   mutable std::atomic<int> failure_state_{0};  // 0 none, 1 being written, 2 written
   mutable std::string failure_;
