@@ -18,13 +18,17 @@
 # passes as wrk sent points in its SECONDS_PER_RUN seconds just before (at most 5000), so
 # both run about as long; in 3, INFLUX_LOOPS=150 is about a million points. What differs is
 # what each does per request: wrk sends one buffer it built once; stressql reads the lines
-# from the file (pread), moves each timestamp, and then sends.
+# from the file: over plain HTTP it maps the file and sends the lines from the page cache
+# (sendmsg of iovecs), copying only lines whose timestamp moves (short ones, with their new
+# digits) into the send buffer; then the kernel copies them into the socket.
 #
-# Last measured (docs/replay.md#measured, load 4-8 on 2 cores): 2 met, 1 and 3 not. 1: 0.41x
-# wrk (0.65x in a quieter rerun the same evening); 3: 0.33 CPU-s per million points against
-# 0.3 (wrk 0.18; the rerun: 0.297, wrk 0.19). Why: stressql copies every byte twice (pread, then the send) and scans
-# every line, about 2x wrk's CPU per point; into nginx the request latency is longer still,
-# beyond what the CPU explains (see the page).
+# Last measured (docs/replay.md#measured, 2026-12-08, SECONDS_PER_RUN=3, ROUNDS=2 and then
+# ROUNDS=3, load 0.7-2.5 on 2 cores): 2 and 3 met, 1 not. 1: 0.81x and 0.85x wrk (rounds
+# 0.71x-1.08x; 0.099-0.134 CPU-s per million points against wrk's 0.063-0.072); 3: 0.227 and
+# 0.282 CPU-s per million points (wrk 0.140 and 0.159; the pread build 0.304). Why 1 is not
+# met: a shifted body needs one pass over its bytes besides the send's, to write the new
+# timestamps, which wrk's fixed body does not, and on 2 cores the client's CPU is taken from
+# nginx (see the page).
 #
 #   bench/replay.sh [BUILD_DIR]       (default build/release)
 #   env: ROUNDS=3 INFLUX_LOOPS=150 GIB=1 SECONDS_PER_RUN=5 CONNECTIONS=8 REACTORS=1

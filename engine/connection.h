@@ -79,6 +79,15 @@ struct Connection {
   size_t request_offset = 0;  // first byte of the request in `buffer`
   size_t request_bytes = 0;
   size_t sent = 0;
+  // A scatter request (JobShared::scatter): the header and the body's pieces as iovecs in
+  // `buffer`, iov[iov_next] the first not wholly sent (advanced in place after a partial
+  // send); `msg` describes the sendmsg in flight, at most kMaxSendIovecs of them.
+  bool scattered = false;
+  bool scatter_pending = false;  // rendered, RequestSource::scatter_done not called yet
+  iovec* iov = nullptr;
+  uint32_t iov_count = 0;
+  uint32_t iov_next = 0;
+  msghdr msg{};
   int64_t first_due_ns = 0; // monotonic time the request's first attempt was due: its
                             // latency counts from here across every attempt
   int64_t due_ns = 0;       // monotonic time the current attempt was due
@@ -100,6 +109,22 @@ struct Connection {
 
   bool attempt_open() const { return state == SlotState::kConnecting || state == SlotState::kSending; }
 };
+
+// After a send of `n` bytes from iov[*next, count): moves *next past the iovecs it took
+// whole and the first one it took part of past that part (in place), so the next send
+// starts at the first byte not sent.
+inline void advance_iovecs(iovec* iov, uint32_t count, uint32_t* next, size_t n) {
+  while (n > 0 && *next < count) {
+    iovec& v = iov[*next];
+    if (n < v.iov_len) {
+      v.iov_base = static_cast<char*>(v.iov_base) + n;
+      v.iov_len -= n;
+      return;
+    }
+    n -= v.iov_len;
+    ++*next;
+  }
+}
 
 // Creates a non-blocking TCP socket for `address` with TCP_NODELAY and software receive
 // timestamps (SO_TIMESTAMPING: each read says when the kernel received its last bytes).

@@ -11,6 +11,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -120,6 +121,32 @@ class RequestSource {
   // An encoder for the bodies (POST jobs), or null to send them as rendered. Called once per
   // reactor when a job starts there (and once on the control thread to size buffers).
   virtual std::unique_ptr<BodyEncoder> make_encoder() const { return nullptr; }
+
+  // Scatter rendering, optional: a body as a list of iovecs into memory the source keeps
+  // for the job's life (a file mapping) and into a small area of the send buffer, sent with
+  // sendmsg, so that its bytes are not copied in user space. The engine uses it instead of
+  // render() for a POST job with no TLS and no BodyEncoder when scatter_room() is not
+  // {0, 0}; render() stays, for everything else (TLS, gzip, the offline engine), and writes
+  // the same bytes.
+  struct ScatterRoom {
+    size_t iovecs = 0;  // the most iovecs a body takes
+    size_t bytes = 0;   // the most bytes of `area` it writes (rewritten pieces)
+  };
+  virtual ScatterRoom scatter_room() const { return {}; }
+  struct Scattered : Rendered {
+    uint32_t iov_count = 0;
+  };
+  // Renders request `index`'s target into `target` and its body as iov[0, iov_count), whose
+  // pieces may point into `area`. Same concurrency as render().
+  // REQUIRES: iov holds scatter_room().iovecs, area scatter_room().bytes.
+  virtual Scattered render_scatter(uint64_t index, char* target, iovec* iov, char* area) const {
+    (void)index, (void)target, (void)iov, (void)area;
+    return {};
+  }
+  // The engine is done with request `index`'s scatter attempt: every byte was sent
+  // (error 0), or the send failed with `error` (an errno; EFAULT: memory the iovecs point
+  // to was gone, a mapped file truncated). Reactor threads, concurrently.
+  virtual void scatter_done(uint64_t index, int error) const { (void)index, (void)error; }
 };
 
 class TlsContext;  // engine/tls_context.h

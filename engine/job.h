@@ -42,6 +42,11 @@ struct JobShared {
   size_t buffer_bytes = 0;                 // header_room + max body (encoded, when encoded)
   size_t raw_body_bytes = 0;               // max body as rendered, before any encoder
   bool encodes = false;                    // the source has a BodyEncoder (POST only)
+  // Bodies go out as iovecs (RequestSource::render_scatter): a plain-HTTP POST job whose
+  // source can and that has no encoder. A send buffer then holds the header, the iovec
+  // array (one more than the source's room: the header's) and the source's area.
+  bool scatter = false;
+  RequestSource::ScatterRoom scatter_room;
   size_t max_target_bytes = 0;
   uint64_t serial = 0;         // unique per engine, never reused (unlike the address)
   bool fixed_request = false;  // spec.source->fixed_request()
@@ -74,8 +79,15 @@ struct JobShared {
         body_room = e->max_encoded_bytes(raw_body_bytes);
       }
     }
+    scatter_room = spec.source->scatter_room();
+    scatter = spec.method == Method::kPost && !encodes && !spec.tls && scatter_room.iovecs > 0;
+    if (scatter) body_room = scatter_iov_offset() - header_room + (scatter_room.iovecs + 1) * sizeof(iovec) + scatter_room.bytes;
     buffer_bytes = header_room + body_room;
   }
+  // Scatter jobs: where the iovec array starts in a send buffer (after the header room,
+  // aligned for iovec), and where the source's area starts.
+  size_t scatter_iov_offset() const { return (header_room + alignof(iovec) - 1) & ~(alignof(iovec) - 1); }
+  size_t scatter_area_offset() const { return scatter_iov_offset() + (scatter_room.iovecs + 1) * sizeof(iovec); }
 
   // Any reactor: claims target t's next request into *index; false once t has none left
   // (all claimed, or the job gave up on t).

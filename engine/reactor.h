@@ -37,6 +37,11 @@
 //    per connection only while the connection keeps its buffer). TLS and zero-copy sends
 //    keep their buffer. A buffer carries its fixed-buffer index; there are never more
 //    buffers than slots.
+//  - A scatter job's buffer (JobShared::scatter: RequestSource::render_scatter, plain HTTP,
+//    no encoder) holds the header, the iovec array and the source's small area; the body's
+//    bytes stay in the source's memory. It is sent with sendmsg, at most kMaxSendIovecs
+//    iovecs a call, the array advanced in place after a partial send, so every attempt
+//    renders again; the source hears (scatter_done) when the send is over.
 
 #include <sys/socket.h>
 
@@ -57,6 +62,10 @@
 #include "engine/worker.h"
 
 namespace stressql::engine {
+
+// The most iovecs one sendmsg takes (the kernel's UIO_MAXIOV, IOV_MAX): a scatter body
+// with more goes out in several sends.
+inline constexpr uint32_t kMaxSendIovecs = 1024;
 
 struct ReactorConfig {
   int index = 0;

@@ -40,6 +40,13 @@ const char* local_limit_hint(int error) {
   }
 }
 
+// Tells the source the scatter attempt of c is over, once (error: the send's errno, or 0).
+void scatter_finished(Connection& c, int error) {
+  if (!c.scatter_pending) return;
+  c.scatter_pending = false;
+  c.job->spec.source->scatter_done(c.request_index, error);
+}
+
 }  // namespace
 
 // ---- Slot life cycle -------------------------------------------------------------------
@@ -130,6 +137,25 @@ void Reactor::render_request(uint32_t id) {
   JobShared* job = c.job;
   acquire_buffer(c, job->buffer_bytes);
   const RequestTemplate& t = *c.request_template;
+  c.scattered = job->scatter;
+  if (c.scattered) {
+    // The body stays where the source has it (a file mapping): the buffer holds the header,
+    // then iov[0] (the header) and the body's iovecs, then the source's area.
+    c.iov = reinterpret_cast<iovec*>(c.buffer + job->scatter_iov_offset());
+    RequestSource::Scattered r = job->spec.source->render_scatter(
+        c.request_index, target_scratch_.data(), c.iov + 1, c.buffer + job->scatter_area_offset());
+    c.request_offset = t.frame(c.buffer, target_scratch_.data(), r.target_len, r.body_len);
+    c.iov[0] = iovec{c.buffer + c.request_offset, t.header_room() - c.request_offset};
+    c.iov_count = r.iov_count + 1;
+    c.iov_next = 0;
+    c.request_bytes = t.header_room() - c.request_offset + r.body_len;
+    c.points = r.points;
+    c.body_bytes = c.raw_body_bytes = r.body_len;
+    c.rendered_serial = 0;
+    c.needs_render = false;
+    c.scatter_pending = true;
+    return;
+  }
   char* body = c.buffer + t.header_room();
   BodyEncoder* encoder = c.run->encoder.get();
   RequestSource::Rendered r = job->spec.source->render(c.request_index, target_scratch_.data(),
@@ -204,6 +230,9 @@ void Reactor::start_attempt(uint32_t id) {
   c.deadline_ns = now_ + c.job->spec.timeout_ns;
   arm_timer(id, c.deadline_ns);
   c.sent = 0;
+  // A scatter request's iovecs were advanced by the sends of the attempt before: render
+  // it again (a retry re-renders anyway once its buffer went back).
+  if (c.scattered && c.buffer != nullptr) c.needs_render = true;
   c.response_complete = false;
   if (!c.connected) {
     if (c.fd < 0) return start_connect(id);
@@ -260,7 +289,14 @@ void Reactor::send_more(uint32_t id) {
   const size_t n = tls ? c.tls.output_bytes() : c.request_bytes - c.sent;
   io_uring_sqe* sqe = get_sqe();
   bump(counters_.sends);
-  if (send_zc_ && c.registered && !tls) {
+  if (c.scattered) {
+    // At most IOV_MAX iovecs a call (more fail with EINVAL); on_send goes on from there.
+    c.msg = msghdr{};
+    c.msg.msg_iov = c.iov + c.iov_next;
+    c.msg.msg_iovlen = std::min<uint32_t>(c.iov_count - c.iov_next, kMaxSendIovecs);
+    io_uring_prep_sendmsg(sqe, static_cast<int>(id), &c.msg, MSG_NOSIGNAL | MSG_WAITALL);
+    io_uring_sqe_set_data64(sqe, encode_user_data(Op::kSend, id, c.generation));
+  } else if (send_zc_ && c.registered && !tls) {
     bump(counters_.zero_copy_sends);
     io_uring_prep_send_zc_fixed(sqe, static_cast<int>(id), p, n, MSG_NOSIGNAL | MSG_WAITALL,
                                 IORING_SEND_ZC_REPORT_USAGE, c.buffer_index);
@@ -337,6 +373,10 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
     render_request(id);
     release_buffer(c);
   }
+  // A scatter attempt that ends before its send did (timed out, reset, cancelled, never
+  // sent): the source may give back what it rendered from. A send still in the kernel
+  // reads on safely: the source's memory stays mapped.
+  scatter_finished(c, 0);
   Event e;
   e.kind = Event::Kind::kSample;
   Sample& s = e.sample;
@@ -541,7 +581,10 @@ void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
   if (res == -EAGAIN || res == -EINTR) return send_more(id);
   if (res < 0) {
     close_connection(id, true);
-    c.error = static_cast<uint16_t>(-res);  // EPIPE, ECONNRESET: the row says which
+    // EPIPE, ECONNRESET: the row says which. EFAULT from a scatter send: the memory its
+    // iovecs point to is gone (the source's file was truncated); the source hears of it.
+    c.error = static_cast<uint16_t>(-res);
+    scatter_finished(c, -res);
     return end_attempt(id, Failure::kReset, nullptr);
   }
   if (c.tls.active()) {
@@ -549,8 +592,10 @@ void Reactor::on_send(uint32_t id, int res, uint32_t flags, bool zc) {
     return tls_pump(id);  // the rest of this output, or the next chunk of the request
   }
   c.sent += static_cast<size_t>(res);
+  if (c.scattered) advance_iovecs(c.iov, c.iov_count, &c.iov_next, static_cast<size_t>(res));
   // Short send (legal even with MSG_WAITALL): send the rest from where it stopped.
   if (c.sent < c.request_bytes) return send_more(id);
+  scatter_finished(c, 0);
   // A plain send's CQE means the kernel has copied every byte: the buffer is free for the
   // next slot to render into while it is still in cache. Zero copy waits for its NOTIF.
   // A fixed request gives its buffer back too and is rendered again (a copy of the target):

@@ -28,6 +28,30 @@ class LineFilter {
 // server then stamps it).
 bool find_timestamp(std::string_view line, size_t* begin, size_t* end, int64_t* value);
 
+// A point line as replay's table of lines keeps it (ReplayIndex::lines()): where it starts in
+// the file, its bytes before the '\n' (one '\r' there left out: it is not sent), and where
+// its timestamp is. 24 bytes.
+struct LineRecord {
+  uint64_t begin;
+  uint32_t len;   // bits 0-30: length without "\n" and one '\r'; bit 31: a '\r' before the '\n'
+  uint32_t ts;    // bits 0-23: the timestamp's offset in the line, 24-31: its length;
+                  // kNoTimestamp when it has none, or none was looked for
+  int64_t value;  // the timestamp
+};
+constexpr uint32_t kNoTimestamp = UINT32_MAX;
+// The record of `line` (without its '\n'; lines are at most 16 MiB) at file offset `begin`,
+// with the timestamp find_timestamp() found at [ts_begin, ts_end) when has_time.
+inline LineRecord line_record(std::string_view line, uint64_t begin, bool has_time, size_t ts_begin,
+                              size_t ts_end, int64_t value) {
+  const bool cr = !line.empty() && line.back() == '\r';
+  LineRecord r;
+  r.begin = begin;
+  r.len = static_cast<uint32_t>(line.size() - (cr ? 1 : 0)) | (cr ? 0x80000000u : 0);
+  r.ts = has_time ? static_cast<uint32_t>(ts_begin) | static_cast<uint32_t>(ts_end - ts_begin) << 24 : kNoTimestamp;
+  r.value = has_time ? value : 0;
+  return r;
+}
+
 // Digits `delta` can add to a timestamp when shifting: what a buffer reserves per line.
 constexpr size_t kMaxTimestampGrowth = 20;
 

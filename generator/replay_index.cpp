@@ -52,6 +52,8 @@ base::Status ReplayIndex::build(LpStream* stream, const ReplayIndexOptions& opti
   bool time_pending = false;  // the newest entry waits for its batch's first timestamp
   int64_t last_time = 0;
   bool at_end = false;
+  const size_t max_lines = options.line_table_budget / sizeof(LineRecord);
+  bool table = max_lines > 0;
   while (true) {
     const char* nl =
         lo < hi ? static_cast<const char*>(std::memchr(buf.data() + lo, '\n', hi - lo)) : nullptr;
@@ -106,6 +108,14 @@ base::Status ReplayIndex::build(LpStream* stream, const ReplayIndexOptions& opti
     }
     ++ix->points_;
     ix->end_offset_ = base + lo;
+    if (table) {
+      if (ix->lines_.size() == max_lines) {
+        table = false;  // over the budget: no table at all
+        ix->lines_.clear();
+      } else {
+        ix->lines_.push_back(line_record(line, offset, has_time, b, e, ts));
+      }
+    }
     if (!timed) continue;
     if (!has_time) {
       ++ix->untimed_;

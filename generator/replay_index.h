@@ -3,8 +3,9 @@
 // the statement knows its points and requests, every request's byte range, the largest
 // body, and the file's clock, and a truncated last line or a corrupt gzip stream fails the
 // statement, naming the line, before the first request. Memory is bounded whatever the
-// file's size: a read buffer, and at most kMaxEntries batch offsets (past that, every
-// `stride`-th batch's, and a reader scans forward from the nearest).
+// file's size: a read buffer, at most kMaxEntries batch offsets (past that, every
+// `stride`-th batch's, and a reader scans forward from the nearest), and, when asked, the
+// table of lines within its budget (ReplayIndexOptions::line_table_budget).
 
 #include <atomic>
 #include <cstdint>
@@ -12,14 +13,41 @@
 #include <vector>
 
 #include "base/status.h"
+#include "generator/lp_lines.h"
 #include "generator/lp_stream.h"
 
 namespace stressql::generator {
+
+// The table of a file's point lines: chunks of 64 Ki records, so that it grows without
+// copying and never holds more than it has (plus one chunk, 1.5 MiB).
+class LineTable {
+ public:
+  static constexpr size_t kChunk = size_t{1} << 16;
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const LineRecord& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  void push_back(const LineRecord& r) {
+    if (size_ % kChunk == 0) chunks_.emplace_back(new LineRecord[kChunk]);
+    chunks_.back()[size_ % kChunk] = r;
+    ++size_;
+  }
+  void clear() {
+    std::vector<std::unique_ptr<LineRecord[]>>().swap(chunks_);
+    size_ = 0;
+  }
+
+ private:
+  std::vector<std::unique_ptr<LineRecord[]>> chunks_;
+  size_t size_ = 0;
+};
 
 struct ReplayIndexOptions {
   uint64_t batch_size = 5000;  // points per request, ≥ 1
   bool timestamps = false;     // parse every trailing timestamp: first, min, max, step
   bool batch_times = false;    // also keep each indexed batch's first timestamp (ReplaySpeed)
+  // > 0: keep a LineRecord of every point line (with its timestamp when `timestamps`) while
+  // they fit this many bytes; a file with more lines gets none (lines() is then empty).
+  size_t line_table_budget = 0;
 };
 
 class ReplayIndex {
@@ -67,6 +95,8 @@ class ReplayIndex {
   // With options.batch_times: the first timestamp of batch g·stride() (of the batch's first
   // timed point; the previous entry's when it has none).
   int64_t entry_time(uint64_t g) const { return times_[g]; }
+  // With options.line_table_budget: every point line in file order, or none.
+  const LineTable& lines() const { return lines_; }
 
  private:
   ReplayIndex() = default;
@@ -82,6 +112,7 @@ class ReplayIndex {
   uint64_t last_batch_begin_ = 0;
   std::vector<uint64_t> offsets_;
   std::vector<int64_t> times_;
+  LineTable lines_;
   bool timed_ = false;
   int64_t first_time_ = 0;
   int64_t min_time_ = 0;

@@ -9,11 +9,23 @@
 // shared but the descriptor, and a retry reads its batch again. A gzip stream cannot be
 // entered in the middle, so gzip files share one GzipCursor (a mutex per request; see
 // generator/gzip_cursor.h). Immutable after create() but for the failure note.
+//
+// Scatter (engine::RequestSource::render_scatter, docs/replay.md): a plain file is also
+// mapped read-only, once, and a request sent over plain HTTP is a list of iovecs into the
+// mapping (runs of whole lines; with moved timestamps, each line up to its timestamp) and
+// into the engine's area (the new digits), so its bytes leave from the page cache with no
+// copy in user space. When the table of the file's point lines (offset, length, timestamp
+// position and value: 24 bytes a line) fits ReplayOptions::line_table_budget (16 MiB, about
+// 700 000 lines, a 280 MB TSBS file), the indexing pass keeps it, and a render only looks
+// its lines up; otherwise a render scans its lines in the mapping. A file larger than resident_budget
+// (32 MiB) gives each request's pages back after its send (madvise), so memory stays
+// bounded.
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "engine/engine.h"
@@ -32,10 +44,18 @@ struct ReplayOptions {
   int64_t start_units = 0;   // StartDate in the Precision unit
   bool batch_times = false;  // index each batch's first timestamp (ReplaySpeed)
   int gzip_level = 0;        // 1–12: gzip every body (as WriteSource)
+  // Scatter (see below): the most the table of point lines may take, and the file size
+  // past which a request's mapped pages are given back after its send. Tests lower them.
+  size_t line_table_budget = size_t{16} << 20;
+  size_t resident_budget = size_t{32} << 20;
 };
 
 class ReplaySource : public engine::RequestSource {
  public:
+  ~ReplaySource() override;
+  ReplaySource(const ReplaySource&) = delete;
+  ReplaySource& operator=(const ReplaySource&) = delete;
+
   // Opens and indexes the file (one pass over it, on the calling thread). Fails, naming
   // the line, on a read error, a corrupt gzip stream or a truncated last line, and when a
   // shift would move a timestamp out of int64; with "interrupted" once *stop (when given)
@@ -61,6 +81,12 @@ class ReplaySource : public engine::RequestSource {
   // REQUIRES: index < requests().
   Rendered render(uint64_t index, char* target, char* body) const override;
   std::unique_ptr<engine::BodyEncoder> make_encoder() const override;
+  // Plain files with a mapping and one index entry per batch; {0, 0} otherwise.
+  ScatterRoom scatter_room() const override { return scatter_room_; }
+  Scattered render_scatter(uint64_t index, char* target, iovec* iov, char* area) const override;
+  void scatter_done(uint64_t index, int error) const override;
+  // Whether the index kept the table of point lines (tests).
+  bool has_line_table() const { return !index_->lines().empty(); }
 
   // Whether a render found the file different from when it was indexed (it was changed
   // while replaying): that request went out empty. Control thread, after the job ended.
@@ -71,6 +97,16 @@ class ReplaySource : public engine::RequestSource {
   base::Status read_raw(uint64_t begin, uint64_t end, char* out) const;
   base::Status locate(uint64_t b, char* scratch, uint64_t* begin, uint64_t* end) const;
   void note_failure(const std::string& why) const;
+  // Maps the file (create(), plain files only).
+  void map_file(const ReplayOptions& options);
+  // Whether the file still holds every indexed byte (fstat), so the mapping can be read.
+  bool mapping_intact() const;
+
+  class ScatterWriter;
+  // Calls on_point(LineRecord) for each point line of map_[begin, end), which starts at a
+  // point; with `timestamps`, finds each one's timestamp. Returns the points seen.
+  template <class F>
+  uint64_t scan_points(uint64_t begin, uint64_t end, bool timestamps, F&& on_point) const;
 
   std::unique_ptr<LpStream> stream_;   // plain files: pread on its descriptor
   std::unique_ptr<GzipCursor> cursor_;  // gzip files
@@ -82,6 +118,10 @@ class ReplaySource : public engine::RequestSource {
   int64_t span_ = 0;
   size_t max_body_bytes_ = 0;
   int gzip_level_ = 0;
+  const char* map_ = nullptr;  // the whole file, PROT_READ, MAP_SHARED; null: no scatter
+  size_t map_bytes_ = 0;
+  bool drop_pages_ = false;    // map_bytes_ > ReplayOptions::resident_budget
+  ScatterRoom scatter_room_;
   mutable std::atomic<int> failure_state_{0};  // 0 none, 1 being written, 2 written
   mutable std::string failure_;
 };

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "tests/cli/run_test_util.h"
+#include "tests/support/nginx_sink.h"
 
 namespace stressql::testing {
 namespace {
@@ -143,6 +144,49 @@ TEST_F(ReplayTest, TsbsFilesShiftedOverTwoLoopsAreCountedBackExactly) {
   EXPECT_EQ(report_value(r.out, "Points Requested:"), std::to_string(total));
   EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"),
             std::to_string(total) + " / 0 / 0");
+}
+
+// Plain files over plain HTTP leave from a mapping of the file (docs/replay.md): TSBS's
+// devops sample uncompressed (short lines: copied with their new timestamps into one run a
+// body) and a file of long lines (over 1 KiB: each sent as two pieces, the line up to its
+// timestamp from the mapping and the new digits, 2000 iovecs a body, so two sendmsg calls
+// a body, over the kernel's 1024), shifted over two loops. A byte out of place would make
+// influxd reject lines; every point must be stored, at its moved time. (A send cut short
+// inside the iovecs is rare over loopback: tests/engine/scatter_send_test.cpp covers it.)
+TEST_F(ReplayTest, PlainFilesSentFromTheirMappingAreCountedBackExactly) {
+  require_tsbs();
+  ASSERT_EQ(server_->query("CREATE DATABASE mapped_devops").status, 200);
+  ASSERT_EQ(server_->query("CREATE DATABASE mapped_long").status, 200);
+  const std::string devops = gunzip_file(kTsbs + "/devops-seed11-scale2-1h.lp.gz");
+  const std::string devops_path = dir_.write("devops.lp", devops);
+  std::string long_lines;
+  constexpr int kLong = 3000;
+  for (int i = 0; i < kLong; ++i) {
+    long_lines += "wide,host=h" + std::to_string(i % 7) + ",note=" + std::string(1200, 'a' + i % 26) +
+                  " v=" + std::to_string(i) + "i " + std::to_string(1451606400000000000LL + (i / 7) * 10'000000000LL) +
+                  "\n";
+  }
+  const std::string long_path = dir_.write("long.lp", long_lines);
+  const std::string script = dir_.write(
+      "mapped.iql",
+      "SET Precision [ns]\n\nSET BatchSize [1000]\n\nSET ReplayTime [shift]\n\nSET StartDate [2024-03-01]\n\n"
+      "SET ReplayLoops [2]\n\nSET Database [mapped_devops]\n\nINSERT devops FROM '" + devops_path +
+          "'\n\nSET Database [mapped_long]\n\nINSERT wide FROM '" + long_path + "'\n");
+  ProcessResult r = stressql({"run", "--addresses", server_->address(), "--results", "none", script});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const int64_t start = 1709251200000000000;  // 2024-03-01T00:00:00Z
+  const uint64_t devops_lines = count_lines(devops);
+  Stored d = stored(*server_, "mapped_devops");
+  EXPECT_EQ(d.points, static_cast<int64_t>(2 * devops_lines));
+  EXPECT_EQ(d.min_ns, start);
+  EXPECT_EQ(d.max_ns, start + 2 * 3600'000000000LL - 10'000000000LL);
+  Stored w = stored(*server_, "mapped_long");
+  const int64_t span = ((kLong - 1) / 7) * 10'000000000LL + 10'000000000LL;
+  EXPECT_EQ(w.points, 2 * kLong);
+  EXPECT_EQ(w.min_ns, start);
+  EXPECT_EQ(w.max_ns, start + 2 * span - 10'000000000LL);
+  const uint64_t total = 2 * devops_lines + 2 * kLong;
+  EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), std::to_string(total) + " / 0 / 0");
 }
 
 TEST_F(ReplayTest, MissingOrUnreadableFileIsAnErrorAtItsPathAndNothingIsSent) {
@@ -303,55 +347,99 @@ TEST(ReplayShards, ShardsSplitTheRequestsOfEveryPass) {
   EXPECT_EQ(got, want);
 }
 
-// RSS stays bounded whatever the file's size: a file of more than a gigabyte, shifted
-// (every timestamp rewritten), through --dry-run. The child's peak RSS comes from
-// getrusage(RUSAGE_CHILDREN) in a python3 parent of its own, so no other child of this
-// test binary (influxd) counts.
-TEST(ReplayMemory, AGigabyteFileReplaysInBoundedMemory) {
-  // The asan and tsan presets run this (release) driver against their own stressql, whose
-  // shadow memory and quarantine add to RSS: there the bound is twice as high, still an
-  // eighth of the file, which only a streamed read meets.
-  std::ifstream binary(STRESSQL_BINARY, std::ios::binary);
-  const std::string image((std::istreambuf_iterator<char>(binary)), std::istreambuf_iterator<char>());
-  const bool sanitized = image.find("__asan_init") != std::string::npos || image.find("__tsan_init") != std::string::npos;
-  const long limit_kib = (sanitized ? 128 : 64) * 1024;
-  ScriptDir dir;
-  const std::string path = dir.path() + "/big.lp";
+// Writes `mib` MiB of TSBS-like cpu lines to `path`, each with a tag of `pad` bytes (0: none),
+// every timestamp distinct; returns the number of lines.
+uint64_t write_large_file(const std::string& path, int mib, size_t pad) {
   std::string block;
   uint64_t lines = 0;
+  const std::string padding = pad > 0 ? ",note=" + std::string(pad, 'x') : "";
   while (block.size() < (1u << 20)) {
-    block += "cpu,hostname=host_" + std::to_string(lines % 100) +
-             ",region=eu-west-1 usage_user=12i,usage_system=80i,usage_idle=3.5 " +
+    block += "cpu,hostname=host_" + std::to_string(lines % 100) + ",region=eu-west-1" + padding +
+             " usage_user=12i,usage_system=80i,usage_idle=3.5 " +
              std::to_string(1451606400000000000LL + static_cast<int64_t>(lines) * 1000000000LL) + "\n";
     ++lines;
   }
-  constexpr int kBlocks = 1000;  // 1.05 GB
-  {
-    std::ofstream out(path, std::ios::binary);
-    for (int i = 0; i < kBlocks; ++i) out.write(block.data(), static_cast<std::streamsize>(block.size()));
-    ASSERT_TRUE(out.good());
-  }
+  std::ofstream out(path, std::ios::binary);
+  for (int i = 0; i < mib; ++i) out.write(block.data(), static_cast<std::streamsize>(block.size()));
+  EXPECT_TRUE(out.good());
+  return lines * static_cast<uint64_t>(mib);
+}
+
+// Runs stressql with `args` under a python3 parent of its own, whose
+// getrusage(RUSAGE_CHILDREN) is the child's peak RSS (so no other child of this test binary,
+// influxd or nginx, counts); *rss_kib is it.
+ProcessResult run_measuring_rss(const std::vector<std::string>& args, long* rss_kib) {
+  std::vector<std::string> argv = {"python3", "-c",
+                                   "import resource,subprocess,sys\n"
+                                   "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+                                   "sys.stdout.write(p.stdout)\n"
+                                   "print('MAXRSS_KIB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+                                   "sys.exit(p.returncode)",
+                                   STRESSQL_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ProcessResult r = run_process(argv, std::chrono::seconds(120));
+  const size_t at = r.out.find("MAXRSS_KIB ");
+  *rss_kib = at == std::string::npos ? -1 : std::stol(r.out.substr(at + 11));
+  return r;
+}
+
+// RSS stays bounded whatever the file's size: a file of more than a gigabyte, shifted
+// (every timestamp rewritten), through --dry-run. Under asan or tsan (sanitized_binary), whose
+// shadow memory and quarantine add to RSS, the bounds here are twice as high, still an eighth
+// of the file, which only a streamed read meets.
+TEST(ReplayMemory, AGigabyteFileReplaysInBoundedMemory) {
+  const bool sanitized = sanitized_binary();
+  const long limit_kib = (sanitized ? 128 : 64) * 1024;
+  ScriptDir dir;
+  constexpr int kMib = 1000;  // 1.05 GB
+  const uint64_t lines = write_large_file(dir.path() + "/big.lp", kMib, 0);
   const std::string script = dir.write("big.iql",
                                        "SET Precision [ns]\n\nSET ReplayTime [shift]\n\n"
                                        "SET StartDate [2024-01-01]\n\nINSERT big FROM 'big.lp'\n");
-  ProcessResult r = run_process(
-      {"python3", "-c",
-       "import resource,subprocess,sys\n"
-       "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-       "sys.stdout.write(p.stdout)\n"
-       "print('MAXRSS_KIB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-       "sys.exit(p.returncode)",
-       STRESSQL_BINARY, "run", "--dry-run", "--results", "none", script},
-      std::chrono::seconds(120));
+  long rss_kib = 0;
+  ProcessResult r = run_measuring_rss({"run", "--dry-run", "--results", "none", script}, &rss_kib);
   remove_tree(dir.path());  // a gigabyte: gone before the assertions
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(report_value(r.out, "  Points Rendered (not sent):"), std::to_string(lines * kBlocks));
-  const size_t at = r.out.find("MAXRSS_KIB ");
-  ASSERT_NE(at, std::string::npos) << r.out;
-  const long rss_kib = std::stol(r.out.substr(at + 11));
+  EXPECT_EQ(report_value(r.out, "  Points Rendered (not sent):"), std::to_string(lines));
+  ASSERT_GT(rss_kib, 0) << r.out;
   EXPECT_LE(rss_kib, limit_kib) << "peak RSS of the replay of a 1 GiB file" << (sanitized ? " (sanitizer build)" : "");
-  std::printf("replay of %d MiB with --dry-run: peak RSS %ld KiB\n", kBlocks, rss_kib);
+  std::printf("replay of %d MiB with --dry-run: peak RSS %ld KiB\n", kMib, rss_kib);
 }
+
+// The same bound when the lines are sent over plain HTTP, where they leave from a mapping of
+// the file (docs/replay.md): pages the kernel's copy touched are given back after each
+// request. Short lines (2 M of them: each request scans its lines in the mapping) and long
+// ones (250 000: the table of lines is built, in one pass over the whole mapping), every
+// timestamp shifted, into the nginx sink; every line must arrive.
+class ReplayMemoryScatter : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(ReplayMemoryScatter, ALargeFileSentFromItsMappingStaysInBoundedMemory) {
+  const bool sanitized = sanitized_binary();
+  const long limit_kib = (sanitized ? 128 : 64) * 1024;
+  std::string error;
+  auto sink = NginxSink::start({}, &error);
+  ASSERT_TRUE(sink) << error;
+  ScriptDir dir;
+  constexpr int kMib = 256;
+  const uint64_t lines = write_large_file(dir.path() + "/big.lp", kMib, GetParam());
+  const std::string script = dir.write("big.iql",
+                                       "SET Precision [ns]\n\nSET ReplayTime [shift]\n\n"
+                                       "SET StartDate [2024-01-01]\n\nSET WriteConcurrency [8]\n\nSET BatchSize [1000]\n\n"
+                                       "INSERT big FROM 'big.lp'\n");
+  long rss_kib = 0;
+  ProcessResult r = run_measuring_rss({"run", "--addresses", sink->address(), "--results", "none", script}, &rss_kib);
+  remove_tree(dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), std::to_string(lines) + " / 0 / 0");
+  ASSERT_GT(rss_kib, 0) << r.out;
+  EXPECT_LE(rss_kib, limit_kib) << "peak RSS of the replay of a " << kMib << " MiB file into nginx"
+                                << (sanitized ? " (sanitizer build)" : "");
+  std::printf("replay of %d MiB (%llu lines) into nginx: peak RSS %ld KiB\n", kMib,
+              static_cast<unsigned long long>(lines), rss_kib);
+}
+
+INSTANTIATE_TEST_SUITE_P(ShortAndLongLines, ReplayMemoryScatter, ::testing::Values(size_t{0}, size_t{950}),
+                         [](const auto& info) { return info.param == 0 ? "ShortLines" : "LongLines"; });
 
 }  // namespace
 }  // namespace stressql::testing

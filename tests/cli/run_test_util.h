@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,15 @@ inline ProcessResult stressql(std::vector<std::string> args,
                               std::chrono::milliseconds limit = std::chrono::seconds(120)) {
   args.insert(args.begin(), STRESSQL_BINARY);
   return run_process(args, limit);
+}
+
+// Whether STRESSQL_BINARY is an asan or tsan build: they reserve terabytes of address space
+// (no memory limit can be set on them) and add shadow memory to RSS.
+inline bool sanitized_binary() {
+  std::ifstream in(STRESSQL_BINARY, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return bytes.find("libasan.so") != std::string::npos || bytes.find("libtsan.so") != std::string::npos ||
+         bytes.find("__asan_init") != std::string::npos || bytes.find("__tsan_init") != std::string::npos;
 }
 
 // The value column of the first report line that starts with `label` (indent included),

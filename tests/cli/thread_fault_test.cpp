@@ -42,13 +42,6 @@ int rows_of(const std::string& text, const std::string& measurement) {
   return n;
 }
 
-// Sanitizers reserve terabytes of address space: a memory limit cannot be set on them.
-bool sanitized_binary() {
-  const std::string bytes = read_file(STRESSQL_BINARY);
-  return bytes.find("libasan.so") != std::string::npos || bytes.find("libtsan.so") != std::string::npos ||
-         bytes.find("__asan_init") != std::string::npos || bytes.find("__tsan_init") != std::string::npos;
-}
-
 class ThreadFaultTest : public InfluxTest {
  protected:
   void SetUp() override {

@@ -251,5 +251,125 @@ TEST(GzipCursor, OutOfOrderReadsWithinTheWindowDoNotStartOver) {
   std::remove(path.c_str());
 }
 
+// Scatter rendering (render_scatter, what a plain-HTTP replay sends) writes the same bytes
+// as render() (what TLS, gzip, --dry-run and --dump send): kept and shifted, one pass and
+// two, with the table of lines and scanning the mapping per request, for a file with an
+// export's DDL section, comments, blank lines and CRLF lines (some with '\r's between the
+// timestamp and the end), short lines (copied with their new timestamp) and long ones (sent
+// as pieces of the mapping).
+struct ScatterCase {
+  bool shift;
+  uint64_t loops;
+  bool table;
+};
+class ReplayScatterTest : public ::testing::TestWithParam<ScatterCase> {};
+
+TEST_P(ReplayScatterTest, ConcatenatedIovecsAreTheRenderedBody) {
+  const ScatterCase sc = GetParam();
+  std::string text = "# INFLUXDB EXPORT\n# DDL\nCREATE DATABASE x\n# DML\n# CONTEXT-DATABASE: x\n";
+  for (int i = 0; i < 500; ++i) {
+    const int64_t t = 9990 + (i / 3) * 10;  // crosses 5 digits within the file
+    // Every fifth line is longer than what a moved timestamp copies (sent as pieces).
+    std::string line = "m,s=" + std::to_string(i % 3) + (i % 5 == 1 ? ",pad=" + std::string(1100, 'p') : "") +
+                       " v=" + std::to_string(i) + "i";
+    if (i % 13 == 4) line += "\n";  // no timestamp: the server stamps it, nothing moves
+    else line += " " + std::to_string(t) + (i % 17 == 2 ? "\r\n" : i % 29 == 3 ? "\r\r\n" : "\n");
+    text += line;
+    if (i % 7 == 3) text += "  # comment\n";
+    if (i % 11 == 5) text += "\n \t\n";
+  }
+  const std::string path = write_temp(text, false);
+  ReplayOptions o;
+  o.path = path;
+  o.target = "/write?db=x&precision=ns";
+  o.batch_size = 37;
+  o.loops = sc.loops;
+  o.shift = sc.shift;
+  o.start_units = 99'999'999'995;  // more digits than the file's: every timestamp grows
+  if (!sc.table) o.line_table_budget = 0;
+  std::shared_ptr<const ReplaySource> source;
+  ASSERT_TRUE(ReplaySource::create(o, &source));
+  EXPECT_EQ(source->has_line_table(), sc.table);
+  const auto room = source->scatter_room();
+  ASSERT_GT(room.iovecs, 0u);
+  std::vector<char> target(source->max_target_bytes()), body(source->max_body_bytes());
+  std::vector<char> target2(source->max_target_bytes()), area(room.bytes);
+  std::vector<iovec> iov(room.iovecs);
+  for (uint64_t i = 0; i < source->requests(); ++i) {
+    const auto want = source->render(i, target.data(), body.data());
+    const auto got = source->render_scatter(i, target2.data(), iov.data(), area.data());
+    ASSERT_LE(got.iov_count, room.iovecs);
+    std::string bytes;
+    for (uint32_t k = 0; k < got.iov_count; ++k) bytes.append(static_cast<const char*>(iov[k].iov_base), iov[k].iov_len);
+    EXPECT_EQ(bytes, std::string(body.data(), want.body_len)) << "request " << i;
+    EXPECT_EQ(got.body_len, want.body_len);
+    EXPECT_EQ(got.points, want.points);
+    EXPECT_EQ(std::string(target2.data(), got.target_len), std::string(target.data(), want.target_len));
+  }
+  std::string why;
+  EXPECT_FALSE(source->failed(&why)) << why;
+  std::remove(path.c_str());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    KeptShiftedLoopsTable, ReplayScatterTest,
+    ::testing::Values(ScatterCase{false, 1, true}, ScatterCase{false, 2, true}, ScatterCase{true, 1, true},
+                      ScatterCase{true, 2, true}, ScatterCase{false, 1, false}, ScatterCase{false, 2, false},
+                      ScatterCase{true, 1, false}, ScatterCase{true, 2, false}),
+    [](const auto& info) {
+      return std::string(info.param.shift ? "Shifted" : "Kept") + "Loops" + std::to_string(info.param.loops) +
+             (info.param.table ? "Table" : "Scan");
+    });
+
+// Kept timestamps in one pass: a batch with no skipped line among its points is one run of
+// the mapping, whatever its size.
+TEST(ReplayScatter, KeptLinesOfOneRunAreOneIovec) {
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "m v=" + std::to_string(i) + " " + std::to_string(1000 + i) + "\n";
+  const std::string path = write_temp(text, false);
+  ReplayOptions o;
+  o.path = path;
+  o.batch_size = 50;
+  std::shared_ptr<const ReplaySource> source;
+  ASSERT_TRUE(ReplaySource::create(o, &source));
+  std::vector<char> target(source->max_target_bytes() + 1), area(source->scatter_room().bytes);
+  std::vector<iovec> iov(source->scatter_room().iovecs);
+  const auto got = source->render_scatter(1, target.data(), iov.data(), area.data());
+  ASSERT_EQ(got.iov_count, 1u);
+  EXPECT_EQ(std::string(static_cast<const char*>(iov[0].iov_base), iov[0].iov_len), text.substr(text.find("m v=50 ")));
+  std::remove(path.c_str());
+}
+
+// A file truncated while it is replayed: a scatter render must not read the mapping past
+// the file's end (SIGBUS); the request goes out empty and the source says the file changed.
+TEST(ReplayScatter, ATruncatedFileFailsTheSourceWithoutACrash) {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "m v=" + std::to_string(i) + " " + std::to_string(1000 + i) + "\n";
+  const std::string path = write_temp(text, false);
+  for (bool table : {true, false}) {
+    ReplayOptions o;
+    o.path = path;
+    o.batch_size = 100;
+    o.shift = true;
+    if (!table) o.line_table_budget = 0;
+    std::shared_ptr<const ReplaySource> source;
+    ASSERT_TRUE(ReplaySource::create(o, &source));
+    ASSERT_EQ(::truncate(path.c_str(), 100), 0);
+    std::vector<char> target(source->max_target_bytes() + 1), area(source->scatter_room().bytes);
+    std::vector<iovec> iov(source->scatter_room().iovecs);
+    const auto got = source->render_scatter(9, target.data(), iov.data(), area.data());
+    EXPECT_EQ(got.body_len, 0u);
+    EXPECT_EQ(got.points, 0u);
+    std::string why;
+    ASSERT_TRUE(source->failed(&why));
+    EXPECT_NE(why.find("the file changed while it was replayed"), std::string::npos) << why;
+    // Back to its size for the second round.
+    std::FILE* out = std::fopen(path.c_str(), "wb");
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fclose(out);
+  }
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace stressql::generator
