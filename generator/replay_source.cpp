@@ -11,6 +11,7 @@
 #include <charconv>
 #include <limits>
 
+#include "base/sigbus_guard.h"
 #include "generator/gzip_encoder.h"
 #include "generator/lp_lines.h"
 
@@ -301,12 +302,20 @@ engine::RequestSource::Scattered ReplaySource::render_scatter(uint64_t index, ch
     return r;
   }
   ScatterWriter w(map_, iov, area, pass_delta(pass));
-  if (!ix.lines().empty()) {
-    const LineTable& lines = ix.lines();
-    for (uint64_t i = b * ix.batch_size(), n = i + ix.batch_points(b); i < n; ++i) w.line(lines[i]);
-  } else {
-    const bool rewrites = pass_delta(pass) != 0;
-    scan_points(ix.batch_begin(b), ix.batch_end(b), rewrites, [&](const LineRecord& l) { w.line(l); });
+  // Truncated after that check, between it and these reads: SIGBUS ends the reads (nothing
+  // below owns memory to free), and the request goes out empty all the same.
+  const bool read = base::catching_sigbus([&] {
+    if (!ix.lines().empty()) {
+      const LineTable& lines = ix.lines();
+      for (uint64_t i = b * ix.batch_size(), n = i + ix.batch_points(b); i < n; ++i) w.line(lines[i]);
+    } else {
+      const bool rewrites = pass_delta(pass) != 0;
+      scan_points(ix.batch_begin(b), ix.batch_end(b), rewrites, [&](const LineRecord& l) { w.line(l); });
+    }
+  });
+  if (!read) {
+    note_failure("the file was truncated while its lines were read (SIGBUS)");
+    return r;
   }
   r.body_len = static_cast<uint32_t>(w.bytes());
   r.points = w.points();
