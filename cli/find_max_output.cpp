@@ -10,6 +10,7 @@
 #include "report/json_report.h"
 #include "judge/threshold.h"
 #include "statements/version.h"
+#include "stats/metric.h"
 
 namespace stressql::cli {
 namespace {
@@ -102,7 +103,7 @@ std::string step_line(const StepResult& step, parser::Rate::Unit unit) {
                 statements::rate_with_unit(std::round(step.achieved), unit).c_str(),
                 shown(step, stats::Metric::kP50).c_str(), shown(step, stats::Metric::kP99).c_str(),
                 shown(step, stats::Metric::kErrorRate).c_str(), static_cast<unsigned long long>(s.sent_late),
-                or_dash(server.cpu, "%.2f").c_str(), or_dash(server.cpu_per_mpts, "%.3g").c_str(),
+                or_dash(server.cpu, "%.2f").c_str(), (server.cpu_per_mpts ? stats::significant(*server.cpu_per_mpts) : std::string("-")).c_str(),
                 or_dash(server.rss_max, "%.0fMB", 1e6).c_str());
   return line + result + "\n";
 }

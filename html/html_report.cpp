@@ -8,6 +8,7 @@
 
 #include "base/duration_text.h"
 #include "report/json_fields.h"
+#include "stats/metric.h"
 
 namespace stressql::html {
 namespace {
@@ -122,7 +123,10 @@ Numbers statement_numbers(const json& st) {
   server_number("Server Points (its count)", "server_points", 1,
                 shard ? "%.0f (every shard's points; not judged per shard)" : "%.0f");
   server_number("Server CPU", "server_cpu", 1, "%.2f cores avg");
-  server_number("Server CPU per Million Points", "server_cpu_per_mpts", 1, "%.3g CPU-s");
+  if (server.contains("server_cpu_per_mpts") && server["server_cpu_per_mpts"].is_number()) {
+    n.emplace_back("Server CPU per Million Points",
+                   stats::significant(server["server_cpu_per_mpts"].get<double>()) + " CPU-s");
+  }
   if (shard) {
     n.emplace_back("Server CPU per Million Points",
                    "not judged per shard: the server's CPU went to every shard's points");

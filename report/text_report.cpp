@@ -6,6 +6,7 @@
 
 #include "base/duration_text.h"
 #include "base/utf8.h"
+#include "stats/metric.h"
 
 namespace stressql::report {
 namespace {
@@ -160,7 +161,7 @@ void server_lines(std::string* out, const stats::StatementReport& r) {
         s.host ? "    Host CPU per Million Points:" : "    Server CPU per Million Points:";
     if (const std::optional<double> per = s.cpu_per_mpts(accepted)) {
       line(out, per_label,
-           number(*per, "%.3g") + " CPU-s" +
+           stats::significant(*per) + " CPU-s" +
                (writes && !s.shared_with.empty() ? " (joint window)" : ""));
     } else if (shard && writes && (s.cpu_seconds || s.shared_cpu_seconds)) {
       line(out, per_label, kShardCpu);

@@ -113,16 +113,22 @@ std::optional<double> measure(const StatementReport& r, Metric m, double run_cpu
   }
 }
 
+std::string significant(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, std::fabs(v) >= 1000 ? "%.0f" : "%.3g", v);
+  return buf;
+}
+
 std::string format_metric(Metric m, std::optional<double> value) {
   if (!value) return "n/a";
   char buf[64];
   const double v = *value;
   switch (metric_kind(m)) {
     case MetricKind::kLatency:
-      if (v >= 1e9) std::snprintf(buf, sizeof buf, "%.3gs", v / 1e9);
-      else if (v >= 1e6) std::snprintf(buf, sizeof buf, "%.3gms", v / 1e6);
-      else if (v >= 1e3) std::snprintf(buf, sizeof buf, "%.3gus", v / 1e3);
-      else std::snprintf(buf, sizeof buf, "%.0fns", v);
+      if (v >= 1e9) return significant(v / 1e9) + "s";
+      if (v >= 1e6) return significant(v / 1e6) + "ms";
+      if (v >= 1e3) return significant(v / 1e3) + "us";
+      std::snprintf(buf, sizeof buf, "%.0fns", v);
       break;
     case MetricKind::kPercent:
       std::snprintf(buf, sizeof buf, "%.3g%%", v);
@@ -134,7 +140,8 @@ std::string format_metric(Metric m, std::optional<double> value) {
       std::snprintf(buf, sizeof buf, "%.4f CPU-s", v);
       break;
     case MetricKind::kBytes:
-      std::snprintf(buf, sizeof buf, v >= 1e9 ? "%.3g GB" : "%.4g MB", v >= 1e9 ? v / 1e9 : v / 1e6);
+      if (v >= 1e9) return significant(v / 1e9) + " GB";
+      std::snprintf(buf, sizeof buf, "%.4g MB", v / 1e6);
       break;
   }
   return buf;

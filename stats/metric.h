@@ -52,6 +52,8 @@ bool is_server_metric(Metric m);
 
 // The value as the report prints it: "183ms", "0.5%", "480000", "0.0123 CPU-s", "812 MB".
 std::string format_metric(Metric m, std::optional<double> value);
+// `v` to three significant digits, never in exponent form: 0.0123, 21.3, 4000, 123457.
+std::string significant(double v);
 
 // The run's CPU seconds per million points accepted, as the report prints it (0: no points).
 double run_cpu_per_mpts(const std::vector<StatementReport>& statements, double cpu_seconds);

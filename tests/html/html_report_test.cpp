@@ -237,7 +237,7 @@ TEST(HtmlReportTest, AShardsPageSaysItsServerCpuPerPointIsNotJudged) {
     return out;
   };
   std::map<std::string, std::string> alone = numbers_of(1), shard = numbers_of(3);
-  EXPECT_EQ(alone["Server CPU per Million Points"], "4e+03 CPU-s");  // 2 CPU-s / 500 points
+  EXPECT_EQ(alone["Server CPU per Million Points"], "4000 CPU-s");  // 2 CPU-s / 500 points
   EXPECT_EQ(alone["Server Points (its count)"], "1000");
   EXPECT_EQ(shard["Server CPU per Million Points"],
             "not judged per shard: the server's CPU went to every shard's points");

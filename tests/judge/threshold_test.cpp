@@ -223,6 +223,13 @@ TEST(ThresholdFormat, ValuesInTheMetricsUnit) {
   EXPECT_EQ(stats::format_metric(stats::Metric::kPointsPerSec, 480000), "480000");
   EXPECT_EQ(stats::format_metric(stats::Metric::kCpuPerMpts, 0.0123), "0.0123 CPU-s");
   EXPECT_EQ(stats::format_metric(stats::Metric::kP50, std::nullopt), "n/a");
+  // Never in exponent form: a 25-minute p99, a 1.5 TB RSS.
+  EXPECT_EQ(stats::format_metric(stats::Metric::kP99, 1500e9), "1500s");
+  EXPECT_EQ(stats::format_metric(stats::Metric::kServerRssMax, 1.5e12), "1500 GB");
+  EXPECT_EQ(stats::significant(21.345), "21.3");
+  EXPECT_EQ(stats::significant(4000), "4000");
+  EXPECT_EQ(stats::significant(123456.7), "123457");
+  EXPECT_EQ(stats::significant(0.01234), "0.0123");
 }
 
 }  // namespace
