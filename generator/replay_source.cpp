@@ -44,7 +44,8 @@ base::Status ReplaySource::create(const ReplayOptions& o, std::shared_ptr<const 
   io.timestamps = o.shift || s->loops_ > 1 || o.batch_times;
   io.batch_times = o.batch_times;
   // The table of lines serves sends from the mapping, which a gzip file has not.
-  io.line_table_budget = s->stream_->gzip() ? 0 : o.line_table_budget;
+  const bool scatter = o.scatter && !s->stream_->gzip() && o.gzip_level == 0;
+  io.line_table_budget = scatter ? o.line_table_budget : 0;
   if (base::Status st = ReplayIndex::build(s->stream_.get(), io, &s->index_, stop); !st) {
     if (st.message() == "interrupted") return st;
     return base::Status::error(o.path + ": " + st.message());
@@ -79,7 +80,7 @@ base::Status ReplaySource::create(const ReplayOptions& o, std::shared_ptr<const 
     s->cursor_ = std::make_unique<GzipCursor>(std::move(stream), window_for(ix.max_batch_bytes()),
                                               ix.stream_bytes());
     s->stream_.reset();  // its inflate state is a few hundred KiB; the cursor has its own
-  } else {
+  } else if (scatter) {
     s->map_file(o);
   }
   *out = std::move(s);

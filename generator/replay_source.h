@@ -44,6 +44,10 @@ struct ReplayOptions {
   int64_t start_units = 0;   // StartDate in the Precision unit
   bool batch_times = false;  // index each batch's first timestamp (ReplaySpeed)
   int gzip_level = 0;        // 1–12: gzip every body (as WriteSource)
+  // Whether requests may leave as scatter (plain HTTP, see below): false for --dry-run,
+  // --dump and HTTPS, which render() serves, so that neither the mapping nor the table of
+  // lines is made for nothing (gzip, on the wire or of the file, rules it out too).
+  bool scatter = true;
   // Scatter (see below): the most the table of point lines may take, and the file size
   // past which a request's mapped pages are given back after its send. Tests lower them.
   size_t line_table_budget = size_t{16} << 20;

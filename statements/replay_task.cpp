@@ -56,6 +56,7 @@ class ReplayTask : public RequestTask {
     o.shift = settings.replay.time == parser::ReplayTime::kShift;
     o.start_units = start_ns / unit_ns_;
     o.gzip_level = settings.gzip_level;
+    o.scatter = !ctx.offline && !settings.ssl;  // else every request is render()'s copy
     // ReplaySpeed paces by the file's clock only where no WriteRate does.
     by_clock_ = settings.replay.speed > 0 && !settings.write_rate.open_loop();
     o.batch_times = by_clock_;

@@ -432,10 +432,15 @@ TEST_P(ReplayMemoryScatter, ALargeFileSentFromItsMappingStaysInBoundedMemory) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), std::to_string(lines) + " / 0 / 0");
   ASSERT_GT(rss_kib, 0) << r.out;
-  EXPECT_LE(rss_kib, limit_kib) << "peak RSS of the replay of a " << kMib << " MiB file into nginx"
-                                << (sanitized ? " (sanitizer build)" : "");
   std::printf("replay of %d MiB (%llu lines) into nginx: peak RSS %ld KiB\n", kMib,
               static_cast<unsigned long long>(lines), rss_kib);
+  // ThreadSanitizer keeps shadow memory for every byte of the mapping the renderer reads
+  // (several times the bytes, never given back by madvise): under it RSS grows with the file
+  // (1.1 GB here), which says nothing of the real build. The bound is checked by the
+  // release and ASan suites; here only what arrived.
+  if (tsan_binary()) GTEST_SKIP() << "RSS bound not checked under ThreadSanitizer (its shadow of the mapping)";
+  EXPECT_LE(rss_kib, limit_kib) << "peak RSS of the replay of a " << kMib << " MiB file into nginx"
+                                << (sanitized ? " (sanitizer build)" : "");
 }
 
 INSTANTIATE_TEST_SUITE_P(ShortAndLongLines, ReplayMemoryScatter, ::testing::Values(size_t{0}, size_t{950}),

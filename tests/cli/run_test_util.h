@@ -54,14 +54,20 @@ inline ProcessResult stressql(std::vector<std::string> args,
   return run_process(args, limit);
 }
 
-// Whether STRESSQL_BINARY is an asan or tsan build: they reserve terabytes of address space
-// (no memory limit can be set on them) and add shadow memory to RSS.
-inline bool sanitized_binary() {
+// Which sanitizer STRESSQL_BINARY was built with, if any ("asan", "tsan" or "").
+inline std::string binary_sanitizer() {
   std::ifstream in(STRESSQL_BINARY, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return bytes.find("libasan.so") != std::string::npos || bytes.find("libtsan.so") != std::string::npos ||
-         bytes.find("__asan_init") != std::string::npos || bytes.find("__tsan_init") != std::string::npos;
+  if (bytes.find("libtsan.so") != std::string::npos || bytes.find("__tsan_init") != std::string::npos) return "tsan";
+  if (bytes.find("libasan.so") != std::string::npos || bytes.find("__asan_init") != std::string::npos) return "asan";
+  return "";
 }
+
+// Whether STRESSQL_BINARY is an asan or tsan build: they reserve terabytes of address space
+// (no memory limit can be set on them) and add shadow memory to RSS.
+inline bool sanitized_binary() { return !binary_sanitizer().empty(); }
+// Whether STRESSQL_BINARY is the tsan build.
+inline bool tsan_binary() { return binary_sanitizer() == "tsan"; }
 
 // The value column of the first report line that starts with `label` (indent included),
 // or "".
