@@ -22,10 +22,11 @@
 # (sendmsg of iovecs), copying only lines whose timestamp moves (short ones, with their new
 # digits) into the send buffer; then the kernel copies them into the socket.
 #
-# Last measured (docs/replay.md#measured, 2026-12-08, SECONDS_PER_RUN=3, ROUNDS=2 and then
-# ROUNDS=3, load 0.7-2.5 on 2 cores): 2 and 3 met, 1 not. 1: 0.81x and 0.85x wrk (rounds
-# 0.71x-1.08x; 0.099-0.134 CPU-s per million points against wrk's 0.063-0.072); 3: 0.227 and
-# 0.282 CPU-s per million points (wrk 0.140 and 0.159; the pread build 0.304). Why 1 is not
+# Last measured (docs/replay.md#measured, 2026-12-08, SECONDS_PER_RUN=3, ROUNDS=2 to 4,
+# load 0.7-2.5 on 2 cores): 2 and 3 met, 1 not. 1: 0.81x, 0.85x, 0.77x and 0.86x wrk in four
+# runs (rounds 0.71x-1.08x; 0.099-0.156 CPU-s per million points against wrk's 0.063-0.095;
+# the same without DEFER_TASKRUN); 3: 0.227, 0.282 and 0.240 CPU-s per million points (wrk
+# 0.140, 0.159 and 0.149; the pread build 0.304). Why 1 is not
 # met: a shifted body needs one pass over its bytes besides the send's, to write the new
 # timestamps, which wrk's fixed body does not, and on 2 cores the client's CPU is taken from
 # nginx (see the page).

@@ -26,6 +26,10 @@
 //    costs no accuracy. A wake-up comes half of kTimerSlackNs before the earliest timer and
 //    handles every wait due within kTimerSlackNs; the io_uring_enter that waits also
 //    submits everything the turn queued.
+//  - The ring is set up with DEFER_TASKRUN for every run: the kernel's work for completions
+//    runs only in the turn's io_uring_enter, which the lazy wait above relies on. Measured
+//    against task work by interrupt and COOP_TASKRUN (docs/replay.md, "The ring's task
+//    work"): no workload was faster without it, and the open loop cost a quarter more CPU.
 //  - Every SQE carries encode_user_data(op, slot, generation); dispatch() is the one place
 //    where stale completions (older generation) are dropped, their buffers recycled.
 //  - Send buffers move between slots: once a plain (copying) send has handed all of a
