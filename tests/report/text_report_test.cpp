@@ -100,7 +100,7 @@ TEST(TextReport, AShardsServerCountAndCpuAreNotJudgedAgainstItsOwnPoints) {
   r.server[0].shards = 1;
   text = render_statement(r);
   EXPECT_NE(text.find("the server counted 500 more points"), std::string::npos) << "one process: judged\n" << text;
-  EXPECT_NE(text.find("    Server CPU per Million Points:     4e+03 CPU-s\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("    Server CPU per Million Points:     4000 CPU-s\n"), std::string::npos) << text;
 
   r.server[0].shards = 2;
   r.server[0].shared_with = {"INSERT mem"};
