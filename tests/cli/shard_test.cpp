@@ -406,16 +406,8 @@ TEST_F(ShardRunTest, ByAddressCountsWhatEachServerTook) {
   std::string error;
   std::unique_ptr<InfluxServer> second = InfluxServer::start(&error);
   ASSERT_TRUE(second) << error;
-  // influxd 1.6 can lose a batch it acknowledged (204, counted in /debug/vars'
-  // pointsWrittenOK, never returned by a query) when several writes race to create a new
-  // shard: in 800 runs of this script into fresh databases, 5 lost a 10-point batch on one
-  // server (this test once lost 50), while a recording sink saw every line exactly once in
-  // 500 runs, and none of 800 runs lost a point once the shard existed. So each server's
-  // shard for the script's 2016 timestamps is created first, by a point of another
-  // measurement.
   for (InfluxServer* s : {server_.get(), second.get()}) {
     ASSERT_EQ(s->query("CREATE DATABASE nodes").status, 200);
-    ASSERT_EQ(s->write("nodes", "warm v=1 1451606400", "s").status, 204);
   }
   std::string s = dir_.write("n.iql", R"(SET Database [nodes]
 

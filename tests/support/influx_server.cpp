@@ -48,6 +48,12 @@ bool InfluxServer::launch(std::string* error) {
              "[meta]\n  dir = \"" + dir_ + "/meta\"\n  logging-enabled = false\n"
              "[data]\n  dir = \"" + dir_ + "/data\"\n  wal-dir = \"" + dir_ + "/wal\"\n"
              "  query-log-enabled = false\n"
+             // tsi1, not 1.6's default inmem index: with inmem, influxd loses about one run in
+             // 150 of a batch it acknowledged (204, counted in /debug/vars' pointsWrittenOK,
+             // never returned by a query) when concurrent writes create a new shard (4 of 600
+             // runs of 20 concurrent 10-point requests into fresh databases; tsi1: 0 of 1 200;
+             // a sink recording stressql's bytes saw every line exactly once in 500 runs).
+             "  index-version = \"tsi1\"\n"
              "[monitor]\n  store-enabled = false\n"
              "[subscriber]\n  enabled = false\n"
              "[continuous_queries]\n  enabled = false\n"
@@ -123,15 +129,6 @@ HttpReply InfluxServer::query(const std::string& q, const std::string& db) {
   std::string target = "/query?q=" + url_escape(q);
   if (!db.empty()) target += "&db=" + url_escape(db);
   return request("POST", target, std::chrono::seconds(30));
-}
-
-HttpReply InfluxServer::write(const std::string& db, const std::string& lines, const std::string& precision) {
-  const std::string auth =
-      options_.admin_user.empty()
-          ? std::string()
-          : "Authorization: Basic " + net::base64(options_.admin_user + ":" + options_.admin_password) + "\r\n";
-  return http_request(address(), "POST", "/write?db=" + url_escape(db) + "&precision=" + precision, lines, auth,
-                      std::chrono::seconds(30));
 }
 
 HttpReply InfluxServer::request(const std::string& method, const std::string& target,

@@ -54,8 +54,6 @@ class InfluxServer {
   // (`curl --insecure`) only to count back what went to a server whose certificate is
   // deliberately bad.
   void set_verify_certificate(bool verify) { verify_certificate_ = verify; }
-  // POSTs line protocol to /write?db=&precision= (plain HTTP only); returns the reply.
-  HttpReply write(const std::string& db, const std::string& lines, const std::string& precision = "ns");
   // `SELECT count(<field>) FROM <measurement>` in db: the count, or -1 on error.
   int64_t count_points(const std::string& db, const std::string& measurement,
                        const std::string& field = "*");
