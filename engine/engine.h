@@ -224,6 +224,8 @@ struct EngineCounters {
   uint64_t zero_copy_sends = 0;    // of which zero-copy (EngineOptions::send_zc)
   uint32_t zero_copy_fallbacks = 0;  // reactors that went back to plain sends: the kernel
                                      // copied anyway (always so over loopback)
+  uint64_t mapped_sends = 0;       // of which sendmsg of a body from a file's mapping
+                                   // (RequestSource::render_scatter: replay over plain HTTP)
   uint64_t recv_buffer_shortages = 0;  // -ENOBUFS: out of provided receive buffers; re-armed
   uint64_t cq_overflows = 0;       // loop turns that found completions held back by the
                                    // kernel because the CQ ring was full

@@ -260,6 +260,7 @@ void Reactor::add_counters(EngineCounters* sum) const {
   sum->sends += counters_.sends.load(std::memory_order_relaxed);
   sum->zero_copy_sends += counters_.zero_copy_sends.load(std::memory_order_relaxed);
   sum->zero_copy_fallbacks += counters_.zero_copy_fell_back.load(std::memory_order_relaxed) ? 1 : 0;
+  sum->mapped_sends += counters_.mapped_sends.load(std::memory_order_relaxed);
   sum->recv_buffer_shortages += counters_.recv_buffer_shortages.load(std::memory_order_relaxed);
   sum->cq_overflows += counters_.cq_overflows.load(std::memory_order_relaxed);
   sum->reconnects += counters_.reconnects.load(std::memory_order_relaxed);

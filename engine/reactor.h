@@ -243,7 +243,7 @@ class Reactor final : public Worker {
   bool send_zc_ = false;
   // Written by the reactor thread only (relaxed load + store, no locked RMW), read by others.
   struct Counters {
-    std::atomic<uint64_t> sends{0}, zero_copy_sends{0}, recv_buffer_shortages{0}, cq_overflows{0},
+    std::atomic<uint64_t> sends{0}, zero_copy_sends{0}, mapped_sends{0}, recv_buffer_shortages{0}, cq_overflows{0},
         reconnects{0};
     std::atomic<bool> zero_copy_fell_back{false};
   };

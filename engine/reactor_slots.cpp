@@ -290,6 +290,7 @@ void Reactor::send_more(uint32_t id) {
   io_uring_sqe* sqe = get_sqe();
   bump(counters_.sends);
   if (c.scattered) {
+    bump(counters_.mapped_sends);
     // At most IOV_MAX iovecs a call (more fail with EINVAL); on_send goes on from there.
     c.msg = msghdr{};
     c.msg.msg_iov = c.iov + c.iov_next;

@@ -281,6 +281,7 @@ nlohmann::json json_report(const std::vector<stats::StatementReport>& statements
                       {"sends", run.engine.sends},
                       {"zero_copy_sends", run.engine.zero_copy_sends},
                       {"zero_copy_fallbacks", run.engine.zero_copy_fallbacks},
+                      {"mapped_sends", run.engine.mapped_sends},
                       {"recv_buffer_shortages", run.engine.recv_buffer_shortages},
                       {"cq_overflows", run.engine.cq_overflows},
                       {"reconnects", run.engine.reconnects},

@@ -300,16 +300,20 @@ std::string engine_text(const stats::RunSummary& run) {
     return std::to_string(run.reactors) + (run.reactors == 1 ? " reactor" : " reactors") +
            ", rendering only (--dump/--dry-run: nothing sent)";
   }
-  std::string sends = std::to_string(e.sends) + " sends";
+  std::string how;
   if (!run.send_zc) {
-    sends += " (plain)";
+    how = "plain";
   } else if (e.zero_copy_fallbacks == 0) {
-    sends += " (zero-copy)";
+    how = "zero-copy";
   } else {
     // The kernel reports copying on the first zero-copy sends; plain sends are cheaper then.
-    sends += " (zero-copy asked; the kernel copied, so " + std::to_string(e.zero_copy_fallbacks) +
-             " reactor(s) went back to plain after " + std::to_string(e.zero_copy_sends) + ")";
+    how = "zero-copy asked; the kernel copied, so " + std::to_string(e.zero_copy_fallbacks) +
+          " reactor(s) went back to plain after " + std::to_string(e.zero_copy_sends);
   }
+  // Replay over plain HTTP sends its bodies from the file's mapping (docs/replay.md): how
+  // many, so that a run that copied them (HTTPS, Gzip) can be told apart.
+  if (e.mapped_sends > 0) how += "; " + std::to_string(e.mapped_sends) + " from a replayed file's mapping";
+  const std::string sends = std::to_string(e.sends) + " sends (" + how + ")";
   return std::to_string(run.reactors) + (run.reactors == 1 ? " reactor, " : " reactors, ") + sends +
          ", " + std::to_string(e.recv_buffer_shortages) + " receive-buffer shortages, " +
          std::to_string(e.cq_overflows) + " CQ overflows, " + std::to_string(e.reconnects) + " reconnects";

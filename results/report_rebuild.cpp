@@ -59,6 +59,7 @@ stats::RunSummary run_from_row(const QueryRow& run) {
   summary.engine.sends = static_cast<uint64_t>(run.integer("sends"));
   summary.engine.zero_copy_sends = static_cast<uint64_t>(run.integer("zero_copy_sends"));
   summary.engine.zero_copy_fallbacks = static_cast<uint32_t>(run.integer("zero_copy_fallbacks"));
+  summary.engine.mapped_sends = static_cast<uint64_t>(run.integer("mapped_sends"));
   summary.engine.recv_buffer_shortages = static_cast<uint64_t>(run.integer("recv_buffer_shortages"));
   summary.engine.cq_overflows = static_cast<uint64_t>(run.integer("cq_overflows"));
   summary.engine.reconnects = static_cast<uint64_t>(run.integer("reconnects"));  // 0 before #29

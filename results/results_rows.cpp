@@ -312,6 +312,7 @@ void ResultsRows::add_run(const stats::RunSummary& run, size_t statements, std::
   add_int(out, "sends", static_cast<int64_t>(run.engine.sends));
   add_int(out, "zero_copy_sends", static_cast<int64_t>(run.engine.zero_copy_sends));
   add_int(out, "zero_copy_fallbacks", run.engine.zero_copy_fallbacks);
+  add_int(out, "mapped_sends", static_cast<int64_t>(run.engine.mapped_sends));
   add_int(out, "recv_buffer_shortages", static_cast<int64_t>(run.engine.recv_buffer_shortages));
   add_int(out, "cq_overflows", static_cast<int64_t>(run.engine.cq_overflows));
   add_int(out, "reconnects", static_cast<int64_t>(run.engine.reconnects));

@@ -110,6 +110,7 @@ stats::RunSummary merge_runs(const std::map<uint32_t, stats::RunSummary>& runs, 
     m.engine.sends += r.engine.sends;
     m.engine.zero_copy_sends += r.engine.zero_copy_sends;
     m.engine.zero_copy_fallbacks += r.engine.zero_copy_fallbacks;
+    m.engine.mapped_sends += r.engine.mapped_sends;
     m.engine.recv_buffer_shortages += r.engine.recv_buffer_shortages;
     m.engine.cq_overflows += r.engine.cq_overflows;
     m.engine.reconnects += r.engine.reconnects;

@@ -144,6 +144,8 @@ TEST_F(ReplayTest, TsbsFilesShiftedOverTwoLoopsAreCountedBackExactly) {
   EXPECT_EQ(report_value(r.out, "Points Requested:"), std::to_string(total));
   EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"),
             std::to_string(total) + " / 0 / 0");
+  // Gzip on the wire: every body was copied (rendered and encoded), none sent from a mapping.
+  EXPECT_EQ(report_value(r.out, "Engine:").find("mapping"), std::string::npos) << r.out;
 }
 
 // Plain files over plain HTTP leave from a mapping of the file (docs/replay.md): TSBS's
@@ -187,6 +189,9 @@ TEST_F(ReplayTest, PlainFilesSentFromTheirMappingAreCountedBackExactly) {
   EXPECT_EQ(w.max_ns, start + 2 * span - 10'000000000LL);
   const uint64_t total = 2 * devops_lines + 2 * kLong;
   EXPECT_EQ(report_value(r.out, "Points Accepted / Dropped / Failed:"), std::to_string(total) + " / 0 / 0");
+  // The Engine line says how many sends took their body from a file's mapping.
+  const std::string engine = report_value(r.out, "Engine:");
+  EXPECT_NE(engine.find(" from a replayed file's mapping)"), std::string::npos) << engine;
 }
 
 TEST_F(ReplayTest, MissingOrUnreadableFileIsAnErrorAtItsPathAndNothingIsSent) {

@@ -263,12 +263,13 @@ TEST(ResultsRows, RunRow) {
   run.cpu_system_s = 0.25;
   run.reactors = 2;
   run.engine.sends = 7;
+  run.engine.mapped_sends = 4;
   std::string out;
   rows.add_run(run, 3, &out);
   EXPECT_EQ(out,
             "run,test_id=t\\ 1 statements=3i,duration_ns=5i,cpu_user_s=0.5,cpu_system_s=0.25,"
             "interrupted=false,reactors=2i,send_zc=false,sends=7i,zero_copy_sends=0i,"
-            "zero_copy_fallbacks=0i,recv_buffer_shortages=0i,cq_overflows=0i,reconnects=0i 99\n");
+            "zero_copy_fallbacks=0i,mapped_sends=4i,recv_buffer_shortages=0i,cq_overflows=0i,reconnects=0i 99\n");
 }
 
 TEST(ResultsRows, EscapeTag) {
