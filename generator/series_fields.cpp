@@ -101,12 +101,17 @@ base::Status SeriesFields::add(const parser::Generator& g, uint64_t key, const s
     case parser::ValueFn::kWalk:
       if (!(g.args[2] <= g.args[0] && g.args[0] <= g.args[3]) || g.args[1] < 0)
         return base::Status::error("walk(start, step, min, max) needs min <= start <= max, step >= 0");
-      s.step_q = g.args[1] / kWalkUnit;
       s.min = g.args[2];
-      s.range = g.args[3] - g.args[2];
-      s.start_off = g.args[0] - g.args[2];
-      s.period = s.range > 0 ? 2 * s.range : 0;
-      s.inv_period = s.range > 0 ? 1 / s.period : 0;
+      if (const double range = g.args[3] - g.args[2]; range > 0 && std::isfinite(range)) {
+        const double period = 2 * range;
+        // start is within [min, max]: at most half the period, 2^63.
+        s.wx0 = static_cast<uint64_t>(std::ldexp((g.args[0] - g.args[2]) / period, 64));
+        // A step larger than the period (an absurd walk) wraps: only its share modulo one
+        // period moves the walk.
+        const double d = std::fmod(std::ldexp(g.args[1] / kWalkUnit / period, 64), 0x1p64);
+        s.wd = static_cast<uint64_t>(d);
+        s.wunit = std::ldexp(range, -52);
+      }
       if (s.is_int && std::fabs(g.args[2]) < 9e17 && std::fabs(g.args[3]) < 9e17) {
         // Its values lie in [round(min), round(max)]: the longer bound is the longest text.
         s.max_chars = pre.size() + post.size() +

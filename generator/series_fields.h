@@ -205,9 +205,12 @@ class SeriesFields {
     bool is_int = false;
     uint64_t key = 0;
     double a0 = 0, a1 = 0;     // start/step, start/max_step, mean/stddev
-    double step_q = 0, min = 0, range = 0;  // walk: step / 4096, min, max - min
-    double start_off = 0;                   // walk: start - min
-    double period = 0, inv_period = 0;      // walk: 2 * range and its inverse (0 when range <= 0)
+    double min = 0;    // walk: min
+    // Walk: start's position in the period 2·(max - min) and one 1/4096 step's share of it,
+    // both in 2^-64 periods, and what a position's top 53 bits are worth (range / 2^52);
+    // all 0 when max = min.
+    uint64_t wx0 = 0, wd = 0;
+    double wunit = 0;
     double round_off = 0;                   // int table: min - ints_min + 0.5
     int64_t ints_last = 0;                  // int table: its last index
     // An int walk over a small range: every field text it can write (pre, integer, post),
@@ -263,19 +266,15 @@ class SeriesFields {
   }
   int64_t walk_steps_memo(const Spec& s, uint64_t slot, uint64_t idh, uint64_t t, const Life& life) const;
   void publish_walk(const Spec& s, uint64_t slot, uint64_t t, int64_t u) const;
-  // The free walk from start folded into [0, max - min]: x = start - min + step·u taken
-  // modulo the period 2·range and reflected when past range (a step past a bound comes
-  // back). Branch-free: a walk that wandered over many periods sits on either side of a
-  // bound about as often, which a branch mispredicts.
+  // The free walk from start folded into [0, max - min], in integers: the position in the
+  // fold's period (2·range: up to max, then back down) is a 64-bit fraction, so u steps of
+  // Spec::wd wrap around the period by themselves (unsigned arithmetic), and the second half
+  // of the period reflects onto the first by flipping its bits (a step past a bound comes
+  // back). No division, floor or branch; exact for any u, so it steps back as it went.
   double walk_offset(const Spec& s, int64_t u) const {
-    double x = s.start_off + s.step_q * static_cast<double>(u);
-    const double k = x * s.inv_period;
-    if (!(k > -9e18 && k < 9e18)) [[unlikely]] return 0;  // huge: not reachable in 2^32 steps
-    int64_t whole = static_cast<int64_t>(k);
-    whole -= static_cast<double>(whole) > k;  // floor
-    x -= static_cast<double>(whole) * s.period;
-    x = std::min(x, s.period - x);
-    return std::max(x, 0.0);  // rounding at a bound; range 0 (inv_period 0) gives 0
+    uint64_t r = s.wx0 + static_cast<uint64_t>(u) * s.wd;
+    r ^= static_cast<uint64_t>(static_cast<int64_t>(r) >> 63);  // [0, 2^63): up, then back down
+    return static_cast<double>(static_cast<int64_t>(r >> 11)) * s.wunit;  // [0, range)
   }
   double walk_value(const Spec& s, int64_t u) const { return s.min + walk_offset(s, u); }
   // A counter's growth mod R (Spec::wrap) one step (< R: the parser keeps |start| and

@@ -245,6 +245,53 @@ TEST(RealisticData, WalksStayInRangeCountersGrow) {
   EXPECT_NE(by.begin()->second[50].fields.at("w"), std::next(by.begin())->second[50].fields.at("w"));
 }
 
+// A walk starts at `start`, and each point adds a normal(0, step) step: far from its bounds
+// the steps' mean is 0 and their deviation `step`; near them a step past a bound comes back,
+// so a narrow walk still reaches both bounds and never leaves them.
+TEST(RealisticData, WalkStepsAreNormalWithTheirStepAndFoldAtTheBounds) {
+  for (uint64_t seed : {1, 2, 3}) {
+    auto plan = plan_of(std::string(kHead) + "INSERT x\ncpu,h=[int inc(0) 20] w=[float walk(0.000, 0.5, -1000000, 1000000)],"
+                        "n=[int walk(3, 1, 0, 6)],f=[float walk(1.00, 4, -1, 1)] 40000 10s\n", seed);
+    std::map<std::string, std::vector<Line>> by;
+    for (const Line& l : parse_lines(render_all(*plan))) by[l.key].push_back(l);
+    ASSERT_EQ(by.size(), 20u);
+    double sum = 0, sq = 0;
+    int steps = 0;
+    std::map<int64_t, int> narrow;
+    double f_lo = 1, f_hi = -1;
+    for (auto& [key, lines] : by) {
+      EXPECT_EQ(lines[0].fields.at("w"), "0.000") << key;
+      EXPECT_EQ(lines[0].fields.at("n"), "3i") << key;
+      EXPECT_EQ(lines[0].fields.at("f"), "1.00") << key;
+      for (size_t i = 1; i < lines.size(); ++i) {
+        const double d = std::stod(lines[i].fields.at("w")) - std::stod(lines[i - 1].fields.at("w"));
+        sum += d;
+        sq += d * d;
+        ++steps;
+      }
+      for (const Line& l : lines) {
+        ++narrow[std::stoll(l.fields.at("n"))];
+        const double f = std::stod(l.fields.at("f"));
+        f_lo = std::min(f_lo, f);
+        f_hi = std::max(f_hi, f);
+      }
+    }
+    const double mean = sum / steps, sd = std::sqrt(sq / steps - mean * mean);
+    EXPECT_NEAR(mean, 0, 0.02) << "seed " << seed;
+    EXPECT_NEAR(sd, 0.5, 0.02) << "seed " << seed;
+    // 0..6, every value visited, both bounds about as often as each other.
+    EXPECT_EQ(narrow.size(), 7u) << "seed " << seed;
+    EXPECT_EQ(narrow.begin()->first, 0) << "seed " << seed;
+    EXPECT_EQ(narrow.rbegin()->first, 6) << "seed " << seed;
+    EXPECT_NEAR(static_cast<double>(narrow[0]) / narrow[6], 1.0, 0.3) << "seed " << seed;
+    // A step of 4 in a range of 2 folds, and stays within [-1, 1], reaching near both.
+    EXPECT_GE(f_lo, -1);
+    EXPECT_LE(f_hi, 1);
+    EXPECT_LT(f_lo, -0.99);
+    EXPECT_GT(f_hi, 0.99);
+  }
+}
+
 // Any split, order or thread renders the same bytes as one pass over the points, whatever
 // the memos hold.
 void expect_render_is_pure(const std::string& script) {
