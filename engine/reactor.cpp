@@ -116,12 +116,17 @@ base::Status Reactor::setup() {
   io_uring_register_ring_fd(&ring_);  // an optimisation; fine if it fails
   rc = io_uring_register_files_sparse(&ring_, config_.max_slots);
   if (rc < 0) return base::Status::error(std::string("register_files_sparse: ") + strerror(-rc));
-  // Registered buffers serve zero-copy sends only; io_uring allows 16 Ki of them, and send
-  // buffers are about as many as sends in flight (reactor.h), so a larger fleet's extra
-  // buffers simply go unregistered.
-  buffer_table_ = std::min<uint32_t>(config_.max_slots, 16384);
-  rc = io_uring_register_buffers_sparse(&ring_, buffer_table_);
-  if (rc < 0) return base::Status::error(std::string("register_buffers_sparse: ") + strerror(-rc));
+  // Registered buffers serve zero-copy sends only, so they are registered only for them:
+  // registering pins every page of a buffer (sized for a batch of the longest lines), so
+  // the kernel faults in, zeroes and charges all of it at once, where a plain send's
+  // buffer faults in only the pages its bodies reach. io_uring allows 16 Ki of them, and
+  // send buffers are about as many as sends in flight (reactor.h), so a larger fleet's
+  // extra buffers simply go unregistered.
+  buffer_table_ = config_.send_zc ? std::min<uint32_t>(config_.max_slots, 16384) : 0;
+  if (buffer_table_ > 0) {
+    rc = io_uring_register_buffers_sparse(&ring_, buffer_table_);
+    if (rc < 0) return base::Status::error(std::string("register_buffers_sparse: ") + strerror(-rc));
+  }
   unsigned workers[2] = {4, 4};  // a stalled socket must not spawn many io-wq threads
   io_uring_register_iowq_max_workers(&ring_, workers);
   base::Status s = buffers_.init(&ring_, kBufferGroup, config_.recv_buffers, config_.recv_buffer_bytes);

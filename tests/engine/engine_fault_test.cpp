@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -404,6 +405,16 @@ TEST(EngineFault, CancelMidJob) {
   EXPECT_FALSE(sink.sample_after_finish);
 }
 
+// This process's pinned memory in kB (/proc/self/status VmPin), -1 when unreadable.
+long vm_pin_kb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmPin:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
 TEST(EngineFault, LargeBodiesAndZeroCopyOption) {
   std::atomic<size_t> bytes{0};
   FaultServer server([&](const FaultRequest& r) {
@@ -427,6 +438,14 @@ TEST(EngineFault, LargeBodiesAndZeroCopyOption) {
       sent_body += s.request_bytes;
     }
     EXPECT_GT(sent_body, 40u * 200u * 1000u);
+    // Registered buffers are pinned (the kernel's VmPin): only zero-copy sends need them,
+    // so plain sends pin nothing, and a buffer faults in only what its bodies reach.
+    const long pinned_kb = vm_pin_kb();
+    if (zc) {
+      EXPECT_GE(pinned_kb, 4 * 200) << "4 connections' send buffers of ~200 KB bodies";
+    } else {
+      EXPECT_EQ(pinned_kb, 0);
+    }
   }
   EXPECT_GT(bytes.load(), 2u * 40u * 200u * 990u);
 }
