@@ -33,13 +33,15 @@
 #
 #   bench/replay.sh [BUILD_DIR]       (default build/release)
 #   env: ROUNDS=3 INFLUX_LOOPS=150 GIB=1 SECONDS_PER_RUN=5 CONNECTIONS=8 REACTORS=1
-#        TSBS=<dir of the samples>
+#        TSBS=<dir of the samples> PARTS=123 (the parts to run, e.g. PARTS=1 for nginx alone)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build/release}" && pwd)
 export STRESSQL=$BUILD/cli/stressql ROOT
 export ROUNDS=${ROUNDS:-3} GIB=${GIB:-1} DUR=${SECONDS_PER_RUN:-5}
 export CONNS=${CONNECTIONS:-8} REACTORS=${REACTORS:-1} INFLUX_LOOPS=${INFLUX_LOOPS:-150}
+PARTS=${PARTS:-123}
+[[ $PARTS =~ ^[123]+$ ]] || { echo "PARTS: some of 1, 2 and 3 (e.g. PARTS=13)" >&2; exit 2; }
 export TSBS=${TSBS:-$ROOT/../shared/data/tsbs}
 SAMPLE=$TSBS/devops-seed11-scale2-1h.lp.gz
 [[ -x $STRESSQL ]] || { echo "missing $STRESSQL (build it first)" >&2; exit 2; }
@@ -60,6 +62,7 @@ TIMEFORMAT="CPU %3U %3S"
 cpu_of() { awk '/^CPU/ {print $2 + $3}' <<<"$1"; }
 accepted() { sed -n 's|^  Points Accepted / Dropped / Failed: *\([0-9]*\).*|\1|p' <<<"$1"; }
 
+if [[ $PARTS == *1* ]]; then
 echo "== 1. into nginx (1 worker, 204) on 127.0.0.1:$SINK_PORT: devops sample ($lines lines, $(stat -c %s "$TMP/devops.lp") bytes), passes for wrk's points, vs wrk -t1 -c$CONNS posting its first $BATCH lines for ${DUR}s"
 sum_w=0; sum_s=0
 for r in $(seq "$ROUNDS"); do
@@ -84,7 +87,9 @@ for r in $(seq "$ROUNDS"); do
 done
 awk -v w="$sum_w" -v s="$sum_s" -v n="$ROUNDS" 'BEGIN {
   printf "mean: wrk %.0f points/s, stressql replay %.0f points/s; ratio stressql/wrk %.2f (target >= 0.9)\n", w/n, s/n, s/w }'
+fi
 
+if [[ $PARTS == *2* ]]; then
 echo "== 2. --dry-run from the page cache, 1 reactor: about $GIB GiB of the sample written over and over"
 copies=$(( GIB * 1073741824 / $(stat -c %s "$TMP/devops.lp") + 1 ))
 for _ in $(seq "$copies"); do cat "$TMP/devops.lp"; done > "$TMP/big.lp"
@@ -102,7 +107,9 @@ for r in $(seq "$ROUNDS"); do
       r, b/1e9, b/1e9/w, b/1e9/k, w/k, b/1e9/h, w/h }'
 done
 rm -f "$TMP/big.lp"
+fi
 
+[[ $PARTS == *3* ]] || exit 0
 echo "== 3. into a throwaway influxd: CPU-s per million points (tsbs_load_influx: 1.51 measured on this kind of machine)"
 "$ROOT/scripts/influxd-throwaway" bash -c '
 set -euo pipefail
