@@ -40,6 +40,9 @@ struct Connection {
   bool connected = false;
   bool recv_armed = false;
   bool send_inflight = false;
+  // Sends whose last CQE is not reaped yet, stale ones (their socket closed) included:
+  // until then the kernel may read what they point to.
+  uint32_t sends_unreaped = 0;
   bool zc_notif_pending = false;
   bool response_complete = false;  // the answer is in, the send CQE not yet
   bool in_ready = false;           // queued in the reactor's ready list

@@ -143,9 +143,11 @@ class RequestSource {
     (void)index, (void)target, (void)iov, (void)area;
     return {};
   }
-  // The engine is done with request `index`'s scatter attempt: every byte was sent
-  // (error 0), or the send failed with `error` (an errno; EFAULT: memory the iovecs point
-  // to was gone, a mapped file truncated). Reactor threads, concurrently.
+  // The engine is done with request `index`'s scatter attempt: every byte was sent, or
+  // the attempt ended before anything was sent (error 0), or the send failed with `error`
+  // (an errno; EFAULT: memory the iovecs point to was gone, a mapped file truncated), or
+  // the attempt ended (timed out, cancelled) with its send still in the kernel, which may
+  // read the pieces until its socket closes (EINPROGRESS). Reactor threads, concurrently.
   virtual void scatter_done(uint64_t index, int error) const { (void)index, (void)error; }
 };
 

@@ -308,6 +308,7 @@ void Reactor::send_more(uint32_t id) {
   }
   sqe->flags |= IOSQE_FIXED_FILE;
   ++c.ops;
+  ++c.sends_unreaped;
   c.send_inflight = true;
   // A plain request under a rate, handed to the kernel: its send completes inline (the
   // socket has room) and its answer is timestamped, so neither needs a wake-up of its own
@@ -376,8 +377,9 @@ void Reactor::end_attempt(uint32_t id, Failure failure, const HttpResponse* resp
   }
   // A scatter attempt that ends before its send did (timed out, reset, cancelled, never
   // sent): the source may give back what it rendered from. A send still in the kernel
-  // reads on safely: the source's memory stays mapped.
-  scatter_finished(c, 0);
+  // reads on safely from the source's mapping, but memory the source rewrites for later
+  // requests must wait for it: EINPROGRESS says so.
+  scatter_finished(c, c.sends_unreaped > 0 ? EINPROGRESS : 0);
   Event e;
   e.kind = Event::Kind::kSample;
   Sample& s = e.sample;
@@ -531,7 +533,10 @@ void Reactor::dispatch(const io_uring_cqe* cqe) {
     return;  // commands are drained at the top of every turn
   }
   Connection& c = slots_[ud.slot];
-  if (!(cqe->flags & IORING_CQE_F_MORE)) --c.ops;
+  if (!(cqe->flags & IORING_CQE_F_MORE)) {
+    --c.ops;
+    if (ud.op == Op::kSend || ud.op == Op::kSendZc) --c.sends_unreaped;
+  }
   if (ud.generation != c.generation) {
     // Stale: the socket it belonged to is closed. A selected buffer must still go back.
     if (cqe->flags & IORING_CQE_F_BUFFER) {

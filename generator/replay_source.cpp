@@ -179,6 +179,10 @@ void ReplaySource::map_file(const ReplayOptions& options) {
   // (at most the body) and digits for the others (20 and a '\n' each).
   scatter_room_.iovecs = per_batch * (rewrites ? 4 : 2);
   scatter_room_.bytes = rewrites ? max_body_bytes_ + per_batch * 21 : 1;
+  // Only a later pass can reuse a body, and only the table says where its digits are.
+  if (rewrites && loops_ > 1 && !ix.lines().empty() && map_bytes_ <= options.kept_budget / 4) {
+    kept_budget_ = options.kept_budget;
+  }
 }
 
 bool ReplaySource::mapping_intact() const {
@@ -226,6 +230,7 @@ class ReplaySource::ScatterWriter {
       piece(w, n + 1);
       return;
     }
+    pieced_ = true;
     if (area_digits_ == nullptr) {
       area_digits_ = area_ + used_;
       std::memcpy(area_digits_, digits_, digits_len_);
@@ -245,6 +250,9 @@ class ReplaySource::ScatterWriter {
   uint32_t count() const { return count_; }
   uint64_t bytes() const { return bytes_; }
   uint32_t points() const { return points_; }
+  // Whether a moved line was sent in pieces (its digits shared in the area): such a body
+  // is not rewritten in place (KeptBody).
+  bool pieced() const { return pieced_; }
 
  private:
   static constexpr const char* kNewline = "\n";
@@ -286,7 +294,125 @@ class ReplaySource::ScatterWriter {
   int64_t last_value_ = 0;
   bool have_digits_ = false;
   char* area_digits_ = nullptr;  // digits_ and a '\n' in area_, for pieces
+  bool pieced_ = false;
 };
+
+namespace {
+
+int digit_count(int64_t v) {
+  char buf[24];
+  return static_cast<int>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf);
+}
+
+int64_t moved_by(int64_t value, int64_t delta) {  // ScatterWriter::format's saturation
+  int64_t moved;
+  if (__builtin_add_overflow(value, delta, &moved)) {
+    moved = delta > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  }
+  return moved;
+}
+
+// Rewrites the moved timestamps of a kept body (the copied lines of lines[first, first + n),
+// as ScatterWriter laid them out) from pass delta `from` to `to`, in place. False, part
+// written, when a timestamp's length changes: the layout moves, the caller renders anew.
+bool rewrite_digits(const LineTable& lines, uint64_t first, uint64_t n, char* body, int64_t from, int64_t to) {
+  size_t at = 0;
+  int64_t last = 0;
+  bool have = false;
+  char digits[24];
+  size_t len = 0;
+  for (uint64_t i = first; i < first + n; ++i) {
+    const LineRecord& r = lines[i];
+    if (r.ts == kNoTimestamp) continue;  // sent from the mapping
+    if (!have || r.value != last) {
+      const int64_t moved = moved_by(r.value, to);
+      len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, moved).ptr - digits);
+      if (static_cast<int>(len) != digit_count(moved_by(r.value, from))) return false;
+      last = r.value;
+      have = true;
+    }
+    const size_t b = r.ts & 0xffffffu;
+    const size_t e = b + (r.ts >> 24);
+    std::memcpy(body + at + b, digits, len);
+    at += b + len + ((r.len & 0x7fffffffu) - e) + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct ReplaySource::KeptBody {
+  std::unique_ptr<char[]> bytes;  // scatter_room_.bytes, untouched until written
+  std::vector<iovec> iov;         // the body: runs of `bytes` and of the mapping
+  uint64_t batch = UINT64_MAX;    // UINT64_MAX: holds nothing to rewrite
+  int64_t delta = 0;              // the pass delta its digits hold
+  uint64_t index = 0;             // the request it serves while busy
+  uint32_t body_len = 0;
+  uint32_t points = 0;
+  bool busy = false;
+  bool retired = false;  // a send may still read it: never written again
+};
+
+bool ReplaySource::read_batch(ScatterWriter& w, uint64_t b, bool rewrites) const {
+  const ReplayIndex& ix = *index_;
+  // Truncated after mapping_intact(), between it and these reads: SIGBUS ends the reads
+  // (nothing below owns memory to free), and the request goes out empty all the same.
+  return base::catching_sigbus([&] {
+    if (!ix.lines().empty()) {
+      const LineTable& lines = ix.lines();
+      for (uint64_t i = b * ix.batch_size(), n = i + ix.batch_points(b); i < n; ++i) w.line(lines[i]);
+    } else {
+      scan_points(ix.batch_begin(b), ix.batch_end(b), rewrites, [&](const LineRecord& l) { w.line(l); });
+    }
+  });
+}
+
+bool ReplaySource::kept_render(uint64_t index, uint64_t b, int64_t delta, iovec* iov, Scattered* r) const {
+  KeptBody* k = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(kept_mu_);
+    KeptBody* other = nullptr;  // a free body of another batch, to render anew
+    for (const auto& e : kept_) {
+      if (e->busy || e->retired) continue;
+      if (e->batch == b) {
+        k = e.get();
+        break;
+      }
+      if (other == nullptr) other = e.get();
+    }
+    if (k == nullptr && (kept_.size() + 1) * scatter_room_.bytes <= kept_budget_) {
+      kept_.push_back(std::make_unique<KeptBody>());
+      k = kept_.back().get();
+      k->bytes.reset(new char[scatter_room_.bytes]);
+    }
+    if (k == nullptr) k = other;
+    if (k == nullptr) return false;
+    k->busy = true;
+    k->index = index;
+  }
+  const ReplayIndex& ix = *index_;
+  // Busy: no other thread touches this body's fields until scatter_done().
+  if (k->batch != b ||
+      !rewrite_digits(ix.lines(), b * ix.batch_size(), ix.batch_points(b), k->bytes.get(), k->delta, delta)) {
+    ScatterWriter w(map_, iov, k->bytes.get(), delta);
+    k->batch = UINT64_MAX;
+    if (!read_batch(w, b, true)) {
+      note_failure("the file was truncated while its lines were read (SIGBUS)");
+      return true;  // an empty request, as the area's
+    }
+    k->iov.assign(iov, iov + w.count());
+    k->body_len = static_cast<uint32_t>(w.bytes());
+    k->points = w.points();
+    if (!w.pieced()) k->batch = b;
+  } else {
+    std::copy(k->iov.begin(), k->iov.end(), iov);
+  }
+  k->delta = delta;
+  r->body_len = k->body_len;
+  r->points = k->points;
+  r->iov_count = static_cast<uint32_t>(k->iov.size());
+  return true;
+}
 
 engine::RequestSource::Scattered ReplaySource::render_scatter(uint64_t index, char* target, iovec* iov,
                                                               char* area) const {
@@ -302,25 +428,18 @@ engine::RequestSource::Scattered ReplaySource::render_scatter(uint64_t index, ch
     note_failure("the file is shorter than when it was indexed");
     return r;
   }
-  ScatterWriter w(map_, iov, area, pass_delta(pass));
-  // Truncated after that check, between it and these reads: SIGBUS ends the reads (nothing
-  // below owns memory to free), and the request goes out empty all the same.
-  const bool read = base::catching_sigbus([&] {
-    if (!ix.lines().empty()) {
-      const LineTable& lines = ix.lines();
-      for (uint64_t i = b * ix.batch_size(), n = i + ix.batch_points(b); i < n; ++i) w.line(lines[i]);
-    } else {
-      const bool rewrites = pass_delta(pass) != 0;
-      scan_points(ix.batch_begin(b), ix.batch_end(b), rewrites, [&](const LineRecord& l) { w.line(l); });
+  const int64_t delta = pass_delta(pass);
+  const bool kept = kept_budget_ > 0 && delta != 0 && kept_render(index, b, delta, iov, &r);
+  if (!kept) {
+    ScatterWriter w(map_, iov, area, delta);
+    if (!read_batch(w, b, delta != 0)) {
+      note_failure("the file was truncated while its lines were read (SIGBUS)");
+      return r;
     }
-  });
-  if (!read) {
-    note_failure("the file was truncated while its lines were read (SIGBUS)");
-    return r;
+    r.body_len = static_cast<uint32_t>(w.bytes());
+    r.points = w.points();
+    r.iov_count = w.count();
   }
-  r.body_len = static_cast<uint32_t>(w.bytes());
-  r.points = w.points();
-  r.iov_count = w.count();
   if (r.points != ix.batch_points(b)) {
     note_failure("batch " + std::to_string(b) + " holds " + std::to_string(r.points) +
                  " points, the index counted " + std::to_string(ix.batch_points(b)));
@@ -330,6 +449,15 @@ engine::RequestSource::Scattered ReplaySource::render_scatter(uint64_t index, ch
 
 void ReplaySource::scatter_done(uint64_t index, int error) const {
   if (error == EFAULT) note_failure("a send found the file's pages gone (EFAULT)");
+  if (kept_budget_ > 0) {
+    std::lock_guard<std::mutex> lock(kept_mu_);
+    for (const auto& e : kept_) {
+      if (!e->busy || e->index != index) continue;
+      e->busy = false;
+      e->retired = error == EINPROGRESS;  // the kernel may still read it
+      break;
+    }
+  }
   if (!drop_pages_) return;
   // The pages the kernel's copy (and a scan) mapped for this request; on a MAP_SHARED file
   // mapping MADV_DONTNEED drops only the page-table entries, the page cache keeps them. A

@@ -20,10 +20,19 @@
 // its lines up; otherwise a render scans its lines in the mapping. A file larger than resident_budget
 // (32 MiB) gives each request's pages back after its send (madvise), so memory stays
 // bounded.
+//
+// Kept bodies: a small file replayed in loops sends batch b again every pass with nothing
+// changed but its timestamps' digits. So the copy of a batch's moved lines made for one
+// pass is kept (up to ReplayOptions::kept_budget, files of at most a quarter of it) and the
+// next pass of that batch rewrites those digits in place instead of copying every line
+// again. A kept body is busy from render_scatter() to scatter_done(), and one whose send
+// the kernel may still be reading (EINPROGRESS) is never rewritten. A digit count that
+// changes between passes, or a line long enough to be sent in pieces, renders it anew.
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -52,6 +61,9 @@ struct ReplayOptions {
   // past which a request's mapped pages are given back after its send. Tests lower them.
   size_t line_table_budget = size_t{16} << 20;
   size_t resident_budget = size_t{32} << 20;
+  // Shifted bodies kept across passes (see below): the most bytes they may take; a file
+  // is looped this way when four copies of it fit. Tests lower it; 0 turns it off.
+  size_t kept_budget = size_t{32} << 20;
 };
 
 class ReplaySource : public engine::RequestSource {
@@ -107,6 +119,12 @@ class ReplaySource : public engine::RequestSource {
   bool mapping_intact() const;
 
   class ScatterWriter;
+  struct KeptBody;
+  // render_scatter() of request `index` (batch b, its pass moving timestamps by delta) from
+  // a kept body. False when every kept body is busy and the budget is spent: the caller
+  // renders into the engine's area.
+  bool kept_render(uint64_t index, uint64_t b, int64_t delta, iovec* iov, Scattered* r) const;
+  bool read_batch(ScatterWriter& w, uint64_t b, bool rewrites) const;
   // Calls on_point(LineRecord) for each point line of map_[begin, end), which starts at a
   // point; with `timestamps`, finds each one's timestamp. Returns the points seen.
   template <class F>
@@ -126,6 +144,9 @@ class ReplaySource : public engine::RequestSource {
   size_t map_bytes_ = 0;
   bool drop_pages_ = false;    // map_bytes_ > ReplayOptions::resident_budget
   ScatterRoom scatter_room_;
+  size_t kept_budget_ = 0;    // 0: no kept bodies
+  mutable std::mutex kept_mu_;  // guards kept_ and its bodies' bookkeeping
+  mutable std::vector<std::unique_ptr<KeptBody>> kept_;
   mutable std::atomic<int> failure_state_{0};  // 0 none, 1 being written, 2 written
   mutable std::string failure_;
 };

@@ -1,12 +1,17 @@
 // The engine against FaultServer: retries, timeouts, resets, trickles, closes, refusals,
 // restarts, fairness across addresses, cancellation and descriptor hygiene.
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -448,6 +453,90 @@ TEST(EngineFault, LargeBodiesAndZeroCopyOption) {
     }
   }
   EXPECT_GT(bytes.load(), 2u * 40u * 200u * 990u);
+}
+
+// A scatter source that sends one big body from memory it owns and records what the
+// engine says when it is done with each attempt (RequestSource::scatter_done).
+class RecordingScatterSource : public LineSource {
+ public:
+  explicit RecordingScatterSource(size_t bytes) : LineSource("db", "m"), body_(bytes, 'x') {
+    std::memcpy(body_.data(), "m v=1i", 6);
+    body_[6] = ' ';
+    body_.back() = '\n';
+  }
+  ScatterRoom scatter_room() const override { return {1, 1}; }
+  Scattered render_scatter(uint64_t index, char* target, iovec* iov, char* area) const override {
+    (void)index, (void)area;
+    Scattered r;
+    r.target_len = static_cast<uint32_t>(snprintf(target, max_target_bytes(), "/write?db=db"));
+    iov[0] = iovec{const_cast<char*>(body_.data()), body_.size()};
+    r.iov_count = 1;
+    r.body_len = static_cast<uint32_t>(body_.size());
+    r.points = 1;
+    return r;
+  }
+  void scatter_done(uint64_t index, int error) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    done_.emplace_back(index, error);
+  }
+  std::vector<std::pair<uint64_t, int>> done() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return done_;
+  }
+
+ private:
+  std::string body_;
+  mutable std::mutex mu_;
+  mutable std::vector<std::pair<uint64_t, int>> done_;
+};
+
+// An attempt that times out while its body is still being sent (a server that never
+// reads: a listening socket nobody accepts from, so the kernel's buffers fill) tells the
+// source EINPROGRESS: the kernel may read the pieces until the socket closes, so memory the
+// source rewrites for later requests must wait (ReplaySource's kept bodies). One whose
+// bytes all went tells it 0. A real server does not stop reading on demand.
+TEST(EngineFault, ScatterDoneSaysWhenASendMayStillReadTheBody) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  auto engine = make_engine(1);
+  CollectSink sink;
+  auto source = std::make_shared<RecordingScatterSource>(64u << 20);  // far past the socket buffers
+  JobSpec spec = write_job("127.0.0.1:" + std::to_string(ntohs(a.sin_port)), 1, 1);
+  spec.source = source;
+  spec.timeout_ns = 300'000'000;
+  spec.max_attempts = 1;
+  ASSERT_TRUE(engine->submit(1, spec).is_ok());
+  ASSERT_TRUE(wait_job(engine.get(), &sink, 1));
+  ASSERT_EQ(sink.samples.size(), 1u);
+  EXPECT_EQ(sink.samples[0].failure, Failure::kTimeout);
+  const auto done = source->done();
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0], std::make_pair(uint64_t{0}, EINPROGRESS));
+  ::close(listener);
+
+  std::atomic<size_t> bytes{0};
+  FaultServer server([&](const FaultRequest& r) {
+    bytes += r.body.size();
+    return ok204();
+  });
+  std::string err;
+  ASSERT_TRUE(server.start(0, &err)) << err;
+  auto small = std::make_shared<RecordingScatterSource>(4096);
+  JobSpec ok = write_job(server.address(), 3, 1);
+  ok.source = small;
+  ASSERT_TRUE(engine->submit(2, ok).is_ok());
+  ASSERT_TRUE(wait_job(engine.get(), &sink, 2));
+  EXPECT_EQ(bytes.load(), 3u * 4096u);
+  const auto sent = small->done();
+  ASSERT_EQ(sent.size(), 3u);
+  for (const auto& [index, error] : sent) EXPECT_EQ(error, 0) << "request " << index;
 }
 
 TEST(EngineFault, QueryJsonError) {

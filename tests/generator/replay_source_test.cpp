@@ -8,6 +8,8 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -338,6 +340,154 @@ TEST(ReplayScatter, KeptLinesOfOneRunAreOneIovec) {
   ASSERT_EQ(got.iov_count, 1u);
   EXPECT_EQ(std::string(static_cast<const char*>(iov[0].iov_base), iov[0].iov_len), text.substr(text.find("m v=50 ")));
   std::remove(path.c_str());
+}
+
+// Loops of a small shifted file keep each batch's copied lines (kept bodies): a later pass
+// of a batch rewrites only the digits, in the same memory. Every request is still exactly
+// render()'s bytes, whatever order and threads, including passes whose timestamps gain a
+// digit (rendered anew) and lines without a timestamp or with '\r's (sent from the
+// mapping or kept as they are); a body whose send may still be in the kernel
+// (EINPROGRESS) is never written again.
+std::string gather(const iovec* iov, uint32_t n) {
+  std::string out;
+  for (uint32_t k = 0; k < n; ++k) out.append(static_cast<const char*>(iov[k].iov_base), iov[k].iov_len);
+  return out;
+}
+
+std::shared_ptr<const ReplaySource> kept_source(const std::string& path, std::string* text) {
+  *text = "# DML\n";
+  for (int i = 0; i < 120; ++i) {
+    *text += "m,s=" + std::to_string(i % 4) + " v=" + std::to_string(i) + "i";
+    if (i % 19 == 7) *text += "\n";  // no timestamp: the server stamps it, nothing moves
+    else *text += " " + std::to_string(9000 + (i / 4) * 10) + (i % 23 == 2 ? "\r\n" : "\n");
+  }
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  std::fwrite(text->data(), 1, text->size(), out);
+  std::fclose(out);
+  ReplayOptions o;
+  o.path = path;
+  o.batch_size = 25;  // 5 batches a pass
+  o.loops = 6;        // a span of 300: passes 4 and 5 cross 10000 (a fifth digit)
+  o.shift = true;
+  o.start_units = 9000;
+  std::shared_ptr<const ReplaySource> source;
+  EXPECT_TRUE(ReplaySource::create(o, &source));
+  return source;
+}
+
+TEST(ReplayScatter, LoopsRewriteKeptBodiesInPlace) {
+  char name[] = "/tmp/stressql-replay-XXXXXX";
+  ::close(mkstemp(name));
+  std::string text;
+  auto source = kept_source(name, &text);
+  ASSERT_TRUE(source);
+  const uint64_t batches = source->index().batches();
+  ASSERT_EQ(batches, 5u);
+  const auto room = source->scatter_room();
+  std::vector<char> target(source->max_target_bytes() + 1), body(source->max_body_bytes());
+  std::vector<char> target2(source->max_target_bytes() + 1), area(room.bytes);
+  std::vector<iovec> iov(room.iovecs);
+  auto in_area = [&](const iovec& v) {
+    const char* p = static_cast<const char*>(v.iov_base);
+    return p >= area.data() && p < area.data() + area.size();
+  };
+  std::vector<const void*> last(batches, nullptr);  // where the pass before copied each batch
+  for (uint64_t i = 0; i < source->requests(); ++i) {
+    const auto want = source->render(i, target.data(), body.data());
+    const auto got = source->render_scatter(i, target2.data(), iov.data(), area.data());
+    ASSERT_EQ(gather(iov.data(), got.iov_count), std::string(body.data(), want.body_len)) << "request " << i;
+    EXPECT_EQ(got.points, want.points);
+    const void* copy = nullptr;
+    for (uint32_t k = 0; k < got.iov_count; ++k) {
+      EXPECT_FALSE(in_area(iov[k])) << "request " << i << ": kept bodies are the source's";
+      if (copy == nullptr && iov[k].iov_len > 1) copy = iov[k].iov_base;
+    }
+    // Pass 0 moves nothing (sent from the mapping); pass 1 copies each batch; every later
+    // pass writes the same memory again (in place, or anew where a timestamp grew).
+    if (i >= 2 * batches) {
+      EXPECT_EQ(copy, last[i % batches]) << "request " << i;
+    }
+    last[i % batches] = copy;
+    source->scatter_done(i, 0);
+  }
+  std::string why;
+  EXPECT_FALSE(source->failed(&why)) << why;
+  std::remove(name);
+}
+
+TEST(ReplayScatter, AKeptBodyASendMayStillReadIsNeverRewritten) {
+  char name[] = "/tmp/stressql-replay-XXXXXX";
+  ::close(mkstemp(name));
+  std::string text;
+  auto source = kept_source(name, &text);
+  ASSERT_TRUE(source);
+  const uint64_t batches = source->index().batches();
+  const auto room = source->scatter_room();
+  std::vector<char> target(source->max_target_bytes() + 1), body(source->max_body_bytes()), area(room.bytes);
+  std::vector<iovec> iov(room.iovecs);
+  // Request `batches`: batch 0 of pass 1, the first pass that moves timestamps (copied).
+  const auto r0 = source->render_scatter(batches, target.data(), iov.data(), area.data());
+  const std::vector<iovec> iov0(iov.begin(), iov.begin() + r0.iov_count);
+  const std::string bytes0 = gather(iov0.data(), r0.iov_count);
+  source->scatter_done(batches, EINPROGRESS);  // timed out with its send in the kernel
+  for (uint64_t i = 2 * batches; i < source->requests(); i += batches) {  // batch 0's later passes
+    const auto want = source->render(i, target.data(), body.data());
+    const auto got = source->render_scatter(i, target.data(), iov.data(), area.data());
+    EXPECT_EQ(gather(iov.data(), got.iov_count), std::string(body.data(), want.body_len)) << "request " << i;
+    EXPECT_EQ(gather(iov0.data(), r0.iov_count), bytes0) << "the timed-out body changed under its send";
+    source->scatter_done(i, 0);
+  }
+  std::remove(name);
+}
+
+TEST(ReplayScatter, KeptBodiesOnTwoThreadsAreEachRequestsOwn) {
+  char name[] = "/tmp/stressql-replay-XXXXXX";
+  ::close(mkstemp(name));
+  std::string text;
+  auto source = kept_source(name, &text);
+  ASSERT_TRUE(source);
+  std::vector<std::string> want(source->requests());
+  {
+    std::vector<char> target(source->max_target_bytes() + 1), body(source->max_body_bytes());
+    for (uint64_t i = 0; i < source->requests(); ++i) {
+      want[i].assign(body.data(), source->render(i, target.data(), body.data()).body_len);
+    }
+  }
+  // Each thread holds up to three requests at once, as a reactor's connections do, checks
+  // each one's bytes only when it finishes it (so another thread's rewrite would show), then
+  // calls scatter_done.
+  std::atomic<uint64_t> next{0};
+  auto worker = [&] {
+    const auto room = source->scatter_room();
+    std::vector<char> target(source->max_target_bytes() + 1);
+    struct Held {
+      uint64_t index;
+      std::vector<iovec> iov;
+      std::vector<char> area;
+      uint32_t count;
+    };
+    std::vector<Held> held;
+    auto finish = [&] {
+      Held& h = held.front();
+      EXPECT_EQ(gather(h.iov.data(), h.count), want[h.index]) << "request " << h.index;
+      source->scatter_done(h.index, 0);
+      held.erase(held.begin());
+    };
+    for (uint64_t i; (i = next.fetch_add(1)) < source->requests();) {
+      Held h{i, std::vector<iovec>(room.iovecs), std::vector<char>(room.bytes), 0};
+      h.count = source->render_scatter(i, target.data(), h.iov.data(), h.area.data()).iov_count;
+      held.push_back(std::move(h));
+      if (held.size() == 3) finish();
+    }
+    while (!held.empty()) finish();
+  };
+  for (int round = 0; round < 20; ++round) {
+    next = 0;
+    std::thread a(worker), b(worker);
+    a.join();
+    b.join();
+  }
+  std::remove(name);
 }
 
 // A file truncated while it is replayed: a scatter render must not read the mapping past
