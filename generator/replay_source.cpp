@@ -414,21 +414,26 @@ bool ReplaySource::kept_render(uint64_t index, uint64_t b, int64_t delta, iovec*
   return true;
 }
 
+uint32_t ReplaySource::start_request(uint64_t index, char* target, uint64_t* batch, int64_t* delta) const {
+  if (!target_.empty()) std::memcpy(target, target_.data(), target_.size());
+  *batch = index % index_->batches();
+  *delta = pass_delta(index / index_->batches());
+  return static_cast<uint32_t>(target_.size());
+}
+
 engine::RequestSource::Scattered ReplaySource::render_scatter(uint64_t index, char* target, iovec* iov,
                                                               char* area) const {
   Scattered r;
-  if (!target_.empty()) std::memcpy(target, target_.data(), target_.size());
-  r.target_len = static_cast<uint32_t>(target_.size());
+  uint64_t b = 0;
+  int64_t delta = 0;
+  r.target_len = start_request(index, target, &b, &delta);
   const ReplayIndex& ix = *index_;
-  const uint64_t pass = index / ix.batches();
-  const uint64_t b = index % ix.batches();
   // A file truncated since it was indexed raises SIGBUS where the mapping is read past its
   // end: such a request goes out empty, as a short pread makes render()'s.
   if (!mapping_intact()) {
     note_failure("the file is shorter than when it was indexed");
     return r;
   }
-  const int64_t delta = pass_delta(pass);
   const bool kept = kept_budget_ > 0 && delta != 0 && kept_render(index, b, delta, iov, &r);
   if (!kept) {
     ScatterWriter w(map_, iov, area, delta);
@@ -475,12 +480,10 @@ void ReplaySource::scatter_done(uint64_t index, int error) const {
 
 engine::RequestSource::Rendered ReplaySource::render(uint64_t index, char* target, char* body) const {
   Rendered r;
-  if (!target_.empty()) std::memcpy(target, target_.data(), target_.size());
-  r.target_len = static_cast<uint32_t>(target_.size());
+  uint64_t b = 0;
+  int64_t delta = 0;
+  r.target_len = start_request(index, target, &b, &delta);
   const ReplayIndex& ix = *index_;
-  const uint64_t pass = index / ix.batches();
-  const uint64_t b = index % ix.batches();
-  const int64_t delta = pass_delta(pass);
   uint64_t begin = 0, end = 0;
   if (ix.stride() == 1) {
     begin = ix.batch_begin(b);

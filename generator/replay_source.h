@@ -110,6 +110,9 @@ class ReplaySource : public engine::RequestSource {
 
  private:
   ReplaySource() = default;
+  // What render() and render_scatter() start with: request `index`'s target into `target`
+  // (returns its length), its batch, and its pass's delta.
+  uint32_t start_request(uint64_t index, char* target, uint64_t* batch, int64_t* delta) const;
   base::Status read_raw(uint64_t begin, uint64_t end, char* out) const;
   base::Status locate(uint64_t b, char* scratch, uint64_t* begin, uint64_t* end) const;
   void note_failure(const std::string& why) const;
