@@ -333,7 +333,19 @@ bool rewrite_digits(const LineTable& lines, uint64_t first, uint64_t n, char* bo
     }
     const size_t b = r.ts & 0xffffffu;
     const size_t e = b + (r.ts >> 24);
-    std::memcpy(body + at + b, digits, len);
+    char* w = body + at + b;
+    // At most 20 characters: fixed-size moves (two overlapping ones), not a memcpy call per
+    // line (5 % of a looped replay's CPU by perf).
+    if (len >= 8) {
+      if (len > 16) {
+        std::memcpy(w, digits, 16);
+      } else {
+        std::memcpy(w, digits, 8);
+      }
+      std::memcpy(w + len - 8, digits + len - 8, 8);
+    } else {
+      for (size_t k = 0; k < len; ++k) w[k] = digits[k];
+    }
     at += b + len + ((r.len & 0x7fffffffu) - e) + 1;
   }
   return true;
