@@ -20,16 +20,15 @@
 # what each does per request: wrk sends one buffer it built once; stressql reads the lines
 # from the file: over plain HTTP it maps the file and sends the lines from the page cache
 # (sendmsg of iovecs), copying only lines whose timestamp moves (short ones, with their new
-# digits) into the send buffer; then the kernel copies them into the socket.
+# digits), and for a looped small file only once: later passes rewrite the digits of that
+# copy; then the kernel copies them into the socket.
 #
-# Last measured (docs/replay.md#measured, 2026-12-08, SECONDS_PER_RUN=3, ROUNDS=2 to 4,
-# load 0.7-2.5 on 2 cores): 2 and 3 met, 1 not. 1: 0.81x, 0.85x, 0.77x and 0.86x wrk in four
-# runs (rounds 0.71x-1.08x; 0.099-0.156 CPU-s per million points against wrk's 0.063-0.095;
-# the same without DEFER_TASKRUN); 3: 0.227, 0.282 and 0.240 CPU-s per million points (wrk
-# 0.140, 0.159 and 0.149; the pread build 0.304). Why 1 is not
-# met: a shifted body needs one pass over its bytes besides the send's, to write the new
-# timestamps, which wrk's fixed body does not, and on 2 cores the client's CPU is taken from
-# nginx (see the page).
+# Last measured (docs/replay.md#measured, 2026-12-08, ROUNDS=3 SECONDS_PER_RUN=5, load 1-2.5
+# on 2 cores): all three met. 1: 0.95x, 0.98x and 1.00x wrk in three runs (rounds
+# 0.92x-1.06x; 0.085-0.104 CPU-s per million points against wrk's 0.072-0.080), with loops
+# rewriting only the digits of a kept copy of each batch (the build before, which copied
+# every line every pass: 0.81x-0.85x); 2: keep 2.24-2.48, shift 1.65-2.07 GB/s per core;
+# 3: 0.208 CPU-s per million points (wrk 0.146).
 #
 #   bench/replay.sh [BUILD_DIR]       (default build/release)
 #   env: ROUNDS=3 INFLUX_LOOPS=150 GIB=1 SECONDS_PER_RUN=5 CONNECTIONS=8 REACTORS=1
