@@ -140,7 +140,10 @@ value=[float rand(100) 0]
 1000 1s
 )");
   std::string json = dir_.path() + "/fm.json";
-  ProcessResult r = stressql({"find-max", script, "--statement", "cpu", "--slo", "p99<=500ms", "--slo",
+  // What is under test is the search around the statement (its setup, steps, --max, JSON
+  // and rows), not influxd's latency: the p99 bound is one influxd meets however busy the
+  // machine (500 ms failed a step once under TSan on 2 busy cores).
+  ProcessResult r = stressql({"find-max", script, "--statement", "cpu", "--slo", "p99<=5s", "--slo",
                               "error_rate<=1%", "--start", "500 pts/s", "--max", "2000 pts/s", "--step",
                               "1s", "--warmup", "500ms", "--json", json, "--addresses", server_->address(),
                               "--results", "http://" + server_->address()});
