@@ -17,7 +17,8 @@
 # timestamps keep their 19 digits) and the same run length: in 1, stressql replays as many
 # passes as wrk sent points in its SECONDS_PER_RUN seconds just before (at most 5000), so
 # both run about as long; in 3, INFLUX_LOOPS=150 is about a million points. What differs is
-# what each does per request: wrk sends one buffer it built once; stressql reads the lines
+# what each does per request (stressql runs with --server-metrics none: wrk reads no server
+# metrics, and nginx has none): wrk sends one buffer it built once; stressql reads the lines
 # from the file: over plain HTTP it maps the file and sends the lines from the page cache
 # (sendmsg of iovecs), copying only lines whose timestamp moves (short ones, with their new
 # digits), and for a looped small file only once: later passes rewrite the digits of that
@@ -28,7 +29,8 @@
 # 0.92x-1.06x; 0.085-0.104 CPU-s per million points against wrk's 0.072-0.080), with loops
 # rewriting only the digits of a kept copy of each batch (the build before, which copied
 # every line every pass: 0.81x-0.85x); 2: keep 2.24-2.48, shift 1.65-2.07 GB/s per core;
-# 3: 0.208 CPU-s per million points (wrk 0.146).
+# 3: 0.208 CPU-s per million points (wrk 0.146). Then with --server-metrics none in both:
+# 1: 1.02x (rounds 0.95x-1.22x), 3: 0.182 (wrk 0.141).
 #
 #   bench/replay.sh [BUILD_DIR]       (default build/release)
 #   env: ROUNDS=3 INFLUX_LOOPS=150 GIB=1 SECONDS_PER_RUN=5 CONNECTIONS=8 REACTORS=1
@@ -75,7 +77,7 @@ for r in $(seq "$ROUNDS"); do
   printf 'SET Precision [ns]\n\nSET BatchSize [%s]\n\nSET WriteConcurrency [%s]\n\nSET ReplayTime [shift]\n\nSET StartDate [now]\n\nSET ReplayLoops [%s]\n\nINSERT devops FROM '"'"'%s'"'"'\n' \
     "$BATCH" "$CONNS" "$loops" "$TMP/devops.lp" > "$TMP/sink.iql"
   settle
-  sout=$({ time "$STRESSQL" run --reactors "$REACTORS" --addresses "127.0.0.1:$SINK_PORT" --results none "$TMP/sink.iql" 2>&1; } 2>&1)
+  sout=$({ time "$STRESSQL" run --reactors "$REACTORS" --addresses "127.0.0.1:$SINK_PORT" --results none --server-metrics none "$TMP/sink.iql" 2>&1; } 2>&1)
   spps=$(sed -n 's/^  Points\/Sec: *\([0-9]*\).*/\1/p' <<<"$sout")
   scpu=$(cpu_of "$sout"); spts=$(accepted "$sout")
   printf "round %d: wrk %10.0f points/s (%.3f CPU-s/M) | stressql replay %10.0f points/s (%s points, %.3f CPU-s/M) | ratio %.2f\n" \
@@ -128,7 +130,7 @@ for r in $(seq "$ROUNDS"); do
   printf "SET Database [s%s]\n\nSET Precision [ns]\n\nSET BatchSize [%s]\n\nSET WriteConcurrency [%s]\n\nSET ReplayTime [shift]\n\nSET StartDate [2024-01-01]\n\nSET ReplayLoops [%s]\n\nINSERT devops FROM '"'"'%s'"'"'\n" \
     "$r" "$BATCH" "$CONNS" "$INFLUX_LOOPS" "$TMP/devops.lp" > "$TMP/influx.iql"
   settle
-  sout=$({ time "$STRESSQL" run --reactors "$REACTORS" --addresses "$STRESSQL_TARGET" --results none "$TMP/influx.iql" 2>&1; } 2>&1)
+  sout=$({ time "$STRESSQL" run --reactors "$REACTORS" --addresses "$STRESSQL_TARGET" --results none --server-metrics none "$TMP/influx.iql" 2>&1; } 2>&1)
   scpu=$(awk "/^CPU/ {print \$2 + \$3}" <<<"$sout")
   spts=$(sed -n "s|^  Points Accepted / Dropped / Failed: *\([0-9]*\).*|\1|p" <<<"$sout")
   w=$(awk "BEGIN {printf \"%.4f\", $wcpu * 1e6 / $wpts}"); s=$(awk "BEGIN {printf \"%.4f\", $scpu * 1e6 / $spts}")
