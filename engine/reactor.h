@@ -39,13 +39,16 @@
 //    would stream megabytes through cache per round of answers. A retry re-renders (render
 //    is a pure function of the request index), and so does a fixed request (rendered once
 //    per connection only while the connection keeps its buffer). TLS and zero-copy sends
-//    keep their buffer. A buffer carries its fixed-buffer index; there are never more
+//    keep their buffer. A buffer carries its fixed-buffer index, registered only when the
+//    reactor makes zero-copy sends (registering pins every page); there are never more
 //    buffers than slots.
 //  - A scatter job's buffer (JobShared::scatter: RequestSource::render_scatter, plain HTTP,
 //    no encoder) holds the header, the iovec array and the source's small area; the body's
 //    bytes stay in the source's memory. It is sent with sendmsg, at most kMaxSendIovecs
 //    iovecs a call, the array advanced in place after a partial send, so every attempt
-//    renders again; the source hears (scatter_done) when the send is over.
+//    renders again; the source hears (scatter_done) when the attempt is over, with
+//    EINPROGRESS when it ended before its send's completion was reaped (the kernel may
+//    still read the pieces: Connection::sends_unreaped).
 
 #include <sys/socket.h>
 
