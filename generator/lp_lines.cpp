@@ -92,10 +92,7 @@ bool find_shifted(std::string_view line, int64_t delta, LastTimestamp* last, siz
   }
   int64_t ts = 0;
   if (!find_timestamp(line, begin, end, &ts)) return false;
-  int64_t moved;
-  if (__builtin_add_overflow(ts, delta, &moved)) {
-    moved = delta > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-  }
+  const int64_t moved = shifted_timestamp(ts, delta);
   last->in_len = *end - *begin;
   std::memcpy(last->in, line.data() + *begin, last->in_len);
   last->out_len = static_cast<size_t>(std::to_chars(last->out, last->out + sizeof last->out, moved).ptr - last->out);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 
 namespace stressql::generator {
@@ -54,6 +55,16 @@ inline LineRecord line_record(std::string_view line, uint64_t begin, bool has_ti
 
 // Digits `delta` can add to a timestamp when shifting: what a buffer reserves per line.
 constexpr size_t kMaxTimestampGrowth = 20;
+
+// Timestamp `ts` moved by `delta`, clamped to int64 (the index refuses a shift that would
+// need it before anything is sent; a render never writes a wrapped value).
+inline int64_t shifted_timestamp(int64_t ts, int64_t delta) {
+  int64_t moved;
+  if (__builtin_add_overflow(ts, delta, &moved)) {
+    moved = delta > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  }
+  return moved;
+}
 
 // Rewrites buf[0, n) in place into the points among its lines, each timestamp moved by
 // `delta` when `shift` (a line without one stays as it is), a '\r' before a '\n' dropped

@@ -259,10 +259,7 @@ class ReplaySource::ScatterWriter {
   // The moved digits of `value` into digits_, unless they are there already.
   void format(int64_t value) {
     if (have_digits_ && value == last_value_) return;
-    int64_t moved;
-    if (__builtin_add_overflow(value, delta_, &moved)) {
-      moved = delta_ > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-    }
+    const int64_t moved = shifted_timestamp(value, delta_);
     digits_len_ = static_cast<size_t>(std::to_chars(digits_, digits_ + sizeof digits_, moved).ptr - digits_);
     last_value_ = value;
     have_digits_ = true;
@@ -304,14 +301,6 @@ int digit_count(int64_t v) {
   return static_cast<int>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf);
 }
 
-int64_t moved_by(int64_t value, int64_t delta) {  // ScatterWriter::format's saturation
-  int64_t moved;
-  if (__builtin_add_overflow(value, delta, &moved)) {
-    moved = delta > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-  }
-  return moved;
-}
-
 // Rewrites the moved timestamps of a kept body (the copied lines of lines[first, first + n),
 // as ScatterWriter laid them out) from pass delta `from` to `to`, in place. False, part
 // written, when a timestamp's length changes: the layout moves, the caller renders anew.
@@ -325,9 +314,9 @@ bool rewrite_digits(const LineTable& lines, uint64_t first, uint64_t n, char* bo
     const LineRecord& r = lines[i];
     if (r.ts == kNoTimestamp) continue;  // sent from the mapping
     if (!have || r.value != last) {
-      const int64_t moved = moved_by(r.value, to);
+      const int64_t moved = shifted_timestamp(r.value, to);
       len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, moved).ptr - digits);
-      if (static_cast<int>(len) != digit_count(moved_by(r.value, from))) return false;
+      if (static_cast<int>(len) != digit_count(shifted_timestamp(r.value, from))) return false;
       last = r.value;
       have = true;
     }
