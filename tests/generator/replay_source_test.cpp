@@ -354,32 +354,32 @@ std::string gather(const iovec* iov, uint32_t n) {
   return out;
 }
 
-std::shared_ptr<const ReplaySource> kept_source(const std::string& path, std::string* text) {
-  *text = "# DML\n";
-  for (int i = 0; i < 120; ++i) {
-    *text += "m,s=" + std::to_string(i % 4) + " v=" + std::to_string(i) + "i";
-    if (i % 19 == 7) *text += "\n";  // no timestamp: the server stamps it, nothing moves
-    else *text += " " + std::to_string(9000 + (i / 4) * 10) + (i % 23 == 2 ? "\r\n" : "\n");
+// The file of these tests, in a temporary file removed with it, and its source.
+struct KeptReplay {
+  KeptReplay() {
+    std::string text = "# DML\n";
+    for (int i = 0; i < 120; ++i) {
+      text += "m,s=" + std::to_string(i % 4) + " v=" + std::to_string(i) + "i";
+      if (i % 19 == 7) text += "\n";  // no timestamp: the server stamps it, nothing moves
+      else text += " " + std::to_string(9000 + (i / 4) * 10) + (i % 23 == 2 ? "\r\n" : "\n");
+    }
+    path = write_temp(text, false);
+    ReplayOptions o;
+    o.path = path;
+    o.batch_size = 25;  // 5 batches a pass
+    o.loops = 6;        // a span of 300: passes 4 and 5 cross 10000 (a fifth digit)
+    o.shift = true;
+    o.start_units = 9000;
+    EXPECT_TRUE(ReplaySource::create(o, &source));
   }
-  std::FILE* out = std::fopen(path.c_str(), "wb");
-  std::fwrite(text->data(), 1, text->size(), out);
-  std::fclose(out);
-  ReplayOptions o;
-  o.path = path;
-  o.batch_size = 25;  // 5 batches a pass
-  o.loops = 6;        // a span of 300: passes 4 and 5 cross 10000 (a fifth digit)
-  o.shift = true;
-  o.start_units = 9000;
+  ~KeptReplay() { std::remove(path.c_str()); }
+  std::string path;
   std::shared_ptr<const ReplaySource> source;
-  EXPECT_TRUE(ReplaySource::create(o, &source));
-  return source;
-}
+};
 
 TEST(ReplayScatter, LoopsRewriteKeptBodiesInPlace) {
-  char name[] = "/tmp/stressql-replay-XXXXXX";
-  ::close(mkstemp(name));
-  std::string text;
-  auto source = kept_source(name, &text);
+  const KeptReplay file;
+  const auto& source = file.source;
   ASSERT_TRUE(source);
   const uint64_t batches = source->index().batches();
   ASSERT_EQ(batches, 5u);
@@ -412,14 +412,11 @@ TEST(ReplayScatter, LoopsRewriteKeptBodiesInPlace) {
   }
   std::string why;
   EXPECT_FALSE(source->failed(&why)) << why;
-  std::remove(name);
 }
 
 TEST(ReplayScatter, AKeptBodyASendMayStillReadIsNeverRewritten) {
-  char name[] = "/tmp/stressql-replay-XXXXXX";
-  ::close(mkstemp(name));
-  std::string text;
-  auto source = kept_source(name, &text);
+  const KeptReplay file;
+  const auto& source = file.source;
   ASSERT_TRUE(source);
   const uint64_t batches = source->index().batches();
   const auto room = source->scatter_room();
@@ -437,14 +434,11 @@ TEST(ReplayScatter, AKeptBodyASendMayStillReadIsNeverRewritten) {
     EXPECT_EQ(gather(iov0.data(), r0.iov_count), bytes0) << "the timed-out body changed under its send";
     source->scatter_done(i, 0);
   }
-  std::remove(name);
 }
 
 TEST(ReplayScatter, KeptBodiesOnTwoThreadsAreEachRequestsOwn) {
-  char name[] = "/tmp/stressql-replay-XXXXXX";
-  ::close(mkstemp(name));
-  std::string text;
-  auto source = kept_source(name, &text);
+  const KeptReplay file;
+  const auto& source = file.source;
   ASSERT_TRUE(source);
   std::vector<std::string> want(source->requests());
   {
@@ -487,7 +481,6 @@ TEST(ReplayScatter, KeptBodiesOnTwoThreadsAreEachRequestsOwn) {
     a.join();
     b.join();
   }
-  std::remove(name);
 }
 
 // A file truncated while it is replayed: a scatter render must not read the mapping past
